@@ -1,0 +1,498 @@
+package dev.cnnc.compiler.check;
+
+import dev.cnnc.compiler.diag.Diagnostics;
+import dev.cnnc.compiler.diag.Span;
+import dev.cnnc.compiler.layers.LayerContext;
+import dev.cnnc.compiler.layers.LayerKind;
+import dev.cnnc.compiler.layers.LayerKinds;
+import dev.cnnc.compiler.model.Activation;
+import dev.cnnc.compiler.model.Layer;
+import dev.cnnc.compiler.model.Loss;
+import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.model.Optimizer;
+import dev.cnnc.compiler.model.Shape;
+import dev.cnnc.compiler.model.Training;
+import dev.cnnc.compiler.syntax.Ast;
+import dev.cnnc.compiler.syntax.Ast.Call;
+import dev.cnnc.compiler.syntax.Ast.Statement;
+import dev.cnnc.compiler.syntax.Ast.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a parsed file into a checked {@link Model}: resolves each call (layer, {@code input},
+ * {@code compile}, {@code fit}, Keras' {@code model.add(...)} forms), binds and checks arguments,
+ * and infers every shape. Every problem is reported; checking goes on after one.
+ */
+public final class Checker {
+    /** The most layers a model may have. */
+    public static final int MAX_LAYERS = 1000;
+    /** The most parameters a model may have: 2^31 floats, 8 GiB. */
+    public static final long MAX_PARAMETERS = 1L << 31;
+
+    /** Arguments every layer accepts besides its own. */
+    private static final List<String> COMMON = List.of("name", "input_shape", "trainable", "dtype");
+    private static final List<String> STATEMENTS = List.of("input", "compile", "fit", "summary");
+    private static final Set<String> IGNORED_METHODS = Set.of("evaluate", "predict", "save", "save_weights",
+            "load_weights", "to_json");
+
+    private static final Signature INPUT = Signature.of("input").optional("shape").build();
+    private static final Signature COMPILE = Signature.of("compile").optional("optimizer", "loss", "metrics")
+            .keywordOnly("loss_weights", "sample_weight_mode", "weighted_metrics").build();
+    private static final Signature FIT = Signature.of("fit").optional("x", "y", "batch_size", "epochs", "verbose",
+            "callbacks", "validation_split", "validation_data", "shuffle").keywordOnly("steps_per_epoch").build();
+    private static final Signature SEQUENTIAL = Signature.of("Sequential").optional("layers", "name").build();
+
+    private final Diagnostics diagnostics;
+    private String packageName;
+    private Span packageSpan;
+    private String modelName;
+    private Span modelSpan;
+    private Shape inputShape;
+    private Span inputSpan;
+    private boolean inputKnown = true;
+    private final List<Layer> layers = new ArrayList<>();
+    private int layerCalls;
+    private final Map<String, Integer> counters = new HashMap<>();
+    private final Map<String, Span> layerNames = new HashMap<>();
+    private final Set<String> sequentialVariables = new HashSet<>();
+    private Call compileCall;
+    private Call fitCall;
+    private Training training;
+
+    private Checker(Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    /** Checks {@code program}; returns the model, or null if there were errors. */
+    public static Model check(Ast.Program program, Diagnostics diagnostics) {
+        return new Checker(diagnostics).run(program);
+    }
+
+    private Model run(Ast.Program program) {
+        for (Statement s : program.statements()) {
+            statement(s);
+        }
+        finishTraining();
+        String name = resolveModelName();
+        if (layerCalls == 0) {
+            diagnostics.error(modelSpan != null ? modelSpan : new Span(1, 1, 1),
+                    "the model has no layers: add layers such as Conv2D(32, (3, 3), activation='relu')");
+        }
+        long parameters = layers.stream().mapToLong(Layer::parameterCount).sum();
+        if (parameters > MAX_PARAMETERS) {
+            diagnostics.error(layers.get(0).span(), String.format(
+                    "the model has %,d parameters, more than cnnc's limit of %,d (8 GiB of floats)", parameters,
+                    MAX_PARAMETERS));
+        }
+        if (diagnostics.hasErrors()) {
+            return null;
+        }
+        return new Model(name, packageName, diagnostics.source(), inputShape, layers, training);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Statements
+
+    private void statement(Statement s) {
+        if (s instanceof Ast.PackageStatement p) {
+            packageStatement(p);
+        } else if (s instanceof Ast.ModelStatement m) {
+            modelStatement(m);
+        } else if (s instanceof Ast.AssignStatement a) {
+            assignment(a);
+        } else if (s instanceof Ast.CallStatement c) {
+            call(c.call());
+        }
+        // imports are accepted and ignored
+    }
+
+    private void packageStatement(Ast.PackageStatement p) {
+        if (packageName != null) {
+            diagnostics.error(p.span(), "the package is already given on line " + packageSpan.line());
+            return;
+        }
+        for (String segment : p.name().split("\\.")) {
+            String problem = JavaNames.problem(segment);
+            if (problem != null) {
+                diagnostics.error(p.span(), "package name '" + p.name() + "' is not a valid Java package: '" + segment
+                        + "' " + problem);
+                return;
+            }
+        }
+        packageName = p.name();
+        packageSpan = p.span();
+    }
+
+    private void modelStatement(Ast.ModelStatement m) {
+        if (modelName != null) {
+            diagnostics.error(m.span(), "the model is already named on line " + modelSpan.line());
+            return;
+        }
+        checkModelName(m.name(), m.span(), "model name");
+        modelName = m.name();
+        modelSpan = m.span();
+    }
+
+    private boolean checkModelName(String name, Span span, String what) {
+        String problem = JavaNames.problem(name);
+        if (problem != null) {
+            diagnostics.error(span, what + " '" + name + "' " + problem + "; it becomes the name of a Java class");
+            return false;
+        }
+        return true;
+    }
+
+    private void assignment(Ast.AssignStatement a) {
+        if (a.value() instanceof Ast.CallValue c && c.call().simpleName().equals("Sequential")) {
+            sequentialVariables.add(a.target());
+            Args args = SEQUENTIAL.bind(c.call(), diagnostics);
+            String name = args.string("name");
+            if (name != null && modelName == null) {
+                String className = JavaNames.upperCamel(name);
+                if (checkModelName(className, args.span("name"), "model name")) {
+                    modelName = className;
+                    modelSpan = args.span("name");
+                }
+            }
+            Value list = args.value("layers");
+            if (list != null) {
+                List<Value> items = Args.items(list);
+                if (items == null) {
+                    args.error("layers", "layers must be a list of layers, found " + Args.describe(list));
+                } else {
+                    for (Value item : items) {
+                        layerValue(item, "Sequential");
+                    }
+                }
+            }
+            return;
+        }
+        diagnostics.error(a.span(), "only 'model = Sequential()' assignments are understood; write layers as calls, "
+                + "such as Conv2D(32, (3, 3))");
+    }
+
+    private void call(Call call) {
+        String qualifier = call.qualifier();
+        String simple = call.simpleName();
+        if (sequentialVariables.contains(qualifier) || qualifier.equals("model")) {
+            method(call, simple);
+            return;
+        }
+        if (qualifier.isEmpty()) {
+            switch (simple) {
+                case "input" -> input(call);
+                case "compile" -> compile(call);
+                case "fit" -> fit(call);
+                case "summary" -> SUMMARY.bind(call, diagnostics);
+                case "print" -> diagnostics.warning(call.nameSpan(), "print(...) is ignored");
+                default -> layer(call);
+            }
+            return;
+        }
+        layer(call);
+    }
+
+    private static final Signature SUMMARY = Signature.of("summary").build();
+    private static final Signature ADD = Signature.of("add").required("layer").build();
+
+    /** {@code model.add(...)}, {@code model.compile(...)}, ... */
+    private void method(Call call, String method) {
+        switch (method) {
+            case "add" -> {
+                Args args = ADD.bind(call, diagnostics);
+                if (args.ok()) {
+                    layerValue(args.value("layer"), "model.add");
+                }
+            }
+            case "compile" -> compile(call);
+            case "fit" -> fit(call);
+            case "summary" -> SUMMARY.bind(call, diagnostics);
+            default -> {
+                if (IGNORED_METHODS.contains(method)) {
+                    diagnostics.warning(call.nameSpan(), call.name() + "(...) is ignored: cnnc train evaluates, saves and "
+                            + "predicts from the command line");
+                } else {
+                    diagnostics.error(call.nameSpan(), "unknown method '" + method + "'"
+                            + Suggest.didYouMean(method, List.of("add", "compile", "fit", "summary"))
+                            + " (a model has add, compile, fit and summary)");
+                }
+            }
+        }
+    }
+
+    private void layerValue(Value v, String where) {
+        if (v instanceof Ast.CallValue c) {
+            layer(c.call());
+        } else {
+            diagnostics.error(v.span(), where + " takes a layer such as Dense(10), found " + Args.describe(v));
+        }
+    }
+
+    private void input(Call call) {
+        if (inputShape != null) {
+            diagnostics.error(call.nameSpan(), "the input shape is already given on line " + inputSpan.line());
+            return;
+        }
+        if (layerCalls > 0) {
+            diagnostics.error(call.nameSpan(), "input(...) must come before the first layer");
+            return;
+        }
+        Shape shape;
+        if (call.arguments().size() == 1 && call.arguments().get(0).isKeyword()) {
+            shape = INPUT.bind(call, diagnostics).shape("shape");
+        } else {
+            List<Value> dims = new ArrayList<>();
+            for (Ast.Argument a : call.arguments()) {
+                if (a.isKeyword()) {
+                    diagnostics.error(a.nameSpan(), "input takes its dimensions, such as input(28, 28, 1), or shape=(...)");
+                    return;
+                }
+                dims.add(a.value());
+            }
+            if (dims.isEmpty()) {
+                diagnostics.error(call.nameSpan(), "input needs the shape of one example, such as input(28, 28, 1)");
+                return;
+            }
+            Value tuple = dims.size() == 1 && Args.items(dims.get(0)) != null ? dims.get(0)
+                    : new Ast.TupleValue(dims, dims.get(0).span());
+            Args args = Signature.of("input").optional("shape").build().bind(
+                    new Call(call.name(), call.nameSpan(), List.of(new Ast.Argument(null, null, tuple)), call.closeSpan()),
+                    diagnostics);
+            shape = args.shape("shape");
+        }
+        if (shape != null) {
+            inputShape = shape;
+            inputSpan = call.nameSpan();
+        } else {
+            inputKnown = false;
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Layers
+
+    private void layer(Call call) {
+        String simple = call.simpleName();
+        LayerKind kind = LayerKinds.find(simple);
+        if (kind == null || !isLayerQualifier(call.qualifier())) {
+            unknownLayer(call);
+            inputKnown = false;
+            layerCalls++;
+            return;
+        }
+        Signature signature = withCommonArguments(kind);
+        Args args = signature.bind(call, diagnostics);
+        Shape declared = declaredInput(kind, args);
+        if (layerCalls == 0) {
+            if (declared != null && inputShape != null && !declared.equals(inputShape)) {
+                args.error("input_shape", "input_shape " + declared + " disagrees with input(...) on line "
+                        + inputSpan.line() + " (" + inputShape + ")");
+            } else if (declared != null) {
+                inputShape = declared;
+                inputSpan = args.span(args.has("input_shape") ? "input_shape" : "input_dim");
+            }
+            if (inputShape == null && inputKnown) {
+                diagnostics.error(call.nameSpan(), "the model has no input shape: add input(28, 28, 1) before the first "
+                        + "layer, or input_shape=(28, 28, 1) to it");
+                inputKnown = false;
+            }
+        } else if (declared != null) {
+            diagnostics.warning(args.span(args.has("input_shape") ? "input_shape" : "input_dim"),
+                    "input_shape is only used on the first layer; ignored here");
+        }
+        layerCalls++;
+        if (layerCalls > MAX_LAYERS) {
+            if (layerCalls == MAX_LAYERS + 1) {
+                diagnostics.error(call.nameSpan(), "the model has more than " + MAX_LAYERS + " layers");
+            }
+            return;
+        }
+        checkCommonArguments(args);
+        String name = layerName(kind, args);
+        Shape input = inputKnown ? (layers.isEmpty() ? inputShape : layers.get(layers.size() - 1).outputShape()) : null;
+        Layer layer = kind.build().apply(new LayerContext(name, call.nameSpan(), args, input));
+        if (layer == null) {
+            inputKnown = false; // later layers only check their arguments
+        } else if (inputKnown) {
+            layers.add(layer);
+        }
+    }
+
+    private static boolean isLayerQualifier(String qualifier) {
+        return qualifier.isEmpty() || qualifier.equals("layers") || qualifier.endsWith(".layers");
+    }
+
+    private void unknownLayer(Call call) {
+        String simple = call.simpleName();
+        if (LayerKinds.find(simple) != null) {
+            diagnostics.error(call.nameSpan(), "unknown module '" + call.qualifier() + "': write " + simple + "(...) or layers."
+                    + simple + "(...)");
+        } else if (LayerKinds.isUnsupportedKerasLayer(simple)) {
+            diagnostics.error(call.nameSpan(), "layer " + simple + " is not supported yet (cnnc supports "
+                    + String.join(", ", LayerKinds.names()) + ")");
+        } else {
+            List<String> candidates = new ArrayList<>(LayerKinds.names());
+            candidates.addAll(STATEMENTS);
+            diagnostics.error(call.nameSpan(), "unknown layer '" + call.name() + "'" + Suggest.didYouMean(simple, candidates));
+        }
+    }
+
+    private static final Map<LayerKind, Signature> WITH_COMMON = new HashMap<>();
+
+    private static synchronized Signature withCommonArguments(LayerKind kind) {
+        return WITH_COMMON.computeIfAbsent(kind, k -> k.signature().withKeywordOnly(COMMON));
+    }
+
+    private Shape declaredInput(LayerKind kind, Args args) {
+        Shape shape = args.shape("input_shape");
+        if (args.has("input_dim")) {
+            int dim = args.positiveInt("input_dim", 1);
+            if (shape == null) {
+                shape = Shape.of(dim);
+            }
+        }
+        return shape;
+    }
+
+    private void checkCommonArguments(Args args) {
+        if (args.has("trainable") && !args.bool("trainable", true)) {
+            args.error("trainable", "trainable=False is not supported: cnnc trains every layer");
+        }
+        if (args.has("dtype")) {
+            String dtype = args.string("dtype");
+            if (dtype != null && !dtype.equals("float32")) {
+                args.error("dtype", "dtype '" + dtype + "' is not supported: cnnc computes in float32");
+            }
+        }
+    }
+
+    /** Keras 2.2.4 names layers {@code conv2d_1}, {@code conv2d_2}, ...; {@code name=} overrides. */
+    private String layerName(LayerKind kind, Args args) {
+        String given = args.has("name") ? args.string("name") : null;
+        String name;
+        if (given != null) {
+            name = given;
+            String className = JavaNames.upperCamel(given);
+            String problem = className.isEmpty() ? "has no letters or digits" : JavaNames.problem(className);
+            if (problem != null) {
+                args.error("name", "layer name '" + given + "' cannot name a Java class: '" + className + "' " + problem);
+            }
+        } else {
+            int n = counters.merge(kind.namePrefix(), 1, Integer::sum);
+            name = kind.namePrefix() + "_" + n;
+        }
+        String className = JavaNames.upperCamel(name);
+        Span where = given != null ? args.span("name") : args.call().nameSpan();
+        Span previous = layerNames.putIfAbsent(className, where);
+        if (previous != null) {
+            diagnostics.error(where, "layer name '" + name + "' is already used on line " + previous.line()
+                    + "; layer names must be unique");
+        }
+        return name;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // compile and fit
+
+    private void compile(Call call) {
+        if (compileCall != null) {
+            diagnostics.error(call.nameSpan(), "compile(...) is already given on line " + compileCall.nameSpan().line());
+            return;
+        }
+        compileCall = call;
+    }
+
+    private void fit(Call call) {
+        if (fitCall != null) {
+            diagnostics.error(call.nameSpan(), "fit(...) is already given on line " + fitCall.nameSpan().line());
+            return;
+        }
+        fitCall = call;
+    }
+
+    private void finishTraining() {
+        Optimizer optimizer = null;
+        Loss loss = null;
+        List<String> metrics = List.of();
+        if (compileCall != null) {
+            Args args = COMPILE.bind(compileCall, diagnostics);
+            optimizer = args.has("optimizer") ? Configs.optimizer(args, "optimizer") : Optimizer.defaults(Optimizer.Kind.RMSPROP);
+            loss = Configs.loss(args, "loss");
+            if (!args.has("loss")) {
+                args.callError("compile(...) needs a loss, such as loss='categorical_crossentropy'");
+            }
+            metrics = Configs.metrics(args, "metrics");
+            for (String unsupported : List.of("loss_weights", "sample_weight_mode", "weighted_metrics")) {
+                if (args.has(unsupported)) {
+                    args.error(unsupported, unsupported + " is not supported");
+                }
+            }
+            if (args.has("optimizer") && args.value("optimizer") instanceof Ast.NoneValue) {
+                args.error("optimizer", "optimizer must be a name such as 'rmsprop' or a call such as RMSprop(lr=0.001)");
+            }
+            checkLossAgainstOutput(args, loss);
+        }
+        int epochs = Training.DEFAULT_EPOCHS;
+        int batchSize = Training.DEFAULT_BATCH_SIZE;
+        double validationSplit = 0;
+        boolean shuffle = true;
+        if (fitCall != null) {
+            Args args = FIT.bind(fitCall, diagnostics);
+            for (String data : List.of("x", "y", "validation_data", "callbacks")) {
+                if (args.has(data)) {
+                    diagnostics.warning(args.span(data), data + " binds nothing: cnnc train reads the data set given on "
+                            + "the command line (--data)");
+                }
+            }
+            epochs = args.integer("epochs", epochs, 1, 1_000_000);
+            batchSize = args.has("batch_size") && args.value("batch_size") instanceof Ast.NoneValue ? batchSize
+                    : args.integer("batch_size", batchSize, 1, 1 << 16);
+            args.integer("verbose", 1, 0, 2);
+            validationSplit = args.number("validation_split", 0, 0, 0.99);
+            shuffle = args.bool("shuffle", true);
+            if (args.has("steps_per_epoch")) {
+                args.error("steps_per_epoch", "steps_per_epoch is not supported: an epoch is one pass over the data");
+            }
+        }
+        training = new Training(optimizer, loss, metrics, epochs, batchSize, validationSplit, shuffle);
+    }
+
+    private void checkLossAgainstOutput(Args args, Loss loss) {
+        if (loss == null || layers.isEmpty() || !inputKnown) {
+            return;
+        }
+        Layer last = layers.get(layers.size() - 1);
+        Activation activation = last.activation();
+        if (last.outputShape().rank() != 1) {
+            args.error("loss", loss.keras() + " needs a flat output, but the last layer's output is "
+                    + last.outputShape().toKeras() + ": end the model with Flatten() and Dense(classes)");
+            return;
+        }
+        boolean categorical = loss == Loss.CATEGORICAL_CROSSENTROPY || loss == Loss.SPARSE_CATEGORICAL_CROSSENTROPY;
+        if (categorical && activation != Activation.SOFTMAX) {
+            diagnostics.warning(args.span("loss"), loss.keras() + " expects probabilities, but the last layer's activation "
+                    + "is '" + activation.keras() + "': use activation='softmax'");
+        } else if (loss == Loss.BINARY_CROSSENTROPY && activation != Activation.SIGMOID) {
+            diagnostics.warning(args.span("loss"), "binary_crossentropy expects probabilities, but the last layer's "
+                    + "activation is '" + activation.keras() + "': use activation='sigmoid'");
+        }
+    }
+
+    private String resolveModelName() {
+        if (modelName != null) {
+            return modelName;
+        }
+        String derived = JavaNames.upperCamel(diagnostics.source().baseName());
+        String problem = derived.isEmpty() ? "is empty" : JavaNames.problem(derived);
+        if (problem != null) {
+            diagnostics.error(new Span(1, 1, 1), "the model name '" + derived + "' taken from the file name " + problem
+                    + ": add a line such as 'model MyNet'");
+        }
+        return derived;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.cnnc.compiler.layers;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Every layer kind the language knows, by Keras class name and alias. Add a new kind here. */
+public final class LayerKinds {
+    private static final List<LayerKind> ALL = List.of(Conv2D.KIND, MaxPooling2D.KIND, Flatten.KIND, Dense.KIND);
+
+    /** Keras layers that cnnc does not implement yet: named in a clearer message than "unknown". */
+    private static final Set<String> NOT_YET = Set.of("Dropout", "BatchNormalization", "AveragePooling2D", "AvgPool2D",
+            "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Conv1D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D",
+            "Conv2DTranspose", "Activation", "Reshape", "ZeroPadding2D", "UpSampling2D", "LeakyReLU", "PReLU", "ReLU",
+            "LSTM", "GRU", "SimpleRNN", "Embedding", "Cropping2D", "SpatialDropout2D", "GaussianNoise", "Permute");
+
+    private static final Map<String, LayerKind> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        for (LayerKind k : ALL) {
+            BY_NAME.put(k.kerasClass(), k);
+            for (String alias : k.aliases()) {
+                BY_NAME.put(alias, k);
+            }
+        }
+    }
+
+    private LayerKinds() {}
+
+    public static LayerKind find(String name) {
+        return BY_NAME.get(name);
+    }
+
+    public static boolean isUnsupportedKerasLayer(String name) {
+        return NOT_YET.contains(name);
+    }
+
+    /** Every accepted name, class names first. */
+    public static List<String> names() {
+        return new ArrayList<>(BY_NAME.keySet());
+    }
+
+    public static List<LayerKind> all() {
+        return ALL;
+    }
+}

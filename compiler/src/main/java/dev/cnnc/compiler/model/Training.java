@@ -1,0 +1,20 @@
+package dev.cnnc.compiler.model;
+
+import java.util.List;
+
+/**
+ * What {@code compile(...)} and {@code fit(...)} say: how the model is trained. A file without a
+ * {@code compile(...)} line has no optimizer and loss ({@code null}); it can still be generated and
+ * used for inference.
+ */
+public record Training(Optimizer optimizer, Loss loss, List<String> metrics, int epochs, int batchSize,
+        double validationSplit, boolean shuffle) {
+
+    /** Keras' {@code fit} defaults: 1 epoch, batch size 32, no validation split, shuffling. */
+    public static final int DEFAULT_EPOCHS = 1;
+    public static final int DEFAULT_BATCH_SIZE = 32;
+
+    public boolean isCompiled() {
+        return optimizer != null && loss != null;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.cnnc.compiler.syntax;
+
+import dev.cnnc.compiler.diag.Span;
+import java.util.List;
+
+/**
+ * The syntax tree of a {@code .cnn} file: statements, calls and values, each with its source span.
+ * It says nothing about which calls exist; the checker decides that.
+ */
+public final class Ast {
+    private Ast() {}
+
+    /** A whole file. */
+    public record Program(List<Statement> statements) {}
+
+    public sealed interface Statement permits PackageStatement, ModelStatement, ImportStatement, AssignStatement, CallStatement {
+        Span span();
+    }
+
+    /** {@code package a.b.c} */
+    public record PackageStatement(String name, Span span) implements Statement {}
+
+    /** {@code model MnistCnn} */
+    public record ModelStatement(String name, Span span) implements Statement {}
+
+    /** {@code import keras} or {@code from keras import layers}: accepted and ignored. */
+    public record ImportStatement(Span span) implements Statement {}
+
+    /** {@code model = models.Sequential()} */
+    public record AssignStatement(String target, Span targetSpan, Value value) implements Statement {
+        @Override
+        public Span span() {
+            return targetSpan;
+        }
+    }
+
+    /** {@code Conv2D(32, (3, 3))}, {@code model.add(...)}, {@code compile(...)}. */
+    public record CallStatement(Call call) implements Statement {
+        @Override
+        public Span span() {
+            return call.nameSpan();
+        }
+    }
+
+    /** A call: a dotted name and its arguments. */
+    public record Call(String name, Span nameSpan, List<Argument> arguments, Span closeSpan) {
+        /** The last segment of the dotted name: {@code Conv2D} for {@code layers.Conv2D}. */
+        public String simpleName() {
+            return name.substring(name.lastIndexOf('.') + 1);
+        }
+
+        /** Everything before the last segment, or the empty string. */
+        public String qualifier() {
+            int dot = name.lastIndexOf('.');
+            return dot < 0 ? "" : name.substring(0, dot);
+        }
+    }
+
+    /** A positional argument ({@code name == null}) or a keyword argument. */
+    public record Argument(String name, Span nameSpan, Value value) {
+        public boolean isKeyword() {
+            return name != null;
+        }
+
+        /** Where to point for a problem with the whole argument. */
+        public Span span() {
+            return name != null ? nameSpan : value.span();
+        }
+    }
+
+    /** A value written in the source. */
+    public sealed interface Value permits IntValue, FloatValue, StringValue, BoolValue, NoneValue, TupleValue, ListValue,
+            NameValue, CallValue {
+        Span span();
+
+        /** How the value is described in messages: "an integer", "a string", ... */
+        String kind();
+
+        /** The value as it was written, shortened for messages. */
+        String text();
+    }
+
+    public record IntValue(long value, Span span) implements Value {
+        public String kind() {
+            return "an integer";
+        }
+
+        public String text() {
+            return Long.toString(value);
+        }
+    }
+
+    public record FloatValue(double value, String literal, Span span) implements Value {
+        public String kind() {
+            return "a number";
+        }
+
+        public String text() {
+            return literal;
+        }
+    }
+
+    public record StringValue(String value, Span span) implements Value {
+        public String kind() {
+            return "a string";
+        }
+
+        public String text() {
+            return "'" + value + "'";
+        }
+    }
+
+    public record BoolValue(boolean value, Span span) implements Value {
+        public String kind() {
+            return "a boolean";
+        }
+
+        public String text() {
+            return value ? "True" : "False";
+        }
+    }
+
+    public record NoneValue(Span span) implements Value {
+        public String kind() {
+            return "None";
+        }
+
+        public String text() {
+            return "None";
+        }
+    }
+
+    public record TupleValue(List<Value> items, Span span) implements Value {
+        public String kind() {
+            return "a tuple";
+        }
+
+        public String text() {
+            return "(" + String.join(", ", items.stream().map(Value::text).toList()) + (items.size() == 1 ? ",)" : ")");
+        }
+    }
+
+    public record ListValue(List<Value> items, Span span) implements Value {
+        public String kind() {
+            return "a list";
+        }
+
+        public String text() {
+            return "[" + String.join(", ", items.stream().map(Value::text).toList()) + "]";
+        }
+    }
+
+    /** A bare name such as {@code train_images}: it refers to nothing cnnc knows. */
+    public record NameValue(String name, Span span) implements Value {
+        public String kind() {
+            return "a name";
+        }
+
+        public String text() {
+            return name;
+        }
+    }
+
+    public record CallValue(Call call) implements Value {
+        public Span span() {
+            return call.nameSpan();
+        }
+
+        public String kind() {
+            return "a call";
+        }
+
+        public String text() {
+            return call.name() + "(...)";
+        }
+    }
+}
