@@ -83,8 +83,14 @@ public final class Args {
     }
 
     private <T> T mismatch(String name, String expected, Value v, T fallback) {
-        error(name, name + " must be " + expected + ", found " + describe(v));
+        error(name, label(name) + " must be " + expected + ", found " + describe(v));
         return fallback;
+    }
+
+    /** The argument's name as the user wrote it ({@code learning_rate} for {@code lr}). */
+    public String label(String name) {
+        Argument a = bound.get(name);
+        return a != null && a.isKeyword() ? a.name() : name;
     }
 
     static String describe(Value v) {
@@ -116,11 +122,11 @@ public final class Args {
             return mismatch(name, "a positive integer", v, fallback);
         }
         if (i.value() <= 0) {
-            error(name, name + " must be a positive integer, found " + i.value());
+            error(name, label(name) + " must be a positive integer, found " + i.value());
             return fallback;
         }
         if (i.value() > MAX_DIMENSION) {
-            error(name, String.format("%s is too large: %,d (the limit is %,d)", name, i.value(), MAX_DIMENSION));
+            error(name, String.format("%s is too large: %,d (the limit is %,d)", label(name), i.value(), MAX_DIMENSION));
             return fallback;
         }
         return (int) i.value();
@@ -166,7 +172,7 @@ public final class Args {
             return mismatch(name, "a number", v, fallback);
         }
         if (!(x >= min && x <= max)) {
-            error(name, name + " must be " + range(min, max) + ", found " + v.text());
+            error(name, label(name) + " must be " + range(min, max) + ", found " + v.text());
             return fallback;
         }
         return x;
@@ -178,6 +184,9 @@ public final class Args {
     }
 
     private static String range(double min, double max) {
+        if (min == Double.MIN_VALUE && max == Double.MAX_VALUE) {
+            return "a positive number";
+        }
         if (max == Double.MAX_VALUE) {
             return min == 0 ? "at least 0" : "at least " + fmt(min);
         }
@@ -198,7 +207,7 @@ public final class Args {
             return mismatch(name, "an integer", v, fallback);
         }
         if (i.value() < min || i.value() > max) {
-            error(name, name + " must be between " + min + " and " + max + ", found " + i.value());
+            error(name, label(name) + " must be between " + min + " and " + max + ", found " + i.value());
             return fallback;
         }
         return (int) i.value();

@@ -445,8 +445,8 @@ public final class Checker {
             Args args = FIT.bind(fitCall, diagnostics);
             for (String data : List.of("x", "y", "validation_data", "callbacks")) {
                 if (args.has(data)) {
-                    diagnostics.warning(args.span(data), data + " binds nothing: cnnc train reads the data set given on "
-                            + "the command line (--data)");
+                    diagnostics.warning(args.span(data), "fit's " + data + "=" + args.value(data).text()
+                            + " binds nothing: cnnc train reads MNIST itself (see its --data option)");
                 }
             }
             epochs = args.integer("epochs", epochs, 1, 1_000_000);

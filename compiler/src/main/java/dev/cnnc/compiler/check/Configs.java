@@ -219,11 +219,7 @@ public final class Configs {
     }
 
     private static double lr(Args a, Optimizer.Kind kind) {
-        double lr = a.number("lr", kind.defaultLearningRate(), 0, MAX);
-        if (lr == 0) {
-            a.error("lr", "learning rate must be positive, found 0");
-        }
-        return lr;
+        return a.number("lr", kind.defaultLearningRate(), Double.MIN_VALUE, MAX);
     }
 
     private static double epsilon(Args a) {

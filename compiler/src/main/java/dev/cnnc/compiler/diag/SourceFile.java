@@ -1,5 +1,13 @@
 package dev.cnnc.compiler.diag;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +30,41 @@ public final class SourceFile {
             }
         }
         this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Files larger than this are refused unread. */
+    public static final long MAX_BYTES = 4L << 20;
+
+    /**
+     * Reads a UTF-8 {@code .cnn} file, reported under {@code displayName}.
+     *
+     * @throws IOException with a message that names the file and says what is wrong
+     */
+    public static SourceFile read(Path path, String displayName) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new IOException(displayName + ": is a directory, not a .cnn file");
+        }
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new IOException(displayName + ": no such file");
+        }
+        if (size > MAX_BYTES) {
+            throw new IOException(String.format("%s: file is too large (%,d bytes; the limit is %,d)", displayName, size,
+                    MAX_BYTES));
+        }
+        byte[] bytes = Files.readAllBytes(path);
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            if (text.startsWith("\uFEFF")) {
+                text = text.substring(1); // byte order mark
+            }
+            return new SourceFile(displayName, text);
+        } catch (CharacterCodingException e) {
+            throw new IOException(displayName + ": is not UTF-8 text");
+        }
     }
 
     /** The name used in diagnostics, usually the path as the user gave it. */

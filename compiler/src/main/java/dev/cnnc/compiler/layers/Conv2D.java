@@ -69,8 +69,8 @@ public final class Conv2D implements Layer {
             return null;
         }
         if (in.rank() != 3) {
-            ctx.error("Conv2D needs an input of 3 dimensions (height, width, channels), but its input is flat " + in.toKeras()
-                    + "; set input(height, width, channels)");
+            ctx.error("Conv2D needs an input of 3 dimensions (height, width, channels), but its input is flat ("
+                    + in + " values)");
             return null;
         }
         int h = format.height(in);

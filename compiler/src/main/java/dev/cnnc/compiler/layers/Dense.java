@@ -40,7 +40,7 @@ public final class Dense implements Layer {
             return null;
         }
         if (in.rank() != 1) {
-            ctx.error("Dense needs a flat input, but its input is " + in.toKeras() + ": add Flatten() before it");
+            ctx.error("Dense needs a flat input, but its input is " + in + ": add Flatten() before it");
             return null;
         }
         long kernel = (long) in.dim(0) * units;

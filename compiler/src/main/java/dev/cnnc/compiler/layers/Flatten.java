@@ -36,7 +36,7 @@ public final class Flatten implements Layer {
             return null;
         }
         if (in.rank() < 2) {
-            ctx.error("Flatten needs an input of at least 2 dimensions, but its input " + in.toKeras() + " is already flat");
+            ctx.error("Flatten needs an input of at least 2 dimensions, but its input (" + in + " values) is already flat");
             return null;
         }
         return new Flatten(ctx, format);

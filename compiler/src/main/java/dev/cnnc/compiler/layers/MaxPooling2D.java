@@ -56,8 +56,8 @@ public final class MaxPooling2D implements Layer {
             return null;
         }
         if (in.rank() != 3) {
-            ctx.error("MaxPooling2D needs an input of 3 dimensions (height, width, channels), but its input is flat "
-                    + in.toKeras());
+            ctx.error("MaxPooling2D needs an input of 3 dimensions (height, width, channels), but its input is flat ("
+                    + in + " values)");
             return null;
         }
         long outH = padding.outputLength(format.height(in), pool[0], strides[0], 1);

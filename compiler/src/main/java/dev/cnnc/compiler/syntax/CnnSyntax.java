@@ -54,19 +54,23 @@ public final class CnnSyntax {
         lexer.removeErrorListeners();
         CommonTokenStream tokens = new CommonTokenStream(lexer);
         tokens.fill();
-        if (!checkNesting(tokens.getTokens(), diagnostics)) {
+        if (!checkBrackets(tokens.getTokens(), diagnostics)) {
             return null;
         }
         CnnParser parser = new CnnParser(tokens);
         parser.removeErrorListeners();
         int[] errors = {0};
+        int[] lastLine = {0};
         parser.addErrorListener(new BaseErrorListener() {
             @Override
             public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int column, String msg,
                     RecognitionException e) {
-                if (errors[0]++ < MAX_SYNTAX_ERRORS) {
+                // One error per line: the rest of a broken line is usually noise from recovery.
+                if (line != lastLine[0] && errors[0] < MAX_SYNTAX_ERRORS) {
                     diagnostics.error(spanOf((Token) offendingSymbol), msg);
                 }
+                lastLine[0] = line;
+                errors[0]++;
             }
         });
         parser.setErrorHandler(new ErrorStrategy());
@@ -77,17 +81,39 @@ public final class CnnSyntax {
         return new AstBuilder(diagnostics).program(file);
     }
 
-    private static boolean checkNesting(List<Token> tokens, Diagnostics diagnostics) {
-        int depth = 0;
+    /**
+     * Matches brackets before parsing, so that a missing ')' is reported where the '(' was opened,
+     * as Python does, rather than lines later where the parser notices.
+     */
+    private static boolean checkBrackets(List<Token> tokens, Diagnostics diagnostics) {
+        java.util.ArrayDeque<Token> open = new java.util.ArrayDeque<>();
         for (Token t : tokens) {
-            if (t.getType() == CnnLexer.LPAREN || t.getType() == CnnLexer.LBRACKET) {
-                if (++depth > MAX_NESTING) {
+            int type = t.getType();
+            if (type == CnnLexer.LPAREN || type == CnnLexer.LBRACKET) {
+                open.push(t);
+                if (open.size() > MAX_NESTING) {
                     diagnostics.error(spanOf(t), "brackets are nested too deeply (more than " + MAX_NESTING + " levels)");
                     return false;
                 }
-            } else if (t.getType() == CnnLexer.RPAREN || t.getType() == CnnLexer.RBRACKET) {
-                depth = Math.max(0, depth - 1);
+            } else if (type == CnnLexer.RPAREN || type == CnnLexer.RBRACKET) {
+                String closer = t.getText();
+                if (open.isEmpty()) {
+                    diagnostics.error(spanOf(t), "unmatched '" + closer + "'");
+                    return false;
+                }
+                Token opener = open.pop();
+                String expected = opener.getType() == CnnLexer.LPAREN ? ")" : "]";
+                if (!expected.equals(closer)) {
+                    diagnostics.error(spanOf(t), "'" + closer + "' does not match the '" + opener.getText() + "' at "
+                            + spanOf(opener) + "; expected '" + expected + "'");
+                    return false;
+                }
             }
+        }
+        if (!open.isEmpty()) {
+            Token opener = open.getLast();
+            diagnostics.error(spanOf(opener), "'" + opener.getText() + "' is never closed");
+            return false;
         }
         return true;
     }

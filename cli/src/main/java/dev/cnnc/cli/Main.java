@@ -1,0 +1,82 @@
+package dev.cnnc.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code cnnc} command. Exit codes: 0 success, 1 errors in the model, 2 bad usage or an
+ * unreadable file, 3 an internal error.
+ */
+@Command(name = "cnnc",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Compiles Keras-like .cnn files into specialized Java code, and trains the result.",
+        subcommands = {CommandLine.HelpCommand.class, CheckCommand.class, SummaryCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 errors in the model, 2 bad usage or unreadable file.",
+                "Run 'cnnc help COMMAND' for a command's options."})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int MODEL_ERRORS = 1;
+    public static final int USAGE = 2;
+    public static final int INTERNAL = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof UserException u) {
+                commandLine.getErr().println("cnnc: " + u.getMessage());
+                return u.exitCode();
+            }
+            commandLine.getErr().println("cnnc: internal error: " + e
+                    + "\nThis is a bug in cnnc; please report it with the input that caused it.");
+            return INTERNAL;
+        });
+        cl.setParameterExceptionHandler((e, args1) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println("cnnc: " + e.getMessage());
+            c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    /** A problem the user can fix (an unreadable file, a bad option value): printed without a trace. */
+    static final class UserException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int exitCode;
+
+        UserException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"cnnc " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
