@@ -283,8 +283,7 @@ public final class Configs {
             if ("accuracy".equals(m) || "acc".equals(m)) {
                 metrics.add("accuracy");
             } else {
-                args.diagnostics().error(item.span(), "unknown metric " + Args.describe(item)
-                        + " (cnnc computes 'accuracy')");
+                args.diagnostics().error(item.span(), "unknown metric " + item.text() + " (cnnc computes 'accuracy')");
             }
         }
         return List.copyOf(metrics);

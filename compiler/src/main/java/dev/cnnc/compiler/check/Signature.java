@@ -55,12 +55,14 @@ public final class Signature {
         Map<String, Argument> bound = new LinkedHashMap<>();
         boolean ok = true;
         boolean sawKeyword = false;
+        boolean misplaced = false;
         int index = 0;
         for (Argument arg : call.arguments()) {
             if (!arg.isKeyword()) {
                 if (sawKeyword) {
                     diagnostics.error(arg.span(), "positional argument follows keyword argument");
                     ok = false;
+                    misplaced = true;
                 } else if (index >= positional.size()) {
                     diagnostics.error(arg.span(), owner + " takes at most " + positional.size() + " positional argument"
                             + (positional.size() == 1 ? "" : "s") + " (" + String.join(", ", positional) + "), found "
@@ -85,7 +87,7 @@ public final class Signature {
                 bound.put(name, arg);
             }
         }
-        for (int i = 0; i < required; i++) {
+        for (int i = 0; i < required && !misplaced; i++) {
             if (!bound.containsKey(positional.get(i))) {
                 diagnostics.error(call.nameSpan(), owner + " is missing its required argument '" + positional.get(i) + "'");
                 ok = false;

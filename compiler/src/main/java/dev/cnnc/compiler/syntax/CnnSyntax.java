@@ -78,7 +78,8 @@ public final class CnnSyntax {
         if (errors[0] > 0) {
             return null;
         }
-        return new AstBuilder(diagnostics).program(file);
+        Program program = new AstBuilder(diagnostics).program(file);
+        return diagnostics.hasErrors() ? null : program;
     }
 
     /**
@@ -89,6 +90,10 @@ public final class CnnSyntax {
         java.util.ArrayDeque<Token> open = new java.util.ArrayDeque<>();
         for (Token t : tokens) {
             int type = t.getType();
+            if (type == CnnLexer.UNTERMINATED_STRING) {
+                diagnostics.error(spanOf(t), message(t, null));
+                return false;
+            }
             if (type == CnnLexer.LPAREN || type == CnnLexer.LBRACKET) {
                 open.push(t);
                 if (open.size() > MAX_NESTING) {
@@ -240,6 +245,11 @@ public final class CnnSyntax {
                     }
                 }
             }
+        }
+        if (words.contains("end of line")) {
+            // A statement may also end with ';' or at the end of the file; "end of line" says it.
+            words.remove("end of file");
+            words.remove("';'");
         }
         List<String> list = new ArrayList<>(words);
         if (list.size() <= 1) {

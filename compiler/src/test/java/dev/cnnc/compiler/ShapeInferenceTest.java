@@ -1,0 +1,149 @@
+package dev.cnnc.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cnnc.compiler.layers.Conv2D;
+import dev.cnnc.compiler.layers.MaxPooling2D;
+import dev.cnnc.compiler.model.Layer;
+import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.model.Padding;
+import dev.cnnc.compiler.model.Shape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Output sizes and TF's padding split, against values worked by hand from Keras 2.2.4's
+ * {@code conv_output_length} and TensorFlow's {@code GetWindowedOutputSizeVerboseV2}.
+ */
+class ShapeInferenceTest {
+
+    private static Layer only(String input, String layer) {
+        Model m = Sources.model("input" + input + "\n" + layer + "\n");
+        return m.layers().get(0);
+    }
+
+    @ParameterizedTest(name = "n={0} k={1} s={2} d={3} {4} -> {5}, pad ({6}, {7})")
+    @CsvSource({
+        // n, k, s, d, padding, out, before, after
+        "28, 3, 1, 1, valid, 26, 0, 0",
+        "28, 3, 2, 1, valid, 13, 0, 0",
+        "28, 3, 3, 1, valid,  9, 0, 0",
+        "27, 3, 2, 1, valid, 13, 0, 0",
+        "27, 4, 3, 1, valid,  8, 0, 0",
+        "28, 3, 2, 2, valid, 12, 0, 0", // not reachable from Conv2D (stride with dilation), but the formula holds
+        "28, 3, 1, 2, valid, 24, 0, 0",
+        "10, 3, 1, 3, valid,  4, 0, 0",
+        "28, 3, 1, 1, same,  28, 1, 1",
+        "28, 4, 1, 1, same,  28, 1, 2",
+        "28, 3, 2, 1, same,  14, 0, 1",
+        "27, 3, 2, 1, same,  14, 1, 1",
+        "28, 3, 3, 1, same,  10, 1, 1",
+        "96, 7, 2, 1, same,  48, 2, 3",
+        "224, 7, 2, 1, same, 112, 2, 3",
+        " 7, 2, 3, 1, same,   3, 0, 1",
+        "28, 3, 1, 2, same,  28, 2, 2",
+        " 5, 1, 1, 1, same,   5, 0, 0",
+    })
+    void outputLengthAndPadding(int n, int k, int s, int d, String padding, int out, int before, int after) {
+        Padding p = Padding.valueOf(padding.toUpperCase());
+        assertEquals(out, p.outputLength(n, k, s, d));
+        assertEquals(before, p.padBefore(n, k, s, d));
+        assertEquals(after, p.padAfter(n, k, s, d));
+    }
+
+    @Test
+    void conv2dValidStride1() {
+        Conv2D c = (Conv2D) only("(28, 28, 1)", "Conv2D(32, (3, 3))");
+        assertEquals(Shape.of(26, 26, 32), c.outputShape());
+        assertEquals(320, c.parameterCount());
+    }
+
+    @Test
+    void conv2dSameStride2OddInputPutsTheExtraRowAtTheBottom() {
+        Conv2D c = (Conv2D) only("(28, 27, 3)", "Conv2D(8, (3, 3), strides=2, padding='same')");
+        assertEquals(Shape.of(14, 14, 8), c.outputShape());
+        assertEquals(0, c.padTop());
+        assertEquals(1, c.padBottom());
+        assertEquals(1, c.padLeft());
+        assertEquals(1, c.padRight());
+    }
+
+    @Test
+    void conv2dNonSquareKernelAndStrides() {
+        Conv2D c = (Conv2D) only("(20, 15, 2)", "Conv2D(4, (5, 2), strides=(3, 1))");
+        assertEquals(Shape.of(6, 14, 4), c.outputShape());
+        assertEquals(5 * 2 * 2 * 4 + 4, c.parameterCount());
+    }
+
+    @Test
+    void conv2dDilation() {
+        Conv2D c = (Conv2D) only("(28, 28, 1)", "Conv2D(8, 3, dilation_rate=2)");
+        assertEquals(Shape.of(24, 24, 8), c.outputShape());
+        Conv2D same = (Conv2D) only("(28, 28, 1)", "Conv2D(8, 3, dilation_rate=(2, 3), padding='SAME')");
+        assertEquals(Shape.of(28, 28, 8), same.outputShape());
+        assertEquals(2, same.padTop());
+        assertEquals(3, same.padLeft());
+        assertEquals(3, same.padRight());
+    }
+
+    @Test
+    void conv2dChannelsFirst() {
+        Conv2D c = (Conv2D) only("(1, 28, 28)", "Conv2D(32, (3, 3), data_format='channels_first')");
+        assertEquals(Shape.of(32, 26, 26), c.outputShape());
+        assertEquals("(None, 32, 26, 26)", c.outputShape().toKeras());
+        assertEquals(320, c.parameterCount());
+    }
+
+    @Test
+    void conv2dWithoutBias() {
+        Conv2D c = (Conv2D) only("(28, 28, 3)", "Conv2D(16, (3, 3), use_bias=False)");
+        assertEquals(3 * 3 * 3 * 16, c.parameterCount());
+    }
+
+    @Test
+    void poolingFloorsWithValidAndCeilsWithSame() {
+        assertEquals(Shape.of(5, 5, 64), only("(11, 11, 64)", "MaxPooling2D((2, 2))").outputShape());
+        MaxPooling2D same = (MaxPooling2D) only("(11, 11, 64)", "MaxPooling2D((2, 2), padding='same')");
+        assertEquals(Shape.of(6, 6, 64), same.outputShape());
+        assertEquals(0, same.padTop());
+        assertEquals(1, same.padBottom());
+    }
+
+    @Test
+    void poolingStridesDefaultToThePoolSizeAndMayOverlap() {
+        assertEquals(Shape.of(9, 9, 1), only("(27, 27, 1)", "MaxPool2D(3)").outputShape());
+        assertEquals(Shape.of(3, 3, 1), only("(4, 4, 1)", "MaxPooling2D((2, 2), strides=(1, 1))").outputShape());
+        assertEquals(Shape.of(6, 6, 2), only("(13, 13, 2)", "MaxPooling2D(3, strides=2)").outputShape());
+        assertEquals(Shape.of(4, 13, 13), only("(4, 27, 27)", "MaxPooling2D(2, data_format='channels_first')")
+                .outputShape());
+    }
+
+    @Test
+    void flattenOfBothDataFormats() {
+        Model m = Sources.model("input(3, 3, 64)\nFlatten()\n");
+        assertEquals(Shape.of(576), m.outputShape());
+        Model cf = Sources.model("input(64, 3, 3)\nFlatten(data_format='channels_first')\n");
+        assertEquals(Shape.of(576), cf.outputShape());
+    }
+
+    @Test
+    void denseParameters() {
+        Model m = Sources.model("input(576)\nDense(64)\nDense(10, use_bias=False)\n");
+        assertEquals(576 * 64 + 64, m.layers().get(0).parameterCount());
+        assertEquals(640, m.layers().get(1).parameterCount());
+    }
+
+    @Test
+    void theMnistModelLayerByLayer() throws Exception {
+        Model m = CnnCompiler.check(Sources.read(Sources.repositoryRoot().resolve("examples/mnist/MnistCnn.cnn"))).model();
+        String[] shapes = {"26x26x32", "13x13x32", "11x11x64", "5x5x64", "3x3x64", "576", "64", "10"};
+        long[] params = {320, 0, 18496, 0, 36928, 0, 36928, 650};
+        for (int i = 0; i < shapes.length; i++) {
+            assertEquals(shapes[i], m.layers().get(i).outputShape().toString());
+            assertEquals(params[i], m.layers().get(i).parameterCount());
+        }
+        assertEquals(93322, m.parameterCount());
+        assertEquals(2_794_240, m.multiplyAdds());
+    }
+}

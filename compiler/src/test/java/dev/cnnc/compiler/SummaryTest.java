@@ -1,0 +1,83 @@
+package dev.cnnc.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.summary.Summary;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class SummaryTest {
+    /** Keras 2.2.4's model.summary() for the MNIST convnet, byte for byte (rows padded to 65 columns). */
+    static final String MNIST = String.join("\n",
+            "_________________________________________________________________",
+            "Layer (type)                 Output Shape              Param #   ",
+            "=================================================================",
+            "conv2d_1 (Conv2D)            (None, 26, 26, 32)        320       ",
+            "_________________________________________________________________",
+            "max_pooling2d_1 (MaxPooling2 (None, 13, 13, 32)        0         ",
+            "_________________________________________________________________",
+            "conv2d_2 (Conv2D)            (None, 11, 11, 64)        18496     ",
+            "_________________________________________________________________",
+            "max_pooling2d_2 (MaxPooling2 (None, 5, 5, 64)          0         ",
+            "_________________________________________________________________",
+            "conv2d_3 (Conv2D)            (None, 3, 3, 64)          36928     ",
+            "_________________________________________________________________",
+            "flatten_1 (Flatten)          (None, 576)               0         ",
+            "_________________________________________________________________",
+            "dense_1 (Dense)              (None, 64)                36928     ",
+            "_________________________________________________________________",
+            "dense_2 (Dense)              (None, 10)                650       ",
+            "=================================================================",
+            "Total params: 93,322",
+            "Trainable params: 93,322",
+            "Non-trainable params: 0",
+            "_________________________________________________________________",
+            "");
+
+    private static Model example(String path) throws Exception {
+        Path file = Sources.repositoryRoot().resolve(path);
+        CnnCompiler.Checked checked = CnnCompiler.check(Sources.read(file));
+        assertTrue(checked.ok(), checked.diagnostics().render());
+        return checked.model();
+    }
+
+    @Test
+    void mnistModelPrintsExactlyAsKeras() throws Exception {
+        assertEquals(MNIST, Summary.of(example("examples/mnist/MnistCnn.cnn"), false));
+    }
+
+    @Test
+    void kerasPasteOfTheSameModelPrintsTheSameTable() throws Exception {
+        assertEquals(MNIST, Summary.of(example("examples/keras-paste/keras_paste.cnn"), false));
+    }
+
+    @Test
+    void everyRowIsPaddedTo65Columns() throws Exception {
+        String[] lines = Summary.of(example("examples/mnist/MnistCnn.cnn"), false).split("\n");
+        for (String line : lines) {
+            if (!line.startsWith("Total") && !line.startsWith("Trainable") && !line.startsWith("Non-trainable")) {
+                assertEquals(65, line.length(), "'" + line + "'");
+            }
+        }
+    }
+
+    @Test
+    void customNamesAndLongNamesAreCutLikeKeras() {
+        Model m = Sources.model("input(4)\nDense(3, name='a_really_long_layer_name_for_dense')\nDense(2)\n");
+        String[] lines = Summary.of(m, false).split("\n");
+        assertEquals("a_really_long_layer_name_for (None, 3)                 15        ", lines[3]);
+        assertEquals("dense_1 (Dense)              (None, 2)                 8         ", lines[5]);
+    }
+
+    @Test
+    void flopsColumnAddsMultiplyAdds() throws Exception {
+        String s = Summary.of(example("examples/mnist/MnistCnn.cnn"), true);
+        String[] lines = s.split("\n");
+        assertEquals("Layer (type)                 Output Shape              Param #   Mult-Adds      ", lines[1]);
+        assertEquals("conv2d_1 (Conv2D)            (None, 26, 26, 32)        320       194,688        ", lines[3]);
+        assertEquals("conv2d_2 (Conv2D)            (None, 11, 11, 64)        18496     2,230,272      ", lines[7]);
+        assertTrue(s.contains("Multiply-adds per example: 2,794,240 (forward pass)\n"), s);
+    }
+}
