@@ -9,9 +9,11 @@ import dev.cnnc.compiler.syntax.Ast;
 import dev.cnnc.compiler.syntax.Ast.Argument;
 import dev.cnnc.compiler.syntax.Ast.Call;
 import dev.cnnc.compiler.syntax.Ast.Value;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The arguments bound to one call, with typed accessors. An accessor that finds a bad value
@@ -27,18 +29,37 @@ public final class Args {
     private final Map<String, Argument> bound;
     private final Diagnostics diagnostics;
     private boolean ok;
+    private final Set<String> bad;
 
-    Args(String owner, Call call, Map<String, Argument> bound, Diagnostics diagnostics, boolean ok) {
+    Args(String owner, Call call, Map<String, Argument> bound, Diagnostics diagnostics, boolean ok, Set<String> bad) {
         this.owner = owner;
         this.call = call;
         this.bound = bound;
         this.diagnostics = diagnostics;
         this.ok = ok;
+        this.bad = new HashSet<>(bad);
     }
 
     /** False once any argument was found wrong. */
     public boolean ok() {
-        return ok;
+        return ok && bad.isEmpty();
+    }
+
+    /**
+     * True if none of {@code names} was found wrong and the call's arguments could be bound; an
+     * unknown keyword argument does not count. Layers use it to infer shapes from the arguments
+     * that decide them even when others are wrong, so that later layers are still checked.
+     */
+    public boolean ok(String... names) {
+        if (!ok && bad.isEmpty()) {
+            return false;
+        }
+        for (String n : names) {
+            if (bad.contains(n)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Call call() {
@@ -68,12 +89,12 @@ public final class Args {
     /** Reports an error at argument {@code name} and marks the arguments as not ok. */
     public void error(String name, String message) {
         diagnostics.error(span(name), message);
-        ok = false;
+        bad.add(name);
     }
 
     /** Marks the arguments as not ok after a problem reported elsewhere. */
-    void invalidate() {
-        ok = false;
+    void invalidate(String name) {
+        bad.add(name);
     }
 
     /** Reports an error at the call's name and marks the arguments as not ok. */

@@ -318,7 +318,7 @@ public final class Configs {
             Args inner = f.signature().bind(call, args.diagnostics());
             T built = f.build().apply(inner);
             if (!inner.ok()) {
-                args.invalidate(); // the problem was reported inside the call
+                args.invalidate(name); // the problem was reported inside the call
             }
             return built;
         }

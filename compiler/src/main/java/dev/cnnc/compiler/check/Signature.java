@@ -53,7 +53,8 @@ public final class Signature {
     /** Binds {@code call}'s arguments, reporting every problem to {@code diagnostics}. */
     public Args bind(Call call, Diagnostics diagnostics) {
         Map<String, Argument> bound = new LinkedHashMap<>();
-        boolean ok = true;
+        boolean ok = true; // false for problems that leave the binding of every argument in doubt
+        java.util.Set<String> bad = new java.util.HashSet<>();
         boolean sawKeyword = false;
         boolean misplaced = false;
         int index = 0;
@@ -79,10 +80,10 @@ public final class Signature {
             if (!positional.contains(name) && !keywordOnly.contains(name)) {
                 diagnostics.error(arg.nameSpan(), owner + " has no argument '" + arg.name() + "'"
                         + Suggest.didYouMean(arg.name(), names()));
-                ok = false;
+                bad.add("?" + arg.name());
             } else if (bound.containsKey(name)) {
                 diagnostics.error(arg.nameSpan(), "argument '" + name + "' is given twice");
-                ok = false;
+                bad.add(name);
             } else {
                 bound.put(name, arg);
             }
@@ -90,10 +91,10 @@ public final class Signature {
         for (int i = 0; i < required && !misplaced; i++) {
             if (!bound.containsKey(positional.get(i))) {
                 diagnostics.error(call.nameSpan(), owner + " is missing its required argument '" + positional.get(i) + "'");
-                ok = false;
+                bad.add(positional.get(i));
             }
         }
-        return new Args(owner, call, bound, diagnostics, ok);
+        return new Args(owner, call, bound, diagnostics, ok, bad);
     }
 
     public static final class Builder {

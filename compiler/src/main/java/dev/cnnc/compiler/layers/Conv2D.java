@@ -24,6 +24,10 @@ public final class Conv2D implements Layer {
                     .optional("strides", "padding", "data_format", "dilation_rate").optional(Weights.PARAMETERS).build(),
             Conv2D::build);
 
+    /** The arguments that decide the output shape; the others may be wrong without hiding later problems. */
+    private static final String[] SHAPE_ARGUMENTS = {"filters", "kernel_size", "strides", "padding", "data_format",
+        "dilation_rate"};
+
     private final String name;
     private final Span span;
     private final Shape input;
@@ -59,13 +63,13 @@ public final class Conv2D implements Layer {
         Padding padding = a.padding("padding");
         DataFormat format = a.dataFormat("data_format");
         int[] dilation = a.intPair("dilation_rate", new int[] {1, 1});
-        Weights weights = Weights.from(a, 4);
         if ((strides[0] != 1 || strides[1] != 1) && (dilation[0] != 1 || dilation[1] != 1)) {
             a.error("strides", "strides other than 1 cannot be combined with dilation_rate other than 1 (Keras rule): "
                     + "found strides=" + pair(strides) + " and dilation_rate=" + pair(dilation));
         }
+        Weights weights = Weights.from(a, 4);
         Shape in = ctx.input();
-        if (!a.ok() || in == null) {
+        if (!a.ok(SHAPE_ARGUMENTS) || in == null) {
             return null;
         }
         if (in.rank() != 3) {

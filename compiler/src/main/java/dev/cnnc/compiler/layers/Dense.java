@@ -36,7 +36,7 @@ public final class Dense implements Layer {
         int units = a.positiveInt("units", 1);
         Weights weights = Weights.from(a, 2);
         Shape in = ctx.input();
-        if (!a.ok() || in == null) {
+        if (!a.ok("units") || in == null) {
             return null;
         }
         if (in.rank() != 1) {

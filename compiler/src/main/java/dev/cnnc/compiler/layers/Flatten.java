@@ -32,7 +32,7 @@ public final class Flatten implements Layer {
     static Layer build(LayerContext ctx) {
         DataFormat format = ctx.args().dataFormat("data_format");
         Shape in = ctx.input();
-        if (!ctx.args().ok() || in == null) {
+        if (!ctx.args().ok("data_format") || in == null) {
             return null;
         }
         if (in.rank() < 2) {

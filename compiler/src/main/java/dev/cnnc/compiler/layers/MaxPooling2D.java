@@ -52,7 +52,7 @@ public final class MaxPooling2D implements Layer {
         Padding padding = a.padding("padding");
         DataFormat format = a.dataFormat("data_format");
         Shape in = ctx.input();
-        if (!a.ok() || in == null) {
+        if (!a.ok("pool_size", "strides", "padding", "data_format") || in == null) {
             return null;
         }
         if (in.rank() != 3) {
