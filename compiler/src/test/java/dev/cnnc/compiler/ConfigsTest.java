@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.compiler.layers.Conv2D;
 import dev.cnnc.compiler.layers.Dense;
-import dev.cnnc.compiler.layers.Weights;
+import dev.cnnc.compiler.layers.WeightOptions;
 import dev.cnnc.compiler.model.Activation;
 import dev.cnnc.compiler.model.Constraint;
 import dev.cnnc.compiler.model.Initializer;
@@ -26,14 +26,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Activations, initializers, regularizers, constraints, optimizers and losses, with Keras 2.2.4 defaults. */
 class ConfigsTest {
 
-    private static Weights dense(String args) {
+    private static WeightOptions dense(String args) {
         Model m = Sources.model("input(8)\nDense(4" + args + ")\n");
-        return ((Dense) m.layers().get(0)).weights();
+        return ((Dense) m.layers().get(0)).weightOptions();
     }
 
     @Test
     void kerasDefaults() {
-        Weights w = dense("");
+        WeightOptions w = dense("");
         assertEquals(Activation.LINEAR, w.activation());
         assertTrue(w.useBias());
         assertEquals(new Initializer.VarianceScaling("glorot_uniform", 1.0, FanMode.FAN_AVG, true, null),
@@ -102,7 +102,7 @@ class ConfigsTest {
                 ", kernel_constraint=MinMaxNorm(min_value=0.5, max_value=2.0, rate=0.5)").kernelConstraint();
         assertEquals(new Constraint.MinMaxNorm(0.5, 2.0, 0.5, mm.axes()).toString(), mm.toString());
         Model conv = Sources.model("input(8, 8, 1)\nConv2D(4, 3, kernel_constraint=max_norm(2., axis=[0, 1, 2]))\n");
-        Constraint.MaxNorm convNorm = (Constraint.MaxNorm) ((Conv2D) conv.layers().get(0)).weights().kernelConstraint();
+        Constraint.MaxNorm convNorm = (Constraint.MaxNorm) ((Conv2D) conv.layers().get(0)).weightOptions().kernelConstraint();
         assertArrayEquals(new int[] {0, 1, 2}, convNorm.axes());
     }
 

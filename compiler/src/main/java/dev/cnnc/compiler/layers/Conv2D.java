@@ -1,14 +1,25 @@
 package dev.cnnc.compiler.layers;
 
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Args;
+import dev.cnnc.compiler.codegen.ActivationCode;
+import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.check.Signature;
 import dev.cnnc.compiler.diag.Span;
 import dev.cnnc.compiler.model.DataFormat;
 import dev.cnnc.compiler.model.Activation;
 import dev.cnnc.compiler.model.Layer;
 import dev.cnnc.compiler.model.Padding;
+import dev.cnnc.compiler.model.Regularizer;
 import dev.cnnc.compiler.model.Shape;
+import dev.cnnc.compiler.model.Weight;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import javax.lang.model.element.Modifier;
 
 /**
  * {@code Conv2D(filters, kernel_size, strides=(1, 1), padding='valid', data_format=None,
@@ -21,7 +32,7 @@ public final class Conv2D implements Layer {
 
     public static final LayerKind KIND = new LayerKind("Conv2D", List.of("Convolution2D"),
             Signature.of("Conv2D").required("filters", "kernel_size")
-                    .optional("strides", "padding", "data_format", "dilation_rate").optional(Weights.PARAMETERS).build(),
+                    .optional("strides", "padding", "data_format", "dilation_rate").optional(WeightOptions.PARAMETERS).build(),
             Conv2D::build);
 
     /** The arguments that decide the output shape; the others may be wrong without hiding later problems. */
@@ -38,10 +49,10 @@ public final class Conv2D implements Layer {
     private final int[] dilation;
     private final Padding padding;
     private final DataFormat dataFormat;
-    private final Weights weights;
+    private final WeightOptions weights;
 
     private Conv2D(LayerContext ctx, Shape output, int filters, int[] kernel, int[] strides, int[] dilation,
-            Padding padding, DataFormat dataFormat, Weights weights) {
+            Padding padding, DataFormat dataFormat, WeightOptions weights) {
         this.name = ctx.name();
         this.span = ctx.span();
         this.input = ctx.input();
@@ -67,7 +78,7 @@ public final class Conv2D implements Layer {
             a.error("strides", "strides other than 1 cannot be combined with dilation_rate other than 1 (Keras rule): "
                     + "found strides=" + pair(strides) + " and dilation_rate=" + pair(dilation));
         }
-        Weights weights = Weights.from(a, 4);
+        WeightOptions weights = WeightOptions.from(a, 4);
         Shape in = ctx.input();
         if (!a.ok(SHAPE_ARGUMENTS) || in == null) {
             return null;
@@ -164,7 +175,7 @@ public final class Conv2D implements Layer {
         return dataFormat;
     }
 
-    public Weights weights() {
+    public WeightOptions weightOptions() {
         return weights;
     }
 
@@ -202,5 +213,218 @@ public final class Conv2D implements Layer {
     @Override
     public long multiplyAdds() {
         return (long) dataFormat.height(output) * dataFormat.width(output) * kernelSize1D();
+    }
+
+    @Override
+    public List<Weight> weights() {
+        List<Weight> w = new ArrayList<>();
+        w.add(Weight.of("kernel", new int[] {kernel[0], kernel[1], inputChannels(), filters}, weights.kernelInitializer(),
+                weights.kernelRegularizer(), weights.kernelConstraint()));
+        if (weights.useBias()) {
+            w.add(Weight.of("bias", new int[] {filters}, weights.biasInitializer(), weights.biasRegularizer(),
+                    weights.biasConstraint()));
+        }
+        return w;
+    }
+
+    @Override
+    public Regularizer activityRegularizer() {
+        return weights.activityRegularizer();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Generated code. Channels-last keeps the filter loop innermost and contiguous in both the output
+    // and the kernel (kh, kw, in, filters), so that C2 vectorizes it; channels-first is plain loops.
+
+    private Window window() {
+        int h = dataFormat.height(input);
+        int w = dataFormat.width(input);
+        return new Window(kernel[0], kernel[1], dilation[0], dilation[1], strides[0], strides[1], padTop(), padLeft(), h,
+                w, dataFormat.height(output), dataFormat.width(output));
+    }
+
+    @Override
+    public TypeSpec generate(LayerGen g) {
+        Window win = window();
+        String act = activation() == Activation.LINEAR ? "" : ActivationCode.describe(activation()) + " of ";
+        TypeSpec.Builder t = g.classBuilder(filters + " filters of " + kernel[0] + "x" + kernel[1] + ", strides "
+                + pair(strides) + ", dilation " + pair(dilation) + ", padding '" + padding.keras() + "' " + Arrays.toString(
+                        new int[] {padTop(), padBottom(), padLeft(), padRight()}).replace('[', '(').replace(']', ')')
+                + " (top, bottom, left, right), " + dataFormat.keras() + ", activation " + activation().keras());
+        t.addField(LayerGen.constant("IN_HEIGHT", win.inHeight(), "Input rows."));
+        t.addField(LayerGen.constant("IN_WIDTH", win.inWidth(), "Input columns."));
+        t.addField(LayerGen.constant("IN_CHANNELS", inputChannels(), "Input channels."));
+        t.addField(LayerGen.constant("OUT_HEIGHT", win.outHeight(), "Output rows."));
+        t.addField(LayerGen.constant("OUT_WIDTH", win.outWidth(), "Output columns."));
+        t.addField(LayerGen.constant("FILTERS", filters, "Output channels."));
+        t.addField(LayerGen.constant("KERNEL_HEIGHT", kernel[0], "Kernel rows."));
+        t.addField(LayerGen.constant("KERNEL_WIDTH", kernel[1], "Kernel columns."));
+        t.addField(LayerGen.constant("STRIDE_HEIGHT", strides[0], "Vertical stride."));
+        t.addField(LayerGen.constant("STRIDE_WIDTH", strides[1], "Horizontal stride."));
+        t.addField(LayerGen.constant("DILATION_HEIGHT", dilation[0], "Vertical dilation."));
+        t.addField(LayerGen.constant("DILATION_WIDTH", dilation[1], "Horizontal dilation."));
+        t.addField(LayerGen.constant("PAD_TOP", padTop(), "Padding rows above the input."));
+        t.addField(LayerGen.constant("PAD_BOTTOM", padBottom(), "Padding rows below the input."));
+        t.addField(LayerGen.constant("PAD_LEFT", padLeft(), "Padding columns left of the input."));
+        t.addField(LayerGen.constant("PAD_RIGHT", padRight(), "Padding columns right of the input."));
+        t.addField(LayerGen.constant("IN_SIZE", input.size(), "Floats per input example."));
+        t.addField(LayerGen.constant("OUT_SIZE", output.size(), "Floats per output example."));
+        boolean last = dataFormat == DataFormat.CHANNELS_LAST;
+        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("out = $Lconv(in, kernel)$L, for the first {@code n} examples.\n", act,
+                        weights.useBias() ? " + bias" : "")
+                .addJavadoc("\n<p>in $L, out $L, kernel $L$L.\n", LayerGen.batch(input), LayerGen.batch(output),
+                        LayerGen.dims(new int[] {kernel[0], kernel[1], inputChannels(), filters}),
+                        weights.useBias() ? ", bias (" + filters + ")" : "")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out")
+                .addParameter(float[].class, "kernel");
+        if (weights.useBias()) {
+            forward.addParameter(float[].class, "bias");
+        }
+        forward.addParameter(int.class, "n").addCode(last ? forwardChannelsLast(win) : forwardChannelsFirst(win));
+        if (activation() != Activation.LINEAR) {
+            forward.addStatement("activate(out, n)");
+        }
+        t.addMethod(forward.build());
+        if (activation() != Activation.LINEAR) {
+            int lastAxis = output.dim(2);
+            t.addMethod(ActivationCode.forward(activation(), "OUT_SIZE", lastAxis));
+            t.addMethod(ActivationCode.backward(activation(), "OUT_SIZE", lastAxis));
+        }
+        MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel$L$L.\n",
+                        weights.useBias() ? " and dBias" : "", g.computesInputGradient() ? " and sets dIn" : "")
+                .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
+        if (g.computesInputGradient()) {
+            backward.addParameter(float[].class, "dIn");
+        }
+        backward.addParameter(float[].class, "kernel").addParameter(float[].class, "dKernel");
+        if (weights.useBias()) {
+            backward.addParameter(float[].class, "dBias");
+        }
+        backward.addParameter(int.class, "n");
+        if (g.computesInputGradient()) {
+            backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class);
+        }
+        backward.addCode(last ? backwardChannelsLast(win, g.computesInputGradient())
+                : backwardChannelsFirst(win, g.computesInputGradient()));
+        t.addMethod(backward.build());
+        return t.build();
+    }
+
+    /** Loops over examples and output positions, setting {@code iy} and {@code ix} for the window. */
+    private static CodeBlock.Builder positions(CodeBlock.Builder b) {
+        return b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .addStatement("int iy = oy * STRIDE_HEIGHT - PAD_TOP")
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
+                .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT");
+    }
+
+    private CodeBlock forwardChannelsLast(Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS");
+        if (weights.useBias()) {
+            b.addStatement("$T.arraycopy(bias, 0, out, o, FILTERS)", System.class);
+        } else {
+            b.addStatement("$T.fill(out, o, o + FILTERS, 0f)", Arrays.class);
+        }
+        b.addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = ((b * IN_HEIGHT + $L) * IN_WIDTH + $L) * IN_CHANNELS", Window.plus("iy", row),
+                        Window.plus("ix", column))
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .addStatement("float v = in[i + c]")
+                .addStatement("int k = ($L * IN_CHANNELS + c) * FILTERS", tap)
+                .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
+                .addStatement("out[o + f] += v * kernel[k + f]")
+                .endControlFlow()
+                .endControlFlow()
+                .build()));
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private CodeBlock backwardChannelsLast(Window win, boolean inputGradient) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS");
+        if (weights.useBias()) {
+            b.beginControlFlow("for (int f = 0; f < FILTERS; f++)").addStatement("dBias[f] += dOut[o + f]").endControlFlow();
+        }
+        b.addStatement("int i");
+        b.add(win.taps((row, column, tap) -> {
+            CodeBlock.Builder t = CodeBlock.builder()
+                    .addStatement("i = ((b * IN_HEIGHT + $L) * IN_WIDTH + $L) * IN_CHANNELS", Window.plus("iy", row),
+                            Window.plus("ix", column))
+                    .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                    .addStatement("float v = in[i + c]")
+                    .addStatement("int k = ($L * IN_CHANNELS + c) * FILTERS", tap);
+            if (inputGradient) {
+                t.addStatement("float s = 0f");
+            }
+            t.beginControlFlow("for (int f = 0; f < FILTERS; f++)")
+                    .addStatement("float d = dOut[o + f]")
+                    .addStatement("dKernel[k + f] += v * d");
+            if (inputGradient) {
+                t.addStatement("s += kernel[k + f] * d");
+            }
+            t.endControlFlow();
+            if (inputGradient) {
+                t.addStatement("dIn[i + c] += s");
+            }
+            return t.endControlFlow().build();
+        }));
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static String inIndexFirst(String row, String column) {
+        return "((b * IN_CHANNELS + c) * IN_HEIGHT + " + Window.plus("iy", row) + ") * IN_WIDTH + " + Window.plus("ix", column);
+    }
+
+    private CodeBlock forwardChannelsFirst(Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int f = 0; f < FILTERS; f++)");
+        positions(b).addStatement("float s = $L", weights.useBias() ? "bias[f]" : "0f");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .addStatement("s += in[$L] * kernel[($L * IN_CHANNELS + c) * FILTERS + f]", inIndexFirst(row, column), tap)
+                .endControlFlow()
+                .build()));
+        b.addStatement("out[((b * FILTERS + f) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = s");
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private CodeBlock backwardChannelsFirst(Window win, boolean inputGradient) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int f = 0; f < FILTERS; f++)");
+        positions(b).addStatement("float d = dOut[((b * FILTERS + f) * OUT_HEIGHT + oy) * OUT_WIDTH + ox]");
+        if (weights.useBias()) {
+            b.addStatement("dBias[f] += d");
+        }
+        b.add(win.taps((row, column, tap) -> {
+            CodeBlock.Builder t = CodeBlock.builder()
+                    .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                    .addStatement("int i = $L", inIndexFirst(row, column))
+                    .addStatement("int k = ($L * IN_CHANNELS + c) * FILTERS + f", tap)
+                    .addStatement("dKernel[k] += in[i] * d");
+            if (inputGradient) {
+                t.addStatement("dIn[i] += kernel[k] * d");
+            }
+            return t.endControlFlow().build();
+        }));
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    @Override
+    public CodeBlock forwardCall(LayerGen g) {
+        List<Weight> w = weights();
+        return CodeBlock.builder().addStatement("$T.forward($L, $L, $L$L, n)", g.className(), g.in(), g.out(),
+                g.weightField(w.get(0)), weights.useBias() ? ", " + g.weightField(w.get(1)) : "").build();
+    }
+
+    @Override
+    public CodeBlock backwardCall(LayerGen g) {
+        List<Weight> w = weights();
+        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L, n)", g.className(), g.in(), g.dOut(),
+                g.computesInputGradient() ? ", " + g.dIn() : "", g.weightField(w.get(0)), g.weightGradientField(w.get(0)),
+                weights.useBias() ? ", " + g.weightGradientField(w.get(1)) : "").build();
     }
 }

@@ -1,12 +1,21 @@
 package dev.cnnc.compiler.layers;
 
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Args;
+import dev.cnnc.compiler.codegen.ActivationCode;
+import dev.cnnc.compiler.codegen.LayerGen;
 import dev.cnnc.compiler.check.Signature;
 import dev.cnnc.compiler.diag.Span;
 import dev.cnnc.compiler.model.Activation;
 import dev.cnnc.compiler.model.Layer;
+import dev.cnnc.compiler.model.Regularizer;
 import dev.cnnc.compiler.model.Shape;
+import dev.cnnc.compiler.model.Weight;
+import java.util.ArrayList;
 import java.util.List;
+import javax.lang.model.element.Modifier;
 
 /**
  * {@code Dense(units, activation=None, use_bias=True, ...)}: {@code activation(x . kernel + bias)}
@@ -15,15 +24,15 @@ import java.util.List;
 public final class Dense implements Layer {
 
     public static final LayerKind KIND = new LayerKind("Dense", List.of(),
-            Signature.of("Dense").required("units").optional(Weights.PARAMETERS).keywordOnly("input_dim").build(), Dense::build);
+            Signature.of("Dense").required("units").optional(WeightOptions.PARAMETERS).keywordOnly("input_dim").build(), Dense::build);
 
     private final String name;
     private final Span span;
     private final Shape input;
     private final int units;
-    private final Weights weights;
+    private final WeightOptions weights;
 
-    private Dense(LayerContext ctx, int units, Weights weights) {
+    private Dense(LayerContext ctx, int units, WeightOptions weights) {
         this.name = ctx.name();
         this.span = ctx.span();
         this.input = ctx.input();
@@ -34,7 +43,7 @@ public final class Dense implements Layer {
     static Layer build(LayerContext ctx) {
         Args a = ctx.args();
         int units = a.positiveInt("units", 1);
-        Weights weights = Weights.from(a, 2);
+        WeightOptions weights = WeightOptions.from(a, 2);
         Shape in = ctx.input();
         if (!a.ok("units") || in == null) {
             return null;
@@ -83,7 +92,7 @@ public final class Dense implements Layer {
         return input.dim(0);
     }
 
-    public Weights weights() {
+    public WeightOptions weightOptions() {
         return weights;
     }
 
@@ -100,5 +109,123 @@ public final class Dense implements Layer {
     @Override
     public long multiplyAdds() {
         return (long) inputs() * units;
+    }
+
+    @Override
+    public List<Weight> weights() {
+        List<Weight> w = new ArrayList<>();
+        w.add(Weight.of("kernel", new int[] {inputs(), units}, weights.kernelInitializer(), weights.kernelRegularizer(),
+                weights.kernelConstraint()));
+        if (weights.useBias()) {
+            w.add(Weight.of("bias", new int[] {units}, weights.biasInitializer(), weights.biasRegularizer(),
+                    weights.biasConstraint()));
+        }
+        return w;
+    }
+
+    @Override
+    public Regularizer activityRegularizer() {
+        return weights.activityRegularizer();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Generated code. The kernel is (in, units): the units loop is innermost and contiguous in both
+    // the output and the kernel rows, so that C2 vectorizes it.
+
+    @Override
+    public TypeSpec generate(LayerGen g) {
+        boolean bias = weights.useBias();
+        TypeSpec.Builder t = g.classBuilder(units + " units, activation " + activation().keras()
+                + (bias ? "" : ", no bias"));
+        t.addField(LayerGen.constant("INPUTS", inputs(), "Input features."));
+        t.addField(LayerGen.constant("UNITS", units, "Output features."));
+        t.addField(LayerGen.constant("IN_SIZE", inputs(), "Floats per input example."));
+        t.addField(LayerGen.constant("OUT_SIZE", units, "Floats per output example."));
+        String act = activation() == Activation.LINEAR ? "" : ActivationCode.describe(activation()) + " of ";
+        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("out = $Lin . kernel$L, for the first {@code n} examples.\n", act, bias ? " + bias" : "")
+                .addJavadoc("\n<p>in (n, $L), out (n, $L), kernel ($L, $L)$L.\n", inputs(), units, inputs(), units,
+                        bias ? ", bias (" + units + ")" : "")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
+        if (bias) {
+            forward.addParameter(float[].class, "bias");
+        }
+        forward.addParameter(int.class, "n")
+                .beginControlFlow("for (int b = 0; b < n; b++)")
+                .addStatement("int o = b * UNITS");
+        if (bias) {
+            forward.addStatement("$T.arraycopy(bias, 0, out, o, UNITS)", System.class);
+        } else {
+            forward.addStatement("$T.fill(out, o, o + UNITS, 0f)", java.util.Arrays.class);
+        }
+        forward.beginControlFlow("for (int i = 0; i < INPUTS; i++)")
+                .addStatement("float v = in[b * INPUTS + i]")
+                .addStatement("int k = i * UNITS")
+                .beginControlFlow("for (int u = 0; u < UNITS; u++)")
+                .addStatement("out[o + u] += v * kernel[k + u]")
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow();
+        if (activation() != Activation.LINEAR) {
+            forward.addStatement("activate(out, n)");
+        }
+        t.addMethod(forward.build());
+        if (activation() != Activation.LINEAR) {
+            t.addMethod(ActivationCode.forward(activation(), "OUT_SIZE", units));
+            t.addMethod(ActivationCode.backward(activation(), "OUT_SIZE", units));
+        }
+        boolean dIn = g.computesInputGradient();
+        MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel$L$L.\n",
+                        bias ? " and dBias" : "", dIn ? " and sets dIn" : "")
+                .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
+        if (dIn) {
+            backward.addParameter(float[].class, "dIn");
+        }
+        backward.addParameter(float[].class, "kernel").addParameter(float[].class, "dKernel");
+        if (bias) {
+            backward.addParameter(float[].class, "dBias");
+        }
+        backward.addParameter(int.class, "n")
+                .beginControlFlow("for (int b = 0; b < n; b++)")
+                .addStatement("int o = b * UNITS");
+        if (bias) {
+            backward.beginControlFlow("for (int u = 0; u < UNITS; u++)").addStatement("dBias[u] += dOut[o + u]")
+                    .endControlFlow();
+        }
+        backward.beginControlFlow("for (int i = 0; i < INPUTS; i++)")
+                .addStatement("float v = in[b * INPUTS + i]")
+                .addStatement("int k = i * UNITS");
+        if (dIn) {
+            backward.addStatement("float s = 0f");
+        }
+        backward.beginControlFlow("for (int u = 0; u < UNITS; u++)")
+                .addStatement("float d = dOut[o + u]")
+                .addStatement("dKernel[k + u] += v * d");
+        if (dIn) {
+            backward.addStatement("s += kernel[k + u] * d");
+        }
+        backward.endControlFlow();
+        if (dIn) {
+            backward.addStatement("dIn[b * INPUTS + i] = s");
+        }
+        backward.endControlFlow().endControlFlow();
+        t.addMethod(backward.build());
+        return t.build();
+    }
+
+    @Override
+    public CodeBlock forwardCall(LayerGen g) {
+        List<Weight> w = weights();
+        return CodeBlock.builder().addStatement("$T.forward($L, $L, $L$L, n)", g.className(), g.in(), g.out(),
+                g.weightField(w.get(0)), weights.useBias() ? ", " + g.weightField(w.get(1)) : "").build();
+    }
+
+    @Override
+    public CodeBlock backwardCall(LayerGen g) {
+        List<Weight> w = weights();
+        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L, n)", g.className(), g.in(), g.dOut(),
+                g.computesInputGradient() ? ", " + g.dIn() : "", g.weightField(w.get(0)), g.weightGradientField(w.get(0)),
+                weights.useBias() ? ", " + g.weightGradientField(w.get(1)) : "").build();
     }
 }

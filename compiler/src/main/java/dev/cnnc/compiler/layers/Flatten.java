@@ -1,11 +1,16 @@
 package dev.cnnc.compiler.layers;
 
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Signature;
+import dev.cnnc.compiler.codegen.LayerGen;
 import dev.cnnc.compiler.diag.Span;
 import dev.cnnc.compiler.model.DataFormat;
 import dev.cnnc.compiler.model.Layer;
 import dev.cnnc.compiler.model.Shape;
 import java.util.List;
+import javax.lang.model.element.Modifier;
 
 /**
  * {@code Flatten(data_format=None)}: the input as one vector. Keras flattens in channels-last order:
@@ -79,5 +84,72 @@ public final class Flatten implements Layer {
     @Override
     public long multiplyAdds() {
         return 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Generated code: a copy for channels-last (the layout is already flat); a permutation from
+    // (c, h, w) to (h, w, c) for channels-first.
+
+    /** True if the flat order differs from the input's memory order. */
+    private boolean permutes() {
+        return dataFormat == DataFormat.CHANNELS_FIRST && input.rank() == 3;
+    }
+
+    @Override
+    public TypeSpec generate(LayerGen g) {
+        TypeSpec.Builder t = g.classBuilder(permutes() ? "flattens channels-first input in channels-last order, as Keras"
+                : "flattens the input; the memory layout is unchanged");
+        t.addField(LayerGen.constant("IN_SIZE", input.size(), "Floats per input example."));
+        t.addField(LayerGen.constant("OUT_SIZE", input.size(), "Floats per output example."));
+        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("in $L, out $L.\n", LayerGen.batch(input), LayerGen.batch(outputShape()))
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n");
+        MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("dIn = dOut, back in the input's layout.\n")
+                .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn").addParameter(int.class, "n");
+        if (!permutes()) {
+            forward.addStatement("$T.arraycopy(in, 0, out, 0, n * IN_SIZE)", System.class);
+            backward.addStatement("$T.arraycopy(dOut, 0, dIn, 0, n * IN_SIZE)", System.class);
+        } else {
+            t.addField(LayerGen.constant("CHANNELS", input.dim(0), "Input channels (first axis)."));
+            t.addField(LayerGen.constant("HEIGHT", input.dim(1), "Input rows."));
+            t.addField(LayerGen.constant("WIDTH", input.dim(2), "Input columns."));
+            forward.addCode(permutation("out[flat] = in[chw]"));
+            backward.addCode(permutation("dIn[chw] = dOut[flat]"));
+        }
+        t.addMethod(forward.build());
+        if (g.computesInputGradient()) {
+            t.addMethod(backward.build());
+        }
+        return t.build();
+    }
+
+    private static CodeBlock permutation(String statement) {
+        return CodeBlock.builder()
+                .beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .beginControlFlow("for (int y = 0; y < HEIGHT; y++)")
+                .beginControlFlow("for (int x = 0; x < WIDTH; x++)")
+                .addStatement("int chw = ((b * CHANNELS + c) * HEIGHT + y) * WIDTH + x")
+                .addStatement("int flat = ((b * HEIGHT + y) * WIDTH + x) * CHANNELS + c")
+                .addStatement(statement)
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    @Override
+    public CodeBlock forwardCall(LayerGen g) {
+        return CodeBlock.builder().addStatement("$T.forward($L, $L, n)", g.className(), g.in(), g.out()).build();
+    }
+
+    @Override
+    public CodeBlock backwardCall(LayerGen g) {
+        if (!g.computesInputGradient()) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder().addStatement("$T.backward($L, $L, n)", g.className(), g.dOut(), g.dIn()).build();
     }
 }

@@ -1,13 +1,20 @@
 package dev.cnnc.compiler.layers;
 
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Args;
+import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.check.Signature;
 import dev.cnnc.compiler.diag.Span;
 import dev.cnnc.compiler.model.DataFormat;
 import dev.cnnc.compiler.model.Layer;
 import dev.cnnc.compiler.model.Padding;
 import dev.cnnc.compiler.model.Shape;
+import java.util.Arrays;
 import java.util.List;
+import javax.lang.model.element.Modifier;
 
 /**
  * {@code MaxPooling2D(pool_size=(2, 2), strides=None, padding='valid', data_format=None)}, alias
@@ -137,5 +144,125 @@ public final class MaxPooling2D implements Layer {
     @Override
     public long multiplyAdds() {
         return 0;
+    }
+
+    @Override
+    public int scratchInts() {
+        return (int) output.size();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Generated code. The forward pass records, for each output, the index of the input that won;
+    // the backward pass sends each output's gradient to that input. Ties go to the first tap in
+    // row-major window order; padded cells are skipped, so they never win.
+
+    @Override
+    public TypeSpec generate(LayerGen g) {
+        int h = dataFormat.height(input);
+        int w = dataFormat.width(input);
+        Window win = new Window(pool[0], pool[1], 1, 1, strides[0], strides[1], padTop(), padLeft(), h, w,
+                dataFormat.height(output), dataFormat.width(output));
+        TypeSpec.Builder t = g.classBuilder("max of " + pool[0] + "x" + pool[1] + " windows, strides (" + strides[0] + ", "
+                + strides[1] + "), padding '" + padding.keras() + "' (" + padTop() + ", " + padBottom() + ", " + padLeft()
+                + ", " + padRight() + ") (top, bottom, left, right), " + dataFormat.keras());
+        t.addField(LayerGen.constant("IN_HEIGHT", h, "Input rows."));
+        t.addField(LayerGen.constant("IN_WIDTH", w, "Input columns."));
+        t.addField(LayerGen.constant("CHANNELS", dataFormat.channels(input), "Channels, pooled independently."));
+        t.addField(LayerGen.constant("OUT_HEIGHT", win.outHeight(), "Output rows."));
+        t.addField(LayerGen.constant("OUT_WIDTH", win.outWidth(), "Output columns."));
+        t.addField(LayerGen.constant("POOL_HEIGHT", pool[0], "Window rows."));
+        t.addField(LayerGen.constant("POOL_WIDTH", pool[1], "Window columns."));
+        t.addField(LayerGen.constant("STRIDE_HEIGHT", strides[0], "Vertical stride."));
+        t.addField(LayerGen.constant("STRIDE_WIDTH", strides[1], "Horizontal stride."));
+        t.addField(LayerGen.constant("PAD_TOP", padTop(), "Padding rows above the input (never win)."));
+        t.addField(LayerGen.constant("PAD_BOTTOM", padBottom(), "Padding rows below the input."));
+        t.addField(LayerGen.constant("PAD_LEFT", padLeft(), "Padding columns left of the input."));
+        t.addField(LayerGen.constant("PAD_RIGHT", padRight(), "Padding columns right of the input."));
+        t.addField(LayerGen.constant("IN_SIZE", input.size(), "Floats per input example."));
+        t.addField(LayerGen.constant("OUT_SIZE", output.size(), "Floats per output example."));
+        t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("out = the max of each window; argmax = the index in {@code in} of the input that won.\n")
+                .addJavadoc("\n<p>in $L, out and argmax $L.\n", LayerGen.batch(input), LayerGen.batch(output))
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int[].class, "argmax")
+                .addParameter(int.class, "n")
+                .addCode(dataFormat == DataFormat.CHANNELS_LAST ? forwardChannelsLast(win) : forwardChannelsFirst(win))
+                .build());
+        if (g.computesInputGradient()) {
+            t.addMethod(MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addJavadoc("dIn = each output's gradient sent to the input that won its window, zero elsewhere.\n")
+                    .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn").addParameter(int[].class, "argmax")
+                    .addParameter(int.class, "n")
+                    .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class)
+                    .beginControlFlow("for (int j = 0; j < n * OUT_SIZE; j++)")
+                    .addStatement("int a = argmax[j]")
+                    .beginControlFlow("if (a >= 0)")
+                    .addComment("-1 only if every cell of the window was -Infinity")
+                    .addStatement("dIn[a] += dOut[j]")
+                    .endControlFlow()
+                    .endControlFlow()
+                    .build());
+        }
+        return t.build();
+    }
+
+    private static CodeBlock.Builder positions(CodeBlock.Builder b) {
+        return b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .addStatement("int iy = oy * STRIDE_HEIGHT - PAD_TOP")
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
+                .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT");
+    }
+
+    private static CodeBlock forwardChannelsLast(Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
+                .addStatement("$T.fill(out, o, o + CHANNELS, Float.NEGATIVE_INFINITY)", Arrays.class)
+                .addStatement("$T.fill(argmax, o, o + CHANNELS, -1)", Arrays.class)
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = ((b * IN_HEIGHT + $L) * IN_WIDTH + $L) * CHANNELS", Window.plus("iy", row),
+                        Window.plus("ix", column))
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("float v = in[i + c]")
+                .beginControlFlow("if (!(v <= out[o + c]))")
+                .addStatement("out[o + c] = v")
+                .addStatement("argmax[o + c] = i + c")
+                .endControlFlow()
+                .endControlFlow()
+                .build()));
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock forwardChannelsFirst(Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
+        positions(b).addStatement("float max = Float.NEGATIVE_INFINITY").addStatement("int won = -1");
+        b.addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = ((b * CHANNELS + c) * IN_HEIGHT + $L) * IN_WIDTH + $L", Window.plus("iy", row),
+                        Window.plus("ix", column))
+                .beginControlFlow("if (!(in[i] <= max))")
+                .addStatement("max = in[i]")
+                .addStatement("won = i")
+                .endControlFlow()
+                .build()));
+        b.addStatement("int o = ((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox")
+                .addStatement("out[o] = max")
+                .addStatement("argmax[o] = won");
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    @Override
+    public CodeBlock forwardCall(LayerGen g) {
+        return CodeBlock.builder().addStatement("$T.forward($L, $L, $L, n)", g.className(), g.in(), g.out(),
+                g.scratchField()).build();
+    }
+
+    @Override
+    public CodeBlock backwardCall(LayerGen g) {
+        if (!g.computesInputGradient()) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder().addStatement("$T.backward($L, $L, $L, n)", g.className(), g.dOut(), g.dIn(),
+                g.scratchField()).build();
     }
 }

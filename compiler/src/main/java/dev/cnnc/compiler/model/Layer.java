@@ -1,6 +1,10 @@
 package dev.cnnc.compiler.model;
 
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeSpec;
+import dev.cnnc.compiler.codegen.LayerGen;
 import dev.cnnc.compiler.diag.Span;
+import java.util.List;
 
 /**
  * One checked layer of a model, with its shapes inferred. Each kind of layer is one class in
@@ -32,4 +36,31 @@ public interface Layer {
 
     /** Multiply-adds of the forward pass for one example. */
     long multiplyAdds();
+
+    /** The layer's kernel and bias, in that order; empty for layers without parameters. */
+    default List<Weight> weights() {
+        return List.of();
+    }
+
+    /** The activity regularizer on the layer's output, or null. */
+    default Regularizer activityRegularizer() {
+        return null;
+    }
+
+    /** Per-example {@code int} buffers the layer keeps between forward and backward (max pooling's argmax). */
+    default int scratchInts() {
+        return 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Code generation: the layer's class, and the statements with which the model class calls it.
+
+    /** The generated class: shape constants, {@code forward} and {@code backward}. */
+    TypeSpec generate(LayerGen g);
+
+    /** The model's call of the layer's forward pass (activation included). */
+    CodeBlock forwardCall(LayerGen g);
+
+    /** The model's call of the layer's backward pass (after the activation's backward, if any). */
+    CodeBlock backwardCall(LayerGen g);
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * The arguments Conv2D and Dense share, after their own: activation, bias, initializers,
  * regularizers and constraints, with Keras' defaults.
  */
-public record Weights(Activation activation, boolean useBias, Initializer kernelInitializer,
+public record WeightOptions(Activation activation, boolean useBias, Initializer kernelInitializer,
         Initializer biasInitializer, Regularizer kernelRegularizer, Regularizer biasRegularizer,
         Regularizer activityRegularizer, Constraint kernelConstraint, Constraint biasConstraint) {
 
@@ -22,8 +22,8 @@ public record Weights(Activation activation, boolean useBias, Initializer kernel
             "bias_constraint");
 
     /** Reads the shared arguments; constraint axes are checked against the kernel's rank. */
-    static Weights from(Args args, int kernelRank) {
-        Weights w = new Weights(
+    static WeightOptions from(Args args, int kernelRank) {
+        WeightOptions w = new WeightOptions(
                 Configs.activation(args, "activation"),
                 args.bool("use_bias", true),
                 Configs.initializer(args, "kernel_initializer", Initializer.glorotUniform()),

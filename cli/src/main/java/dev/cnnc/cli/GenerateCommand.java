@@ -1,0 +1,58 @@
+package dev.cnnc.cli;
+
+import com.palantir.javapoet.JavaFile;
+import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.compiler.codegen.GeneratedSources;
+import dev.cnnc.compiler.codegen.JavaGenerator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "generate",
+        description = {"Generates the Java sources of a model: one class per layer and the model class.",
+                "Files whose content is unchanged are not rewritten."},
+        mixinStandardHelpOptions = true)
+final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The .cnn file.")
+    Path file;
+
+    @Option(names = {"-d", "--directory"}, required = true, paramLabel = "OUTDIR",
+            description = "The source root to write into (package directories are created below it).")
+    Path outputDirectory;
+
+    @Option(names = {"-p", "--package"}, paramLabel = "P",
+            description = "The Java package of the model class (default: the file's package line, else none).")
+    String packageName;
+
+    @Option(names = "--input-gradient", description = "Also compute the gradient of the model's input in backward passes.")
+    boolean inputGradient;
+
+    @Override
+    public Integer call() {
+        CnnCompiler.Checked checked = Sources.check(file, spec.commandLine().getErr());
+        if (!checked.ok()) {
+            return Main.MODEL_ERRORS;
+        }
+        String problem = packageName == null ? null : GeneratedSources.packageProblem(packageName);
+        if (problem != null) {
+            throw new Main.UserException("--package " + packageName + ": " + problem, Main.USAGE);
+        }
+        List<JavaFile> files = JavaGenerator.generate(checked.model(), new JavaGenerator.Options(packageName, inputGradient));
+        try {
+            GeneratedSources.Written written = GeneratedSources.write(files, outputDirectory);
+            spec.commandLine().getOut().printf("%s: %d files in %s (%d written, %d unchanged)%n", file, files.size(),
+                    outputDirectory, written.written(), written.unchanged());
+        } catch (IOException e) {
+            throw new Main.UserException("cannot write to " + outputDirectory + ": " + e.getMessage(), Main.USAGE);
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.cnnc.cli;
+
+import com.palantir.javapoet.JavaFile;
+import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.compiler.codegen.JavaGenerator;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "show",
+        description = {"Prints one generated class: the model class, or the class of one layer.",
+                "Use it to read exactly what a network computes."},
+        mixinStandardHelpOptions = true)
+final class ShowCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .cnn file.")
+    Path file;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "LAYER",
+            description = "A layer's name (conv2d_1) or class name (Conv2d1); default: the model class.")
+    String layer;
+
+    @Override
+    public Integer call() {
+        CnnCompiler.Checked checked = Sources.check(file, spec.commandLine().getErr());
+        if (!checked.ok()) {
+            return Main.MODEL_ERRORS;
+        }
+        List<JavaFile> files = JavaGenerator.generate(checked.model(), JavaGenerator.Options.defaults());
+        String wanted = layer == null ? checked.model().name() : layer;
+        for (JavaFile f : files) {
+            String simple = f.typeSpec().name();
+            if (simple.equals(wanted) || checked.model().layers().stream()
+                    .anyMatch(l -> l.name().equals(wanted) && dev.cnnc.compiler.check.JavaNames.upperCamel(l.name()).equals(simple))) {
+                spec.commandLine().getOut().print(f.toString());
+                spec.commandLine().getOut().flush();
+                return Main.OK;
+            }
+        }
+        List<String> names = checked.model().layers().stream().map(l -> l.name()).toList();
+        throw new Main.UserException("no layer '" + wanted + "' in " + file + " (layers: " + String.join(", ", names) + ")",
+                Main.USAGE);
+    }
+}

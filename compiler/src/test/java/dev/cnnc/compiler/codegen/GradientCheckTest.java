@@ -1,0 +1,182 @@
+package dev.cnnc.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cnnc.compiler.model.Activation;
+import dev.cnnc.runtime.Network;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every layer kind and option, forward against backward, by finite differences. */
+class GradientCheckTest {
+
+    private static void check(String source) {
+        Network net = InMemoryCompiler.network(source, 3, 7, true);
+        new GradientCheck(net, 2, 11).run().assertPasses();
+    }
+
+    static Stream<Arguments> convolutions() {
+        List<Arguments> cases = new ArrayList<>();
+        String[][] geometry = {{"1", "1"}, {"2", "1"}, {"1", "2"}};
+        for (String padding : new String[] {"valid", "same"}) {
+            for (String[] sd : geometry) {
+                for (String format : new String[] {"channels_last", "channels_first"}) {
+                    for (String bias : new String[] {"True", "False"}) {
+                        cases.add(Arguments.of(padding, sd[0], sd[1], format, bias));
+                    }
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "padding={0} strides={1} dilation={2} {3} use_bias={4}")
+    @MethodSource("convolutions")
+    void conv2d(String padding, String strides, String dilation, String format, String bias) {
+        String input = format.equals("channels_last") ? "input(7, 9, 2)" : "input(2, 7, 9)";
+        check(input + "\nConv2D(3, (3, 2), strides=" + strides + ", dilation_rate=" + dilation + ", padding='" + padding
+                + "', data_format='" + format + "', use_bias=" + bias + ")\n");
+    }
+
+    @Test
+    void conv2dWithAWindowTooLargeToUnroll() {
+        check("input(8, 8, 2)\nConv2D(2, (6, 5), padding='same')\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pools")
+    void maxPooling(String layer) {
+        check("input(7, 9, 3)\n" + layer + "\n");
+    }
+
+    static Stream<String> pools() {
+        return Stream.of("MaxPooling2D()", "MaxPooling2D((2, 3), strides=(1, 2))", "MaxPooling2D(3, strides=2)",
+                "MaxPooling2D((2, 2), padding='same')", "MaxPooling2D(3, strides=2, padding='same')",
+                "MaxPooling2D((2, 2), data_format='channels_first')",
+                "MaxPooling2D(2, strides=1, padding='same', data_format='channels_first')");
+    }
+
+    @Test
+    void aSmallChainOfEveryKind() {
+        Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"
+                + "Conv2D(2, 2, activation='tanh')\nFlatten()\nDense(3, activation='softmax')\n", 3, 7, true);
+        // With input seed 11, one pooling window holds two values 2.4e-4 apart: a kink within any
+        // usable step. Seed 12 has none closer than the step moves them.
+        new GradientCheck(net, 2, 12).step(1e-3).run().assertPasses();
+    }
+
+    @Test
+    void dense() {
+        check("input(6)\nDense(4)\nDense(3, use_bias=False)\n");
+    }
+
+    @Test
+    void flattenInBothDataFormats() {
+        check("input(2, 3, 4)\nFlatten()\nDense(3)\n");
+        check("input(2, 3, 4)\nFlatten(data_format='channels_first')\nDense(3)\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void everyActivation(Activation a) {
+        check("input(5)\nDense(4, activation='" + a.keras() + "', kernel_initializer=RandomNormal(stddev=0.5))\n");
+    }
+
+    @Test
+    void activationsOnConvolutions() {
+        check("input(5, 5, 2)\nConv2D(3, 3, activation='tanh', padding='same')\n");
+        check("input(2, 5, 5)\nConv2D(3, 3, activation='softmax', data_format='channels_first')\n");
+    }
+
+    @Test
+    void kernelBiasAndActivityRegularizers() {
+        check("input(5)\nDense(4, kernel_regularizer=l1_l2(l1=0.01, l2=0.02), bias_regularizer=l2(0.5), "
+                + "bias_initializer='ones', activity_regularizer=l1(0.03))\nDense(2, activity_regularizer=l2(0.1))\n");
+        check("input(5, 5, 1)\nConv2D(2, 3, kernel_regularizer=l2(0.1), activity_regularizer=l1_l2(0.01, 0.01))\n");
+    }
+
+    /**
+     * The MNIST architecture end to end, with tanh in place of relu (relu is checked layer by layer
+     * above), along random directions: element by element, a step on a first-layer weight moves
+     * enough max-pooling winners downstream to blur single finite differences.
+     */
+    @Test
+    void theMnistArchitecture() {
+        Network net = InMemoryCompiler.network("""
+                input(28, 28, 1)
+                Conv2D(32, (3, 3), activation='tanh')
+                MaxPooling2D((2, 2))
+                Conv2D(64, (3, 3), activation='tanh')
+                MaxPooling2D((2, 2))
+                Conv2D(64, (3, 3), activation='tanh')
+                Flatten()
+                Dense(64, activation='tanh')
+                Dense(10, activation='softmax')
+                """, 2, 3, true);
+        new GradientCheck(net, 2, 5).step(1e-3).runDirectional().assertPasses();
+    }
+
+    /** Softmax with categorical cross-entropy: the fused gradient (p - y) / N equals the derivative of the loss. */
+    @Test
+    void softmaxWithCrossEntropyFusedGradient() {
+        Network net = InMemoryCompiler.network("input(6)\nDense(5, activation='softmax')\n", 3, 1, true);
+        int n = 3;
+        float[] x = new float[n * 6];
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        int[] labels = {1, 4, 0};
+        float[] p = net.forward(x, n).clone();
+        float[] dz = new float[n * 5];
+        for (int b = 0; b < n; b++) {
+            for (int k = 0; k < 5; k++) {
+                dz[b * 5 + k] = (p[b * 5 + k] - (labels[b] == k ? 1 : 0)) / n;
+            }
+        }
+        net.zeroGradients();
+        net.backwardFromLogits(dz, n);
+        float[] kernel = net.parameters().get(0).values();
+        float[] analytic = net.parameters().get(0).gradients().clone();
+        for (int i = 0; i < kernel.length; i++) {
+            float saved = kernel[i];
+            kernel[i] = saved + 1e-2f;
+            double plus = crossEntropy(net.forward(x, n), labels);
+            kernel[i] = saved - 1e-2f;
+            double minus = crossEntropy(net.forward(x, n), labels);
+            kernel[i] = saved;
+            double numeric = (plus - minus) / ((double) (saved + 1e-2f) - (saved - 1e-2f));
+            assertEquals(numeric, analytic[i], 1e-3 + 1e-2 * Math.abs(numeric), "kernel[" + i + "]");
+        }
+    }
+
+    private static double crossEntropy(float[] p, int[] labels) {
+        double l = 0;
+        for (int b = 0; b < labels.length; b++) {
+            l -= Math.log(p[b * 5 + labels[b]]);
+        }
+        return l / labels.length;
+    }
+
+    /** The check must catch a wrong gradient: corrupt one and see it fail. */
+    @Test
+    void theCheckFailsOnABrokenGradient() {
+        Network net = InMemoryCompiler.network("input(4, 4, 1)\nConv2D(2, 3)\n", 2, 1, true);
+        GradientCheck check = new GradientCheck(net, 2, 1);
+        // A network whose backward is right passes...
+        check.run();
+        assertTrue(check.failures().isEmpty());
+        // ...and one whose kernel gradient is scaled wrongly does not.
+        Network broken = new BrokenGradient(net);
+        GradientCheck wrong = new GradientCheck(broken, 2, 1).run();
+        assertFalse(wrong.failures().isEmpty());
+    }
+}
