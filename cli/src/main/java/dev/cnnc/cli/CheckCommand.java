@@ -25,14 +25,21 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         int exit = Main.OK;
         for (Path file : files) {
-            CnnCompiler.Checked checked = Sources.check(file, spec.commandLine().getErr());
+            CnnCompiler.Checked checked;
+            try {
+                checked = Sources.check(file, spec.commandLine().getErr());
+            } catch (Main.UserException e) {
+                spec.commandLine().getErr().println("cnnc: " + e.getMessage());
+                exit = Math.max(exit, e.exitCode());
+                continue;
+            }
             if (!checked.ok()) {
-                exit = Main.MODEL_ERRORS;
+                exit = Math.max(exit, Main.MODEL_ERRORS);
                 continue;
             }
             Model m = checked.model();
-            spec.commandLine().getOut().println(String.format(Locale.ROOT, "%s: ok: model %s, %d layers, %s -> %s, %,d parameters",
-                    file, m.name(), m.layers().size(), m.inputShape(), m.outputShape(), m.parameterCount()));
+            spec.commandLine().getOut().println(String.format(Locale.ROOT, "%s: ok: model %s, %d layer%s, %s -> %s, %,d parameters",
+                    file, m.name(), m.layers().size(), m.layers().size() == 1 ? "" : "s", m.inputShape(), m.outputShape(), m.parameterCount()));
         }
         return exit;
     }

@@ -60,6 +60,9 @@ public final class Checker {
     private final Map<String, Integer> counters = new HashMap<>();
     private final Map<String, Span> layerNames = new HashMap<>();
     private final Set<String> sequentialVariables = new HashSet<>();
+    private Span sequentialSpan;
+    /** The name given by Sequential(name=...), used if there is no model line. */
+    private String sequentialName;
     private Call compileCall;
     private Call fitCall;
     private Training training;
@@ -149,14 +152,19 @@ public final class Checker {
 
     private void assignment(Ast.AssignStatement a) {
         if (a.value() instanceof Ast.CallValue c && c.call().simpleName().equals("Sequential")) {
+            if (sequentialSpan != null) {
+                diagnostics.error(a.span(), "the model is already created on line " + sequentialSpan.line()
+                        + "; a .cnn file describes one model");
+                return;
+            }
+            sequentialSpan = a.span();
             sequentialVariables.add(a.target());
             Args args = SEQUENTIAL.bind(c.call(), diagnostics);
             String name = args.string("name");
-            if (name != null && modelName == null) {
+            if (name != null) {
                 String className = JavaNames.upperCamel(name);
                 if (checkModelName(className, args.span("name"), "model name")) {
-                    modelName = className;
-                    modelSpan = args.span("name");
+                    sequentialName = className;
                 }
             }
             Value list = args.value("layers");
@@ -265,6 +273,11 @@ public final class Checker {
                     diagnostics);
             shape = args.shape("shape");
         }
+        if (shape != null && shape.size() > LayerContext.MAX_ARRAY / 2) {
+            diagnostics.error(call.nameSpan(), String.format("the input would hold %,d floats per example (%s); the limit is %,d",
+                    shape.size(), shape, LayerContext.MAX_ARRAY / 2));
+            shape = null;
+        }
         if (shape != null) {
             inputShape = shape;
             inputSpan = call.nameSpan();
@@ -289,9 +302,10 @@ public final class Checker {
         Args args = signature.bind(call, diagnostics);
         Shape declared = declaredInput(kind, args);
         if (layerCalls == 0) {
+            String given = args.has("input_shape") ? "input_shape" : "input_dim";
             if (declared != null && inputShape != null && !declared.equals(inputShape)) {
-                args.error("input_shape", "input_shape " + declared + " disagrees with input(...) on line "
-                        + inputSpan.line() + " (" + inputShape + ")");
+                args.error(given, given + " " + declared + " disagrees with input(...) on line " + inputSpan.line() + " ("
+                        + inputShape + ")");
             } else if (declared != null) {
                 inputShape = declared;
                 inputSpan = args.span(args.has("input_shape") ? "input_shape" : "input_dim");
@@ -316,6 +330,11 @@ public final class Checker {
         String name = layerName(kind, args);
         Shape input = inputKnown ? (layers.isEmpty() ? inputShape : layers.get(layers.size() - 1).outputShape()) : null;
         Layer layer = kind.build().apply(new LayerContext(name, call.nameSpan(), args, input));
+        if (layer != null && layer.outputShape().size() > LayerContext.MAX_ARRAY / 2) {
+            diagnostics.error(call.nameSpan(), String.format("%s output would hold %,d floats per example (%s); the limit is %,d",
+                    kind.kerasClass(), layer.outputShape().size(), layer.outputShape(), LayerContext.MAX_ARRAY / 2));
+            layer = null;
+        }
         if (layer == null) {
             inputKnown = false; // later layers only check their arguments
         } else if (inputKnown) {
@@ -421,19 +440,21 @@ public final class Checker {
         List<String> metrics = List.of();
         if (compileCall != null) {
             Args args = COMPILE.bind(compileCall, diagnostics);
-            optimizer = args.has("optimizer") ? Configs.optimizer(args, "optimizer") : Optimizer.defaults(Optimizer.Kind.RMSPROP);
+            if (args.value("optimizer") instanceof Ast.NoneValue) {
+                args.error("optimizer", "optimizer must be a name such as 'rmsprop' or a call such as RMSprop(lr=0.001)");
+            } else {
+                optimizer = args.has("optimizer") ? Configs.optimizer(args, "optimizer")
+                        : Optimizer.defaults(Optimizer.Kind.RMSPROP);
+            }
             loss = Configs.loss(args, "loss");
             if (!args.has("loss")) {
                 args.callError("compile(...) needs a loss, such as loss='categorical_crossentropy'");
             }
             metrics = Configs.metrics(args, "metrics");
             for (String unsupported : List.of("loss_weights", "sample_weight_mode", "weighted_metrics")) {
-                if (args.has(unsupported)) {
+                if (args.has(unsupported) && !(args.value(unsupported) instanceof Ast.NoneValue)) {
                     args.error(unsupported, unsupported + " is not supported");
                 }
-            }
-            if (args.has("optimizer") && args.value("optimizer") instanceof Ast.NoneValue) {
-                args.error("optimizer", "optimizer must be a name such as 'rmsprop' or a call such as RMSprop(lr=0.001)");
             }
             checkLossAgainstOutput(args, loss);
         }
@@ -443,8 +464,11 @@ public final class Checker {
         boolean shuffle = true;
         if (fitCall != null) {
             Args args = FIT.bind(fitCall, diagnostics);
-            for (String data : List.of("x", "y", "validation_data", "callbacks")) {
-                if (args.has(data)) {
+            if (args.has("callbacks") && !(args.value("callbacks") instanceof Ast.NoneValue)) {
+                diagnostics.warning(args.span("callbacks"), "callbacks are not supported; ignored");
+            }
+            for (String data : List.of("x", "y", "validation_data")) {
+                if (args.has(data) && !(args.value(data) instanceof Ast.NoneValue)) {
                     diagnostics.warning(args.span(data), "fit's " + data + "=" + args.value(data).text()
                             + " binds nothing: cnnc train reads MNIST itself (see its --data option)");
                 }
@@ -486,6 +510,9 @@ public final class Checker {
     private String resolveModelName() {
         if (modelName != null) {
             return modelName;
+        }
+        if (sequentialName != null) {
+            return sequentialName;
         }
         String derived = JavaNames.upperCamel(diagnostics.source().baseName());
         String problem = derived.isEmpty() ? "is empty" : JavaNames.problem(derived);

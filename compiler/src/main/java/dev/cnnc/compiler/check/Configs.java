@@ -282,6 +282,8 @@ public final class Configs {
             String m = item instanceof Ast.StringValue s ? s.value() : null;
             if ("accuracy".equals(m) || "acc".equals(m)) {
                 metrics.add("accuracy");
+            } else if (item instanceof Ast.NameValue n) {
+                args.diagnostics().error(item.span(), "write the metric as a string: '" + n.name() + "'");
             } else {
                 args.diagnostics().error(item.span(), "unknown metric " + item.text() + " (cnnc computes 'accuracy')");
             }

@@ -33,6 +33,15 @@ public final class Comments {
         return out.toString();
     }
 
+    /** Escapes every line of {@code text} for a Javadoc, keeping the line breaks. */
+    public static String javadocLines(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            out.append(out.length() > 0 ? "\n" : "").append(javadoc(line));
+        }
+        return out.toString();
+    }
+
     /** Escapes {@code text} for a {@code //} comment: printable ASCII only, no backslash. */
     public static String line(String text) {
         StringBuilder out = new StringBuilder(text.length());

@@ -105,7 +105,7 @@ public final class LayerGen {
     public TypeSpec.Builder classBuilder(String description) {
         String line = model.source().line(layer.span().line()).strip();
         CodeBlock.Builder doc = CodeBlock.builder()
-                .add("$L ($L): $L\n", layer.name(), layer.kerasClass(), Comments.javadoc(description))
+                .add("$L ($L): $L\n", Comments.javadoc(layer.name()), layer.kerasClass(), Comments.javadoc(description))
                 .add("\n<p>From {@code $L}: <code>$L</code>\n", Comments.javadoc(sourceRef()), Comments.javadoc(line))
                 .add("\n<ul>\n")
                 .add("<li>input: $L, output: $L (one example, Keras layout)\n", dims(layer.inputShape()),

@@ -1,0 +1,185 @@
+package dev.cnnc.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cnnc.runtime.Network;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated forward passes against naive reference loops written here from Keras' definitions:
+ * TensorFlow's {@code same} padding (extra row and column at the bottom and right), dilation,
+ * strides, both data formats, and Flatten's channels-last order.
+ */
+class ForwardReferenceTest {
+
+    private static float[] random(int n, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    /** TensorFlow's padding before the input for {@code same}: half the total, rounded down. */
+    private static int padBefore(boolean same, int n, int k, int s, int d) {
+        if (!same) {
+            return 0;
+        }
+        int out = (n + s - 1) / s;
+        int total = Math.max(0, (out - 1) * s + d * (k - 1) + 1 - n);
+        return total / 2;
+    }
+
+    private static int outLength(boolean same, int n, int k, int s, int d) {
+        return same ? (n + s - 1) / s : (n - d * (k - 1) - 1) / s + 1;
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} kernel {3}x{4} filters {5} strides {6} dilation {7} {8} {9}")
+    @CsvSource({
+        "7, 9, 2, 3, 2, 3, 1, 1, valid, channels_last",
+        "7, 9, 2, 3, 3, 3, 2, 1, same, channels_last",
+        "8, 8, 1, 4, 4, 2, 2, 1, same, channels_last",
+        "9, 7, 3, 3, 3, 2, 1, 2, same, channels_last",
+        "9, 7, 3, 3, 3, 2, 1, 2, valid, channels_first",
+        "6, 5, 2, 2, 3, 4, 3, 1, same, channels_first",
+        "10, 10, 1, 7, 6, 2, 1, 1, same, channels_last",
+    })
+    void conv2d(int h, int w, int c, int kh, int kw, int filters, int s, int d, String padding, String format) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                : "input(" + c + ", " + h + ", " + w + ")") + "\nConv2D(" + filters + ", (" + kh + ", " + kw + "), strides="
+                + s + ", dilation_rate=" + d + ", padding='" + padding + "', data_format='" + format
+                + "', bias_initializer=RandomNormal())\n", 2, 5, false);
+        float[] kernel = net.parameters().get(0).values();
+        float[] bias = net.parameters().get(1).values();
+        int oh = outLength(same, h, kh, s, d);
+        int ow = outLength(same, w, kw, s, d);
+        int top = padBefore(same, h, kh, s, d);
+        int left = padBefore(same, w, kw, s, d);
+        float[] x = random(2 * h * w * c, 3);
+        float[] expected = new float[2 * oh * ow * filters];
+        for (int b = 0; b < 2; b++) {
+            for (int f = 0; f < filters; f++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        double sum = bias[f];
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                int iy = oy * s - top + ky * d;
+                                int ix = ox * s - left + kx * d;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                    continue; // zero padding
+                                }
+                                for (int ch = 0; ch < c; ch++) {
+                                    int xi = last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix;
+                                    sum += x[xi] * kernel[((ky * kw + kx) * c + ch) * filters + f];
+                                }
+                            }
+                        }
+                        int yi = last ? ((b * oh + oy) * ow + ox) * filters + f : ((b * filters + f) * oh + oy) * ow + ox;
+                        expected[yi] = (float) sum;
+                    }
+                }
+            }
+        }
+        assertArrayEquals(expected, net.forward(x, 2), 1e-4f);
+    }
+
+    @ParameterizedTest(name = "{0}x{1} pool {2}x{3} strides {4}x{5} {6} {7}")
+    @CsvSource({
+        "11, 11, 2, 2, 2, 2, valid, channels_last",
+        "11, 11, 2, 2, 2, 2, same, channels_last",
+        "7, 9, 3, 2, 1, 2, same, channels_last",
+        "9, 9, 3, 3, 2, 2, same, channels_first",
+        "6, 7, 2, 3, 2, 1, valid, channels_first",
+    })
+    void maxPooling(int h, int w, int ph, int pw, int sh, int sw, String padding, String format) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        int c = 3;
+        Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                : "input(" + c + ", " + h + ", " + w + ")") + "\nMaxPooling2D((" + ph + ", " + pw + "), strides=(" + sh + ", "
+                + sw + "), padding='" + padding + "', data_format='" + format + "')\n", 2, 5, false);
+        int oh = outLength(same, h, ph, sh, 1);
+        int ow = outLength(same, w, pw, sw, 1);
+        int top = padBefore(same, h, ph, sh, 1);
+        int left = padBefore(same, w, pw, sw, 1);
+        // All negative inputs: a padded cell counted as 0 would win and show up.
+        float[] x = random(2 * h * w * c, 4);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -Math.abs(x[i]) - 0.1f;
+        }
+        float[] expected = new float[2 * oh * ow * c];
+        for (int b = 0; b < 2; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float max = Float.NEGATIVE_INFINITY;
+                        for (int ky = 0; ky < ph; ky++) {
+                            for (int kx = 0; kx < pw; kx++) {
+                                int iy = oy * sh - top + ky;
+                                int ix = ox * sw - left + kx;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                    max = Math.max(max, x[last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix]);
+                                }
+                            }
+                        }
+                        expected[last ? ((b * oh + oy) * ow + ox) * c + ch : ((b * c + ch) * oh + oy) * ow + ox] = max;
+                    }
+                }
+            }
+        }
+        assertArrayEquals(expected, net.forward(x, 2), 0f);
+    }
+
+    @Test
+    void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
+        Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);
+        net.forward(new float[] {1f, 3f, 3f, 3f}, 1);
+        net.backward(new float[] {1f}, 1);
+        assertArrayEquals(new float[] {0f, 1f, 0f, 0f}, InMemoryCompiler.inputGradient(net), 0f);
+    }
+
+    @Test
+    void flattenOfChannelsFirstIsInChannelsLastOrder() {
+        Network net = InMemoryCompiler.network("input(2, 2, 3)\nFlatten(data_format='channels_first')\n"
+                + "Dense(12, use_bias=False, kernel_initializer='zeros')\n", 1, 1, false);
+        // Make the dense layer the identity so that the output shows Flatten's order.
+        float[] k = net.parameters().get(0).values();
+        for (int i = 0; i < 12; i++) {
+            k[i * 12 + i] = 1f;
+        }
+        // (c, h, w) = (2, 2, 3): value = 100 c + 10 y + x
+        float[] x = new float[12];
+        for (int ch = 0; ch < 2; ch++) {
+            for (int y = 0; y < 2; y++) {
+                for (int xx = 0; xx < 3; xx++) {
+                    x[(ch * 2 + y) * 3 + xx] = 100 * ch + 10 * y + xx;
+                }
+            }
+        }
+        float[] out = net.forward(x, 1);
+        // Keras permutes to (h, w, c) before flattening.
+        assertArrayEquals(new float[] {0, 100, 1, 101, 2, 102, 10, 110, 11, 111, 12, 112}, out, 0f);
+    }
+
+    @Test
+    void denseAndSoftmax() {
+        Network net = InMemoryCompiler.network("input(3)\nDense(2, activation='softmax', bias_initializer='ones')\n", 1, 9,
+                false);
+        float[] k = net.parameters().get(0).values();
+        float[] x = {0.5f, -1f, 2f};
+        double z0 = 1 + x[0] * k[0] + x[1] * k[2] + x[2] * k[4];
+        double z1 = 1 + x[0] * k[1] + x[1] * k[3] + x[2] * k[5];
+        double p0 = Math.exp(z0) / (Math.exp(z0) + Math.exp(z1));
+        float[] p = net.forward(x, 1);
+        assertEquals(p0, p[0], 1e-6);
+        assertEquals(1 - p0, p[1], 1e-6);
+    }
+}
