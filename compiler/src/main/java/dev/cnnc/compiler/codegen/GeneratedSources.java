@@ -25,6 +25,9 @@ public final class GeneratedSources {
         if (name.isEmpty()) {
             return null;
         }
+        if (!name.matches("[A-Za-z0-9_$]+(\\.[A-Za-z0-9_$]+)*")) {
+            return "is not a Java package name (names of letters, digits and '_' separated by '.')";
+        }
         for (String segment : name.split("\\.", -1)) {
             String p = JavaNames.problem(segment);
             if (p != null) {
