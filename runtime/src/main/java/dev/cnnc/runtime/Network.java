@@ -32,6 +32,9 @@ public interface Network {
 
     long parameterCount();
 
+    /** How the {@code .cnn} file says to train the model. */
+    TrainingConfig trainingConfig();
+
     /** The Keras-style summary table. */
     String summary();
 

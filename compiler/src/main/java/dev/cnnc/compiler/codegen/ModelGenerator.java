@@ -12,6 +12,8 @@ import dev.cnnc.compiler.model.Constraint;
 import dev.cnnc.compiler.model.Initializer;
 import dev.cnnc.compiler.model.Layer;
 import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.model.Optimizer;
+import dev.cnnc.compiler.model.Training;
 import dev.cnnc.compiler.model.Regularizer;
 import dev.cnnc.compiler.model.Weight;
 import dev.cnnc.compiler.summary.Summary;
@@ -31,6 +33,7 @@ final class ModelGenerator {
     static final ClassName RNG = ClassName.get("dev.cnnc.runtime", "Rng");
     static final ClassName PENALTIES = ClassName.get("dev.cnnc.runtime", "Penalties");
     static final ClassName CONSTRAINTS = ClassName.get("dev.cnnc.runtime", "Constraints");
+    static final ClassName TRAINING_CONFIG = ClassName.get("dev.cnnc.runtime", "TrainingConfig");
     private static final TypeName PARAMETER_LIST = ParameterizedTypeName.get(ClassName.get(List.class), PARAMETER);
 
     private final Model model;
@@ -249,8 +252,19 @@ final class ModelGenerator {
                 .build());
         list.add(override("parameterCount", long.class).addStatement("return $LL", model.parameterCount()).build());
         list.add(override("summary", String.class).addStatement("return SUMMARY").build());
+        list.add(override("trainingConfig", TRAINING_CONFIG).addStatement("return $L", trainingConfig()).build());
         list.add(override("parameters", PARAMETER_LIST).addStatement("return parameters").build());
         return list;
+    }
+
+    /** The {@code compile(...)} and {@code fit(...)} of the file, with Keras' defaults filled in. */
+    private CodeBlock trainingConfig() {
+        Training t = model.training();
+        Optimizer o = t.optimizer() != null ? t.optimizer() : Optimizer.defaults(Optimizer.Kind.RMSPROP);
+        return CodeBlock.of("new $T($S, $L, $L, $L, $L, $L, $L, $L, $L, $L, $S, $L, $L, $L, $L)", TRAINING_CONFIG,
+                t.optimizer() == null ? null : o.kind().keras(), o.learningRate(), o.rho(), o.momentum(), o.nesterov(),
+                o.beta1(), o.beta2(), o.epsilon(), o.amsgrad(), o.decay(), t.loss() == null ? null : t.loss().keras(),
+                t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle());
     }
 
     private static MethodSpec.Builder override(String name, TypeName returns) {

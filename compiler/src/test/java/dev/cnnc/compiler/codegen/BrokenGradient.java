@@ -40,6 +40,10 @@ final class BrokenGradient implements Network {
         return net.parameterCount();
     }
 
+    public dev.cnnc.runtime.TrainingConfig trainingConfig() {
+        return net.trainingConfig();
+    }
+
     public String summary() {
         return net.summary();
     }

@@ -13,6 +13,7 @@ import dev.cnnc.runtime.Init;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.Rng;
+import dev.cnnc.runtime.TrainingConfig;
 import java.util.Arrays;
 import java.util.List;
 import javax.annotation.processing.Generated;
@@ -358,6 +359,11 @@ public final class MnistCnn implements Network {
     @Override
     public String summary() {
         return SUMMARY;
+    }
+
+    @Override
+    public TrainingConfig trainingConfig() {
+        return new TrainingConfig("rmsprop", 0.001, 0.9, 0.0, false, 0.9, 0.999, 1.0E-7, false, 0.0, "categorical_crossentropy", 5, 64, 0.0, true);
     }
 
     @Override
