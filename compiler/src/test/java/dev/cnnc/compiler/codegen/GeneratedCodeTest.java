@@ -76,7 +76,7 @@ class GeneratedCodeTest {
     void everyGeneratedMethodIsSmallEnoughForTheJit(Model model) {
         for (boolean inputGradient : new boolean[] {false, true}) {
             List<JavaFile> files = JavaGenerator.generate(model, new JavaGenerator.Options("test", inputGradient));
-            InMemoryCompiler.Compiled compiled = InMemoryCompiler.compile(files);
+            InMemoryJavaCompiler.Compiled compiled = InMemoryCompiler.compile(files);
             for (Map.Entry<String, byte[]> c : compiled.classFiles().entrySet()) {
                 ClassFiles.codeLengths(c.getValue()).forEach((method, length) -> assertTrue(length < HUGE_METHOD_LIMIT,
                         c.getKey() + "." + method + " has " + length + " bytes of bytecode"));

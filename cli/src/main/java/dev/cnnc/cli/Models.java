@@ -1,0 +1,44 @@
+package dev.cnnc.cli;
+
+import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.compiler.codegen.InMemoryJavaCompiler;
+import dev.cnnc.compiler.codegen.JavaGenerator;
+import dev.cnnc.runtime.Network;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.nio.file.Path;
+import java.util.List;
+
+/** From a {@code .cnn} file to a live network: check, generate, compile in memory, load, construct. */
+final class Models {
+    private Models() {}
+
+    /** A constructor of the model class: {@code (int batchSize, long seed)}. */
+    record Factory(CnnCompiler.Checked checked, Constructor<?> constructor) {
+        Network create(int batchSize, long seed) {
+            try {
+                return (Network) constructor.newInstance(batchSize, seed);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot construct the generated model", e);
+            }
+        }
+    }
+
+    /** Null if the file has errors (they have been printed). */
+    static Factory load(Path file, PrintWriter err) {
+        CnnCompiler.Checked checked = Sources.check(file, err);
+        if (!checked.ok()) {
+            return null;
+        }
+        String pkg = "cnnc.generated";
+        InMemoryJavaCompiler.Compiled compiled = InMemoryJavaCompiler.compile(
+                JavaGenerator.generate(checked.model(), new JavaGenerator.Options(pkg, false)),
+                System.getProperty("java.class.path"), Models.class.getClassLoader(), List.of());
+        try {
+            return new Factory(checked, compiled.load(pkg + "." + checked.model().name())
+                    .getConstructor(int.class, long.class));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("the generated model has no (int, long) constructor", e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.cnnc.runtime.io;
+
+import dev.cnnc.runtime.Network;
+import dev.cnnc.runtime.Parameter;
+import dev.cnnc.runtime.TrainingConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A network with given parameter shapes and no computation: enough to save and load weights. */
+final class FakeNetwork implements Network {
+    private final String name;
+    private final List<Parameter> parameters = new ArrayList<>();
+
+    FakeNetwork(String name, int[]... shapes) {
+        this.name = name;
+        int k = 0;
+        for (int[] shape : shapes) {
+            int n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) Math.sin(i + 7 * k);
+            }
+            parameters.add(new Parameter("layer_" + k++ + "/kernel", shape, v, new float[n]));
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int[] inputShape() {
+        return new int[] {4};
+    }
+
+    public int inputSize() {
+        return 4;
+    }
+
+    public int outputSize() {
+        return 2;
+    }
+
+    public int batchSize() {
+        return 1;
+    }
+
+    public String outputActivation() {
+        return "linear";
+    }
+
+    public long parameterCount() {
+        return parameters.stream().mapToLong(Parameter::size).sum();
+    }
+
+    public TrainingConfig trainingConfig() {
+        return TrainingConfig.defaults("sgd", "mean_squared_error");
+    }
+
+    public String summary() {
+        return name;
+    }
+
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    public Network replica(int batchSize) {
+        throw new UnsupportedOperationException();
+    }
+
+    public float[] forward(float[] input, int n) {
+        throw new UnsupportedOperationException();
+    }
+
+    public void backward(float[] outputGradient, int n) {
+        throw new UnsupportedOperationException();
+    }
+
+    public void backwardFromLogits(float[] logitGradient, int n) {
+        throw new UnsupportedOperationException();
+    }
+
+    public void zeroGradients() {
+    }
+
+    public double activityLoss() {
+        return 0;
+    }
+
+    public double regularizationLoss() {
+        return 0;
+    }
+
+    public void addRegularizationGradients() {
+    }
+
+    public void applyConstraints() {
+    }
+
+    public void predict(float[] image, float[] result) {
+        throw new UnsupportedOperationException();
+    }
+}
