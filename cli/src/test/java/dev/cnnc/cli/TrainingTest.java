@@ -1,0 +1,162 @@
+package dev.cnnc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.compiler.codegen.InMemoryJavaCompiler;
+import dev.cnnc.compiler.codegen.JavaGenerator;
+import dev.cnnc.compiler.diag.SourceFile;
+import dev.cnnc.runtime.Network;
+import dev.cnnc.runtime.Parameter;
+import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.io.WeightsFile;
+import dev.cnnc.runtime.train.History;
+import dev.cnnc.runtime.train.Trainer;
+import dev.cnnc.runtime.train.TrainingException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training end to end on synthetic images: determinism across threads, resume, the NaN stop, learning. */
+class TrainingTest {
+    @TempDir
+    Path dir;
+
+    static final String MODEL = """
+            model Tiny
+            input(12, 12, 1)
+            Conv2D(6, (3, 3), activation='relu')
+            MaxPooling2D((2, 2))
+            Flatten()
+            Dense(16, activation='relu')
+            Dense(4, activation='softmax')
+            compile(optimizer='rmsprop', loss='categorical_crossentropy', metrics=['accuracy'])
+            fit(epochs=3, batch_size=40)
+            """;
+
+    static java.lang.reflect.Constructor<?> compile(String source) throws Exception {
+        CnnCompiler.Checked c = CnnCompiler.check(new SourceFile("Tiny.cnn", source));
+        assertTrue(c.ok(), c.diagnostics().render());
+        InMemoryJavaCompiler.Compiled compiled = InMemoryJavaCompiler.compile(
+                JavaGenerator.generate(c.model(), new JavaGenerator.Options("t", false)),
+                System.getProperty("java.class.path"), TrainingTest.class.getClassLoader(), List.of());
+        return compiled.load("t." + c.model().name()).getConstructor(int.class, long.class);
+    }
+
+    /** Four classes of 12x12 images: a bright bar in one quadrant, plus noise. */
+    static Dataset synthetic(int count, long seed) {
+        Random r = new Random(seed);
+        byte[] pixels = new byte[count * 144];
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            int label = r.nextInt(4);
+            labels[i] = (byte) label;
+            for (int p = 0; p < 144; p++) {
+                int y = p / 12;
+                int x = p % 12;
+                boolean bar = (label % 2 == 0 ? y == 3 + 6 * (label / 2) : x == 3 + 6 * (label / 2)) && r.nextInt(4) > 0;
+                pixels[i * 144 + p] = (byte) (bar ? 200 + r.nextInt(56) : r.nextInt(60));
+            }
+        }
+        return Dataset.fromBytes("synthetic", 12, 12, 4, pixels, labels);
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream());
+    }
+
+    private static List<float[]> weights(Network net) {
+        List<float[]> w = new ArrayList<>();
+        for (Parameter p : net.parameters()) {
+            w.add(p.values().clone());
+        }
+        return w;
+    }
+
+    private List<float[]> train(java.lang.reflect.Constructor<?> ctor, int threads, int epochs) throws Exception {
+        Network net = (Network) ctor.newInstance(40, 5L);
+        TrainingConfig config = net.trainingConfig().withEpochs(epochs);
+        try (Trainer t = new Trainer(net, config, threads, 5, quiet(), false)) {
+            t.fit(synthetic(1000, 1), null, 0, new History(), null);
+        }
+        return weights(net);
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalWeightsOnOneTwoAndThreeThreads() throws Exception {
+        java.lang.reflect.Constructor<?> ctor = compile(MODEL);
+        // 3 epochs of 25 steps (the last batch of each epoch is full: 1000 = 25 x 40)
+        List<float[]> one = train(ctor, 1, 3);
+        List<float[]> two = train(ctor, 2, 3);
+        List<float[]> three = train(ctor, 3, 3);
+        for (int i = 0; i < one.size(); i++) {
+            assertArrayEquals(one.get(i), two.get(i), "parameter " + i + ", 1 vs 2 threads");
+            assertArrayEquals(one.get(i), three.get(i), "parameter " + i + ", 1 vs 3 threads");
+        }
+    }
+
+    @Test
+    void itLearnsAndKeepsTheLastShortBatch() throws Exception {
+        Network net = (Network) compile(MODEL).newInstance(40, 5L);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (Trainer t = new Trainer(net, net.trainingConfig(), 2, 5, new PrintStream(log, true), false)) {
+            History h = t.fit(synthetic(1010, 1), synthetic(200, 2), 0, new History(), null);
+            assertEquals(3, h.epochs());
+            assertTrue(h.get("loss").get(2) < h.get("loss").get(0), h.toString());
+            assertTrue(h.get("val_acc").get(2) > 0.9, h.toString());
+            Trainer.Evaluation e = t.evaluate(synthetic(300, 3), null);
+            assertTrue(e.accuracy() > 0.9, "accuracy " + e.accuracy());
+        }
+        String out = log.toString();
+        assertTrue(out.startsWith("Epoch 1/3\n1010/1010 [==============================] - "), out);
+        assertTrue(out.contains(" - loss: ") && out.contains(" - acc: ") && out.contains(" - val_acc: "), out);
+    }
+
+    @Test
+    void anInterruptedRunResumedFromItsCheckpointEndsWithTheSameWeights() throws Exception {
+        java.lang.reflect.Constructor<?> ctor = compile(MODEL);
+        List<float[]> straight = train(ctor, 2, 3);
+        Path checkpoint = dir.resolve("checkpoint.cnnw");
+        // First run: stopped after epoch 2.
+        Network first = (Network) ctor.newInstance(40, 5L);
+        try (Trainer t = new Trainer(first, first.trainingConfig().withEpochs(2), 2, 5, quiet(), false)) {
+            t.fit(synthetic(1000, 1), null, 0, new History(), (done, h) -> Checkpoints.save(checkpoint, first, t, 5, 40,
+                    done, h));
+        }
+        // A new process: fresh model, resumed from the checkpoint, finishing epoch 3.
+        Network second = (Network) ctor.newInstance(40, 5L);
+        try (Trainer t = new Trainer(second, second.trainingConfig(), 1, 5, quiet(), false)) {
+            History history = new History();
+            int done = Checkpoints.restore(checkpoint, second, t, second.trainingConfig(), 5, history);
+            assertEquals(2, done);
+            assertEquals(2, history.epochs());
+            t.fit(synthetic(1000, 1), null, done, history, null);
+            assertEquals(3, history.epochs());
+        }
+        List<float[]> resumed = weights(second);
+        for (int i = 0; i < straight.size(); i++) {
+            assertArrayEquals(straight.get(i), resumed.get(i), "parameter " + i);
+        }
+        assertEquals(2, WeightsFile.read(checkpoint).training().epochsDone());
+    }
+
+    @Test
+    void aNanLossStopsTrainingAtOnceNamingEpochAndStep() throws Exception {
+        Network net = (Network) compile(MODEL.replace("optimizer='rmsprop'", "optimizer=SGD(lr=1e30)")).newInstance(40, 5L);
+        try (Trainer t = new Trainer(net, net.trainingConfig(), 2, 5, quiet(), false)) {
+            TrainingException e = assertThrows(TrainingException.class,
+                    () -> t.fit(synthetic(1000, 1), null, 0, new History(), null));
+            assertTrue(e.getMessage().matches("the loss became (NaN|infinite) at epoch 1/3, step \\d+/25: training stopped.*"
+                    + "try a lower one \\(--learning-rate\\)\\."), e.getMessage());
+        }
+    }
+}
