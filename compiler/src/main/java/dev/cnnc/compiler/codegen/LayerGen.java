@@ -24,13 +24,20 @@ public final class LayerGen {
     private final int index;
     private final ClassName className;
     private final boolean inputGradient;
+    private final boolean vector;
 
-    LayerGen(Model model, int index, ClassName className, boolean inputGradient) {
+    LayerGen(Model model, int index, ClassName className, boolean inputGradient, boolean vector) {
         this.model = model;
         this.layer = model.layers().get(index);
         this.index = index;
         this.className = className;
         this.inputGradient = inputGradient;
+        this.vector = vector;
+    }
+
+    /** True to generate the Vector API variant where the layer has one. */
+    public boolean vector() {
+        return vector;
     }
 
     public Layer layer() {
@@ -84,6 +91,11 @@ public final class LayerGen {
 
     public String scratchField() {
         return fieldPrefix() + "Argmax";
+    }
+
+    /** The model's field holding the layer's float scratch buffer ({@link Layer#scratchFloats}). */
+    public String scratchFloatField() {
+        return fieldPrefix() + "Scratch";
     }
 
     static String capitalize(String s) {

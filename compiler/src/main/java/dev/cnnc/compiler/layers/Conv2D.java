@@ -6,6 +6,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Args;
 import dev.cnnc.compiler.codegen.ActivationCode;
 import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.VectorCode;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.check.Signature;
 import dev.cnnc.compiler.diag.Span;
@@ -270,6 +271,9 @@ public final class Conv2D implements Layer {
         t.addField(LayerGen.constant("IN_SIZE", input.size(), "Floats per input example."));
         t.addField(LayerGen.constant("OUT_SIZE", output.size(), "Floats per output example."));
         boolean last = dataFormat == DataFormat.CHANNELS_LAST;
+        if (vectorized(g)) {
+            return generateVector(g, t, win);
+        }
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("out = $Lconv(in, kernel)$L, for the first {@code n} examples.\n", act,
                         weights.useBias() ? " + bias" : "")
@@ -309,6 +313,36 @@ public final class Conv2D implements Layer {
         backward.addCode(last ? backwardChannelsLast(win, g.computesInputGradient())
                 : backwardChannelsFirst(win, g.computesInputGradient()));
         t.addMethod(backward.build());
+        return t.build();
+    }
+
+    /** The Vector API variant applies to channels-last convolutions. */
+    private boolean vectorized(LayerGen g) {
+        return g.vector() && dataFormat == DataFormat.CHANNELS_LAST;
+    }
+
+    @Override
+    public long scratchFloats(LayerGen g) {
+        return vectorized(g) && g.computesInputGradient()
+                ? VectorCode.convScratch((long) kernel[0] * kernel[1], inputChannels(), filters) : 0;
+    }
+
+    private TypeSpec generateVector(LayerGen g, TypeSpec.Builder t, Window win) {
+        t.addFields(VectorCode.constants("FILTERS"));
+        String act = activation() == Activation.LINEAR ? "" : ActivationCode.describe(activation()) + " of ";
+        String doc = "out = " + act + "conv(in, kernel)" + (weights.useBias() ? " + bias" : "") + ", for the first {@code n}"
+                + " examples.\n\n<p>in " + LayerGen.batch(input) + ", out " + LayerGen.batch(output) + ", kernel "
+                + LayerGen.dims(new int[] {kernel[0], kernel[1], inputChannels(), filters}) + ". Vector API variant.\n";
+        t.addMethods(VectorCode.convForward(weights.useBias(), activation() != Activation.LINEAR,
+                VectorCode.interior(win.outWidth(), win.inWidth(), kernel[1], strides[1], dilation[1], padLeft()), doc));
+        if (activation() != Activation.LINEAR) {
+            t.addMethod(ActivationCode.forward(activation(), "OUT_SIZE", output.dim(2)));
+            t.addMethod(ActivationCode.backward(activation(), "OUT_SIZE", output.dim(2)));
+        }
+        t.addMethods(VectorCode.convBackward(weights.useBias(), g.computesInputGradient(),
+                "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
+                        + (weights.useBias() ? " and dBias" : "") + (g.computesInputGradient() ? " and sets dIn" : "")
+                        + ". Vector API variant.\n"));
         return t.build();
     }
 
@@ -423,8 +457,9 @@ public final class Conv2D implements Layer {
     @Override
     public CodeBlock backwardCall(LayerGen g) {
         List<Weight> w = weights();
-        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L, n)", g.className(), g.in(), g.dOut(),
+        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L$L, n)", g.className(), g.in(), g.dOut(),
                 g.computesInputGradient() ? ", " + g.dIn() : "", g.weightField(w.get(0)), g.weightGradientField(w.get(0)),
-                weights.useBias() ? ", " + g.weightGradientField(w.get(1)) : "").build();
+                weights.useBias() ? ", " + g.weightGradientField(w.get(1)) : "",
+                scratchFloats(g) > 0 ? ", " + g.scratchFloatField() : "").build();
     }
 }

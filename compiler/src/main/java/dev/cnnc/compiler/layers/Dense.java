@@ -6,6 +6,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Args;
 import dev.cnnc.compiler.codegen.ActivationCode;
 import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.VectorCode;
 import dev.cnnc.compiler.check.Signature;
 import dev.cnnc.compiler.diag.Span;
 import dev.cnnc.compiler.model.Activation;
@@ -142,6 +143,9 @@ public final class Dense implements Layer {
         t.addField(LayerGen.constant("IN_SIZE", inputs(), "Floats per input example."));
         t.addField(LayerGen.constant("OUT_SIZE", units, "Floats per output example."));
         String act = activation() == Activation.LINEAR ? "" : ActivationCode.describe(activation()) + " of ";
+        if (g.vector()) {
+            return generateVector(g, t, act);
+        }
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("out = $Lin . kernel$L, for the first {@code n} examples.\n", act, bias ? " + bias" : "")
                 .addJavadoc("\n<p>in (n, $L), out (n, $L), kernel ($L, $L)$L.\n", inputs(), units, inputs(), units,
@@ -215,6 +219,28 @@ public final class Dense implements Layer {
     }
 
     @Override
+    public long scratchFloats(LayerGen g) {
+        return g.vector() && g.computesInputGradient() ? (long) inputs() * units : 0;
+    }
+
+    private TypeSpec generateVector(LayerGen g, TypeSpec.Builder t, String act) {
+        boolean bias = weights.useBias();
+        t.addFields(VectorCode.constants("UNITS"));
+        t.addMethods(VectorCode.denseForward(bias, activation() != Activation.LINEAR, "out = " + act + "in . kernel"
+                + (bias ? " + bias" : "") + ", for the first {@code n} examples.\n\n<p>in (n, " + inputs() + "), out (n, "
+                + units + "), kernel (" + inputs() + ", " + units + "). Vector API variant.\n"));
+        if (activation() != Activation.LINEAR) {
+            t.addMethod(ActivationCode.forward(activation(), "OUT_SIZE", units));
+            t.addMethod(ActivationCode.backward(activation(), "OUT_SIZE", units));
+        }
+        t.addMethods(VectorCode.denseBackward(bias, g.computesInputGradient(),
+                "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
+                        + (bias ? " and dBias" : "") + (g.computesInputGradient() ? " and sets dIn" : "")
+                        + ". Vector API variant.\n"));
+        return t.build();
+    }
+
+    @Override
     public CodeBlock forwardCall(LayerGen g) {
         List<Weight> w = weights();
         return CodeBlock.builder().addStatement("$T.forward($L, $L, $L$L, n)", g.className(), g.in(), g.out(),
@@ -224,8 +250,9 @@ public final class Dense implements Layer {
     @Override
     public CodeBlock backwardCall(LayerGen g) {
         List<Weight> w = weights();
-        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L, n)", g.className(), g.in(), g.dOut(),
+        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L$L, n)", g.className(), g.in(), g.dOut(),
                 g.computesInputGradient() ? ", " + g.dIn() : "", g.weightField(w.get(0)), g.weightGradientField(w.get(0)),
-                weights.useBias() ? ", " + g.weightGradientField(w.get(1)) : "").build();
+                weights.useBias() ? ", " + g.weightGradientField(w.get(1)) : "",
+                scratchFloats(g) > 0 ? ", " + g.scratchFloatField() : "").build();
     }
 }

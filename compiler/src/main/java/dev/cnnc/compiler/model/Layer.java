@@ -52,6 +52,11 @@ public interface Layer {
         return 0;
     }
 
+    /** Floats of working memory the generated backward pass needs per model replica (not per example). */
+    default long scratchFloats(LayerGen g) {
+        return 0;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Code generation: the layer's class, and the statements with which the model class calls it.
 

@@ -48,14 +48,23 @@ class ForwardReferenceTest {
         "9, 7, 3, 3, 3, 2, 1, 2, valid, channels_first",
         "6, 5, 2, 2, 3, 4, 3, 1, same, channels_first",
         "10, 10, 1, 7, 6, 2, 1, 1, same, channels_last",
+        "13, 13, 32, 3, 3, 64, 1, 1, valid, channels_last",
+        "9, 11, 5, 3, 3, 40, 2, 1, same, channels_last",
     })
     void conv2d(int h, int w, int c, int kh, int kw, int filters, int s, int d, String padding, String format) {
         boolean last = format.equals("channels_last");
         boolean same = padding.equals("same");
+        for (boolean vector : new boolean[] {false, true}) {
+            conv2d(h, w, c, kh, kw, filters, s, d, same, last, vector);
+        }
+    }
+
+    private static void conv2d(int h, int w, int c, int kh, int kw, int filters, int s, int d, boolean same, boolean last,
+            boolean vector) {
         Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
                 : "input(" + c + ", " + h + ", " + w + ")") + "\nConv2D(" + filters + ", (" + kh + ", " + kw + "), strides="
-                + s + ", dilation_rate=" + d + ", padding='" + padding + "', data_format='" + format
-                + "', bias_initializer=RandomNormal())\n", 2, 5, false);
+                + s + ", dilation_rate=" + d + ", padding='" + (same ? "same" : "valid") + "', data_format='"
+                + (last ? "channels_last" : "channels_first") + "', bias_initializer=RandomNormal())\n", 2, 5, false, vector);
         float[] kernel = net.parameters().get(0).values();
         float[] bias = net.parameters().get(1).values();
         int oh = outLength(same, h, kh, s, d);

@@ -18,9 +18,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every layer kind and option, forward against backward, by finite differences. */
 class GradientCheckTest {
 
+    /** Checks the portable code and the Vector API variant. */
     private static void check(String source) {
-        Network net = InMemoryCompiler.network(source, 3, 7, true);
-        new GradientCheck(net, 2, 11).run().assertPasses();
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network(source, 7, 7, true, vector);
+            new GradientCheck(net, 6, 11).run().assertPasses();
+        }
     }
 
     static Stream<Arguments> convolutions() {
@@ -76,6 +79,14 @@ class GradientCheckTest {
     @Test
     void dense() {
         check("input(6)\nDense(4)\nDense(3, use_bias=False)\n");
+    }
+
+    /** Enough channels and units for the vector blocks (2 vectors wide) and their scalar tails. */
+    @Test
+    void wideLayersExerciseTheVectorBlocksAndTails() {
+        check("input(9, 10, 5)\nConv2D(37, (3, 3), padding='same')\nConv2D(33, (2, 3), strides=2)\nFlatten()\n"
+                + "Dense(70, activation='tanh')\nDense(35)\n");
+        check("input(7, 7, 8)\nConv2D(64, 3, dilation_rate=2, padding='same', use_bias=False)\n");
     }
 
     @Test
