@@ -89,10 +89,6 @@ public final class LayerGen {
         return "d" + capitalize(weightField(weight));
     }
 
-    public String scratchField() {
-        return fieldPrefix() + "Argmax";
-    }
-
     /** The model's field holding the layer's float scratch buffer ({@link Layer#scratchFloats}). */
     public String scratchFloatField() {
         return fieldPrefix() + "Scratch";

@@ -123,10 +123,6 @@ final class ModelGenerator {
             type.addField(FieldSpec.builder(float[].class, g.out(), Modifier.PRIVATE, Modifier.FINAL)
                     .addJavadoc("$L output $L.\n", Comments.javadoc(l.name()), LayerGen.batch(l.outputShape())).build());
             type.addField(FieldSpec.builder(float[].class, g.dOut(), Modifier.PRIVATE, Modifier.FINAL).build());
-            if (l.scratchInts() > 0) {
-                type.addField(FieldSpec.builder(int[].class, g.scratchField(), Modifier.PRIVATE, Modifier.FINAL)
-                        .addJavadoc("$L: for each output, the index of the input that won the max.\n", Comments.javadoc(l.name())).build());
-            }
             if (l.scratchFloats(g) > 0) {
                 type.addField(FieldSpec.builder(float[].class, g.scratchFloatField(), Modifier.PRIVATE, Modifier.FINAL)
                         .addJavadoc("$L: working memory of the backward pass.\n", Comments.javadoc(l.name())).build());
@@ -175,9 +171,6 @@ final class ModelGenerator {
             Layer l = g.layer();
             m.addStatement("$L = new float[batchSize * $T.OUT_SIZE]", g.out(), g.className());
             m.addStatement("$L = new float[batchSize * $T.OUT_SIZE]", g.dOut(), g.className());
-            if (l.scratchInts() > 0) {
-                m.addStatement("$L = new int[batchSize * $T.OUT_SIZE]", g.scratchField(), g.className());
-            }
             if (l.scratchFloats(g) > 0) {
                 m.addStatement("$L = new float[$L]", g.scratchFloatField(), l.scratchFloats(g));
             }

@@ -74,87 +74,80 @@ public final class VectorCode {
                 .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .addStatement("int ox = 0")
                 .beginControlFlow("for (; ox < $L; ox++)", interior[0])
-                .addStatement("pixels(in, out, kernel, $L, b, oy, ox, 1)", b)
+                .addStatement("pixels1(in, out, kernel, $L, b, oy, ox)", b)
                 .endControlFlow()
                 .beginControlFlow("for (; ox + 4 <= $L; ox += 4)", interior[1])
-                .addStatement("pixels(in, out, kernel, $L, b, oy, ox, 4)", b)
+                .addStatement("pixels4(in, out, kernel, $L, b, oy, ox)", b)
                 .endControlFlow()
                 .beginControlFlow("for (; ox < OUT_WIDTH; ox++)")
-                .addStatement("pixels(in, out, kernel, $L, b, oy, ox, 1)", b)
+                .addStatement("pixels1(in, out, kernel, $L, b, oy, ox)", b)
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow();
         if (activation) {
             forward.addStatement("activate(out, n)");
         }
-        return List.of(forward.build(), convPixels());
+        return List.of(forward.build(), convPixels(4), convPixels(1));
+    }
+
+    /** Names of the accumulators of {@code count} pixels by 2 vectors: a00, a01, a10, ... */
+    private static String accumulators(int count, String init0, String init1) {
+        StringBuilder b = new StringBuilder();
+        for (int p = 0; p < count; p++) {
+            b.append(p > 0 ? ", " : "").append("a").append(p).append("0 = ").append(init0)
+                    .append(", a").append(p).append("1 = ").append(init1);
+        }
+        return b.toString();
     }
 
     /**
-     * {@code pixels}: {@code count} (1 or 4) output pixels from {@code (oy, ox)} along the row, every
-     * channel. A block of 4 must lie in the interior columns; single pixels check every tap.
+     * {@code pixelsN}: {@code count} (1 or 4) output pixels from {@code (oy, ox)} along the row, every
+     * channel, accumulated in {@code 2 count} vector registers. A block of 4 lies in the interior
+     * columns; a single pixel checks every tap.
      */
-    private static MethodSpec convPixels() {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("pixels").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Output pixels {@code (oy, ox .. ox + count - 1)} of example {@code b}: {@code count} is 1 or 4.\n")
+    private static MethodSpec convPixels(int count) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("pixels" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc(count == 4 ? "Output pixels {@code (oy, ox .. ox + 3)} of example {@code b}, inside the input's columns.\n"
+                        : "Output pixel {@code (oy, ox)} of example {@code b}.\n")
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "bias").addParameter(int.class, "b").addParameter(int.class, "oy")
-                .addParameter(int.class, "ox").addParameter(int.class, "count")
+                .addParameter(int.class, "ox")
                 .addStatement("int iy = oy * STRIDE_HEIGHT - PAD_TOP")
                 .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT")
-                .addStatement("int step = count == 4 ? STRIDE_WIDTH * IN_CHANNELS : 0")
                 .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS")
                 .beginControlFlow("for (int f = 0; f < F_VEC; f += 2 * L)")
                 .addStatement("$T z0 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, f)", FLOAT_VECTOR, FLOAT_VECTOR,
                         FLOAT_VECTOR)
                 .addStatement("$T z1 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, f + L)", FLOAT_VECTOR, FLOAT_VECTOR,
                         FLOAT_VECTOR)
-                .addStatement("$T a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1",
-                        FLOAT_VECTOR)
+                .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "z0", "z1"))
                 .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
                 .addStatement("int y = iy + ky * DILATION_HEIGHT")
                 .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
                 .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
-                .addStatement("int x = ix + kx * DILATION_WIDTH")
-                .beginControlFlow("if (x < 0 || x >= IN_WIDTH)")
-                .addComment("only single pixels reach the border")
-                .addStatement("continue")
-                .endControlFlow()
-                .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
+                .addStatement("int x = ix + kx * DILATION_WIDTH");
+        if (count == 1) {
+            m.beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow();
+        }
+        m.addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
                 .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
                 .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)")
                 .addStatement("$T k0 = $T.fromArray(S, kernel, k)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T k1 = $T.fromArray(S, kernel, k + L)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T v = $T.broadcast(S, in[i + c])", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("a00 = v.fma(k0, a00)")
-                .addStatement("a01 = v.fma(k1, a01)")
-                .beginControlFlow("if (count == 4)")
-                .addStatement("v = $T.broadcast(S, in[i + step + c])", FLOAT_VECTOR)
-                .addStatement("a10 = v.fma(k0, a10)")
-                .addStatement("a11 = v.fma(k1, a11)")
-                .addStatement("v = $T.broadcast(S, in[i + 2 * step + c])", FLOAT_VECTOR)
-                .addStatement("a20 = v.fma(k0, a20)")
-                .addStatement("a21 = v.fma(k1, a21)")
-                .addStatement("v = $T.broadcast(S, in[i + 3 * step + c])", FLOAT_VECTOR)
-                .addStatement("a30 = v.fma(k0, a30)")
-                .addStatement("a31 = v.fma(k1, a31)")
-                .endControlFlow()
-                .endControlFlow()
-                .endControlFlow()
-                .endControlFlow()
-                .addStatement("a00.intoArray(out, o + f)")
-                .addStatement("a01.intoArray(out, o + f + L)")
-                .beginControlFlow("if (count == 4)")
-                .addStatement("a10.intoArray(out, o + FILTERS + f)")
-                .addStatement("a11.intoArray(out, o + FILTERS + f + L)")
-                .addStatement("a20.intoArray(out, o + 2 * FILTERS + f)")
-                .addStatement("a21.intoArray(out, o + 2 * FILTERS + f + L)")
-                .addStatement("a30.intoArray(out, o + 3 * FILTERS + f)")
-                .addStatement("a31.intoArray(out, o + 3 * FILTERS + f + L)")
-                .endControlFlow()
-                .endControlFlow()
+                .addStatement("$T k1 = $T.fromArray(S, kernel, k + L)", FLOAT_VECTOR, FLOAT_VECTOR);
+        for (int p = 0; p < count; p++) {
+            m.addStatement("$L$T.broadcast(S, in[i + $L])", p == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
+                    p == 0 ? "c" : p + " * STRIDE_WIDTH * IN_CHANNELS + c")
+                    .addStatement("a$L0 = v.fma(k0, a$L0)", p, p)
+                    .addStatement("a$L1 = v.fma(k1, a$L1)", p, p);
+        }
+        m.endControlFlow().endControlFlow().endControlFlow();
+        for (int p = 0; p < count; p++) {
+            String at = p == 0 ? "o + f" : "o + " + p + " * FILTERS + f";
+            m.addStatement("a$L0.intoArray(out, $L)", p, at).addStatement("a$L1.intoArray(out, $L + L)", p, at);
+        }
+        m.endControlFlow()
                 .addComment("channels beyond F_VEC, one at a time")
-                .beginControlFlow("for (int p = 0; p < count; p++)")
+                .beginControlFlow("for (int p = 0; p < $L; p++)", count)
                 .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
                 .addStatement("float s = bias == null ? 0f : bias[f]")
                 .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
@@ -203,21 +196,22 @@ public final class VectorCode {
         m.beginControlFlow("for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++)")
                 .addStatement("int c = 0")
                 .beginControlFlow("for (; c + 4 <= IN_CHANNELS; c += 4)")
-                .addStatement("kernelGradient(in, dOut, dKernel, n, tap, c, 4)")
+                .addStatement("kernelGradient4(in, dOut, dKernel, n, tap, c)")
                 .endControlFlow()
                 .beginControlFlow("for (; c < IN_CHANNELS; c++)")
-                .addStatement("kernelGradient(in, dOut, dKernel, n, tap, c, 1)")
+                .addStatement("kernelGradient1(in, dOut, dKernel, n, tap, c)")
                 .endControlFlow()
                 .endControlFlow();
         if (inputGradient) {
             m.addStatement("inputGradient(dOut, dIn, kernel, scratch, n)");
         }
-        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(m.build(), convKernelGradient()));
+        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(m.build(), convKernelGradient(4),
+                convKernelGradient(1)));
         if (bias) {
             methods.add(biasGradient("FILTERS"));
         }
         if (inputGradient) {
-            methods.add(convInputGradient());
+            methods.addAll(convInputGradient());
         }
         return methods;
     }
@@ -244,18 +238,17 @@ public final class VectorCode {
     }
 
     /** dKernel for tap {@code tap}, input channels {@code c .. c + count - 1} (count 1 or 4), every filter. */
-    private static MethodSpec convKernelGradient() {
-        return MethodSpec.methodBuilder("kernelGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dKernel[tap, c .. c + count - 1, :] += sum over output pixels of in (at the tap) times dOut.\n")
+    private static MethodSpec convKernelGradient(int count) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradient" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dKernel[tap, c .. c + $L, :] += the sum over output pixels of in (at the tap) times dOut.\n",
+                        count - 1)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
                 .addParameter(int.class, "n").addParameter(int.class, "tap").addParameter(int.class, "c")
-                .addParameter(int.class, "count")
                 .addStatement("int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP")
                 .addStatement("int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT")
                 .addStatement("int k = (tap * IN_CHANNELS + c) * FILTERS")
                 .beginControlFlow("for (int f = 0; f < F_VEC; f += 2 * L)")
-                .addStatement("$T a00 = $T.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00",
-                        FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "FloatVector.zero(S)", "FloatVector.zero(S)"))
                 .beginControlFlow("for (int b = 0; b < n; b++)")
                 .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
@@ -266,41 +259,24 @@ public final class VectorCode {
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
                 .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f")
                 .addStatement("$T d0 = $T.fromArray(S, dOut, o)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T d1 = $T.fromArray(S, dOut, o + L)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T v = $T.broadcast(S, in[i])", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("a00 = v.fma(d0, a00)")
-                .addStatement("a01 = v.fma(d1, a01)")
-                .beginControlFlow("if (count == 4)")
-                .addStatement("v = $T.broadcast(S, in[i + 1])", FLOAT_VECTOR)
-                .addStatement("a10 = v.fma(d0, a10)")
-                .addStatement("a11 = v.fma(d1, a11)")
-                .addStatement("v = $T.broadcast(S, in[i + 2])", FLOAT_VECTOR)
-                .addStatement("a20 = v.fma(d0, a20)")
-                .addStatement("a21 = v.fma(d1, a21)")
-                .addStatement("v = $T.broadcast(S, in[i + 3])", FLOAT_VECTOR)
-                .addStatement("a30 = v.fma(d0, a30)")
-                .addStatement("a31 = v.fma(d1, a31)")
-                .endControlFlow()
-                .endControlFlow()
-                .endControlFlow()
-                .endControlFlow()
-                .addStatement("a00.add($T.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f)", FLOAT_VECTOR)
-                .addStatement("a01.add($T.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L)", FLOAT_VECTOR)
-                .beginControlFlow("if (count == 4)")
-                .addStatement("int k1 = k + FILTERS")
-                .addStatement("a10.add($T.fromArray(S, dKernel, k1 + f)).intoArray(dKernel, k1 + f)", FLOAT_VECTOR)
-                .addStatement("a11.add($T.fromArray(S, dKernel, k1 + f + L)).intoArray(dKernel, k1 + f + L)", FLOAT_VECTOR)
-                .addStatement("int k2 = k1 + FILTERS")
-                .addStatement("a20.add($T.fromArray(S, dKernel, k2 + f)).intoArray(dKernel, k2 + f)", FLOAT_VECTOR)
-                .addStatement("a21.add($T.fromArray(S, dKernel, k2 + f + L)).intoArray(dKernel, k2 + f + L)", FLOAT_VECTOR)
-                .addStatement("int k3 = k2 + FILTERS")
-                .addStatement("a30.add($T.fromArray(S, dKernel, k3 + f)).intoArray(dKernel, k3 + f)", FLOAT_VECTOR)
-                .addStatement("a31.add($T.fromArray(S, dKernel, k3 + f + L)).intoArray(dKernel, k3 + f + L)", FLOAT_VECTOR)
-                .endControlFlow()
-                .endControlFlow()
+                .addStatement("$T d1 = $T.fromArray(S, dOut, o + L)", FLOAT_VECTOR, FLOAT_VECTOR);
+        for (int q = 0; q < count; q++) {
+            m.addStatement("$L$T.broadcast(S, in[i$L])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
+                    q == 0 ? "" : " + " + q)
+                    .addStatement("a$L0 = v.fma(d0, a$L0)", q, q)
+                    .addStatement("a$L1 = v.fma(d1, a$L1)", q, q);
+        }
+        m.endControlFlow().endControlFlow().endControlFlow();
+        for (int q = 0; q < count; q++) {
+            String at = q == 0 ? "k + f" : "k + " + q + " * FILTERS + f";
+            m.addStatement("a$L0.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, FLOAT_VECTOR, at, at)
+                    .addStatement("a$L1.add($T.fromArray(S, dKernel, $L + L)).intoArray(dKernel, $L + L)", q, FLOAT_VECTOR,
+                            at, at);
+        }
+        return m.endControlFlow()
                 .addComment("filters beyond F_VEC, one at a time")
                 .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
-                .beginControlFlow("for (int q = 0; q < count; q++)")
+                .beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int b = 0; b < n; b++)")
                 .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
@@ -321,46 +297,83 @@ public final class VectorCode {
     }
 
     /**
-     * dIn: the kernel transposed into {@code scratch} as {@code (filters, taps * channels)}, then for
-     * each output pixel the row {@code dOut[pixel] . kernel^T} (vectors over taps and channels),
-     * added to the input positions its window covers.
+     * dIn: the kernel transposed into {@code scratch} as {@code (filters, taps * channels)}; then,
+     * for blocks of 4 output pixels, the rows {@code dOut[pixel] . kernel^T} (vectors over taps and
+     * channels), each added to the input positions its window covers (col2im).
      */
-    private static MethodSpec convInputGradient() {
-        return MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dIn = the input gradient; {@code scratch} holds the transposed kernel, then a row per pixel.\n")
+    private static List<MethodSpec> convInputGradient() {
+        MethodSpec main = MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dIn = the input gradient; {@code scratch} holds the transposed kernel, then 4 rows of pixels.\n")
                 .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "scratch").addParameter(int.class, "n")
                 .addStatement("int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS")
-                .addStatement("int rowsVec = rows - rows % (2 * L)")
                 .beginControlFlow("for (int j = 0; j < rows; j++)")
                 .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
                 .addStatement("scratch[f * rows + j] = kernel[j * FILTERS + f]")
                 .endControlFlow()
                 .endControlFlow()
-                .addStatement("int row = FILTERS * rows")
                 .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", java.util.Arrays.class)
-                .beginControlFlow("for (int b = 0; b < n; b++)")
-                .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
-                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
-                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS")
+                .addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
+                .addStatement("int p = 0")
+                .beginControlFlow("for (; p + 4 <= pixels; p += 4)")
+                .addStatement("rows4(dOut, scratch, p, rows)")
+                .beginControlFlow("for (int q = 0; q < 4; q++)")
+                .addStatement("col2im(dIn, scratch, p + q, FILTERS * rows + q * rows)")
+                .endControlFlow()
+                .endControlFlow()
+                .beginControlFlow("for (; p < pixels; p++)")
+                .addStatement("rows1(dOut, scratch, p, rows)")
+                .addStatement("col2im(dIn, scratch, p, FILTERS * rows)")
+                .endControlFlow()
+                .build();
+        return List.of(main, gradientRows(4), gradientRows(1), col2im());
+    }
+
+    /** The rows {@code dOut[p + q] . kernel^T} of {@code count} pixels, after the transposed kernel in scratch. */
+    private static MethodSpec gradientRows(int count) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("rows" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < $L.\n", count)
+                .addParameter(float[].class, "dOut").addParameter(float[].class, "scratch").addParameter(int.class, "p")
+                .addParameter(int.class, "rows")
+                .addStatement("int rowsVec = rows - rows % (2 * L)")
+                .addStatement("int to = FILTERS * rows")
                 .beginControlFlow("for (int j = 0; j < rowsVec; j += 2 * L)")
-                .addStatement("$T a0 = $T.zero(S), a1 = a0", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "FloatVector.zero(S)", "FloatVector.zero(S)"))
                 .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                .addStatement("$T d = $T.broadcast(S, dOut[o + f])", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("a0 = d.fma($T.fromArray(S, scratch, f * rows + j), a0)", FLOAT_VECTOR)
-                .addStatement("a1 = d.fma($T.fromArray(S, scratch, f * rows + j + L), a1)", FLOAT_VECTOR)
-                .endControlFlow()
-                .addStatement("a0.intoArray(scratch, row + j)")
-                .addStatement("a1.intoArray(scratch, row + j + L)")
-                .endControlFlow()
+                .addStatement("$T w0 = $T.fromArray(S, scratch, f * rows + j)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T w1 = $T.fromArray(S, scratch, f * rows + j + L)", FLOAT_VECTOR, FLOAT_VECTOR);
+        for (int q = 0; q < count; q++) {
+            m.addStatement("$L$T.broadcast(S, dOut[(p + $L) * FILTERS + f])", q == 0 ? "FloatVector d = " : "d = ",
+                    FLOAT_VECTOR, q)
+                    .addStatement("a$L0 = d.fma(w0, a$L0)", q, q)
+                    .addStatement("a$L1 = d.fma(w1, a$L1)", q, q);
+        }
+        m.endControlFlow();
+        for (int q = 0; q < count; q++) {
+            m.addStatement("a$L0.intoArray(scratch, to + $L * rows + j)", q, q)
+                    .addStatement("a$L1.intoArray(scratch, to + $L * rows + j + L)", q, q);
+        }
+        return m.endControlFlow()
+                .beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .beginControlFlow("for (int j = rowsVec; j < rows; j++)")
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                .addStatement("s += dOut[o + f] * scratch[f * rows + j]")
+                .addStatement("s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j]")
                 .endControlFlow()
-                .addStatement("scratch[row + j] = s")
+                .addStatement("scratch[to + q * rows + j] = s")
                 .endControlFlow()
-                .addComment("col2im: each tap's channels back to the input position it read")
+                .endControlFlow()
+                .build();
+    }
+
+    private static MethodSpec col2im() {
+        return MethodSpec.methodBuilder("col2im").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Adds the row at {@code scratch[row ..]} of output pixel {@code p} to the inputs its window read.\n")
+                .addParameter(float[].class, "dIn").addParameter(float[].class, "scratch").addParameter(int.class, "p")
+                .addParameter(int.class, "row")
+                .addStatement("int b = p / (OUT_HEIGHT * OUT_WIDTH)")
+                .addStatement("int oy = p / OUT_WIDTH % OUT_HEIGHT")
+                .addStatement("int ox = p % OUT_WIDTH")
                 .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
                 .addStatement("int y = oy * STRIDE_HEIGHT - PAD_TOP + ky * DILATION_HEIGHT")
                 .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
@@ -374,15 +387,12 @@ public final class VectorCode {
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
-                .endControlFlow()
-                .endControlFlow()
-                .endControlFlow()
                 .build();
     }
 
-    /** Scratch floats the convolution's vector backward needs: the transposed kernel and one row. */
+    /** Scratch floats the convolution's vector backward needs: the transposed kernel and 4 rows. */
     public static long convScratch(long taps, long channels, long filters) {
-        return taps * channels * (filters + 1);
+        return taps * channels * (filters + 4);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -399,59 +409,47 @@ public final class VectorCode {
         m.addParameter(int.class, "n")
                 .addStatement("int b = 0")
                 .beginControlFlow("for (; b + 4 <= n; b += 4)")
-                .addStatement("examples(in, out, kernel, $L, b, 4)", bias ? "bias" : "null")
+                .addStatement("examples4(in, out, kernel, $L, b)", bias ? "bias" : "null")
                 .endControlFlow()
                 .beginControlFlow("for (; b < n; b++)")
-                .addStatement("examples(in, out, kernel, $L, b, 1)", bias ? "bias" : "null")
+                .addStatement("examples1(in, out, kernel, $L, b)", bias ? "bias" : "null")
                 .endControlFlow();
         if (activation) {
             m.addStatement("activate(out, n)");
         }
-        MethodSpec examples = MethodSpec.methodBuilder("examples").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Examples {@code b .. b + count - 1} ({@code count} 1 or 4), every unit.\n")
+        return List.of(m.build(), denseExamples(4), denseExamples(1));
+    }
+
+    /** {@code count} (1 or 4) examples from {@code b}, every unit, in {@code 2 count} vector registers. */
+    private static MethodSpec denseExamples(int count) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("examples" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Examples {@code b .. b + $L}, every unit.\n", count - 1)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
-                .addParameter(float[].class, "bias").addParameter(int.class, "b").addParameter(int.class, "count")
+                .addParameter(float[].class, "bias").addParameter(int.class, "b")
                 .addStatement("int i0 = b * INPUTS")
-                .addStatement("int step = count == 4 ? INPUTS : 0")
                 .beginControlFlow("for (int u = 0; u < F_VEC; u += 2 * L)")
                 .addStatement("$T z0 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, u)", FLOAT_VECTOR, FLOAT_VECTOR,
                         FLOAT_VECTOR)
                 .addStatement("$T z1 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, u + L)", FLOAT_VECTOR, FLOAT_VECTOR,
                         FLOAT_VECTOR)
-                .addStatement("$T a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1",
-                        FLOAT_VECTOR)
+                .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "z0", "z1"))
                 .beginControlFlow("for (int i = 0, k = u; i < INPUTS; i++, k += UNITS)")
                 .addStatement("$T k0 = $T.fromArray(S, kernel, k)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T k1 = $T.fromArray(S, kernel, k + L)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T v = $T.broadcast(S, in[i0 + i])", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("a00 = v.fma(k0, a00)")
-                .addStatement("a01 = v.fma(k1, a01)")
-                .beginControlFlow("if (count == 4)")
-                .addStatement("v = $T.broadcast(S, in[i0 + step + i])", FLOAT_VECTOR)
-                .addStatement("a10 = v.fma(k0, a10)")
-                .addStatement("a11 = v.fma(k1, a11)")
-                .addStatement("v = $T.broadcast(S, in[i0 + 2 * step + i])", FLOAT_VECTOR)
-                .addStatement("a20 = v.fma(k0, a20)")
-                .addStatement("a21 = v.fma(k1, a21)")
-                .addStatement("v = $T.broadcast(S, in[i0 + 3 * step + i])", FLOAT_VECTOR)
-                .addStatement("a30 = v.fma(k0, a30)")
-                .addStatement("a31 = v.fma(k1, a31)")
-                .endControlFlow()
-                .endControlFlow()
-                .addStatement("int o = b * UNITS + u")
-                .addStatement("a00.intoArray(out, o)")
-                .addStatement("a01.intoArray(out, o + L)")
-                .beginControlFlow("if (count == 4)")
-                .addStatement("a10.intoArray(out, o + UNITS)")
-                .addStatement("a11.intoArray(out, o + UNITS + L)")
-                .addStatement("a20.intoArray(out, o + 2 * UNITS)")
-                .addStatement("a21.intoArray(out, o + 2 * UNITS + L)")
-                .addStatement("a30.intoArray(out, o + 3 * UNITS)")
-                .addStatement("a31.intoArray(out, o + 3 * UNITS + L)")
-                .endControlFlow()
-                .endControlFlow()
+                .addStatement("$T k1 = $T.fromArray(S, kernel, k + L)", FLOAT_VECTOR, FLOAT_VECTOR);
+        for (int q = 0; q < count; q++) {
+            m.addStatement("$L$T.broadcast(S, in[i0 + $Li])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
+                    q == 0 ? "" : q + " * INPUTS + ")
+                    .addStatement("a$L0 = v.fma(k0, a$L0)", q, q)
+                    .addStatement("a$L1 = v.fma(k1, a$L1)", q, q);
+        }
+        m.endControlFlow().addStatement("int o = b * UNITS + u");
+        for (int q = 0; q < count; q++) {
+            String at = q == 0 ? "o" : "o + " + q + " * UNITS";
+            m.addStatement("a$L0.intoArray(out, $L)", q, at).addStatement("a$L1.intoArray(out, $L + L)", q, at);
+        }
+        return m.endControlFlow()
                 .addComment("units beyond F_VEC, one at a time")
-                .beginControlFlow("for (int q = 0; q < count; q++)")
+                .beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .beginControlFlow("for (int u = F_VEC; u < UNITS; u++)")
                 .addStatement("float s = bias == null ? 0f : bias[u]")
                 .beginControlFlow("for (int i = 0; i < INPUTS; i++)")
@@ -461,7 +459,6 @@ public final class VectorCode {
                 .endControlFlow()
                 .endControlFlow()
                 .build();
-        return List.of(m.build(), examples);
     }
 
     /** {@code backward} of a dense layer as the 1x1 convolution it is (see the convolution's). */
@@ -485,17 +482,18 @@ public final class VectorCode {
         }
         m.addStatement("int i = 0")
                 .beginControlFlow("for (; i + 4 <= INPUTS; i += 4)")
-                .addStatement("kernelGradient(in, dOut, dKernel, n, i, 4)")
+                .addStatement("kernelGradient4(in, dOut, dKernel, n, i)")
                 .endControlFlow()
                 .beginControlFlow("for (; i < INPUTS; i++)")
-                .addStatement("kernelGradient(in, dOut, dKernel, n, i, 1)")
+                .addStatement("kernelGradient1(in, dOut, dKernel, n, i)")
                 .endControlFlow();
         if (inputGradient) {
             m.addStatement("inputGradient(dOut, dIn, kernel, scratch, n)");
         }
         List<MethodSpec> methods = new java.util.ArrayList<>();
         methods.add(m.build());
-        methods.add(denseKernelGradient());
+        methods.add(denseKernelGradient(4));
+        methods.add(denseKernelGradient(1));
         if (bias) {
             methods.add(biasGradient("UNITS"));
         }
@@ -505,52 +503,33 @@ public final class VectorCode {
         return methods;
     }
 
-    private static MethodSpec denseKernelGradient() {
-        return MethodSpec.methodBuilder("kernelGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dKernel[i .. i + count - 1, :] += sum over examples of in[b, i] dOut[b, :].\n")
+    private static MethodSpec denseKernelGradient(int count) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradient" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dKernel[i .. i + $L, :] += the sum over examples of in[b, i] dOut[b, :].\n", count - 1)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
-                .addParameter(int.class, "n").addParameter(int.class, "i").addParameter(int.class, "count")
+                .addParameter(int.class, "n").addParameter(int.class, "i")
                 .beginControlFlow("for (int u = 0; u < F_VEC; u += 2 * L)")
-                .addStatement("$T a00 = $T.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00",
-                        FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "FloatVector.zero(S)", "FloatVector.zero(S)"))
                 .beginControlFlow("for (int b = 0; b < n; b++)")
                 .addStatement("int x = b * INPUTS + i")
                 .addStatement("$T d0 = $T.fromArray(S, dOut, b * UNITS + u)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T d1 = $T.fromArray(S, dOut, b * UNITS + u + L)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T v = $T.broadcast(S, in[x])", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("a00 = v.fma(d0, a00)")
-                .addStatement("a01 = v.fma(d1, a01)")
-                .beginControlFlow("if (count == 4)")
-                .addStatement("v = $T.broadcast(S, in[x + 1])", FLOAT_VECTOR)
-                .addStatement("a10 = v.fma(d0, a10)")
-                .addStatement("a11 = v.fma(d1, a11)")
-                .addStatement("v = $T.broadcast(S, in[x + 2])", FLOAT_VECTOR)
-                .addStatement("a20 = v.fma(d0, a20)")
-                .addStatement("a21 = v.fma(d1, a21)")
-                .addStatement("v = $T.broadcast(S, in[x + 3])", FLOAT_VECTOR)
-                .addStatement("a30 = v.fma(d0, a30)")
-                .addStatement("a31 = v.fma(d1, a31)")
-                .endControlFlow()
-                .endControlFlow()
-                .addStatement("int k = i * UNITS + u")
-                .addStatement("a00.add($T.fromArray(S, dKernel, k)).intoArray(dKernel, k)", FLOAT_VECTOR)
-                .addStatement("a01.add($T.fromArray(S, dKernel, k + L)).intoArray(dKernel, k + L)", FLOAT_VECTOR)
-                .beginControlFlow("if (count == 4)")
-                .addStatement("a10.add($T.fromArray(S, dKernel, k + UNITS)).intoArray(dKernel, k + UNITS)", FLOAT_VECTOR)
-                .addStatement("a11.add($T.fromArray(S, dKernel, k + UNITS + L)).intoArray(dKernel, k + UNITS + L)",
-                        FLOAT_VECTOR)
-                .addStatement("a20.add($T.fromArray(S, dKernel, k + 2 * UNITS)).intoArray(dKernel, k + 2 * UNITS)",
-                        FLOAT_VECTOR)
-                .addStatement("a21.add($T.fromArray(S, dKernel, k + 2 * UNITS + L)).intoArray(dKernel, k + 2 * UNITS + L)",
-                        FLOAT_VECTOR)
-                .addStatement("a30.add($T.fromArray(S, dKernel, k + 3 * UNITS)).intoArray(dKernel, k + 3 * UNITS)",
-                        FLOAT_VECTOR)
-                .addStatement("a31.add($T.fromArray(S, dKernel, k + 3 * UNITS + L)).intoArray(dKernel, k + 3 * UNITS + L)",
-                        FLOAT_VECTOR)
-                .endControlFlow()
-                .endControlFlow()
+                .addStatement("$T d1 = $T.fromArray(S, dOut, b * UNITS + u + L)", FLOAT_VECTOR, FLOAT_VECTOR);
+        for (int q = 0; q < count; q++) {
+            m.addStatement("$L$T.broadcast(S, in[x$L])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
+                    q == 0 ? "" : " + " + q)
+                    .addStatement("a$L0 = v.fma(d0, a$L0)", q, q)
+                    .addStatement("a$L1 = v.fma(d1, a$L1)", q, q);
+        }
+        m.endControlFlow().addStatement("int k = i * UNITS + u");
+        for (int q = 0; q < count; q++) {
+            String at = q == 0 ? "k" : "k + " + q + " * UNITS";
+            m.addStatement("a$L0.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, FLOAT_VECTOR, at, at)
+                    .addStatement("a$L1.add($T.fromArray(S, dKernel, $L + L)).intoArray(dKernel, $L + L)", q, FLOAT_VECTOR,
+                            at, at);
+        }
+        return m.endControlFlow()
                 .addComment("units beyond F_VEC, one at a time")
-                .beginControlFlow("for (int q = 0; q < count; q++)")
+                .beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .beginControlFlow("for (int u = F_VEC; u < UNITS; u++)")
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int b = 0; b < n; b++)")

@@ -1,10 +1,14 @@
 package dev.cnnc.compiler.layers;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Args;
 import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.VectorCode;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.check.Signature;
 import dev.cnnc.compiler.diag.Span;
@@ -146,15 +150,11 @@ public final class MaxPooling2D implements Layer {
         return 0;
     }
 
-    @Override
-    public int scratchInts() {
-        return (int) output.size();
-    }
-
     // ---------------------------------------------------------------------------------------------
-    // Generated code. The forward pass records, for each output, the index of the input that won;
-    // the backward pass sends each output's gradient to that input. Ties go to the first tap in
-    // row-major window order; padded cells are skipped, so they never win.
+    // Generated code. Forward takes the max of each window (Math.max: branch-free, vectorizable; NaN
+    // wins). Backward sends each output's gradient to the first input of its window, in row-major
+    // order, that equals the max: ties go to the first tap; padded cells are skipped, so they never
+    // win. Nothing is kept between the passes but the input and output themselves.
 
     @Override
     public TypeSpec generate(LayerGen g) {
@@ -180,27 +180,26 @@ public final class MaxPooling2D implements Layer {
         t.addField(LayerGen.constant("PAD_RIGHT", padRight(), "Padding columns right of the input."));
         t.addField(LayerGen.constant("IN_SIZE", input.size(), "Floats per input example."));
         t.addField(LayerGen.constant("OUT_SIZE", output.size(), "Floats per output example."));
+        boolean last = dataFormat == DataFormat.CHANNELS_LAST;
         t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("out = the max of each window; argmax = the index in {@code in} of the input that won.\n")
-                .addJavadoc("\n<p>in $L, out and argmax $L.\n", LayerGen.batch(input), LayerGen.batch(output))
-                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int[].class, "argmax")
-                .addParameter(int.class, "n")
-                .addCode(dataFormat == DataFormat.CHANNELS_LAST ? forwardChannelsLast(win) : forwardChannelsFirst(win))
+                .addJavadoc("out = the max of each window.\n")
+                .addJavadoc("\n<p>in $L, out $L.\n", LayerGen.batch(input), LayerGen.batch(output))
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n")
+                .addCode(last ? forwardChannelsLast(win) : forwardChannelsFirst(win))
                 .build());
+        boolean vector = g.vector() && last;
+        if (vector) {
+            t.addFields(VectorCode.constants("CHANNELS"));
+        }
         if (g.computesInputGradient()) {
-            t.addMethod(MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                    .addJavadoc("dIn = each output's gradient sent to the input that won its window, zero elsewhere.\n")
-                    .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn").addParameter(int[].class, "argmax")
-                    .addParameter(int.class, "n")
+            MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addJavadoc("dIn = each output's gradient, sent to the first input of its window (row-major) that "
+                            + "equals the max; zero elsewhere.\n")
+                    .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "dOut")
+                    .addParameter(float[].class, "dIn").addParameter(int.class, "n")
                     .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class)
-                    .beginControlFlow("for (int j = 0; j < n * OUT_SIZE; j++)")
-                    .addStatement("int a = argmax[j]")
-                    .beginControlFlow("if (a >= 0)")
-                    .addComment("-1 only if every cell of the window was -Infinity")
-                    .addStatement("dIn[a] += dOut[j]")
-                    .endControlFlow()
-                    .endControlFlow()
-                    .build());
+                    .addCode(vector ? backwardVector(win) : last ? backwardChannelsLast(win) : backwardChannelsFirst(win));
+            t.addMethod(backward.build());
         }
         return t.build();
     }
@@ -212,49 +211,122 @@ public final class MaxPooling2D implements Layer {
                 .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT");
     }
 
+    private static String inLast(String row, String column) {
+        return "((b * IN_HEIGHT + " + Window.plus("iy", row) + ") * IN_WIDTH + " + Window.plus("ix", column) + ") * CHANNELS";
+    }
+
+    private static String inFirst(String row, String column) {
+        return "((b * CHANNELS + c) * IN_HEIGHT + " + Window.plus("iy", row) + ") * IN_WIDTH + " + Window.plus("ix", column);
+    }
+
     private static CodeBlock forwardChannelsLast(Window win) {
         CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
         positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
                 .addStatement("$T.fill(out, o, o + CHANNELS, Float.NEGATIVE_INFINITY)", Arrays.class)
-                .addStatement("$T.fill(argmax, o, o + CHANNELS, -1)", Arrays.class)
                 .addStatement("int i");
         b.add(win.taps((row, column, tap) -> CodeBlock.builder()
-                .addStatement("i = ((b * IN_HEIGHT + $L) * IN_WIDTH + $L) * CHANNELS", Window.plus("iy", row),
-                        Window.plus("ix", column))
+                .addStatement("i = $L", inLast(row, column))
                 .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
-                .addStatement("float v = in[i + c]")
-                .beginControlFlow("if (!(v <= out[o + c]))")
-                .addStatement("out[o + c] = v")
-                .addStatement("argmax[o + c] = i + c")
-                .endControlFlow()
+                .addStatement("out[o + c] = Math.max(out[o + c], in[i + c])")
                 .endControlFlow()
                 .build()));
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock backwardChannelsLast(Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("float max = out[o + c]")
+                .addStatement("int won = -1")
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .add("// '&', not '&&': a select rather than a hard-to-predict branch\n")
+                .addStatement("won = won < 0 & in[i] == max ? i : won")
+                .build()));
+        b.beginControlFlow("if (won >= 0)")
+                .add("// -1 only if the max is NaN\n")
+                .addStatement("dIn[won] += dOut[o + c]")
+                .endControlFlow();
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    /**
+     * The Vector API variant: a vector of channels at a time, a mask of the channels whose gradient
+     * is already given; each tap takes the gradient where its input equals the max and the mask is
+     * clear. Channels beyond the last whole vector go one at a time.
+     */
+    private static CodeBlock backwardVector(Window win) {
+        ClassName floatVector = ClassName.get("jdk.incubator.vector", "FloatVector");
+        ClassName operators = ClassName.get("jdk.incubator.vector", "VectorOperators");
+        TypeName mask = ParameterizedTypeName.get(ClassName.get("jdk.incubator.vector", "VectorMask"),
+                ClassName.get(Float.class));
+        CodeBlock.Builder b = CodeBlock.builder()
+                .addStatement("int channelsVec = CHANNELS - CHANNELS % L")
+                .beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
+                .beginControlFlow("for (int c = 0; c < channelsVec; c += L)")
+                .addStatement("$T max = $T.fromArray(S, out, o + c)", floatVector, floatVector)
+                .addStatement("$T gradient = $T.fromArray(S, dOut, o + c)", floatVector, floatVector)
+                .add("// a NaN max takes no gradient\n")
+                .addStatement("$T given = max.compare($T.NE, max)", mask, operators)
+                .addStatement("$T hit", mask)
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .addStatement("hit = $T.fromArray(S, in, i).compare($T.EQ, max).and(given.not())", floatVector, operators)
+                .addStatement("$T.fromArray(S, dIn, i).add(gradient, hit).intoArray(dIn, i)", floatVector)
+                .addStatement("given = given.or(hit)")
+                .build()));
+        b.endControlFlow()
+                .beginControlFlow("for (int c = channelsVec; c < CHANNELS; c++)")
+                .addStatement("float max = out[o + c]")
+                .addStatement("int won = -1")
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .addStatement("won = won < 0 & in[i] == max ? i : won")
+                .build()));
+        b.beginControlFlow("if (won >= 0)")
+                .addStatement("dIn[won] += dOut[o + c]")
+                .endControlFlow()
+                .endControlFlow();
         return b.endControlFlow().endControlFlow().endControlFlow().build();
     }
 
     private static CodeBlock forwardChannelsFirst(Window win) {
         CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
                 .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
-        positions(b).addStatement("float max = Float.NEGATIVE_INFINITY").addStatement("int won = -1");
-        b.addStatement("int i");
+        positions(b).addStatement("float max = Float.NEGATIVE_INFINITY");
         b.add(win.taps((row, column, tap) -> CodeBlock.builder()
-                .addStatement("i = ((b * CHANNELS + c) * IN_HEIGHT + $L) * IN_WIDTH + $L", Window.plus("iy", row),
-                        Window.plus("ix", column))
-                .beginControlFlow("if (!(in[i] <= max))")
-                .addStatement("max = in[i]")
-                .addStatement("won = i")
-                .endControlFlow()
+                .addStatement("max = Math.max(max, in[$L])", inFirst(row, column))
                 .build()));
-        b.addStatement("int o = ((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox")
-                .addStatement("out[o] = max")
-                .addStatement("argmax[o] = won");
+        b.addStatement("out[((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = max");
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock backwardChannelsFirst(Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
+        positions(b).addStatement("int o = ((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox")
+                .addStatement("float max = out[o]")
+                .addStatement("int won = -1")
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L", inFirst(row, column))
+                .addStatement("won = won < 0 & in[i] == max ? i : won")
+                .build()));
+        b.beginControlFlow("if (won >= 0)")
+                .add("// -1 only if the max is NaN\n")
+                .addStatement("dIn[won] += dOut[o]")
+                .endControlFlow();
         return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
     }
 
     @Override
     public CodeBlock forwardCall(LayerGen g) {
-        return CodeBlock.builder().addStatement("$T.forward($L, $L, $L, n)", g.className(), g.in(), g.out(),
-                g.scratchField()).build();
+        return CodeBlock.builder().addStatement("$T.forward($L, $L, n)", g.className(), g.in(), g.out()).build();
     }
 
     @Override
@@ -262,7 +334,7 @@ public final class MaxPooling2D implements Layer {
         if (!g.computesInputGradient()) {
             return CodeBlock.of("");
         }
-        return CodeBlock.builder().addStatement("$T.backward($L, $L, $L, n)", g.className(), g.dOut(), g.dIn(),
-                g.scratchField()).build();
+        return CodeBlock.builder().addStatement("$T.backward($L, $L, $L, $L, n)", g.className(), g.in(), g.out(), g.dOut(),
+                g.dIn()).build();
     }
 }

@@ -47,11 +47,6 @@ public interface Layer {
         return null;
     }
 
-    /** Per-example {@code int} buffers the layer keeps between forward and backward (max pooling's argmax). */
-    default int scratchInts() {
-        return 0;
-    }
-
     /** Floats of working memory the generated backward pass needs per model replica (not per example). */
     default long scratchFloats(LayerGen g) {
         return 0;

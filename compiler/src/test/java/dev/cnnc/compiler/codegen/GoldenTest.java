@@ -50,7 +50,7 @@ class GoldenTest {
             }
             String actual = f.toString();
             if (!actual.equals(Files.readString(expected, StandardCharsets.UTF_8))) {
-                Path out = Path.of("target/golden-actual").resolve(GOLDEN.relativize(expected));
+                Path out = Path.of("target/golden-actual").resolve(GOLDEN.toAbsolutePath().relativize(expected));
                 Files.createDirectories(out.getParent());
                 Files.writeString(out, actual);
                 fail(expected + " differs from the generated source, written to " + out

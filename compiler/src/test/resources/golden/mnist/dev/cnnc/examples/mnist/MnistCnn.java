@@ -168,11 +168,6 @@ public final class MnistCnn implements Network {
     private final float[] dMaxPooling2d1Out;
 
     /**
-     * max_pooling2d_1: for each output, the index of the input that won the max.
-     */
-    private final int[] maxPooling2d1Argmax;
-
-    /**
      * conv2d_2 output (n, 11, 11, 64).
      */
     private final float[] conv2d2Out;
@@ -185,11 +180,6 @@ public final class MnistCnn implements Network {
     private final float[] maxPooling2d2Out;
 
     private final float[] dMaxPooling2d2Out;
-
-    /**
-     * max_pooling2d_2: for each output, the index of the input that won the max.
-     */
-    private final int[] maxPooling2d2Argmax;
 
     /**
      * conv2d_3 output (n, 3, 3, 64).
@@ -268,12 +258,10 @@ public final class MnistCnn implements Network {
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
-        maxPooling2d1Argmax = new int[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         maxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         dMaxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
-        maxPooling2d2Argmax = new int[batchSize * MaxPooling2d2.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         dConv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
@@ -377,9 +365,9 @@ public final class MnistCnn implements Network {
         this.input = input;
         activityLoss = 0;
         Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
-        MaxPooling2d1.forward(conv2d1Out, maxPooling2d1Out, maxPooling2d1Argmax, n);
+        MaxPooling2d1.forward(conv2d1Out, maxPooling2d1Out, n);
         Conv2d2.forward(maxPooling2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Bias, n);
-        MaxPooling2d2.forward(conv2d2Out, maxPooling2d2Out, maxPooling2d2Argmax, n);
+        MaxPooling2d2.forward(conv2d2Out, maxPooling2d2Out, n);
         Conv2d3.forward(maxPooling2d2Out, conv2d3Out, conv2d3Kernel, conv2d3Bias, n);
         Flatten1.forward(conv2d3Out, flatten1Out, n);
         Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
@@ -412,10 +400,10 @@ public final class MnistCnn implements Network {
         Flatten1.backward(dFlatten1Out, dConv2d3Out, n);
         Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);
         Conv2d3.backward(maxPooling2d2Out, dConv2d3Out, dMaxPooling2d2Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, n);
-        MaxPooling2d2.backward(dMaxPooling2d2Out, dConv2d2Out, maxPooling2d2Argmax, n);
+        MaxPooling2d2.backward(conv2d2Out, maxPooling2d2Out, dMaxPooling2d2Out, dConv2d2Out, n);
         Conv2d2.activationBackward(conv2d2Out, dConv2d2Out, n);
         Conv2d2.backward(maxPooling2d1Out, dConv2d2Out, dMaxPooling2d1Out, conv2d2Kernel, dConv2d2Kernel, dConv2d2Bias, n);
-        MaxPooling2d1.backward(dMaxPooling2d1Out, dConv2d1Out, maxPooling2d1Argmax, n);
+        MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
         Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
     }

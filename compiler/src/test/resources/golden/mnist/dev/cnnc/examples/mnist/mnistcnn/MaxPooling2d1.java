@@ -53,11 +53,11 @@ public final class MaxPooling2d1 {
     }
 
     /**
-     * out = the max of each window; argmax = the index in {@code in} of the input that won.
+     * out = the max of each window.
      *
-     * <p>in (n, 26, 26, 32), out and argmax (n, 13, 13, 32).
+     * <p>in (n, 26, 26, 32), out (n, 13, 13, 32).
      */
-    public static void forward(float[] in, float[] out, int[] argmax, int n) {
+    public static void forward(float[] in, float[] out, int n) {
         for (int b = 0; b < n; b++) {
             for (int oy = 0; oy < OUT_HEIGHT; oy++) {
                 int iy = oy * STRIDE_HEIGHT - PAD_TOP;
@@ -65,43 +65,26 @@ public final class MaxPooling2d1 {
                     int ix = ox * STRIDE_WIDTH - PAD_LEFT;
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS;
                     Arrays.fill(out, o, o + CHANNELS, Float.NEGATIVE_INFINITY);
-                    Arrays.fill(argmax, o, o + CHANNELS, -1);
                     int i;
                     // tap (0, 0)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS;
                     for (int c = 0; c < CHANNELS; c++) {
-                        float v = in[i + c];
-                        if (!(v <= out[o + c])) {
-                            out[o + c] = v;
-                            argmax[o + c] = i + c;
-                        }
+                        out[o + c] = Math.max(out[o + c], in[i + c]);
                     }
                     // tap (0, 1)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS;
                     for (int c = 0; c < CHANNELS; c++) {
-                        float v = in[i + c];
-                        if (!(v <= out[o + c])) {
-                            out[o + c] = v;
-                            argmax[o + c] = i + c;
-                        }
+                        out[o + c] = Math.max(out[o + c], in[i + c]);
                     }
                     // tap (1, 0)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS;
                     for (int c = 0; c < CHANNELS; c++) {
-                        float v = in[i + c];
-                        if (!(v <= out[o + c])) {
-                            out[o + c] = v;
-                            argmax[o + c] = i + c;
-                        }
+                        out[o + c] = Math.max(out[o + c], in[i + c]);
                     }
                     // tap (1, 1)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS;
                     for (int c = 0; c < CHANNELS; c++) {
-                        float v = in[i + c];
-                        if (!(v <= out[o + c])) {
-                            out[o + c] = v;
-                            argmax[o + c] = i + c;
-                        }
+                        out[o + c] = Math.max(out[o + c], in[i + c]);
                     }
                 }
             }
@@ -109,15 +92,42 @@ public final class MaxPooling2d1 {
     }
 
     /**
-     * dIn = each output's gradient sent to the input that won its window, zero elsewhere.
+     * dIn = each output's gradient, sent to the first input of its window (row-major) that equals the max; zero elsewhere.
      */
-    public static void backward(float[] dOut, float[] dIn, int[] argmax, int n) {
+    public static void backward(float[] in, float[] out, float[] dOut, float[] dIn, int n) {
         Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
-        for (int j = 0; j < n * OUT_SIZE; j++) {
-            int a = argmax[j];
-            if (a >= 0) {
-                // -1 only if every cell of the window was -Infinity
-                dIn[a] += dOut[j];
+        for (int b = 0; b < n; b++) {
+            for (int oy = 0; oy < OUT_HEIGHT; oy++) {
+                int iy = oy * STRIDE_HEIGHT - PAD_TOP;
+                for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                    int ix = ox * STRIDE_WIDTH - PAD_LEFT;
+                    int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS;
+                    for (int c = 0; c < CHANNELS; c++) {
+                        float max = out[o + c];
+                        int won = -1;
+                        int i;
+                        // tap (0, 0)
+                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c;
+                        // '&', not '&&': a select rather than a hard-to-predict branch
+                        won = won < 0 & in[i] == max ? i : won;
+                        // tap (0, 1)
+                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                        // '&', not '&&': a select rather than a hard-to-predict branch
+                        won = won < 0 & in[i] == max ? i : won;
+                        // tap (1, 0)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c;
+                        // '&', not '&&': a select rather than a hard-to-predict branch
+                        won = won < 0 & in[i] == max ? i : won;
+                        // tap (1, 1)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                        // '&', not '&&': a select rather than a hard-to-predict branch
+                        won = won < 0 & in[i] == max ? i : won;
+                        if (won >= 0) {
+                            // -1 only if the max is NaN
+                            dIn[won] += dOut[o + c];
+                        }
+                    }
+                }
             }
         }
     }
