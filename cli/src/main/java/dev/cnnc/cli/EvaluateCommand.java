@@ -32,9 +32,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: available processors).")
     Integer threads;
 
+    @Option(names = "--vector", description = {"Use the Vector API variant of the generated code (much faster; needs",
+            "--add-modules jdk.incubator.vector, which ./cnnc adds)."})
+    boolean vector;
+
     @Override
     public Integer call() throws IOException {
-        Models.Factory factory = Models.load(file, spec.commandLine().getErr());
+        Models.Factory factory = Models.load(file, spec.commandLine().getErr(), vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }

@@ -35,6 +35,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--input-gradient", description = "Also compute the gradient of the model's input in backward passes.")
     boolean inputGradient;
 
+    @Option(names = "--vector", description = {"Generate the Vector API variant of Conv2D and Dense (much faster; compiling and",
+            "running it needs --add-modules jdk.incubator.vector)."})
+    boolean vector;
+
     @Override
     public Integer call() {
         CnnCompiler.Checked checked = Sources.check(file, spec.commandLine().getErr());
@@ -45,7 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (problem != null) {
             throw new Main.UserException("--package " + packageName + ": " + problem, Main.USAGE);
         }
-        List<JavaFile> files = JavaGenerator.generate(checked.model(), new JavaGenerator.Options(packageName, inputGradient));
+        List<JavaFile> files = JavaGenerator.generate(checked.model(), new JavaGenerator.Options(packageName, inputGradient, vector));
         try {
             GeneratedSources.Written written = GeneratedSources.write(files, outputDirectory);
             spec.commandLine().getOut().printf("%s: %d files in %s (%d written, %d unchanged)%n", file, files.size(),

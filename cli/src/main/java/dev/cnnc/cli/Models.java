@@ -24,16 +24,25 @@ final class Models {
         }
     }
 
-    /** Null if the file has errors (they have been printed). */
-    static Factory load(Path file, PrintWriter err) {
+    /**
+     * Null if the file has errors (they have been printed).
+     *
+     * @param vector generate the Vector API variant (needs {@code --add-modules jdk.incubator.vector})
+     */
+    static Factory load(Path file, PrintWriter err, boolean vector) {
+        if (vector && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new Main.UserException("--vector needs the JVM option --add-modules jdk.incubator.vector "
+                    + "(./cnnc adds it when it sees --vector)", Main.USAGE);
+        }
         CnnCompiler.Checked checked = Sources.check(file, err);
         if (!checked.ok()) {
             return null;
         }
         String pkg = "cnnc.generated";
         InMemoryJavaCompiler.Compiled compiled = InMemoryJavaCompiler.compile(
-                JavaGenerator.generate(checked.model(), new JavaGenerator.Options(pkg, false)),
-                System.getProperty("java.class.path"), Models.class.getClassLoader(), List.of());
+                JavaGenerator.generate(checked.model(), new JavaGenerator.Options(pkg, false, vector)),
+                System.getProperty("java.class.path"), Models.class.getClassLoader(),
+                vector ? JavaGenerator.VECTOR_OPTIONS : List.of());
         try {
             return new Factory(checked, compiled.load(pkg + "." + checked.model().name())
                     .getConstructor(int.class, long.class));

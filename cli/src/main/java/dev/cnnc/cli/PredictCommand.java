@@ -38,9 +38,13 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "A directory holding the four MNIST IDX files.")
     Path data;
 
+    @Option(names = "--vector", description = {"Use the Vector API variant of the generated code (much faster; needs",
+            "--add-modules jdk.incubator.vector, which ./cnnc adds)."})
+    boolean vector;
+
     @Override
     public Integer call() throws IOException {
-        Models.Factory factory = Models.load(file, spec.commandLine().getErr());
+        Models.Factory factory = Models.load(file, spec.commandLine().getErr(), vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }

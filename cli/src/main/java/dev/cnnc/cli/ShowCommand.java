@@ -25,13 +25,16 @@ final class ShowCommand implements Callable<Integer> {
             description = "A layer's name (conv2d_1) or class name (Conv2d1); default: the model class.")
     String layer;
 
+    @picocli.CommandLine.Option(names = "--vector", description = "Show the Vector API variant.")
+    boolean vector;
+
     @Override
     public Integer call() {
         CnnCompiler.Checked checked = Sources.check(file, spec.commandLine().getErr());
         if (!checked.ok()) {
             return Main.MODEL_ERRORS;
         }
-        List<JavaFile> files = JavaGenerator.generate(checked.model(), JavaGenerator.Options.defaults());
+        List<JavaFile> files = JavaGenerator.generate(checked.model(), new JavaGenerator.Options(null, false, vector));
         String wanted = layer == null ? checked.model().name() : layer;
         for (JavaFile f : files) {
             String simple = f.typeSpec().name();

@@ -69,12 +69,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint DIR.")
     boolean resume;
 
+    @Option(names = "--vector", description = {"Use the Vector API variant of the generated code (much faster; needs",
+            "--add-modules jdk.incubator.vector, which ./cnnc adds)."})
+    boolean vector;
+
     @Override
     public Integer call() throws IOException {
         if (resume && checkpoint == null) {
             throw new Main.UserException("--resume needs --checkpoint DIR", Main.USAGE);
         }
-        Models.Factory factory = Models.load(file, spec.commandLine().getErr());
+        Models.Factory factory = Models.load(file, spec.commandLine().getErr(), vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }

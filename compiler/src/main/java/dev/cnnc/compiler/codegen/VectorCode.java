@@ -60,8 +60,14 @@ public final class VectorCode {
         return new int[] {lo, Math.max(lo, hi)};
     }
 
-    /** {@code forward}: vector blocks, scalar border pixels and tail channels, then the activation. */
-    public static List<MethodSpec> convForward(boolean bias, boolean activation, int[] interior, String doc) {
+    /**
+     * {@code forward}: vector blocks, scalar border pixels and tail channels, then the activation.
+     *
+     * @param allInside every window lies inside the input ({@code valid} padding): blocks of 4 then
+     *     run over consecutive output pixels across rows and examples
+     */
+    public static List<MethodSpec> convForward(boolean bias, boolean activation, int[] interior, boolean allInside,
+            String doc) {
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
@@ -69,8 +75,23 @@ public final class VectorCode {
             forward.addParameter(float[].class, "bias");
         }
         String b = bias ? "bias" : "null";
-        forward.addParameter(int.class, "n")
-                .beginControlFlow("for (int b = 0; b < n; b++)")
+        forward.addParameter(int.class, "n");
+        if (allInside) {
+            forward.addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
+                    .addStatement("int p = 0")
+                    .beginControlFlow("for (; p + 4 <= pixels; p += 4)")
+                    .addStatement("pixels4(in, out, kernel, $L, p)", b)
+                    .endControlFlow()
+                    .beginControlFlow("for (; p < pixels; p++)")
+                    .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
+                            + "p % OUT_WIDTH)", b)
+                    .endControlFlow();
+            if (activation) {
+                forward.addStatement("activate(out, n)");
+            }
+            return List.of(forward.build(), convPixelsAcross(), convPixels(1), windowIndex(), convTail());
+        }
+        forward.beginControlFlow("for (int b = 0; b < n; b++)")
                 .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .addStatement("int ox = 0")
                 .beginControlFlow("for (; ox < $L; ox++)", interior[0])
@@ -90,6 +111,52 @@ public final class VectorCode {
         return List.of(forward.build(), convPixels(4), convPixels(1));
     }
 
+    /**
+     * {@code pixels4(in, out, kernel, bias, p)}: output pixels {@code p .. p + 3} in example-row-column
+     * order, which may span rows and examples; every window lies inside the input.
+     */
+    private static MethodSpec convPixelsAcross() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("pixels4").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Output pixels {@code p .. p + 3}, counted across rows and examples; windows inside the input.\n")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
+                .addParameter(float[].class, "bias").addParameter(int.class, "p");
+        for (int q = 0; q < 4; q++) {
+            m.addStatement("int i$L = window(p + $L)", q, q);
+        }
+        m.addStatement("int o = p * FILTERS")
+                .beginControlFlow("for (int f = 0; f < F_VEC; f += 2 * L)")
+                .addStatement("$T z0 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, f)", FLOAT_VECTOR, FLOAT_VECTOR,
+                        FLOAT_VECTOR)
+                .addStatement("$T z1 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, f + L)", FLOAT_VECTOR, FLOAT_VECTOR,
+                        FLOAT_VECTOR)
+                .addStatement("$T $L", FLOAT_VECTOR, accumulators(4, "z0", "z1"))
+                .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
+                .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
+                .addStatement("int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS")
+                .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)")
+                .addStatement("$T k0 = $T.fromArray(S, kernel, k)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T k1 = $T.fromArray(S, kernel, k + L)", FLOAT_VECTOR, FLOAT_VECTOR);
+        for (int q = 0; q < 4; q++) {
+            m.addStatement("$L$T.broadcast(S, in[i$L + t + c])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR, q)
+                    .addStatement("a$L0 = v.fma(k0, a$L0)", q, q)
+                    .addStatement("a$L1 = v.fma(k1, a$L1)", q, q);
+        }
+        m.endControlFlow().endControlFlow().endControlFlow();
+        for (int q = 0; q < 4; q++) {
+            String at = q == 0 ? "o + f" : "o + " + q + " * FILTERS + f";
+            m.addStatement("a$L0.intoArray(out, $L)", q, at).addStatement("a$L1.intoArray(out, $L + L)", q, at);
+        }
+        m.endControlFlow()
+                .addComment("channels beyond F_VEC, one pixel at a time")
+                .beginControlFlow("if (F_VEC < FILTERS)")
+                .beginControlFlow("for (int q = 0; q < 4; q++)")
+                .addStatement("tail(in, out, kernel, bias, p + q)")
+                .endControlFlow()
+                .endControlFlow();
+        return m.build();
+    }
+
     /** Names of the accumulators of {@code count} pixels by 2 vectors: a00, a01, a10, ... */
     private static String accumulators(int count, String init0, String init1) {
         StringBuilder b = new StringBuilder();
@@ -98,6 +165,42 @@ public final class VectorCode {
                     .append(", a").append(p).append("1 = ").append(init1);
         }
         return b.toString();
+    }
+
+    /** {@code window(p)}: the input index of output pixel {@code p}'s window's top-left tap, channel 0. */
+    private static MethodSpec windowIndex() {
+        return MethodSpec.methodBuilder("window").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(int.class)
+                .addJavadoc("The input index of the top-left tap of output pixel {@code p}'s window.\n")
+                .addParameter(int.class, "p")
+                .addStatement("int b = p / (OUT_HEIGHT * OUT_WIDTH)")
+                .addStatement("int oy = p / OUT_WIDTH % OUT_HEIGHT")
+                .addStatement("int ox = p % OUT_WIDTH")
+                .addStatement("return ((b * IN_HEIGHT + oy * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH + ox * STRIDE_WIDTH - PAD_LEFT)"
+                        + " * IN_CHANNELS")
+                .build();
+    }
+
+    /** {@code tail(..., p)}: the channels beyond {@code F_VEC} of output pixel {@code p}, one at a time. */
+    private static MethodSpec convTail() {
+        return MethodSpec.methodBuilder("tail").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Channels {@code F_VEC ..} of output pixel {@code p} (its window inside the input).\n")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
+                .addParameter(float[].class, "bias").addParameter(int.class, "p")
+                .addStatement("int i = window(p)")
+                .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
+                .addStatement("float s = bias == null ? 0f : bias[f]")
+                .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
+                .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
+                .addStatement("int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS")
+                .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .addStatement("s += in[t + c] * kernel[k + c * FILTERS]")
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .addStatement("out[p * FILTERS + f] = s")
+                .endControlFlow()
+                .build();
     }
 
     /**

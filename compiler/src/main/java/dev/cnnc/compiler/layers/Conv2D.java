@@ -334,7 +334,8 @@ public final class Conv2D implements Layer {
                 + " examples.\n\n<p>in " + LayerGen.batch(input) + ", out " + LayerGen.batch(output) + ", kernel "
                 + LayerGen.dims(new int[] {kernel[0], kernel[1], inputChannels(), filters}) + ". Vector API variant.\n";
         t.addMethods(VectorCode.convForward(weights.useBias(), activation() != Activation.LINEAR,
-                VectorCode.interior(win.outWidth(), win.inWidth(), kernel[1], strides[1], dilation[1], padLeft()), doc));
+                VectorCode.interior(win.outWidth(), win.inWidth(), kernel[1], strides[1], dilation[1], padLeft()),
+                padding == Padding.VALID, doc));
         if (activation() != Activation.LINEAR) {
             t.addMethod(ActivationCode.forward(activation(), "OUT_SIZE", output.dim(2)));
             t.addMethod(ActivationCode.backward(activation(), "OUT_SIZE", output.dim(2)));
