@@ -1,0 +1,44 @@
+package dev.cnnc.examples.keraspaste;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.train.History;
+import dev.cnnc.runtime.train.Trainer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** KerasPaste, generated from the pasted Keras script keras_paste.cnn, trains briefly on synthetic digits. */
+class KerasPasteTest {
+
+    @Test
+    void theModelIsTheOneInThePastedScript() {
+        KerasPaste model = new KerasPaste(1, 1L);
+        assertEquals("KerasPaste", model.name());
+        assertEquals(93_322, model.parameterCount());
+        TrainingConfig config = model.trainingConfig();
+        assertEquals("rmsprop", config.optimizer());
+        assertEquals(5, config.epochs());
+        assertEquals(64, config.batchSize());
+    }
+
+    @Test
+    void aFewStepsOnSyntheticDigitsLowerTheLoss() throws Exception {
+        TrainingConfig config = new KerasPaste(1, 1L).trainingConfig().withEpochs(3);
+        Dataset train = SyntheticDigits.make(320, 5);
+        Dataset test = SyntheticDigits.make(100, 6);
+        KerasPaste model = new KerasPaste(config.batchSize(), 7L);
+        try (Trainer trainer = new Trainer(model, config, 2, 7L, System.out, false)) {
+            double before = trainer.evaluate(test, null).loss();
+            History history = trainer.fit(train, null, 0, new History(), null);
+            Trainer.Evaluation after = trainer.evaluate(test, null);
+            List<Double> loss = history.get("loss");
+            System.out.printf("test loss %.4f -> %.4f, accuracy %.3f; loss per epoch %s%n", before, after.loss(),
+                    after.accuracy(), loss);
+            assertTrue(loss.get(loss.size() - 1) < loss.get(0), "the training loss falls: " + loss);
+            assertTrue(after.loss() < 0.8 * before, "the loss on unseen images falls: " + before + " -> " + after.loss());
+        }
+    }
+}

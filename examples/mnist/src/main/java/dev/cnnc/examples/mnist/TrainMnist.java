@@ -1,0 +1,105 @@
+package dev.cnnc.examples.mnist;
+
+import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.data.DataUnavailableException;
+import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.io.WeightsFile;
+import dev.cnnc.runtime.train.History;
+import dev.cnnc.runtime.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Trains {@link MnistCnn} (generated from {@code examples/mnist/MnistCnn.cnn} by the Maven plugin)
+ * on MNIST with the file's {@code compile}/{@code fit} settings, evaluates it on the 10,000 test
+ * images and saves the weights: what {@code cnnc train} does, in a project of your own.
+ *
+ * <pre>
+ * TrainMnist [--data DIR] [--epochs N] [--save FILE]
+ * </pre>
+ *
+ * MNIST is found as {@code cnnc train} finds it: {@code --data DIR}, else {@code $CNNC_DATA}, else
+ * {@code ~/.cnnc/datasets/mnist}, else fetched with npm.
+ */
+public final class TrainMnist {
+    private TrainMnist() {}
+
+    public static void main(String[] args) throws IOException {
+        Path data = null;
+        Integer epochs = null;
+        Path save = Path.of(System.getProperty("cnnc.weights", "MnistCnn.cnnw"));
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--help") || option.equals("-h")) {
+                System.out.println("usage: TrainMnist [--data DIR] [--epochs N] [--save FILE]");
+                return;
+            }
+            if (i + 1 == args.length) {
+                usage(option + " needs a value");
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--data" -> data = Path.of(value);
+                case "--save" -> save = Path.of(value);
+                case "--epochs" -> epochs = positive(option, value);
+                default -> usage("unknown option " + option);
+            }
+        }
+
+        long seed = 1;
+        int threads = Runtime.getRuntime().availableProcessors();
+        TrainingConfig config = new MnistCnn(1, seed).trainingConfig(); // compile(...) and fit(...) of MnistCnn.cnn
+        if (epochs != null) {
+            config = config.withEpochs(epochs);
+        }
+        Mnist.Data mnist;
+        try {
+            mnist = Mnist.load(data, System.err);
+        } catch (DataUnavailableException e) {
+            System.err.println("TrainMnist: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+
+        PrintStream out = System.out;
+        MnistCnn model = new MnistCnn(config.batchSize(), seed);
+        out.print(model.summary());
+        try (Trainer trainer = new Trainer(model, config, threads, seed, out, System.console() != null)) {
+            out.printf(Locale.ROOT, "Train on %d samples, %d thread%s, %s%n", mnist.train().count(), threads,
+                    threads == 1 ? "" : "s", trainer.optimizer().describe());
+            long start = System.nanoTime();
+            History history = trainer.fit(mnist.train(), null, 0, new History(), null);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Trainer.Evaluation test = trainer.evaluate(mnist.test(), out);
+            out.printf(Locale.ROOT, "test_loss: %.4f%ntest_acc: %.4f%n", test.loss(), test.accuracy());
+            out.printf(Locale.ROOT, "Training took %.1f s (%.0f images/s)%n", seconds,
+                    (double) mnist.train().count() * config.epochs() / Math.max(seconds, 1e-9));
+            WeightsFile.save(save, model,
+                    new WeightsFile.OptimizerState(trainer.optimizer().describe(), trainer.optimizer().iterations(),
+                            trainer.optimizer().slots()),
+                    new WeightsFile.TrainingState(config.epochs(), seed, config.batchSize(), history.all()));
+            out.println("Saved weights to " + save.toAbsolutePath());
+        }
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        usage(option + " must be a positive integer, found '" + value + "'");
+        return 0;
+    }
+
+    private static void usage(String problem) {
+        System.err.println("TrainMnist: " + problem);
+        System.err.println("usage: TrainMnist [--data DIR] [--epochs N] [--save FILE]");
+        System.exit(2);
+    }
+}

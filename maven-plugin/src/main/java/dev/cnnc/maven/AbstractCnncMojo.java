@@ -1,0 +1,72 @@
+package dev.cnnc.maven;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/** The parameters every cnnc goal shares; the work itself is {@link CnncBuild}'s. */
+abstract class AbstractCnncMojo extends AbstractMojo {
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    /** Ant patterns of the model files to compile, relative to the source directory. Default: {@code **}{@code /*.cnn}. */
+    @Parameter
+    protected List<String> includes;
+
+    /** Ant patterns of files to leave out. */
+    @Parameter
+    protected List<String> excludes;
+
+    /**
+     * The Java package of models that have no {@code package} line and lie directly in the source
+     * directory. (A model's {@code package} line comes first, then its folder below the source
+     * directory: {@code com/example/Net.cnn} goes to {@code com.example}.)
+     */
+    @Parameter(property = "cnnc.packageName")
+    protected String packageName;
+
+    /** Skip the goal. */
+    @Parameter(property = "cnnc.skip", defaultValue = "false")
+    protected boolean skip;
+
+    /** Fail the build on warnings too. */
+    @Parameter(property = "cnnc.failOnWarning", defaultValue = "false")
+    protected boolean failOnWarning;
+
+    /** Generate models whose backward pass also computes the gradient of their input. */
+    @Parameter(property = "cnnc.inputGradient", defaultValue = "false")
+    protected boolean inputGradient;
+
+    /** Where the goals remember what they generated, to do nothing when nothing changed. */
+    @Parameter(defaultValue = "${project.build.directory}/maven-status/cnnc", readonly = true, required = true)
+    protected File statusDirectory;
+
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
+    protected File buildDirectory;
+
+    protected CnncBuild build(File sourceDirectory, File outputDirectoryOrNull) {
+        List<java.nio.file.Path> skipped = outputDirectoryOrNull == null ? List.of(buildDirectory.toPath())
+                : List.of(buildDirectory.toPath(), outputDirectoryOrNull.toPath());
+        return new CnncBuild(new CnncBuild.Config(sourceDirectory.toPath(), includes, excludes, skipped, packageName,
+                inputGradient, failOnWarning), new MavenBuildLog(getLog()));
+    }
+
+    /** Generates the models of {@code sourceDirectory} into {@code outputDirectory}; user errors fail without a stack trace. */
+    protected void generate(String goal, File sourceDirectory, File outputDirectory)
+            throws MojoExecutionException, MojoFailureException {
+        try {
+            build(sourceDirectory, outputDirectory).generate(outputDirectory.toPath(),
+                    statusDirectory.toPath().resolve(goal + ".status"));
+        } catch (CnncException e) {
+            throw new MojoFailureException(e.getMessage());
+        } catch (IOException e) {
+            throw new MojoExecutionException("cnnc: cannot generate " + outputDirectory + ": " + e, e);
+        }
+    }
+}

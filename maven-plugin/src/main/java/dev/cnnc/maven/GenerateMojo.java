@@ -1,0 +1,39 @@
+package dev.cnnc.maven;
+
+import java.io.File;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Compiles the {@code .cnn} models of {@code sourceDirectory} into Java sources in {@code
+ * outputDirectory}, and adds that directory to the compile source roots. Does nothing when no model
+ * and no parameter changed since the last successful run.
+ */
+@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
+public class GenerateMojo extends AbstractCnncMojo {
+
+    /** Where the models are. */
+    @Parameter(defaultValue = "${project.basedir}/src/main/cnn", required = true)
+    private File sourceDirectory;
+
+    /**
+     * Where the Java sources go (a compile source root).
+     * The goal owns this directory: files in it that carry cnnc's header but that its models no
+     * longer produce are deleted, so give each execution a directory of its own.
+     */
+    @Parameter(defaultValue = "${project.build.directory}/generated-sources/cnn", required = true)
+    private File outputDirectory;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("cnnc: skipped (cnnc.skip)");
+            return;
+        }
+        generate("generate", sourceDirectory, outputDirectory);
+        project.addCompileSourceRoot(outputDirectory.getAbsolutePath());
+    }
+}
