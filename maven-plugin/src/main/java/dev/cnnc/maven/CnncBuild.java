@@ -67,9 +67,11 @@ public final class CnncBuild {
      *     source directory; null for none
      * @param inputGradient generate models that also compute the gradient of their input
      * @param failOnWarning treat warnings as errors
+     * @param vector generate the Vector API variant (compiling and running it needs
+     *     {@code --add-modules jdk.incubator.vector})
      */
     public record Config(Path sourceDirectory, List<String> includes, List<String> excludes, List<Path> skipDirectories,
-            String packageName, boolean inputGradient, boolean failOnWarning) {
+            String packageName, boolean inputGradient, boolean failOnWarning, boolean vector) {
         public Config {
             sourceDirectory = sourceDirectory.toAbsolutePath().normalize();
             includes = includes == null || includes.isEmpty() ? DEFAULT_INCLUDES : List.copyOf(includes);
@@ -81,24 +83,24 @@ public final class CnncBuild {
 
         /** The defaults for {@code sourceDirectory}. */
         public static Config of(Path sourceDirectory) {
-            return new Config(sourceDirectory, null, null, null, null, false, false);
+            return new Config(sourceDirectory, null, null, null, null, false, false, false);
         }
 
         public Config withPackageName(String name) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, name, inputGradient, failOnWarning);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, name, inputGradient, failOnWarning, vector);
         }
 
         public Config withPatterns(List<String> includePatterns, List<String> excludePatterns) {
             return new Config(sourceDirectory, includePatterns, excludePatterns, skipDirectories, packageName, inputGradient,
-                    failOnWarning);
+                    failOnWarning, vector);
         }
 
         public Config withFailOnWarning(boolean fail) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, fail);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, fail, vector);
         }
 
         public Config withInputGradient(boolean gradient) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, gradient, failOnWarning);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, gradient, failOnWarning, vector);
         }
     }
 
@@ -305,7 +307,7 @@ public final class CnncBuild {
         Map<String, Path> owners = new HashMap<>();
         for (CheckedModel m : models) {
             List<JavaFile> generated = JavaGenerator.generate(m.model(),
-                    new JavaGenerator.Options(m.packageName(), config.inputGradient()));
+                    new JavaGenerator.Options(m.packageName(), config.inputGradient(), config.vector()));
             for (JavaFile f : generated) {
                 String relative = slashes(out.relativize(GeneratedSources.pathOf(f, out)));
                 Path owner = owners.putIfAbsent(relative.toLowerCase(Locale.ROOT), m.file());
@@ -419,6 +421,7 @@ public final class CnncBuild {
         update(d, "skip " + config.skipDirectories());
         update(d, "packageName " + config.packageName());
         update(d, "inputGradient " + config.inputGradient());
+        update(d, "vector " + config.vector());
         update(d, "failOnWarning " + config.failOnWarning());
         for (Path file : files) {
             byte[] content = Files.readAllBytes(file);

@@ -214,12 +214,14 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * The mean loss (plus regularization penalties, as Keras reports it) and the accuracy on
-     * {@code data}, in batches of the configured size.
+     * {@code data}. Examples go through the trainer's replicas a chunk each, in groups as large as a
+     * training batch; nothing depends on the grouping but the summation order of the loss, which is
+     * fixed.
      *
      * @param progress where to show Keras' evaluation progress bar, or null for none
      */
     public Evaluation evaluate(Dataset data, PrintStream progress) {
-        int batch = config.batchSize();
+        int batch = chunks.length * CHUNK;
         int[] order = new int[data.count()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -238,7 +240,7 @@ public final class Trainer implements AutoCloseable {
                 data.copyImages(order, start + k * CHUNK, m, c.input);
                 data.copyOneHotLabels(order, start + k * CHUNK, m, c.targets);
                 float[] output = c.net.forward(c.input, m);
-                c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, c.gradient, false);
+                c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
                 c.correct = Metrics.correct(config.loss(), output, c.targets, 0, m, c.net.outputSize());
                 c.activity = c.net.activityLoss();
             });

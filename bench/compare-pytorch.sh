@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs the MNIST example model in PyTorch and in cnnc, alternating, on the real MNIST files, and
+# prints the figures side by side with the cnnc/PyTorch ratio of each.
+#
+#   bench/compare-pytorch.sh              # 2 rounds, 2 threads
+#   ROUNDS=3 THREADS=2 bench/compare-pytorch.sh
+#
+# Installs Debian's python3-torch and libopenblas0-pthread if missing (root, or sudo). PyTorch runs
+# in its best setup here: OpenBLAS with OPENBLAS_NUM_THREADS=1. cnnc runs the Vector API variant
+# (--vector). Each side prints one JSON line (`cnnc bench`, bench/pytorch/mnist_cnn.py); the table
+# takes each side's best round.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rounds="${ROUNDS:-2}"
+threads="${THREADS:-2}"
+model="$root/examples/mnist/MnistCnn.cnn"
+
+# Debian's python3-torch belongs to Debian's Python, whatever python3 is first on the PATH.
+py=/usr/bin/python3
+[[ -x "$py" ]] || py=python3
+missing=()
+"$py" -c 'import torch' 2>/dev/null || missing+=(python3-torch)
+dpkg -s libopenblas0-pthread >/dev/null 2>&1 || missing+=(libopenblas0-pthread)
+if ((${#missing[@]})); then
+  echo "Installing ${missing[*]} ..." >&2
+  sudo_=""; [[ $(id -u) -ne 0 ]] && sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# MNIST: cnnc finds or fetches it (see README); PyTorch reads the same files.
+data="${CNNC_DATA:-$HOME/.cnnc/datasets/mnist}"
+"$root/cnnc" bench "$model" --train-images 64 --threads 1 >/dev/null
+[[ -f "$data/train-images-idx3-ubyte" || -f "$data/train-images-idx3-ubyte.gz" ]] || { echo "no MNIST in $data" >&2; exit 2; }
+
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+for ((r = 1; r <= rounds; r++)); do
+  echo "round $r/$rounds: PyTorch ..." >&2
+  OPENBLAS_NUM_THREADS=1 "$py" "$root/bench/pytorch/mnist_cnn.py" "$data" --threads "$threads" | tee -a "$results" >&2
+  echo "round $r/$rounds: cnnc ..." >&2
+  CNNC_DATA="$data" CNNC_JAVA_OPTS="${CNNC_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}" \
+    "$root/cnnc" bench "$model" --vector --threads "$threads" | tee -a "$results" >&2
+done
+
+"$py" - "$results" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+def best(prefix):
+    rs = [r for r in rows if r["framework"].startswith(prefix)]
+    return {
+        "framework": rs[0]["framework"],
+        "train_images_per_s": max(r["train_images_per_s"] for r in rs),
+        "infer_images_per_s": max(r["infer_images_per_s"] for r in rs),
+        "latency_us": min(r["latency_us"] for r in rs),
+        "peak_rss_mib": min(r["peak_rss_mib"] for r in rs),
+    }
+t, c = best("pytorch"), best("cnnc")
+print(f"\n{'metric':32} {t['framework']:>16} {c['framework']:>16} {'cnnc/PyTorch':>13}  target")
+for key, label, target in [
+    ("train_images_per_s", "training images/s", ">= 1.5"),
+    ("infer_images_per_s", "inference images/s (batch 1000)", ">= 2.0"),
+    ("latency_us", "single-image latency (us)", "<= 0.5"),
+    ("peak_rss_mib", "peak resident memory (MiB)", "<= 0.3"),
+]:
+    ratio = c[key] / t[key]
+    ok = ratio >= float(target[3:]) if target.startswith(">=") else ratio <= float(target[3:])
+    print(f"{label:32} {t[key]:>16,.1f} {c[key]:>16,.1f} {ratio:>13.2f}  {target} {'met' if ok else 'NOT met'}")
+PY
