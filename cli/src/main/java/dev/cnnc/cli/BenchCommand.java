@@ -60,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
 
         // Training: a short warm-up epoch for the JIT, then one timed epoch.
-        Network model = factory.create(config.batchSize(), 1);
+        Network model = factory.create(1, 1);
         double trainRate;
         double inferRate;
         double accuracy;

@@ -42,7 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }
-        Network model = factory.create(64, 0);
+        Network model = factory.create(1, 0);
         TrainingConfig config = model.trainingConfig();
         if (!config.isCompiled()) {
             config = TrainingConfig.defaults("rmsprop", "categorical_crossentropy");

@@ -92,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
             train = split.train();
             validation = split.validation();
         }
-        Network model = factory.create(config.batchSize(), seed);
+        Network model = factory.create(1, seed); // holds the parameters; the trainer runs replicas of it
         out.print(model.summary());
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (threadCount < 1) {

@@ -338,7 +338,7 @@ public final class Conv2D implements Layer {
                 padding == Padding.VALID, doc));
         if (activation() != Activation.LINEAR) {
             t.addMethod(ActivationCode.forward(activation(), "OUT_SIZE", output.dim(2)));
-            t.addMethod(ActivationCode.backward(activation(), "OUT_SIZE", output.dim(2)));
+            t.addMethod(ActivationCode.backward(activation(), "OUT_SIZE", output.dim(2), true));
         }
         t.addMethods(VectorCode.convBackward(weights.useBias(), g.computesInputGradient(),
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"

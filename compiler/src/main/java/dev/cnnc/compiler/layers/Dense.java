@@ -231,7 +231,7 @@ public final class Dense implements Layer {
                 + units + "), kernel (" + inputs() + ", " + units + "). Vector API variant.\n"));
         if (activation() != Activation.LINEAR) {
             t.addMethod(ActivationCode.forward(activation(), "OUT_SIZE", units));
-            t.addMethod(ActivationCode.backward(activation(), "OUT_SIZE", units));
+            t.addMethod(ActivationCode.backward(activation(), "OUT_SIZE", units, true));
         }
         t.addMethods(VectorCode.denseBackward(bias, g.computesInputGradient(),
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"

@@ -95,6 +95,27 @@ public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
         iterations++;
     }
 
+    /**
+     * The same step as {@link #update()}, split so that parameters can be updated in parallel:
+     * {@code beginUpdate()}, then {@code update(i)} once for every parameter index in any order or
+     * on any thread, then {@code endUpdate()}. Each parameter's update depends on nothing else, so
+     * the results are those of {@link #update()}, bit for bit.
+     */
+    public final void beginUpdate() {
+        beginStep(currentLearningRate(), iterations);
+    }
+
+    /** Updates parameter {@code index}; see {@link #beginUpdate()}. */
+    public final void update(int index) {
+        Parameter parameter = parameters[index];
+        apply(index, parameter.values(), parameter.gradients());
+    }
+
+    /** Ends the step begun by {@link #beginUpdate()}. */
+    public final void endUpdate() {
+        iterations++;
+    }
+
     /** The number of updates made so far (Keras' {@code iterations}). */
     public final long iterations() {
         return iterations;

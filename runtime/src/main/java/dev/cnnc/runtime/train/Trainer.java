@@ -21,6 +21,9 @@ import java.util.Locale;
  * replica of the network (same parameters, own buffers) on whichever thread is free; the chunks'
  * gradients are then summed in chunk order. Chunks and their order do not depend on the number of
  * threads, so neither do the results: the same seed gives bit-identical weights on 1 thread or 16.
+ *
+ * <p>The model given holds the parameters and their summed gradients; its own batch buffers are not
+ * used, so a model built for batch size 1 is enough.
  */
 public final class Trainer implements AutoCloseable {
     /** Examples per chunk of a batch. */
@@ -47,6 +50,7 @@ public final class Trainer implements AutoCloseable {
     private final Chunk[] chunks;
     private final PrintStream out;
     private final boolean terminal;
+    private final java.util.function.IntConsumer updateTask;
 
     /** One chunk's replica and buffers, and what its last step measured. */
     private static final class Chunk {
@@ -88,6 +92,7 @@ public final class Trainer implements AutoCloseable {
             chunks[k] = new Chunk(model.replica(CHUNK));
         }
         this.workers = new Workers(threads);
+        this.updateTask = optimizer::update;
     }
 
     public Optimizer optimizer() {
@@ -194,7 +199,9 @@ public final class Trainer implements AutoCloseable {
         }
         if (Double.isFinite(total)) {
             model.addRegularizationGradients();
-            optimizer.update();
+            optimizer.beginUpdate();
+            workers.run(params.size(), updateTask);
+            optimizer.endUpdate();
             model.applyConstraints();
         }
         return total;

@@ -64,7 +64,7 @@ public final class TrainMnist {
         }
 
         PrintStream out = System.out;
-        MnistCnn model = new MnistCnn(config.batchSize(), seed);
+        MnistCnn model = new MnistCnn(1, seed); // holds the parameters; the trainer runs replicas of it
         out.print(model.summary());
         try (Trainer trainer = new Trainer(model, config, threads, seed, out, System.console() != null)) {
             out.printf(Locale.ROOT, "Train on %d samples, %d thread%s, %s%n", mnist.train().count(), threads,

@@ -1,0 +1,129 @@
+package dev.cnnc.compiler.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.cnnc.compiler.Sources;
+import dev.cnnc.compiler.diag.SourceFile;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Coverage-guided fuzzing of the whole compiler (parse, check, shape inference, summary, code
+ * generation in both variants, javac on the result) with Jazzer. The property is {@link Pipeline}:
+ * no exception, no hang, every diagnostic inside the file, and generated code that compiles.
+ *
+ * <p>{@code mvn test} runs it in regression mode: once on every input under
+ * {@code src/test/resources/dev/cnnc/compiler/fuzz/CompilerFuzzTestInputs/fuzzPipeline/} (every
+ * {@code .cnn} file of the repository, the examples of docs/language.md, and each crash the fuzzer
+ * ever found). To fuzz (one fuzz test per JVM, so name it):
+ *
+ * <pre>
+ * JAZZER_FUZZ=1 mvn -B -pl compiler test -Dtest=CompilerFuzzTest -Djazzer.max_duration=10m
+ * </pre>
+ *
+ * The generated corpus goes to {@code compiler/.cifuzz-corpus/} (ignored by git); a crash is
+ * written beside the seeds as {@code crash-SHA1}, where from then on it runs as a regression case.
+ * See docs/robustness.md.
+ */
+class CompilerFuzzTest {
+    private static final AtomicLong RUNS = new AtomicLong();
+    private static final AtomicLong MODELS = new AtomicLong();
+    private static final AtomicLong COMPILED = new AtomicLong();
+    private static final long START = System.nanoTime();
+
+    @FuzzTest(maxDuration = "2m")
+    @Timeout(30) // per input: libFuzzer's -timeout while fuzzing, JUnit's in regression mode
+    @DictionaryEntries({"Conv2D(", "Convolution2D(", "MaxPooling2D(", "MaxPool2D(", "Flatten(", "Dense(", "input(",
+        "model ", "package ", "import ", "from ", " as ", "Sequential(", "model.add(", "layers.", "keras.layers.",
+        "compile(", "fit(", "summary()", "name=", "input_shape=", "input_dim=", "kernel_size=", "strides=", "padding=",
+        "'same'", "'valid'", "data_format=", "'channels_first'", "'channels_last'", "dilation_rate=", "activation=",
+        "'relu'", "'softmax'", "'sigmoid'", "use_bias=", "False", "True", "None", "kernel_initializer=",
+        "bias_initializer=", "kernel_regularizer=", "bias_regularizer=", "activity_regularizer=", "l1(", "l2(",
+        "l1_l2(", "kernel_constraint=", "bias_constraint=", "max_norm(", "non_neg()", "unit_norm(", "min_max_norm(",
+        "axis=", "RandomNormal(", "VarianceScaling(", "he_normal", "seed=", "optimizer=", "loss=", "metrics=",
+        "'categorical_crossentropy'", "'mse'", "epochs=", "batch_size=", "validation_split=", "Adam(", "SGD(",
+        "lr=", "\\u", "\\x", "\\\n", "# ", "(3, 3)", "(28, 28, 1)", "16777216", "2147483647", "1e308", "-1", "\r"})
+    void fuzzPipeline(byte[] input) {
+        RUNS.incrementAndGet();
+        Pipeline.Outcome outcome = Pipeline.run(new SourceFile("Fuzz.cnn", Pipeline.decode(input)), true);
+        if (outcome.ok()) {
+            MODELS.incrementAndGet();
+        }
+        COMPILED.addAndGet(outcome.compiledVariants());
+    }
+
+    @AfterAll
+    static void report() {
+        if (RUNS.get() > 0) {
+            double seconds = (System.nanoTime() - START) / 1e9;
+            System.out.printf("CompilerFuzzTest: %,d inputs in %.0f s (%.1f/s), %,d valid models, %,d variants compiled%n",
+                    RUNS.get(), seconds, RUNS.get() / seconds, MODELS.get(), COMPILED.get());
+        }
+    }
+
+    /** The seed corpus holds every .cnn file of the repository, so that a new example is fuzzed too. */
+    @Test
+    void theSeedCorpusHoldsEveryCnnFileOfTheRepository() throws IOException, URISyntaxException {
+        Path root = Sources.repositoryRoot();
+        Set<String> expected;
+        try (Stream<Path> s = Files.walk(root)) {
+            expected = s.filter(p -> p.toString().endsWith(".cnn"))
+                    .map(p -> root.relativize(p).toString())
+                    .filter(p -> Arrays.stream(p.split("/")).noneMatch(Set.of("target", ".git", ".cifuzz-corpus")::contains))
+                    .filter(p -> !p.startsWith("compiler/src/test/resources/dev/cnnc/compiler/fuzz/"))
+                    .map(p -> p.replace("/", "__"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        Path seeds = Path.of(CompilerFuzzTest.class.getResource("CompilerFuzzTestInputs/fuzzPipeline/seeds").toURI());
+        Set<String> present;
+        try (Stream<Path> s = Files.list(seeds)) {
+            present = s.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(present);
+        assertTrue(expected.size() >= 60, "found only " + expected.size() + " .cnn files: " + expected);
+        assertEquals(Set.of(), missing, "copy them into " + seeds + " (path with '/' as '__')");
+        for (String name : expected) {
+            byte[] original = Files.readAllBytes(root.resolve(name.replace("__", "/")));
+            assertTrue(Arrays.equals(original, Files.readAllBytes(seeds.resolve(name))), name + " differs from its seed copy");
+        }
+    }
+
+    /** The corpus holds both valid models (compiled in regression mode) and invalid ones. */
+    @Test
+    void theSeedsHoldValidAndInvalidModels() throws Exception {
+        Path dir = Path.of(CompilerFuzzTest.class.getResource("CompilerFuzzTestInputs/fuzzPipeline").toURI());
+        List<Path> inputs;
+        try (Stream<Path> s = Files.walk(dir)) {
+            inputs = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        int valid = 0;
+        int invalid = 0;
+        for (Path p : inputs) {
+            Pipeline.Outcome o = Pipeline.run(new SourceFile(p.getFileName().toString(), Pipeline.decode(Files.readAllBytes(p))),
+                    false);
+            if (o.ok()) {
+                valid++;
+            } else {
+                invalid++;
+            }
+        }
+        assertTrue(valid >= 15, valid + " valid inputs");
+        assertTrue(invalid >= 50, invalid + " invalid inputs");
+    }
+}
