@@ -41,7 +41,13 @@ public final class VectorCode {
                         .initializer("S.length()").addJavadoc("Floats per vector.\n").build(),
                 FieldSpec.builder(int.class, "F_VEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$L - $L % (2 * L)", channels, channels)
-                        .addJavadoc("Output channels computed with vectors; the rest are scalar.\n").build());
+                        .addJavadoc("Output channels computed with vectors; the rest are scalar.\n").build(),
+                FieldSpec.builder(boolean.class, "WIDE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .initializer("S.vectorBitSize() >= 512")
+                        .addJavadoc("32 vector registers (AVX-512): room for 16 accumulators.\n").build(),
+                FieldSpec.builder(int.class, "F_VEC4", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .initializer("WIDE ? $L - $L % (4 * L) : 0", channels, channels)
+                        .addJavadoc("Output channels done 4 vectors at a time where registers allow.\n").build());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -299,6 +305,9 @@ public final class VectorCode {
         m.beginControlFlow("for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++)")
                 .addStatement("int c = 0")
                 .beginControlFlow("for (; c + 4 <= IN_CHANNELS; c += 4)")
+                .beginControlFlow("if (F_VEC4 > 0)")
+                .addStatement("kernelGradientWide(in, dOut, dKernel, n, tap, c)")
+                .endControlFlow()
                 .addStatement("kernelGradient4(in, dOut, dKernel, n, tap, c)")
                 .endControlFlow()
                 .beginControlFlow("for (; c < IN_CHANNELS; c++)")
@@ -308,8 +317,8 @@ public final class VectorCode {
         if (inputGradient) {
             m.addStatement("inputGradient(dOut, dIn, kernel, scratch, n)");
         }
-        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(m.build(), convKernelGradient(4),
-                convKernelGradient(1)));
+        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(m.build(), convKernelGradientWide(),
+                convKernelGradient(4), convKernelGradient(1)));
         if (bias) {
             methods.add(biasGradient("FILTERS"));
         }
@@ -340,6 +349,58 @@ public final class VectorCode {
                 .build();
     }
 
+    /**
+     * dKernel for tap {@code tap}, input channels {@code c .. c + 3}, filters below {@code F_VEC4}:
+     * 16 accumulators, 4 channels by 4 vectors of filters, so that each loaded vector of dOut serves 4
+     * products and each input value 4 vectors (on machines with 32 vector registers).
+     */
+    private static MethodSpec convKernelGradientWide() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientWide").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output pixels of in (at the tap) "
+                        + "times dOut.\n")
+                .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
+                .addParameter(int.class, "n").addParameter(int.class, "tap").addParameter(int.class, "c")
+                .addStatement("int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP")
+                .addStatement("int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT")
+                .addStatement("int k = (tap * IN_CHANNELS + c) * FILTERS")
+                .beginControlFlow("for (int f = 0; f < F_VEC4; f += 4 * L)");
+        StringBuilder acc = new StringBuilder();
+        for (int q = 0; q < 4; q++) {
+            for (int v = 0; v < 4; v++) {
+                acc.append(acc.length() > 0 ? ", " : "").append("a").append(q).append(v).append(" = z");
+            }
+        }
+        m.addStatement("$T z = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T $L", FLOAT_VECTOR, acc)
+                .beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .addStatement("int y = oy * STRIDE_HEIGHT + dy")
+                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
+                .addStatement("int x = ox * STRIDE_WIDTH + dx")
+                .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow()
+                .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
+                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f");
+        for (int v = 0; v < 4; v++) {
+            m.addStatement("$T d$L = $T.fromArray(S, dOut, o$L)", FLOAT_VECTOR, v, FLOAT_VECTOR, v == 0 ? "" : " + " + v + " * L");
+        }
+        for (int q = 0; q < 4; q++) {
+            m.addStatement("$L$T.broadcast(S, in[i$L])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
+                    q == 0 ? "" : " + " + q);
+            for (int v = 0; v < 4; v++) {
+                m.addStatement("a$L$L = v.fma(d$L, a$L$L)", q, v, v, q, v);
+            }
+        }
+        m.endControlFlow().endControlFlow().endControlFlow();
+        for (int q = 0; q < 4; q++) {
+            for (int v = 0; v < 4; v++) {
+                String at = "k + " + (q == 0 ? "" : q + " * FILTERS + ") + "f" + (v == 0 ? "" : " + " + v + " * L");
+                m.addStatement("a$L$L.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, v, FLOAT_VECTOR, at, at);
+            }
+        }
+        return m.endControlFlow().build();
+    }
+
     /** dKernel for tap {@code tap}, input channels {@code c .. c + count - 1} (count 1 or 4), every filter. */
     private static MethodSpec convKernelGradient(int count) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradient" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -350,7 +411,7 @@ public final class VectorCode {
                 .addStatement("int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP")
                 .addStatement("int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT")
                 .addStatement("int k = (tap * IN_CHANNELS + c) * FILTERS")
-                .beginControlFlow("for (int f = 0; f < F_VEC; f += 2 * L)")
+                .beginControlFlow("for (int f = $L; f < F_VEC; f += 2 * L)", count == 4 ? "F_VEC4" : "0")
                 .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "FloatVector.zero(S)", "FloatVector.zero(S)"))
                 .beginControlFlow("for (int b = 0; b < n; b++)")
                 .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")

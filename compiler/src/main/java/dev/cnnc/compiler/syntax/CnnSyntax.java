@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.DefaultErrorStrategy;
 import org.antlr.v4.runtime.FailedPredicateException;
@@ -50,10 +51,14 @@ public final class CnnSyntax {
                     text.length(), MAX_CHARS));
             return null;
         }
-        CnnLexer lexer = new CnnLexer(CharStreams.fromString(text, diagnostics.source().name()));
+        String lexed = forLexer(text);
+        CnnLexer lexer = new CnnLexer(CharStreams.fromString(lexed, diagnostics.source().name()));
         lexer.removeErrorListeners();
         CommonTokenStream tokens = new CommonTokenStream(lexer);
         tokens.fill();
+        if (!lexed.equals(text)) {
+            restoreTexts(tokens.getTokens(), text);
+        }
         if (!checkBrackets(tokens.getTokens(), diagnostics)) {
             return null;
         }
@@ -80,6 +85,50 @@ public final class CnnSyntax {
         }
         Program program = new AstBuilder(diagnostics).program(file);
         return diagnostics.hasErrors() ? null : program;
+    }
+
+    /**
+     * The text as the lexer sees it, of the same length so that token offsets, lines and columns are
+     * those of {@link dev.cnnc.compiler.diag.SourceFile}: a lone {@code \r} becomes {@code \n} (ANTLR
+     * counts lines by {@code \n} only, the language also ends them with {@code \r}), and each UTF-16
+     * surrogate becomes U+FFFD (ANTLR counts columns in code points, diagnostics in chars). Neither
+     * changes how the text splits into tokens: surrogates may only appear in strings and comments, where
+     * any character is allowed, or as an unexpected character either way.
+     */
+    static String forLexer(String text) {
+        char[] chars = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            char replacement;
+            if (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n')) {
+                replacement = '\n';
+            } else if (Character.isSurrogate(c)) {
+                replacement = '\uFFFD';
+            } else {
+                continue;
+            }
+            if (chars == null) {
+                chars = text.toCharArray();
+            }
+            chars[i] = replacement;
+        }
+        return chars == null ? text : new String(chars);
+    }
+
+    /** Gives each token its text from the original file (see {@link #forLexer}). */
+    private static void restoreTexts(List<Token> tokens, String text) {
+        for (Token t : tokens) {
+            int start = t.getStartIndex();
+            int stop = t.getStopIndex();
+            if (t.getType() == Token.EOF || start < 0 || stop < start || stop >= text.length()) {
+                continue;
+            }
+            if (t.getType() == CnnLexer.UNEXPECTED_CHARACTER && Character.isHighSurrogate(text.charAt(start))
+                    && start + 1 < text.length() && Character.isLowSurrogate(text.charAt(start + 1))) {
+                stop++; // the whole character, for the message; the span stays on its first half
+            }
+            ((CommonToken) t).setText(text.substring(start, stop + 1));
+        }
     }
 
     /**

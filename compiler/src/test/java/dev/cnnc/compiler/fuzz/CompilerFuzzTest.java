@@ -3,7 +3,7 @@ package dev.cnnc.compiler.fuzz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.cnnc.compiler.Sources;
 import dev.cnnc.compiler.diag.SourceFile;
@@ -11,16 +11,22 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of the whole compiler (parse, check, shape inference, summary, code
@@ -46,25 +52,47 @@ class CompilerFuzzTest {
     private static final AtomicLong COMPILED = new AtomicLong();
     private static final long START = System.nanoTime();
 
+    /** The most one input may take, javac included; more is a hang. */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Each input runs on a worker thread, watched from the fuzzer's: JUnit's {@code @Timeout} would
+     * bound the whole fuzzing session (and interrupt javac mid-read), libFuzzer's own timeout defaults
+     * to 20 minutes.
+     */
+    private static ExecutorService worker = newWorker();
+
     @FuzzTest(maxDuration = "2m")
-    @Timeout(30) // per input: libFuzzer's -timeout while fuzzing, JUnit's in regression mode
-    @DictionaryEntries({"Conv2D(", "Convolution2D(", "MaxPooling2D(", "MaxPool2D(", "Flatten(", "Dense(", "input(",
-        "model ", "package ", "import ", "from ", " as ", "Sequential(", "model.add(", "layers.", "keras.layers.",
-        "compile(", "fit(", "summary()", "name=", "input_shape=", "input_dim=", "kernel_size=", "strides=", "padding=",
-        "'same'", "'valid'", "data_format=", "'channels_first'", "'channels_last'", "dilation_rate=", "activation=",
-        "'relu'", "'softmax'", "'sigmoid'", "use_bias=", "False", "True", "None", "kernel_initializer=",
-        "bias_initializer=", "kernel_regularizer=", "bias_regularizer=", "activity_regularizer=", "l1(", "l2(",
-        "l1_l2(", "kernel_constraint=", "bias_constraint=", "max_norm(", "non_neg()", "unit_norm(", "min_max_norm(",
-        "axis=", "RandomNormal(", "VarianceScaling(", "he_normal", "seed=", "optimizer=", "loss=", "metrics=",
-        "'categorical_crossentropy'", "'mse'", "epochs=", "batch_size=", "validation_split=", "Adam(", "SGD(",
-        "lr=", "\\u", "\\x", "\\\n", "# ", "(3, 3)", "(28, 28, 1)", "16777216", "2147483647", "1e308", "-1", "\r"})
-    void fuzzPipeline(byte[] input) {
+    @DictionaryFile(resourcePath = "cnn.dict")
+    void fuzzPipeline(byte[] input) throws InterruptedException {
         RUNS.incrementAndGet();
-        Pipeline.Outcome outcome = Pipeline.run(new SourceFile("Fuzz.cnn", Pipeline.decode(input)), true);
+        SourceFile source = new SourceFile("Fuzz.cnn", Pipeline.decode(input));
+        Future<Pipeline.Outcome> future = worker.submit(() -> Pipeline.run(source, true));
+        Pipeline.Outcome outcome;
+        try {
+            outcome = future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error; // the AssertionError of a broken property, as it is
+            }
+            throw Pipeline.failure(source, "unexpected " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            worker = newWorker(); // the stuck thread is abandoned (a daemon)
+            throw Pipeline.failure(source, "a hang: no result after " + TIMEOUT.toSeconds() + " s", null);
+        }
         if (outcome.ok()) {
             MODELS.incrementAndGet();
         }
         COMPILED.addAndGet(outcome.compiledVariants());
+    }
+
+    private static ExecutorService newWorker() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fuzz-worker");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @AfterAll

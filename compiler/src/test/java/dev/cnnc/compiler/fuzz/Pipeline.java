@@ -167,13 +167,32 @@ final class Pipeline {
 
     static AssertionError failure(SourceFile source, String problem, Throwable cause) {
         String text = source.text();
-        String shown = text.length() > 2000 ? text.substring(0, 2000) + "\n... (" + text.length() + " characters)" : text;
+        String shown = printable(text.length() > 2000 ? text.substring(0, 2000) : text)
+                + (text.length() > 2000 ? "\n... (" + text.length() + " characters)" : "");
         AssertionError e = new AssertionError(problem + "\n--- input (" + source.name() + ") ---\n" + shown
                 + "\n--- end of input ---");
         if (cause != null) {
             e.initCause(cause);
         }
         return e;
+    }
+
+    /** The text with every control character but the newline shown as a Java escape. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || (c >= 0x20 && c < 0x7f) || (c > 0x9f && !Character.isSurrogate(c))) {
+                out.append(c);
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else {
+                out.append(String.format("\\u%04X", (int) c));
+            }
+        }
+        return out.toString();
     }
 
     private static String sha256(String text) {
