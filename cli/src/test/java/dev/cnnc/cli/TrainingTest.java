@@ -44,11 +44,16 @@ class TrainingTest {
             """;
 
     static java.lang.reflect.Constructor<?> compile(String source) throws Exception {
+        return compile(source, false);
+    }
+
+    static java.lang.reflect.Constructor<?> compile(String source, boolean vector) throws Exception {
         CnnCompiler.Checked c = CnnCompiler.check(new SourceFile("Tiny.cnn", source));
         assertTrue(c.ok(), c.diagnostics().render());
         InMemoryJavaCompiler.Compiled compiled = InMemoryJavaCompiler.compile(
-                JavaGenerator.generate(c.model(), new JavaGenerator.Options("t", false)),
-                System.getProperty("java.class.path"), TrainingTest.class.getClassLoader(), List.of());
+                JavaGenerator.generate(c.model(), new JavaGenerator.Options("t", false, vector)),
+                System.getProperty("java.class.path"), TrainingTest.class.getClassLoader(),
+                vector ? JavaGenerator.VECTOR_OPTIONS : List.of());
         return compiled.load("t." + c.model().name()).getConstructor(int.class, long.class);
     }
 
@@ -91,9 +96,10 @@ class TrainingTest {
         return weights(net);
     }
 
-    @Test
-    void sameSeedGivesBitIdenticalWeightsOnOneTwoAndThreeThreads() throws Exception {
-        java.lang.reflect.Constructor<?> ctor = compile(MODEL);
+    @org.junit.jupiter.params.ParameterizedTest(name = "vector={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void sameSeedGivesBitIdenticalWeightsOnOneTwoAndThreeThreads(boolean vector) throws Exception {
+        java.lang.reflect.Constructor<?> ctor = compile(MODEL.replace("Conv2D(6,", "Conv2D(40,"), vector);
         // 3 epochs of 25 steps (the last batch of each epoch is full: 1000 = 25 x 40)
         List<float[]> one = train(ctor, 1, 3);
         List<float[]> two = train(ctor, 2, 3);
