@@ -398,8 +398,13 @@ public final class Checker {
             name = given;
             String className = JavaNames.upperCamel(given);
             String problem = className.isEmpty() ? "has no letters or digits" : JavaNames.problem(className);
+            int unprintable = given.codePoints().filter(Checker::unprintable).findFirst().orElse(-1);
             if (problem != null) {
                 args.error("name", "layer name '" + given + "' cannot name a Java class: '" + className + "' " + problem);
+            } else if (unprintable >= 0) {
+                // A name is one cell of the summary table and is quoted in the generated sources.
+                args.error("name", String.format("layer name '%s' holds U+%04X, a control character or line break; a layer "
+                        + "name is printed on one line", given, unprintable));
             }
         } else {
             int n = counters.merge(kind.namePrefix(), 1, Integer::sum);
@@ -413,6 +418,12 @@ public final class Checker {
                     + "; layer names must be unique");
         }
         return name;
+    }
+
+    /** Control characters (C0, DEL, C1) and Unicode's line and paragraph separators. */
+    private static boolean unprintable(int codePoint) {
+        int type = Character.getType(codePoint);
+        return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     // -----------------------------------------------------------------------------------------

@@ -60,14 +60,20 @@ public final class Signature {
         int index = 0;
         for (Argument arg : call.arguments()) {
             if (!arg.isKeyword()) {
+                // Each of these is reported once per call, at its first argument: a call with thousands
+                // of arguments must not give thousands of errors (nor count them thousands of times).
                 if (sawKeyword) {
-                    diagnostics.error(arg.span(), "positional argument follows keyword argument");
+                    if (!misplaced) {
+                        diagnostics.error(arg.span(), "positional argument follows keyword argument");
+                    }
                     ok = false;
                     misplaced = true;
                 } else if (index >= positional.size()) {
-                    diagnostics.error(arg.span(), owner + " takes at most " + positional.size() + " positional argument"
-                            + (positional.size() == 1 ? "" : "s") + " (" + String.join(", ", positional) + "), found "
-                            + call.arguments().stream().filter(a -> !a.isKeyword()).count());
+                    if (index == positional.size()) {
+                        diagnostics.error(arg.span(), owner + " takes at most " + positional.size() + " positional argument"
+                                + (positional.size() == 1 ? "" : "s") + " (" + String.join(", ", positional) + "), found "
+                                + call.arguments().stream().filter(a -> !a.isKeyword()).count());
+                    }
                     ok = false;
                 } else {
                     bound.put(positional.get(index), arg);

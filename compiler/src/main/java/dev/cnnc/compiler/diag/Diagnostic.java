@@ -1,5 +1,6 @@
 package dev.cnnc.compiler.diag;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -12,12 +13,65 @@ import java.util.Objects;
  * </pre>
  */
 public record Diagnostic(Severity severity, SourceFile source, Span span, String message) {
+    /** Longer messages are cut in the middle: they quote something huge from the file. */
+    public static final int MAX_MESSAGE = 1000;
 
+    /**
+     * The message is made safe to print: one line of at most {@link #MAX_MESSAGE} characters,
+     * without control characters (a string from the file may hold an escape sequence that would
+     * rewrite the terminal, or a line break that would forge another diagnostic).
+     */
     public Diagnostic {
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(span, "span");
-        Objects.requireNonNull(message, "message");
+        message = printable(Objects.requireNonNull(message, "message"));
+    }
+
+    /**
+     * {@code text} with control characters (C0, DEL, C1), Unicode line and paragraph separators and
+     * bidirectional overrides written as escapes ({@code \n}, {@code \x1b}; U+202E as backslash-u202e), and cut to {@link #MAX_MESSAGE}
+     * characters.
+     */
+    static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String escape = switch (c) {
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> c < 0x20 || (c >= 0x7f && c <= 0x9f) ? String.format("\\x%02x", (int) c)
+                        : c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+                        ? String.format("\\u%04x", (int) c)
+                        : null;
+            };
+            if (escape != null && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (out != null) {
+                if (escape != null) {
+                    out.append(escape);
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        String clean = out == null ? text : out.toString();
+        if (clean.length() <= MAX_MESSAGE) {
+            return clean;
+        }
+        int head = MAX_MESSAGE * 2 / 3;
+        int tail = MAX_MESSAGE - head - 40;
+        if (Character.isHighSurrogate(clean.charAt(head - 1))) {
+            head--;
+        }
+        int from = clean.length() - tail;
+        if (Character.isLowSurrogate(clean.charAt(from))) {
+            from++;
+        }
+        return clean.substring(0, head) + " ... (" + String.format(Locale.ROOT, "%,d", from - head) + " characters cut) ... "
+                + clean.substring(from);
     }
 
     public boolean isError() {

@@ -8,6 +8,7 @@ import java.util.List;
 public final class Diagnostics {
     private final SourceFile source;
     private final List<Diagnostic> all = new ArrayList<>();
+    private long errors;
 
     public Diagnostics(SourceFile source) {
         this.source = source;
@@ -19,6 +20,7 @@ public final class Diagnostics {
 
     public void error(Span span, String message) {
         all.add(new Diagnostic(Severity.ERROR, source, span, message));
+        errors++;
     }
 
     public void warning(Span span, String message) {
@@ -26,11 +28,11 @@ public final class Diagnostics {
     }
 
     public boolean hasErrors() {
-        return all.stream().anyMatch(Diagnostic::isError);
+        return errors > 0;
     }
 
     public long errorCount() {
-        return all.stream().filter(Diagnostic::isError).count();
+        return errors;
     }
 
     public long warningCount() {

@@ -1,6 +1,7 @@
 package dev.cnnc.compiler.syntax;
 
 import dev.cnnc.compiler.diag.Span;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -106,7 +107,7 @@ public final class Ast {
         }
 
         public String text() {
-            return "'" + value + "'";
+            return "'" + shorten(value, 60) + "'";
         }
     }
 
@@ -136,7 +137,7 @@ public final class Ast {
         }
 
         public String text() {
-            return "(" + String.join(", ", items.stream().map(Value::text).toList()) + (items.size() == 1 ? ",)" : ")");
+            return "(" + itemsText(items) + (items.size() == 1 ? ",)" : ")");
         }
     }
 
@@ -146,7 +147,7 @@ public final class Ast {
         }
 
         public String text() {
-            return "[" + String.join(", ", items.stream().map(Value::text).toList()) + "]";
+            return "[" + itemsText(items) + "]";
         }
     }
 
@@ -157,7 +158,7 @@ public final class Ast {
         }
 
         public String text() {
-            return name;
+            return shorten(name, 60);
         }
     }
 
@@ -171,7 +172,33 @@ public final class Ast {
         }
 
         public String text() {
-            return call.name() + "(...)";
+            return shorten(call.name(), 60) + "(...)";
         }
+    }
+
+    /** Items shown in a message before "...": a tuple of thousands is not worth quoting. */
+    static final int SHOWN_ITEMS = 8;
+
+    private static String itemsText(List<Value> items) {
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < Math.min(items.size(), SHOWN_ITEMS); i++) {
+            shown.add(items.get(i).text());
+        }
+        if (items.size() > SHOWN_ITEMS) {
+            shown.add("... (" + items.size() + " items)");
+        }
+        return String.join(", ", shown);
+    }
+
+    /** {@code text} cut to {@code max} characters, with "..." where it was cut. */
+    static String shorten(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int cut = max - 3;
+        if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--;
+        }
+        return text.substring(0, cut) + "...";
     }
 }

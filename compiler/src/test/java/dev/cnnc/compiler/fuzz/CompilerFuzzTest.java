@@ -50,6 +50,7 @@ class CompilerFuzzTest {
     private static final AtomicLong RUNS = new AtomicLong();
     private static final AtomicLong MODELS = new AtomicLong();
     private static final AtomicLong COMPILED = new AtomicLong();
+    private static final AtomicLong KNOWN_BUGS = new AtomicLong();
     private static final long START = System.nanoTime();
 
     /** The most one input may take, javac included; more is a hang. */
@@ -85,6 +86,9 @@ class CompilerFuzzTest {
             MODELS.incrementAndGet();
         }
         COMPILED.addAndGet(outcome.compiledVariants());
+        if (outcome.knownBug() != null) {
+            KNOWN_BUGS.incrementAndGet();
+        }
     }
 
     private static ExecutorService newWorker() {
@@ -99,8 +103,9 @@ class CompilerFuzzTest {
     static void report() {
         if (RUNS.get() > 0) {
             double seconds = (System.nanoTime() - START) / 1e9;
-            System.out.printf("CompilerFuzzTest: %,d inputs in %.0f s (%.1f/s), %,d valid models, %,d variants compiled%n",
-                    RUNS.get(), seconds, RUNS.get() / seconds, MODELS.get(), COMPILED.get());
+            System.out.printf("CompilerFuzzTest: %,d inputs in %.0f s (%.1f/s), %,d valid models, %,d variants compiled, "
+                    + "%,d models not compiled for a known code generation bug%n", RUNS.get(), seconds, RUNS.get() / seconds,
+                    MODELS.get(), COMPILED.get(), KNOWN_BUGS.get());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.cnnc.compiler.fuzz;
 
 import com.palantir.javapoet.JavaFile;
 import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.compiler.check.JavaNames;
 import dev.cnnc.compiler.codegen.InMemoryJavaCompiler;
 import dev.cnnc.compiler.codegen.JavaGenerator;
 import dev.cnnc.compiler.diag.Diagnostic;
@@ -16,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,11 +48,38 @@ final class Pipeline {
         }
     });
 
-    /** What one run did, for the tests' counts. */
-    record Outcome(CnnCompiler.Checked checked, int compiledVariants) {
+    /** What one run did, for the tests' counts; {@code knownBug} is why it was not compiled, or null. */
+    record Outcome(CnnCompiler.Checked checked, int compiledVariants, String knownBug) {
         boolean ok() {
             return checked.ok();
         }
+    }
+
+    /** java.lang classes the generated code names by their simple name in raw code text. */
+    static final List<String> SHADOWABLE = List.of("Float", "Integer", "Math", "StrictMath", "IllegalArgumentException");
+
+    /**
+     * Code generation bugs found, reported (docs/robustness.md) and not fixed yet: models that hit
+     * one are checked and generated but not compiled, so that fuzzing goes on finding new bugs.
+     * KnownCodegenBugsTest fails as soon as one is fixed, to have its rule removed.
+     *
+     * @return what the bug is, or null for a model that must compile
+     */
+    static String knownCodegenBug(Model model) {
+        if (model.name().equals(model.name().toLowerCase(Locale.ROOT))) {
+            return "model class " + model.name() + " clashes with its layers' package of the same name";
+        }
+        Set<String> classes = new HashSet<>();
+        classes.add(model.name());
+        for (Layer layer : model.layers()) {
+            classes.add(JavaNames.upperCamel(layer.name()));
+        }
+        for (String name : SHADOWABLE) {
+            if (classes.contains(name)) {
+                return "a generated class named " + name + " shadows java.lang." + name + ", which the code names raw";
+            }
+        }
+        return null;
     }
 
     private Pipeline() {}
@@ -84,13 +114,14 @@ final class Pipeline {
             if (!errors) {
                 throw failure(source, "no model, yet no error was reported", null);
             }
-            return new Outcome(checked, 0);
+            return new Outcome(checked, 0, null);
         }
         if (errors) {
             throw failure(source, "a model was returned despite errors:\n" + checked.diagnostics().render(), null);
         }
         Model model = checked.model();
         checkShapes(source, model);
+        String knownBug = knownCodegenBug(model);
         int compiled = 0;
         for (boolean vector : new boolean[] {false, true}) {
             List<JavaFile> files;
@@ -109,7 +140,7 @@ final class Pipeline {
             if (files.size() != model.layers().size() + 1) {
                 throw failure(source, files.size() + " files for " + model.layers().size() + " layers", null);
             }
-            if (compile && small(model) && COMPILED.add(sha256(text))) {
+            if (compile && knownBug == null && small(model) && COMPILED.add(sha256(text))) {
                 try {
                     InMemoryJavaCompiler.compile(files, System.getProperty("java.class.path"),
                             Pipeline.class.getClassLoader(), JAVAC);
@@ -121,7 +152,7 @@ final class Pipeline {
                 compiled++;
             }
         }
-        return new Outcome(checked, compiled);
+        return new Outcome(checked, compiled, knownBug);
     }
 
     static boolean small(Model model) {

@@ -204,6 +204,9 @@ public final class Idx {
 
     private static Body read(Path file, Kind kind) throws IOException {
         Objects.requireNonNull(file, "file");
+        if (Files.isDirectory(file)) {
+            throw new IdxFormatException(file, "is a directory, not an IDX " + kind.noun + " file");
+        }
         try (InputStream in = Streams.openMaybeGzip(file)) {
             boolean gzipped = in instanceof GZIPInputStream;
             int[] sizes = readHeader(in, file, kind);

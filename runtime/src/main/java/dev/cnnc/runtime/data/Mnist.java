@@ -87,12 +87,20 @@ public final class Mnist {
      * Loads the four files from one directory, without searching or fetching.
      *
      * @throws DataUnavailableException if the directory lacks any of the files
-     * @throws IdxFormatException if a file is malformed, or images and labels counts disagree
+     * @throws IdxFormatException if a file is malformed, images and labels counts disagree, or the training and
+     *     test images differ in size
      */
     public static Data loadFrom(Path dir) throws IOException {
         requireComplete(dir, "given");
-        Dataset train = Dataset.of(Idx.readImages(find(dir, TRAIN_IMAGES)), Idx.readLabels(find(dir, TRAIN_LABELS)));
-        Dataset test = Dataset.of(Idx.readImages(find(dir, TEST_IMAGES)), Idx.readLabels(find(dir, TEST_LABELS)));
+        Idx.Images trainImages = Idx.readImages(find(dir, TRAIN_IMAGES));
+        Dataset train = Dataset.of(trainImages, Idx.readLabels(find(dir, TRAIN_LABELS)));
+        Idx.Images testImages = Idx.readImages(find(dir, TEST_IMAGES));
+        if (testImages.rows() != trainImages.rows() || testImages.cols() != trainImages.cols()) {
+            throw new IdxFormatException(testImages.file(), "holds " + testImages.rows() + "x" + testImages.cols()
+                    + " images, but " + trainImages.file() + " holds " + trainImages.rows() + "x" + trainImages.cols()
+                    + " ones: the training and test images must have one size");
+        }
+        Dataset test = Dataset.of(testImages, Idx.readLabels(find(dir, TEST_LABELS)));
         return new Data(train, test);
     }
 

@@ -45,6 +45,8 @@ public final class WeightsFile {
     /** The END section: tag, length, SHA-256. */
     private static final int TRAILER = 4 + 8 + 32;
     public static final int VERSION = 1;
+    /** The most values one parameter may have: one Java array. */
+    private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
     /** The optimizer's state: its name, update count and slot arrays (as the optimizer orders them). */
     public record OptimizerState(String name, long iterations, List<float[]> slots) {}
@@ -261,7 +263,9 @@ public final class WeightsFile {
                     throw fail("corrupt: section " + printable(name) + " claims " + length + " bytes, " + (trailer - in.position())
                             + " remain");
                 }
-                sections.put(name, ByteBuffer.wrap(data, in.position(), (int) length).slice());
+                if (sections.put(name, ByteBuffer.wrap(data, in.position(), (int) length).slice()) != null) {
+                    throw fail("corrupt: section " + printable(name) + " appears twice");
+                }
                 in.position(in.position() + (int) length);
             }
             try {
@@ -269,6 +273,24 @@ public final class WeightsFile {
             } catch (RuntimeException e) {
                 throw fail("corrupt: the ARCH section is malformed");
             }
+        }
+
+        /** A name from the file for a message: at most 60 characters, control characters as '?'. */
+        private static String quote(String name) {
+            String cut = name.length() > 60 ? name.substring(0, 57) + "..." : name;
+            return "'" + cut.replaceAll("[\\p{Cntrl}\\u2028\\u2029]", "?") + "'";
+        }
+
+        /**
+         * Reads a count of {@code unit}-byte items and checks they fit in what remains, so that a
+         * damaged count cannot make the reader allocate gigabytes before it finds the data missing.
+         */
+        private static int count(ByteBuffer b, int unit) {
+            int n = b.getInt();
+            if (n < 0 || (long) n * unit > b.remaining()) {
+                throw new java.nio.BufferUnderflowException();
+            }
+            return n;
         }
 
         private static String printable(String tag) {
@@ -289,7 +311,12 @@ public final class WeightsFile {
                 String[] parts = lines[l].split(" ");
                 long size = 1;
                 for (int i = 1; i < parts.length; i++) {
-                    size *= Long.parseLong(parts[i]);
+                    long dim = Long.parseLong(parts[i]);
+                    if (dim < 1 || dim > MAX_VALUES || size * dim > MAX_VALUES) { // size, dim <= 2^31: no overflow
+                        throw fail("corrupt: the ARCH section gives " + quote(parts[0]) + " the shape"
+                                + lines[l].substring(parts[0].length()) + ", which no parameter has");
+                    }
+                    size *= dim;
                 }
                 total += size;
                 if (size * 4 > parm.remaining()) {
@@ -317,7 +344,7 @@ public final class WeightsFile {
                 int count = b.getInt();
                 List<float[]> slots = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
-                    float[] slot = new float[b.getInt()];
+                    float[] slot = new float[count(b, 4)];
                     b.asFloatBuffer().get(slot);
                     b.position(b.position() + slot.length * 4);
                     slots.add(slot);
@@ -354,7 +381,7 @@ public final class WeightsFile {
         }
 
         private static String string(ByteBuffer b) {
-            byte[] s = new byte[b.getInt()];
+            byte[] s = new byte[count(b, 1)];
             b.get(s);
             return new String(s, StandardCharsets.UTF_8);
         }

@@ -1,0 +1,297 @@
+package dev.cnnc.compiler.fuzz;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.StringJoiner;
+
+/**
+ * Random valid models: stacks of Conv2D, MaxPooling2D, Flatten and Dense drawn from everything
+ * docs/language.md allows (kernel sizes, strides, dilation, both paddings and data formats,
+ * activations, use_bias, initializers, regularizers, constraints, names, both statement styles),
+ * with the shape of every layer computed independently of the compiler, from Keras' formulas, as
+ * the oracle for shape inference.
+ */
+final class RandomModels {
+    static final String[] ACTIVATIONS = {"linear", "relu", "sigmoid", "hard_sigmoid", "tanh", "softmax", "softplus",
+        "softsign", "elu", "selu", "exponential"};
+
+    /** One generated model: its source and the shapes it must have (in Keras' order, batch excluded). */
+    record Generated(String name, String source, int[] input, List<int[]> shapes, List<String> kinds) {
+        int[] output() {
+            return shapes.get(shapes.size() - 1);
+        }
+    }
+
+    private final Random r;
+    private final StringBuilder out = new StringBuilder();
+    private final List<int[]> shapes = new ArrayList<>();
+    private final List<String> kinds = new ArrayList<>();
+    private boolean kerasStyle;
+    private int namedLayers;
+    private String lastActivation = "linear";
+
+    private RandomModels(Random r) {
+        this.r = r;
+    }
+
+    static Generated generate(Random random, int index) {
+        return new RandomModels(random).model("R" + index);
+    }
+
+    private Generated model(String name) {
+        kerasStyle = r.nextInt(4) == 0;
+        boolean flat = r.nextInt(6) == 0;
+        int[] input = flat ? new int[] {1 + r.nextInt(40)} : null;
+        boolean channelsFirst = r.nextInt(3) == 0;
+        if (!flat) {
+            int h = 1 + r.nextInt(16);
+            int w = r.nextInt(3) == 0 ? 1 + r.nextInt(16) : h;
+            int c = 1 + r.nextInt(4);
+            input = channelsFirst ? new int[] {c, h, w} : new int[] {h, w, c};
+        }
+        out.append("# generated\n");
+        if (kerasStyle) {
+            out.append("from keras import layers, models\n");
+            out.append("model = models.Sequential(name='").append(name).append("')\n");
+        } else {
+            out.append("model ").append(name).append('\n');
+        }
+        out.append(r.nextBoolean() ? "input" + tuple(input) : "input(shape=" + tuple(input) + ")").append('\n');
+        int[] shape = input;
+        if (!flat) {
+            int blocks = r.nextInt(4);
+            for (int b = 0; b < blocks; b++) {
+                String format = r.nextInt(6) == 0 ? (channelsFirst ? "channels_last" : "channels_first")
+                        : channelsFirst ? "channels_first" : "channels_last";
+                shape = r.nextInt(3) == 0 && b > 0 ? pool(shape, format) : conv(shape, format);
+            }
+            if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
+                shape = flatten(shape, channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last");
+            }
+        }
+        if (shape.length == 1) {
+            int dense = (flat ? 1 : 0) + r.nextInt(3);
+            for (int d = 0; d < dense; d++) {
+                shape = dense(d == dense - 1);
+            }
+        }
+        if (shape.length == 1 && r.nextBoolean()) {
+            String loss = lastActivation.equals("softmax") ? "'categorical_crossentropy'" : "'mse'";
+            statement("compile", "optimizer=" + pick("'rmsprop'", "'adam'", "SGD(lr=0.01, momentum=0.9)", "'adagrad'")
+                    + ", loss=" + loss + ", metrics=['accuracy']", true);
+            statement("fit", "epochs=" + (1 + r.nextInt(3)) + ", batch_size=" + (1 + r.nextInt(64)), true);
+        }
+        return new Generated(name, out.toString(), input, List.copyOf(shapes), List.copyOf(kinds));
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Layers, each with its Keras shape rule
+
+    private int[] conv(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        int h = first ? in[1] : in[0];
+        int w = first ? in[2] : in[1];
+        int filters = 1 + r.nextInt(6);
+        boolean dilated = r.nextInt(5) == 0;
+        int[] dilation = dilated ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : new int[] {1, 1};
+        int[] strides = dilated ? new int[] {1, 1} : r.nextInt(3) == 0 ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)}
+                : new int[] {1, 1};
+        boolean same = r.nextBoolean();
+        int[] kernel = {window(h, dilation[0], same), window(w, dilation[1], same)};
+        int outH = length(h, kernel[0], strides[0], dilation[0], same);
+        int outW = length(w, kernel[1], strides[1], dilation[1], same);
+        List<String> args = new ArrayList<>();
+        boolean positional = r.nextBoolean();
+        args.add(positional ? "" + filters : "filters=" + filters);
+        args.add((positional ? "" : "kernel_size=") + pair(kernel));
+        if (strides[0] != 1 || strides[1] != 1 || r.nextInt(4) == 0) {
+            args.add("strides=" + pair(strides));
+        }
+        if (same || r.nextInt(3) == 0) {
+            args.add("padding=" + casing(same ? "same" : "valid"));
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        if (dilated || r.nextInt(6) == 0) {
+            args.add("dilation_rate=" + pair(dilation));
+        }
+        weightArguments(args, 4, false);
+        return add("Conv2D", args, first ? new int[] {filters, outH, outW} : new int[] {outH, outW, filters});
+    }
+
+    private int[] pool(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        int h = first ? in[1] : in[0];
+        int w = first ? in[2] : in[1];
+        boolean same = r.nextBoolean();
+        int[] pool = {window(h, 1, same), window(w, 1, same)};
+        boolean explicitStrides = r.nextBoolean();
+        int[] strides = explicitStrides ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : pool;
+        int outH = length(h, pool[0], strides[0], 1, same);
+        int outW = length(w, pool[1], strides[1], 1, same);
+        List<String> args = new ArrayList<>();
+        if (!(pool[0] == 2 && pool[1] == 2) || r.nextBoolean()) {
+            args.add((r.nextBoolean() ? "" : "pool_size=") + pair(pool));
+        }
+        if (explicitStrides) {
+            args.add("strides=" + pair(strides));
+        } else if (r.nextInt(4) == 0) {
+            args.add("strides=None");
+        }
+        if (same || r.nextInt(3) == 0) {
+            args.add("padding=" + casing(same ? "same" : "valid"));
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        String kind = r.nextInt(3) == 0 ? "MaxPool2D" : "MaxPooling2D";
+        int c = first ? in[0] : in[2];
+        return add(kind, args, first ? new int[] {c, outH, outW} : new int[] {outH, outW, c});
+    }
+
+    private int[] flatten(int[] in, String format) {
+        List<String> args = new ArrayList<>();
+        if (format.equals("channels_first") || r.nextInt(4) == 0) {
+            args.add(r.nextBoolean() ? "'" + format + "'" : "data_format='" + format + "'");
+        }
+        return add("Flatten", args, new int[] {in[0] * in[1] * in[2]});
+    }
+
+    private int[] dense(boolean last) {
+        int units = 1 + r.nextInt(12);
+        List<String> args = new ArrayList<>();
+        args.add(r.nextBoolean() ? "" + units : "units=" + units);
+        weightArguments(args, 2, last);
+        return add("Dense", args, new int[] {units});
+    }
+
+    /** activation, use_bias, initializers, regularizers and constraints, each present or not. */
+    private void weightArguments(List<String> args, int kernelRank, boolean last) {
+        String activation = last && r.nextBoolean() ? "softmax" : ACTIVATIONS[r.nextInt(ACTIVATIONS.length)];
+        lastActivation = "linear";
+        if (!activation.equals("linear") || r.nextInt(4) == 0) {
+            args.add("activation='" + activation + "'");
+            lastActivation = activation;
+        } else if (r.nextInt(4) == 0) {
+            args.add("activation=None");
+        }
+        boolean bias = r.nextInt(4) > 0;
+        if (!bias || r.nextInt(4) == 0) {
+            args.add("use_bias=" + (bias ? "True" : "False"));
+        }
+        if (r.nextInt(3) == 0) {
+            args.add("kernel_initializer=" + pick("'glorot_uniform'", "'glorot_normal'", "'he_normal'", "'he_uniform'",
+                    "'lecun_normal'", "'lecun_uniform'", "RandomNormal(stddev=0.1, seed=3)", "'random_uniform'",
+                    "TruncatedNormal(0.0, 0.2)", "VarianceScaling(2.0, 'fan_out', 'uniform')",
+                    "initializers.VarianceScaling(scale=0.5, mode='fan_avg', distribution='normal', seed=None)",
+                    "RandomUniform(-0.1, 0.1)"));
+        }
+        if (bias && r.nextInt(4) == 0) {
+            args.add("bias_initializer=" + pick("'zeros'", "'ones'", "Constant(0.1)", "constant(value=-0.2)",
+                    "RandomNormal(0.0, 0.05)"));
+        }
+        if (r.nextInt(3) == 0) {
+            args.add("kernel_regularizer=" + regularizer());
+        }
+        if (bias && r.nextInt(5) == 0) {
+            args.add("bias_regularizer=" + regularizer());
+        }
+        if (r.nextInt(6) == 0) {
+            args.add("activity_regularizer=" + regularizer());
+        }
+        if (r.nextInt(3) == 0) {
+            args.add("kernel_constraint=" + constraint(kernelRank));
+        }
+        if (bias && r.nextInt(5) == 0) {
+            args.add("bias_constraint=" + constraint(1));
+        }
+    }
+
+    private String regularizer() {
+        double a = round(r.nextDouble() * 0.01);
+        double b = round(r.nextDouble() * 0.01);
+        return pick("None", "l1(" + a + ")", "l2(" + b + ")", "regularizers.l2(l=" + b + ")",
+                "l1_l2(l1=" + a + ", l2=" + b + ")", "L1L2(l1=" + a + ")", "'l2'");
+    }
+
+    private String constraint(int rank) {
+        int axis = r.nextInt(rank);
+        String axes = r.nextBoolean() ? "" + (r.nextBoolean() ? axis : axis - rank)
+                : rank >= 2 ? "[" + axis + ", " + ((axis + 1) % rank) + "]" : "[0]";
+        return pick("None", "non_neg()", "'non_neg'", "max_norm(" + round(0.5 + r.nextDouble() * 3) + ", axis=" + axes + ")",
+                "'max_norm'", "unit_norm(axis=" + axes + ")", "constraints.MaxNorm(max_value=2)",
+                "min_max_norm(min_value=0.1, max_value=" + round(0.5 + r.nextDouble()) + ", rate=0.5, axis=" + axes + ")");
+    }
+
+    private int[] add(String kind, List<String> args, int[] shape) {
+        if (r.nextInt(8) == 0) {
+            args.add("name='" + pick("layer", "Block", "my-layer", "x") + "_" + (++namedLayers) + "'");
+        }
+        StringJoiner j = new StringJoiner(", ");
+        args.forEach(j::add);
+        statement(kind, j.toString(), false);
+        shapes.add(shape);
+        kinds.add(kind);
+        return shape;
+    }
+
+    private void statement(String call, String args, boolean method) {
+        if (kerasStyle) {
+            out.append(method ? "model." + call : "model.add(layers." + call).append('(').append(args)
+                    .append(method ? ")" : "))").append('\n');
+        } else {
+            out.append(r.nextInt(5) == 0 && !method ? "layers." : "").append(call).append('(').append(args).append(")\n");
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Shape rules (docs/language.md, Keras 2.2.4 conv_output_length)
+
+    /** A window along an axis of length n: any size up to 6 with 'same', one that fits with 'valid'. */
+    private int window(int n, int dilation, boolean same) {
+        int max = same ? 6 : Math.min(6, (n - 1) / dilation + 1);
+        return 1 + r.nextInt(Math.max(1, max));
+    }
+
+    static int length(int n, int k, int s, int d, boolean same) {
+        return same ? (n + s - 1) / s : Math.floorDiv(n - (d * (k - 1) + 1), s) + 1;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Syntax variety
+
+    private String pair(int[] p) {
+        if (p[0] == p[1] && r.nextBoolean()) {
+            return "" + p[0];
+        }
+        return r.nextInt(4) == 0 ? "[" + p[0] + ", " + p[1] + "]" : "(" + p[0] + ", " + p[1] + ")";
+    }
+
+    private String tuple(int[] dims) {
+        StringJoiner j = new StringJoiner(", ", "(", dims.length == 1 && r.nextBoolean() ? ",)" : ")");
+        for (int d : dims) {
+            j.add("" + d);
+        }
+        return j.toString();
+    }
+
+    private String casing(String word) {
+        String w = switch (r.nextInt(4)) {
+            case 0 -> word.toUpperCase(Locale.ROOT);
+            case 1 -> Character.toUpperCase(word.charAt(0)) + word.substring(1);
+            default -> word;
+        };
+        return r.nextBoolean() ? "'" + w + "'" : "\"" + w + "\"";
+    }
+
+    private String pick(String... options) {
+        return options[r.nextInt(options.length)];
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1e4) / 1e4;
+    }
+}
