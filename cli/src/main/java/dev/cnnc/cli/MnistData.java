@@ -20,10 +20,18 @@ final class MnistData {
             throw new Main.UserException("MNIST has 10 classes, but the model's output has " + model.outputSize()
                     + " values: end it with Dense(10, activation='softmax')", Main.MODEL_ERRORS);
         }
+        Mnist.Data data;
         try {
-            return Mnist.load(dir, System.err);
+            data = Mnist.load(dir, System.err);
         } catch (IOException e) {
             throw new Main.UserException(e.getMessage(), Main.USAGE);
         }
+        try {
+            data.train().checkImageShape(28, 28, 1);
+            data.test().checkImageShape(28, 28, 1);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserException(e.getMessage(), Main.USAGE);
+        }
+        return data;
     }
 }

@@ -124,6 +124,9 @@ final class TrainCommand implements Callable<Integer> {
                     (double) train.count() * (config.epochs() - epochsDone) / Math.max(seconds, 1e-9));
         } catch (TrainingException e) {
             throw new Main.UserException(e.getMessage(), Main.MODEL_ERRORS);
+        } catch (IOException e) {
+            // a checkpoint or --save that could not be written: the previous file is intact
+            throw new Main.UserException(e.getMessage(), Main.USAGE);
         }
         return Main.OK;
     }

@@ -272,7 +272,6 @@ class KillDuringCheckpointTest {
      * Main's handler, which prints "cnnc: internal error: java.io.IOException: ..." and exits 3.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("reported: TrainCommand reports a failed checkpoint write as an internal error (exit 3)")
     void aFailedCheckpointWriteIsNotCalledAnInternalError() throws Exception {
         Path blocker = dir.resolve("not-a-directory");
         Files.writeString(blocker, "a regular file");

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * IllegalArgumentException: batch buffer too small". Dataset.checkImageShape exists for this and
  * is never called. Reported (docs/robustness.md); enable once MnistData or the trainer checks it.
  */
-@Disabled("reported: train does not check the data's image size against the model (docs/robustness.md)")
 class MnistShapeTest {
     @TempDir
     Path dir;

@@ -142,7 +142,7 @@ public final class Checker {
     }
 
     private boolean checkModelName(String name, Span span, String what) {
-        String problem = JavaNames.problem(name);
+        String problem = JavaNames.classProblem(name);
         if (problem != null) {
             diagnostics.error(span, what + " '" + name + "' " + problem + "; it becomes the name of a Java class");
             return false;
@@ -397,7 +397,7 @@ public final class Checker {
         if (given != null) {
             name = given;
             String className = JavaNames.upperCamel(given);
-            String problem = className.isEmpty() ? "has no letters or digits" : JavaNames.problem(className);
+            String problem = className.isEmpty() ? "has no letters or digits" : JavaNames.classProblem(className);
             int unprintable = given.codePoints().filter(Checker::unprintable).findFirst().orElse(-1);
             if (problem != null) {
                 args.error("name", "layer name '" + given + "' cannot name a Java class: '" + className + "' " + problem);
@@ -526,7 +526,7 @@ public final class Checker {
             return sequentialName;
         }
         String derived = JavaNames.upperCamel(diagnostics.source().baseName());
-        String problem = derived.isEmpty() ? "is empty" : JavaNames.problem(derived);
+        String problem = derived.isEmpty() ? "is empty" : JavaNames.classProblem(derived);
         if (problem != null) {
             diagnostics.error(new Span(1, 1, 1), "the model name '" + derived + "' taken from the file name " + problem
                     + ": add a line such as 'model MyNet'");

@@ -9,7 +9,25 @@ public final class JavaNames {
     /** Restricted identifiers that javac accepts in some places but that we never generate. */
     private static final Set<String> RESTRICTED = Set.of("var", "yield", "record", "sealed", "permits", "_");
 
+    /**
+     * Simple names the generated code refers to without qualification (java.lang, the runtime, the
+     * Vector API): a generated class of the same name would shadow them.
+     */
+    public static final Set<String> RESERVED_CLASS_NAMES = Set.of("Math", "StrictMath", "Float", "Integer", "Long",
+            "Double", "Boolean", "String", "Object", "System", "Override", "IllegalArgumentException", "Arrays", "List",
+            "Generated", "Network", "Parameter", "Init", "Rng", "Penalties", "Constraints", "TrainingConfig", "FloatVector",
+            "VectorSpecies", "VectorMask", "VectorOperators");
+
     private JavaNames() {}
+
+    /** Why {@code name} cannot be a generated class's name, or null if it can. */
+    public static String classProblem(String name) {
+        String p = problem(name);
+        if (p != null) {
+            return p;
+        }
+        return RESERVED_CLASS_NAMES.contains(name) ? "would shadow the class " + name + " that generated code uses" : null;
+    }
 
     /** Why {@code name} cannot be a Java type, package segment or variable name, or null if it can. */
     public static String problem(String name) {

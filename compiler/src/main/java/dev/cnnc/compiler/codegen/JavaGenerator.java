@@ -56,10 +56,11 @@ public final class JavaGenerator {
         return files;
     }
 
-    /** {@code mnistcnn} for {@code MnistCnn}; a keyword gets a trailing underscore. */
+    /** {@code mnistcnn} for {@code MnistCnn}; a keyword, or a model name already in lower case, gets a trailing underscore. */
     static String layerPackage(String modelName) {
         String p = modelName.toLowerCase(Locale.ROOT);
-        return JavaNames.problem(p) == null ? p : p + "_";
+        // a keyword cannot name a package; the model's own name would clash with its class
+        return JavaNames.problem(p) == null && !p.equals(modelName) ? p : p + "_";
     }
 
     private static JavaFile file(Model model, String pkg, TypeSpec type) {

@@ -132,7 +132,7 @@ public final class LayerGen {
     static AnnotationSpec generated(Model model) {
         return AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
                 .addMember("value", "$S", "dev.cnnc.compiler.CnnCompiler")
-                .addMember("comments", "$S", "from " + model.source().baseName() + ".cnn")
+                .addMember("comments", "$S", "from " + Comments.line(model.source().baseName() + ".cnn"))
                 .build();
     }
 

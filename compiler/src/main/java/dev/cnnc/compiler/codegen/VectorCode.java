@@ -58,12 +58,12 @@ public final class VectorCode {
      * pixels run there without column checks.
      */
     public static int[] interior(int outWidth, int inWidth, int kernelWidth, int stride, int dilation, int padLeft) {
-        int lo = (padLeft + stride - 1) / stride;
+        int lo = Math.min(outWidth, (padLeft + stride - 1) / stride);
         int hi = lo;
         while (hi < outWidth && hi * stride - padLeft + (kernelWidth - 1) * dilation < inWidth) {
             hi++;
         }
-        return new int[] {lo, Math.max(lo, hi)};
+        return new int[] {lo, hi};
     }
 
     /**

@@ -37,7 +37,7 @@ public record Window(int height, int width, int dilationHeight, int dilationWidt
                     .beginControlFlow("for (int kx = 0; kx < $L; kx++)", width)
                     .addStatement("int x = ix + kx * $L", dilationWidth)
                     .beginControlFlow("if (x < 0 || x >= $L)", inWidth).addStatement("continue").endControlFlow()
-                    .add(tap.code("ky * " + dilationHeight, "kx * " + dilationWidth, "ky * " + width + " + kx"))
+                    .add(tap.code("ky * " + dilationHeight, "kx * " + dilationWidth, "(ky * " + width + " + kx)"))
                     .endControlFlow()
                     .endControlFlow();
             return b.build();

@@ -48,6 +48,8 @@ class ForwardReferenceTest {
         "9, 7, 3, 3, 3, 2, 1, 2, valid, channels_first",
         "6, 5, 2, 2, 3, 4, 3, 1, same, channels_first",
         "10, 10, 1, 7, 6, 2, 1, 1, same, channels_last",
+        "9, 8, 3, 6, 5, 4, 1, 1, same, channels_last",
+        "9, 8, 3, 6, 5, 4, 2, 1, valid, channels_first",
         "13, 13, 32, 3, 3, 64, 1, 1, valid, channels_last",
         "9, 11, 5, 3, 3, 40, 2, 1, same, channels_last",
     })

@@ -250,9 +250,19 @@ class GeneratedCodeTest {
     }
 
     @Test
-    void layerClassesMayShareNamesWithJavaLang() {
-        Network net = InMemoryCompiler.network("model Net\ninput(4)\nDense(3, name='string')\nDense(2, name='object')\n"
-                + "Dense(2, name='network')\n", 1, 1, false);
+    void layerClassesMayShareNamesWithJavaLangClassesTheCodeDoesNotUse() {
+        Network net = InMemoryCompiler.network("model Net\ninput(4)\nDense(3, name='thread')\nDense(2, name='process')\n"
+                + "Dense(2, name='character')\n", 1, 1, false);
         assertNotEquals(0, net.forward(new float[] {1, 2, 3, 4}, 1).length);
+    }
+
+    @Test
+    void namesThatWouldShadowClassesTheCodeUsesAreRefused() {
+        for (String name : new String[] {"string", "object", "network", "math", "float_vector"}) {
+            var checked = dev.cnnc.compiler.CnnCompiler.check(new dev.cnnc.compiler.diag.SourceFile("T.cnn",
+                    "input(4)\nDense(2, name='" + name + "')\n"));
+            assertFalse(checked.ok(), name);
+            assertTrue(checked.diagnostics().all().get(0).message().contains("would shadow the class"), name);
+        }
     }
 }

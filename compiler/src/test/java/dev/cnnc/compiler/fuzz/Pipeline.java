@@ -56,29 +56,9 @@ final class Pipeline {
     }
 
     /** java.lang classes the generated code names by their simple name in raw code text. */
-    static final List<String> SHADOWABLE = List.of("Float", "Integer", "Math", "StrictMath", "IllegalArgumentException");
 
-    /**
-     * Code generation bugs found, reported (docs/robustness.md) and not fixed yet: models that hit
-     * one are checked and generated but not compiled, so that fuzzing goes on finding new bugs.
-     * KnownCodegenBugsTest fails as soon as one is fixed, to have its rule removed.
-     *
-     * @return what the bug is, or null for a model that must compile
-     */
+    /** Known code-generation bugs the fuzzer must not stop at: none open (see docs/robustness.md). */
     static String knownCodegenBug(Model model) {
-        if (model.name().equals(model.name().toLowerCase(Locale.ROOT))) {
-            return "model class " + model.name() + " clashes with its layers' package of the same name";
-        }
-        Set<String> classes = new HashSet<>();
-        classes.add(model.name());
-        for (Layer layer : model.layers()) {
-            classes.add(JavaNames.upperCamel(layer.name()));
-        }
-        for (String name : SHADOWABLE) {
-            if (classes.contains(name)) {
-                return "a generated class named " + name + " shadows java.lang." + name + ", which the code names raw";
-            }
-        }
         return null;
     }
 

@@ -47,7 +47,7 @@ class RandomModelTest {
      * a code generation bug, reported in docs/robustness.md with minimal cases. The test fails if the
      * set changes either way.
      */
-    static final Set<String> KNOWN_VECTOR_FAILURES = new TreeSet<>(Set.of("R46", "R52", "R94", "R104", "R125", "R157"));
+    static final Set<String> KNOWN_VECTOR_FAILURES = new TreeSet<>(Set.of());
 
     @Test
     void randomValidModelsCheckGenerateCompileAndRunInBothVariants() throws Exception {

@@ -26,6 +26,7 @@ public final class AtomicFiles {
         Path temp = null;
         try {
             Files.createDirectories(dir);
+            removeLeftovers(dir, target.getFileName().toString());
             temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -51,6 +52,15 @@ public final class AtomicFiles {
         } finally {
             if (temp != null) {
                 Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** Temporary files of earlier writes of the same target that a crash left behind. */
+    private static void removeLeftovers(Path dir, String name) throws IOException {
+        try (java.nio.file.DirectoryStream<Path> old = Files.newDirectoryStream(dir, "." + name + ".*.tmp")) {
+            for (Path p : old) {
+                Files.deleteIfExists(p);
             }
         }
     }
