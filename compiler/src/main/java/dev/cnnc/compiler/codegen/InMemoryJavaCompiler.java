@@ -54,7 +54,7 @@ public final class InMemoryJavaCompiler {
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<String, ByteArrayOutputStream> outputs = new TreeMap<>();
-        JavaFileManager manager = new ForwardingJavaFileManager<>(javac.getStandardFileManager(diagnostics, null, null)) {
+        try (JavaFileManager manager = new ForwardingJavaFileManager<>(javac.getStandardFileManager(diagnostics, null, null)) {
             @Override
             public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
                     FileObject sibling) {
@@ -67,7 +67,16 @@ public final class InMemoryJavaCompiler {
                     }
                 };
             }
-        };
+        }) {
+            return run(javac, manager, diagnostics, outputs, files, classpath, parent, options);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot close the compiler's file manager", e);
+        }
+    }
+
+    private static Compiled run(JavaCompiler javac, JavaFileManager manager,
+            DiagnosticCollector<JavaFileObject> diagnostics, Map<String, ByteArrayOutputStream> outputs, List<JavaFile> files,
+            String classpath, ClassLoader parent, List<String> options) {
         List<JavaFileObject> sources = new ArrayList<>();
         for (JavaFile f : files) {
             sources.add(f.toJavaFileObject());
