@@ -137,7 +137,7 @@ public final class LayerGen {
     }
 
     /** A {@code public static final int} constant; its name says what it is. */
-    public static FieldSpec constant(String name, long value, String doc) {
+    public static FieldSpec constant(String name, long value) {
         return FieldSpec.builder(int.class, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$L", value)
                 .build();
@@ -153,7 +153,7 @@ public final class LayerGen {
         for (int i = 0; i < dims.length; i++) {
             b.append(i > 0 ? ", " : "").append(dims[i]);
         }
-        return b.append(dims.length == 1 ? ")" : ")").toString();
+        return b.append(')').toString();
     }
 
     /** {@code (n, 26, 26, 32)}: a batch buffer's shape for comments. */

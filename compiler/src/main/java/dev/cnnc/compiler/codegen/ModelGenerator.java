@@ -67,10 +67,8 @@ final class ModelGenerator {
                 .addSuperinterface(NETWORK)
                 .addAnnotation(LayerGen.generated(model))
                 .addJavadoc(classDoc());
-        type.addField(LayerGen.constant("INPUT_SIZE", model.inputShape().size(),
-                "Floats per input example: " + LayerGen.dims(model.inputShape()) + "."));
-        type.addField(LayerGen.constant("OUTPUT_SIZE", model.outputShape().size(),
-                "Floats per output example: " + LayerGen.dims(model.outputShape()) + "."));
+        type.addField(LayerGen.constant("INPUT_SIZE", model.inputShape().size()));
+        type.addField(LayerGen.constant("OUTPUT_SIZE", model.outputShape().size()));
         type.addField(FieldSpec.builder(String.class, "SUMMARY", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$S", Summary.of(model, false)).build());
         addFields(type);

@@ -252,24 +252,24 @@ public final class Conv2D implements Layer {
                 + pair(strides) + ", dilation " + pair(dilation) + ", padding '" + padding.keras() + "' " + Arrays.toString(
                         new int[] {padTop(), padBottom(), padLeft(), padRight()}).replace('[', '(').replace(']', ')')
                 + " (top, bottom, left, right), " + dataFormat.keras() + ", activation " + activation().keras());
-        t.addField(LayerGen.constant("IN_HEIGHT", win.inHeight(), "Input rows."));
-        t.addField(LayerGen.constant("IN_WIDTH", win.inWidth(), "Input columns."));
-        t.addField(LayerGen.constant("IN_CHANNELS", inputChannels(), "Input channels."));
-        t.addField(LayerGen.constant("OUT_HEIGHT", win.outHeight(), "Output rows."));
-        t.addField(LayerGen.constant("OUT_WIDTH", win.outWidth(), "Output columns."));
-        t.addField(LayerGen.constant("FILTERS", filters, "Output channels."));
-        t.addField(LayerGen.constant("KERNEL_HEIGHT", kernel[0], "Kernel rows."));
-        t.addField(LayerGen.constant("KERNEL_WIDTH", kernel[1], "Kernel columns."));
-        t.addField(LayerGen.constant("STRIDE_HEIGHT", strides[0], "Vertical stride."));
-        t.addField(LayerGen.constant("STRIDE_WIDTH", strides[1], "Horizontal stride."));
-        t.addField(LayerGen.constant("DILATION_HEIGHT", dilation[0], "Vertical dilation."));
-        t.addField(LayerGen.constant("DILATION_WIDTH", dilation[1], "Horizontal dilation."));
-        t.addField(LayerGen.constant("PAD_TOP", padTop(), "Padding rows above the input."));
-        t.addField(LayerGen.constant("PAD_BOTTOM", padBottom(), "Padding rows below the input."));
-        t.addField(LayerGen.constant("PAD_LEFT", padLeft(), "Padding columns left of the input."));
-        t.addField(LayerGen.constant("PAD_RIGHT", padRight(), "Padding columns right of the input."));
-        t.addField(LayerGen.constant("IN_SIZE", input.size(), "Floats per input example."));
-        t.addField(LayerGen.constant("OUT_SIZE", output.size(), "Floats per output example."));
+        t.addField(LayerGen.constant("IN_HEIGHT", win.inHeight()));
+        t.addField(LayerGen.constant("IN_WIDTH", win.inWidth()));
+        t.addField(LayerGen.constant("IN_CHANNELS", inputChannels()));
+        t.addField(LayerGen.constant("OUT_HEIGHT", win.outHeight()));
+        t.addField(LayerGen.constant("OUT_WIDTH", win.outWidth()));
+        t.addField(LayerGen.constant("FILTERS", filters));
+        t.addField(LayerGen.constant("KERNEL_HEIGHT", kernel[0]));
+        t.addField(LayerGen.constant("KERNEL_WIDTH", kernel[1]));
+        t.addField(LayerGen.constant("STRIDE_HEIGHT", strides[0]));
+        t.addField(LayerGen.constant("STRIDE_WIDTH", strides[1]));
+        t.addField(LayerGen.constant("DILATION_HEIGHT", dilation[0]));
+        t.addField(LayerGen.constant("DILATION_WIDTH", dilation[1]));
+        t.addField(LayerGen.constant("PAD_TOP", padTop()));
+        t.addField(LayerGen.constant("PAD_BOTTOM", padBottom()));
+        t.addField(LayerGen.constant("PAD_LEFT", padLeft()));
+        t.addField(LayerGen.constant("PAD_RIGHT", padRight()));
+        t.addField(LayerGen.constant("IN_SIZE", input.size()));
+        t.addField(LayerGen.constant("OUT_SIZE", output.size()));
         boolean last = dataFormat == DataFormat.CHANNELS_LAST;
         if (vectorized(g)) {
             return generateVector(g, t, win);

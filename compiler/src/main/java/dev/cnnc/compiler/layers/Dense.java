@@ -138,10 +138,10 @@ public final class Dense implements Layer {
         boolean bias = weights.useBias();
         TypeSpec.Builder t = g.classBuilder(units + " units, activation " + activation().keras()
                 + (bias ? "" : ", no bias"));
-        t.addField(LayerGen.constant("INPUTS", inputs(), "Input features."));
-        t.addField(LayerGen.constant("UNITS", units, "Output features."));
-        t.addField(LayerGen.constant("IN_SIZE", inputs(), "Floats per input example."));
-        t.addField(LayerGen.constant("OUT_SIZE", units, "Floats per output example."));
+        t.addField(LayerGen.constant("INPUTS", inputs()));
+        t.addField(LayerGen.constant("UNITS", units));
+        t.addField(LayerGen.constant("IN_SIZE", inputs()));
+        t.addField(LayerGen.constant("OUT_SIZE", units));
         String act = activation() == Activation.LINEAR ? "" : ActivationCode.describe(activation()) + " of ";
         if (g.vector()) {
             return generateVector(g, t, act);

@@ -99,8 +99,8 @@ public final class Flatten implements Layer {
     public TypeSpec generate(LayerGen g) {
         TypeSpec.Builder t = g.classBuilder(permutes() ? "flattens channels-first input in channels-last order, as Keras"
                 : "flattens the input; the memory layout is unchanged");
-        t.addField(LayerGen.constant("IN_SIZE", input.size(), "Floats per input example."));
-        t.addField(LayerGen.constant("OUT_SIZE", input.size(), "Floats per output example."));
+        t.addField(LayerGen.constant("IN_SIZE", input.size()));
+        t.addField(LayerGen.constant("OUT_SIZE", input.size()));
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("in $L, out $L.\n", LayerGen.batch(input), LayerGen.batch(outputShape()))
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n");
@@ -111,9 +111,9 @@ public final class Flatten implements Layer {
             forward.addStatement("$T.arraycopy(in, 0, out, 0, n * IN_SIZE)", System.class);
             backward.addStatement("$T.arraycopy(dOut, 0, dIn, 0, n * IN_SIZE)", System.class);
         } else {
-            t.addField(LayerGen.constant("CHANNELS", input.dim(0), "Input channels (first axis)."));
-            t.addField(LayerGen.constant("HEIGHT", input.dim(1), "Input rows."));
-            t.addField(LayerGen.constant("WIDTH", input.dim(2), "Input columns."));
+            t.addField(LayerGen.constant("CHANNELS", input.dim(0)));
+            t.addField(LayerGen.constant("HEIGHT", input.dim(1)));
+            t.addField(LayerGen.constant("WIDTH", input.dim(2)));
             forward.addCode(permutation("out[flat] = in[chw]"));
             backward.addCode(permutation("dIn[chw] = dOut[flat]"));
         }

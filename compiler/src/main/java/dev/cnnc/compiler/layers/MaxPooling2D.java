@@ -165,21 +165,21 @@ public final class MaxPooling2D implements Layer {
         TypeSpec.Builder t = g.classBuilder("max of " + pool[0] + "x" + pool[1] + " windows, strides (" + strides[0] + ", "
                 + strides[1] + "), padding '" + padding.keras() + "' (" + padTop() + ", " + padBottom() + ", " + padLeft()
                 + ", " + padRight() + ") (top, bottom, left, right), " + dataFormat.keras());
-        t.addField(LayerGen.constant("IN_HEIGHT", h, "Input rows."));
-        t.addField(LayerGen.constant("IN_WIDTH", w, "Input columns."));
-        t.addField(LayerGen.constant("CHANNELS", dataFormat.channels(input), "Channels, pooled independently."));
-        t.addField(LayerGen.constant("OUT_HEIGHT", win.outHeight(), "Output rows."));
-        t.addField(LayerGen.constant("OUT_WIDTH", win.outWidth(), "Output columns."));
-        t.addField(LayerGen.constant("POOL_HEIGHT", pool[0], "Window rows."));
-        t.addField(LayerGen.constant("POOL_WIDTH", pool[1], "Window columns."));
-        t.addField(LayerGen.constant("STRIDE_HEIGHT", strides[0], "Vertical stride."));
-        t.addField(LayerGen.constant("STRIDE_WIDTH", strides[1], "Horizontal stride."));
-        t.addField(LayerGen.constant("PAD_TOP", padTop(), "Padding rows above the input (never win)."));
-        t.addField(LayerGen.constant("PAD_BOTTOM", padBottom(), "Padding rows below the input."));
-        t.addField(LayerGen.constant("PAD_LEFT", padLeft(), "Padding columns left of the input."));
-        t.addField(LayerGen.constant("PAD_RIGHT", padRight(), "Padding columns right of the input."));
-        t.addField(LayerGen.constant("IN_SIZE", input.size(), "Floats per input example."));
-        t.addField(LayerGen.constant("OUT_SIZE", output.size(), "Floats per output example."));
+        t.addField(LayerGen.constant("IN_HEIGHT", h));
+        t.addField(LayerGen.constant("IN_WIDTH", w));
+        t.addField(LayerGen.constant("CHANNELS", dataFormat.channels(input)));
+        t.addField(LayerGen.constant("OUT_HEIGHT", win.outHeight()));
+        t.addField(LayerGen.constant("OUT_WIDTH", win.outWidth()));
+        t.addField(LayerGen.constant("POOL_HEIGHT", pool[0]));
+        t.addField(LayerGen.constant("POOL_WIDTH", pool[1]));
+        t.addField(LayerGen.constant("STRIDE_HEIGHT", strides[0]));
+        t.addField(LayerGen.constant("STRIDE_WIDTH", strides[1]));
+        t.addField(LayerGen.constant("PAD_TOP", padTop()));
+        t.addField(LayerGen.constant("PAD_BOTTOM", padBottom()));
+        t.addField(LayerGen.constant("PAD_LEFT", padLeft()));
+        t.addField(LayerGen.constant("PAD_RIGHT", padRight()));
+        t.addField(LayerGen.constant("IN_SIZE", input.size()));
+        t.addField(LayerGen.constant("OUT_SIZE", output.size()));
         boolean last = dataFormat == DataFormat.CHANNELS_LAST;
         t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("out = the max of each window.\n")
