@@ -1,7 +1,7 @@
 package dev.cnnc.cli;
 
 import dev.cnnc.compiler.CnnCompiler;
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.Model;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -39,7 +39,7 @@ final class ShowCommand implements Callable<Integer> {
         for (JavaFile f : files) {
             String simple = f.typeSpec().name();
             if (simple.equals(wanted) || checked.model().layers().stream()
-                    .anyMatch(l -> l.name().equals(wanted) && dev.cnnc.compiler.check.JavaNames.upperCamel(l.name()).equals(simple))) {
+                    .anyMatch(l -> l.name().equals(wanted) && dev.cnnc.compiler.ir.JavaNames.upperCamel(l.name()).equals(simple))) {
                 spec.commandLine().getOut().print(f.toString());
                 spec.commandLine().getOut().flush();
                 return Main.OK;

@@ -3,7 +3,8 @@ package dev.cnnc.compiler;
 import dev.cnnc.compiler.check.Checker;
 import dev.cnnc.compiler.diag.Diagnostics;
 import dev.cnnc.compiler.diag.SourceFile;
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.Model;
+import dev.cnnc.compiler.layers.LayerKinds;
 import dev.cnnc.compiler.syntax.Ast;
 import dev.cnnc.compiler.syntax.CnnSyntax;
 
@@ -22,7 +23,7 @@ public final class CnnCompiler {
     public static Checked check(SourceFile source) {
         Diagnostics diagnostics = new Diagnostics(source);
         Ast.Program program = CnnSyntax.parse(diagnostics);
-        Model model = program == null ? null : Checker.check(program, diagnostics);
+        Model model = program == null ? null : Checker.check(program, diagnostics, LayerKinds.REGISTRY);
         return new Checked(model, diagnostics);
     }
 }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cnnc.compiler.layers.Conv2D;
 import dev.cnnc.compiler.layers.MaxPooling2D;
-import dev.cnnc.compiler.model.Layer;
-import dev.cnnc.compiler.model.Model;
-import dev.cnnc.compiler.model.Padding;
-import dev.cnnc.compiler.model.Shape;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Model;
+import dev.cnnc.compiler.ir.Padding;
+import dev.cnnc.compiler.ir.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

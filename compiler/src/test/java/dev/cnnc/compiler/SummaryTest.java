@@ -3,7 +3,7 @@ package dev.cnnc.compiler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.compiler.summary.Summary;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

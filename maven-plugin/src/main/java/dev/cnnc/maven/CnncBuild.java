@@ -8,7 +8,7 @@ import dev.cnnc.compiler.diag.Diagnostic;
 import dev.cnnc.compiler.diag.Severity;
 import dev.cnnc.compiler.diag.SourceFile;
 import dev.cnnc.compiler.diag.Span;
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.compiler.summary.Summary;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,9 +2,9 @@ package dev.cnnc.compiler.check;
 
 import dev.cnnc.compiler.diag.Diagnostics;
 import dev.cnnc.compiler.diag.Span;
-import dev.cnnc.compiler.model.DataFormat;
-import dev.cnnc.compiler.model.Padding;
-import dev.cnnc.compiler.model.Shape;
+import dev.cnnc.compiler.ir.DataFormat;
+import dev.cnnc.compiler.ir.Padding;
+import dev.cnnc.compiler.ir.Shape;
 import dev.cnnc.compiler.syntax.Ast;
 import dev.cnnc.compiler.syntax.Ast.Argument;
 import dev.cnnc.compiler.syntax.Ast.Call;

@@ -2,16 +2,14 @@ package dev.cnnc.compiler.check;
 
 import dev.cnnc.compiler.diag.Diagnostics;
 import dev.cnnc.compiler.diag.Span;
-import dev.cnnc.compiler.layers.LayerContext;
-import dev.cnnc.compiler.layers.LayerKind;
-import dev.cnnc.compiler.layers.LayerKinds;
-import dev.cnnc.compiler.model.Activation;
-import dev.cnnc.compiler.model.Layer;
-import dev.cnnc.compiler.model.Loss;
-import dev.cnnc.compiler.model.Model;
-import dev.cnnc.compiler.model.Optimizer;
-import dev.cnnc.compiler.model.Shape;
-import dev.cnnc.compiler.model.Training;
+import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.compiler.ir.JavaNames;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Loss;
+import dev.cnnc.compiler.ir.Model;
+import dev.cnnc.compiler.ir.Optimizer;
+import dev.cnnc.compiler.ir.Shape;
+import dev.cnnc.compiler.ir.Training;
 import dev.cnnc.compiler.syntax.Ast;
 import dev.cnnc.compiler.syntax.Ast.Call;
 import dev.cnnc.compiler.syntax.Ast.Statement;
@@ -67,13 +65,16 @@ public final class Checker {
     private Call fitCall;
     private Training training;
 
-    private Checker(Diagnostics diagnostics) {
+    private final LayerRegistry kinds;
+
+    private Checker(Diagnostics diagnostics, LayerRegistry kinds) {
         this.diagnostics = diagnostics;
+        this.kinds = kinds;
     }
 
-    /** Checks {@code program}; returns the model, or null if there were errors. */
-    public static Model check(Ast.Program program, Diagnostics diagnostics) {
-        return new Checker(diagnostics).run(program);
+    /** Checks {@code program} with the layer kinds of {@code kinds}; returns the model, or null if there were errors. */
+    public static Model check(Ast.Program program, Diagnostics diagnostics, LayerRegistry kinds) {
+        return new Checker(diagnostics, kinds).run(program);
     }
 
     private Model run(Ast.Program program) {
@@ -291,7 +292,7 @@ public final class Checker {
 
     private void layer(Call call) {
         String simple = call.simpleName();
-        LayerKind kind = LayerKinds.find(simple);
+        LayerKind kind = kinds.find(simple);
         if (kind == null || !isLayerQualifier(call.qualifier())) {
             unknownLayer(call);
             inputKnown = false;
@@ -348,14 +349,14 @@ public final class Checker {
 
     private void unknownLayer(Call call) {
         String simple = call.simpleName();
-        if (LayerKinds.find(simple) != null) {
+        if (kinds.find(simple) != null) {
             diagnostics.error(call.nameSpan(), "unknown module '" + call.qualifier() + "': write " + simple + "(...) or layers."
                     + simple + "(...)");
-        } else if (LayerKinds.isUnsupportedKerasLayer(simple)) {
+        } else if (kinds.isUnsupportedKerasLayer(simple)) {
             diagnostics.error(call.nameSpan(), "layer " + simple + " is not supported yet (cnnc supports "
-                    + String.join(", ", LayerKinds.names()) + ")");
+                    + String.join(", ", kinds.names()) + ")");
         } else {
-            List<String> candidates = new ArrayList<>(LayerKinds.names());
+            List<String> candidates = new ArrayList<>(kinds.names());
             candidates.addAll(STATEMENTS);
             diagnostics.error(call.nameSpan(), "unknown layer '" + call.name() + "'" + Suggest.didYouMean(simple, candidates));
         }

@@ -1,12 +1,12 @@
 package dev.cnnc.compiler.check;
 
-import dev.cnnc.compiler.model.Activation;
-import dev.cnnc.compiler.model.Constraint;
-import dev.cnnc.compiler.model.Initializer;
-import dev.cnnc.compiler.model.Initializer.FanMode;
-import dev.cnnc.compiler.model.Loss;
-import dev.cnnc.compiler.model.Optimizer;
-import dev.cnnc.compiler.model.Regularizer;
+import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.compiler.ir.Constraint;
+import dev.cnnc.compiler.ir.Initializer;
+import dev.cnnc.compiler.ir.Initializer.FanMode;
+import dev.cnnc.compiler.ir.Loss;
+import dev.cnnc.compiler.ir.Optimizer;
+import dev.cnnc.compiler.ir.Regularizer;
 import dev.cnnc.compiler.syntax.Ast;
 import dev.cnnc.compiler.syntax.Ast.Call;
 import dev.cnnc.compiler.syntax.Ast.Value;

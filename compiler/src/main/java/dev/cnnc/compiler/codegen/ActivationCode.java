@@ -2,7 +2,7 @@ package dev.cnnc.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import dev.cnnc.compiler.model.Activation;
+import dev.cnnc.compiler.ir.Activation;
 import javax.lang.model.element.Modifier;
 
 /**

@@ -1,7 +1,7 @@
 package dev.cnnc.compiler.codegen;
 
 import com.palantir.javapoet.JavaFile;
-import dev.cnnc.compiler.check.JavaNames;
+import dev.cnnc.compiler.ir.JavaNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

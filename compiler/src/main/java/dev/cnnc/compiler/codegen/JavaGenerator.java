@@ -3,8 +3,8 @@ package dev.cnnc.compiler.codegen;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
-import dev.cnnc.compiler.check.JavaNames;
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.JavaNames;
+import dev.cnnc.compiler.ir.Model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,13 +42,13 @@ public final class JavaGenerator {
         String pkg = options.packageName() != null ? options.packageName()
                 : model.packageName() != null ? model.packageName() : "";
         String layerPkg = (pkg.isEmpty() ? "" : pkg + ".") + layerPackage(model.name());
-        List<LayerGen> gens = new ArrayList<>();
+        List<LayerSite> gens = new ArrayList<>();
         for (int i = 0; i < model.layers().size(); i++) {
-            gens.add(new LayerGen(model, i, ClassName.get(layerPkg, LayerGen.className(model.layers().get(i))),
+            gens.add(new LayerSite(model, i, ClassName.get(layerPkg, LayerSite.className(model.layers().get(i))),
                     options.inputGradient(), options.vector()));
         }
         List<JavaFile> files = new ArrayList<>();
-        for (LayerGen g : gens) {
+        for (LayerSite g : gens) {
             files.add(file(model, layerPkg, g.layer().generate(g)));
         }
         ClassName modelClass = ClassName.get(pkg, model.name());

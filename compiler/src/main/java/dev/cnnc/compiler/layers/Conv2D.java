@@ -1,22 +1,24 @@
 package dev.cnnc.compiler.layers;
 
+import dev.cnnc.compiler.check.LayerContext;
+import dev.cnnc.compiler.check.LayerKind;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Args;
 import dev.cnnc.compiler.codegen.ActivationCode;
-import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.codegen.VectorCode;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.check.Signature;
 import dev.cnnc.compiler.diag.Span;
-import dev.cnnc.compiler.model.DataFormat;
-import dev.cnnc.compiler.model.Activation;
-import dev.cnnc.compiler.model.Layer;
-import dev.cnnc.compiler.model.Padding;
-import dev.cnnc.compiler.model.Regularizer;
-import dev.cnnc.compiler.model.Shape;
-import dev.cnnc.compiler.model.Weight;
+import dev.cnnc.compiler.ir.DataFormat;
+import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Padding;
+import dev.cnnc.compiler.ir.Regularizer;
+import dev.cnnc.compiler.ir.Shape;
+import dev.cnnc.compiler.ir.Weight;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -245,31 +247,31 @@ public final class Conv2D implements Layer {
     }
 
     @Override
-    public TypeSpec generate(LayerGen g) {
+    public TypeSpec generate(LayerSite g) {
         Window win = window();
         String act = activation() == Activation.LINEAR ? "" : ActivationCode.describe(activation()) + " of ";
         TypeSpec.Builder t = g.classBuilder(filters + " filters of " + kernel[0] + "x" + kernel[1] + ", strides "
                 + pair(strides) + ", dilation " + pair(dilation) + ", padding '" + padding.keras() + "' " + Arrays.toString(
                         new int[] {padTop(), padBottom(), padLeft(), padRight()}).replace('[', '(').replace(']', ')')
                 + " (top, bottom, left, right), " + dataFormat.keras() + ", activation " + activation().keras());
-        t.addField(LayerGen.constant("IN_HEIGHT", win.inHeight()));
-        t.addField(LayerGen.constant("IN_WIDTH", win.inWidth()));
-        t.addField(LayerGen.constant("IN_CHANNELS", inputChannels()));
-        t.addField(LayerGen.constant("OUT_HEIGHT", win.outHeight()));
-        t.addField(LayerGen.constant("OUT_WIDTH", win.outWidth()));
-        t.addField(LayerGen.constant("FILTERS", filters));
-        t.addField(LayerGen.constant("KERNEL_HEIGHT", kernel[0]));
-        t.addField(LayerGen.constant("KERNEL_WIDTH", kernel[1]));
-        t.addField(LayerGen.constant("STRIDE_HEIGHT", strides[0]));
-        t.addField(LayerGen.constant("STRIDE_WIDTH", strides[1]));
-        t.addField(LayerGen.constant("DILATION_HEIGHT", dilation[0]));
-        t.addField(LayerGen.constant("DILATION_WIDTH", dilation[1]));
-        t.addField(LayerGen.constant("PAD_TOP", padTop()));
-        t.addField(LayerGen.constant("PAD_BOTTOM", padBottom()));
-        t.addField(LayerGen.constant("PAD_LEFT", padLeft()));
-        t.addField(LayerGen.constant("PAD_RIGHT", padRight()));
-        t.addField(LayerGen.constant("IN_SIZE", input.size()));
-        t.addField(LayerGen.constant("OUT_SIZE", output.size()));
+        t.addField(LayerSite.constant("IN_HEIGHT", win.inHeight()));
+        t.addField(LayerSite.constant("IN_WIDTH", win.inWidth()));
+        t.addField(LayerSite.constant("IN_CHANNELS", inputChannels()));
+        t.addField(LayerSite.constant("OUT_HEIGHT", win.outHeight()));
+        t.addField(LayerSite.constant("OUT_WIDTH", win.outWidth()));
+        t.addField(LayerSite.constant("FILTERS", filters));
+        t.addField(LayerSite.constant("KERNEL_HEIGHT", kernel[0]));
+        t.addField(LayerSite.constant("KERNEL_WIDTH", kernel[1]));
+        t.addField(LayerSite.constant("STRIDE_HEIGHT", strides[0]));
+        t.addField(LayerSite.constant("STRIDE_WIDTH", strides[1]));
+        t.addField(LayerSite.constant("DILATION_HEIGHT", dilation[0]));
+        t.addField(LayerSite.constant("DILATION_WIDTH", dilation[1]));
+        t.addField(LayerSite.constant("PAD_TOP", padTop()));
+        t.addField(LayerSite.constant("PAD_BOTTOM", padBottom()));
+        t.addField(LayerSite.constant("PAD_LEFT", padLeft()));
+        t.addField(LayerSite.constant("PAD_RIGHT", padRight()));
+        t.addField(LayerSite.constant("IN_SIZE", input.size()));
+        t.addField(LayerSite.constant("OUT_SIZE", output.size()));
         boolean last = dataFormat == DataFormat.CHANNELS_LAST;
         if (vectorized(g)) {
             return generateVector(g, t, win);
@@ -277,8 +279,8 @@ public final class Conv2D implements Layer {
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("out = $Lconv(in, kernel)$L, for the first {@code n} examples.\n", act,
                         weights.useBias() ? " + bias" : "")
-                .addJavadoc("\n<p>in $L, out $L, kernel $L$L.\n", LayerGen.batch(input), LayerGen.batch(output),
-                        LayerGen.dims(new int[] {kernel[0], kernel[1], inputChannels(), filters}),
+                .addJavadoc("\n<p>in $L, out $L, kernel $L$L.\n", LayerSite.batch(input), LayerSite.batch(output),
+                        LayerSite.dims(new int[] {kernel[0], kernel[1], inputChannels(), filters}),
                         weights.useBias() ? ", bias (" + filters + ")" : "")
                 .addParameter(float[].class, "in").addParameter(float[].class, "out")
                 .addParameter(float[].class, "kernel");
@@ -317,22 +319,22 @@ public final class Conv2D implements Layer {
     }
 
     /** The Vector API variant applies to channels-last convolutions. */
-    private boolean vectorized(LayerGen g) {
+    private boolean vectorized(LayerSite g) {
         return g.vector() && dataFormat == DataFormat.CHANNELS_LAST;
     }
 
     @Override
-    public long scratchFloats(LayerGen g) {
+    public long scratchFloats(LayerSite g) {
         return vectorized(g) && g.computesInputGradient()
                 ? VectorCode.convScratch((long) kernel[0] * kernel[1], inputChannels(), filters) : 0;
     }
 
-    private TypeSpec generateVector(LayerGen g, TypeSpec.Builder t, Window win) {
+    private TypeSpec generateVector(LayerSite g, TypeSpec.Builder t, Window win) {
         t.addFields(VectorCode.constants("FILTERS"));
         String act = activation() == Activation.LINEAR ? "" : ActivationCode.describe(activation()) + " of ";
         String doc = "out = " + act + "conv(in, kernel)" + (weights.useBias() ? " + bias" : "") + ", for the first {@code n}"
-                + " examples.\n\n<p>in " + LayerGen.batch(input) + ", out " + LayerGen.batch(output) + ", kernel "
-                + LayerGen.dims(new int[] {kernel[0], kernel[1], inputChannels(), filters}) + ". Vector API variant.\n";
+                + " examples.\n\n<p>in " + LayerSite.batch(input) + ", out " + LayerSite.batch(output) + ", kernel "
+                + LayerSite.dims(new int[] {kernel[0], kernel[1], inputChannels(), filters}) + ". Vector API variant.\n";
         t.addMethods(VectorCode.convForward(weights.useBias(), activation() != Activation.LINEAR,
                 VectorCode.interior(win.outWidth(), win.inWidth(), kernel[1], strides[1], dilation[1], padLeft()),
                 padding == Padding.VALID, doc));
@@ -449,14 +451,14 @@ public final class Conv2D implements Layer {
     }
 
     @Override
-    public CodeBlock forwardCall(LayerGen g) {
+    public CodeBlock forwardCall(LayerSite g) {
         List<Weight> w = weights();
         return CodeBlock.builder().addStatement("$T.forward($L, $L, $L$L, n)", g.className(), g.in(), g.out(),
                 g.weightField(w.get(0)), weights.useBias() ? ", " + g.weightField(w.get(1)) : "").build();
     }
 
     @Override
-    public CodeBlock backwardCall(LayerGen g) {
+    public CodeBlock backwardCall(LayerSite g) {
         List<Weight> w = weights();
         return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L$L, n)", g.className(), g.in(), g.dOut(),
                 g.computesInputGradient() ? ", " + g.dIn() : "", g.weightField(w.get(0)), g.weightGradientField(w.get(0)),

@@ -1,19 +1,21 @@
 package dev.cnnc.compiler.layers;
 
+import dev.cnnc.compiler.check.LayerContext;
+import dev.cnnc.compiler.check.LayerKind;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Args;
 import dev.cnnc.compiler.codegen.ActivationCode;
-import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.codegen.VectorCode;
 import dev.cnnc.compiler.check.Signature;
 import dev.cnnc.compiler.diag.Span;
-import dev.cnnc.compiler.model.Activation;
-import dev.cnnc.compiler.model.Layer;
-import dev.cnnc.compiler.model.Regularizer;
-import dev.cnnc.compiler.model.Shape;
-import dev.cnnc.compiler.model.Weight;
+import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Regularizer;
+import dev.cnnc.compiler.ir.Shape;
+import dev.cnnc.compiler.ir.Weight;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -134,14 +136,14 @@ public final class Dense implements Layer {
     // the output and the kernel rows, so that C2 vectorizes it.
 
     @Override
-    public TypeSpec generate(LayerGen g) {
+    public TypeSpec generate(LayerSite g) {
         boolean bias = weights.useBias();
         TypeSpec.Builder t = g.classBuilder(units + " units, activation " + activation().keras()
                 + (bias ? "" : ", no bias"));
-        t.addField(LayerGen.constant("INPUTS", inputs()));
-        t.addField(LayerGen.constant("UNITS", units));
-        t.addField(LayerGen.constant("IN_SIZE", inputs()));
-        t.addField(LayerGen.constant("OUT_SIZE", units));
+        t.addField(LayerSite.constant("INPUTS", inputs()));
+        t.addField(LayerSite.constant("UNITS", units));
+        t.addField(LayerSite.constant("IN_SIZE", inputs()));
+        t.addField(LayerSite.constant("OUT_SIZE", units));
         String act = activation() == Activation.LINEAR ? "" : ActivationCode.describe(activation()) + " of ";
         if (g.vector()) {
             return generateVector(g, t, act);
@@ -219,11 +221,11 @@ public final class Dense implements Layer {
     }
 
     @Override
-    public long scratchFloats(LayerGen g) {
+    public long scratchFloats(LayerSite g) {
         return g.vector() && g.computesInputGradient() ? (long) inputs() * units : 0;
     }
 
-    private TypeSpec generateVector(LayerGen g, TypeSpec.Builder t, String act) {
+    private TypeSpec generateVector(LayerSite g, TypeSpec.Builder t, String act) {
         boolean bias = weights.useBias();
         t.addFields(VectorCode.constants("UNITS"));
         t.addMethods(VectorCode.denseForward(bias, activation() != Activation.LINEAR, "out = " + act + "in . kernel"
@@ -241,14 +243,14 @@ public final class Dense implements Layer {
     }
 
     @Override
-    public CodeBlock forwardCall(LayerGen g) {
+    public CodeBlock forwardCall(LayerSite g) {
         List<Weight> w = weights();
         return CodeBlock.builder().addStatement("$T.forward($L, $L, $L$L, n)", g.className(), g.in(), g.out(),
                 g.weightField(w.get(0)), weights.useBias() ? ", " + g.weightField(w.get(1)) : "").build();
     }
 
     @Override
-    public CodeBlock backwardCall(LayerGen g) {
+    public CodeBlock backwardCall(LayerSite g) {
         List<Weight> w = weights();
         return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L$L, n)", g.className(), g.in(), g.dOut(),
                 g.computesInputGradient() ? ", " + g.dIn() : "", g.weightField(w.get(0)), g.weightGradientField(w.get(0)),

@@ -1,14 +1,16 @@
 package dev.cnnc.compiler.layers;
 
+import dev.cnnc.compiler.check.LayerContext;
+import dev.cnnc.compiler.check.LayerKind;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Signature;
-import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.diag.Span;
-import dev.cnnc.compiler.model.DataFormat;
-import dev.cnnc.compiler.model.Layer;
-import dev.cnnc.compiler.model.Shape;
+import dev.cnnc.compiler.ir.DataFormat;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Shape;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
@@ -96,13 +98,13 @@ public final class Flatten implements Layer {
     }
 
     @Override
-    public TypeSpec generate(LayerGen g) {
+    public TypeSpec generate(LayerSite g) {
         TypeSpec.Builder t = g.classBuilder(permutes() ? "flattens channels-first input in channels-last order, as Keras"
                 : "flattens the input; the memory layout is unchanged");
-        t.addField(LayerGen.constant("IN_SIZE", input.size()));
-        t.addField(LayerGen.constant("OUT_SIZE", input.size()));
+        t.addField(LayerSite.constant("IN_SIZE", input.size()));
+        t.addField(LayerSite.constant("OUT_SIZE", input.size()));
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("in $L, out $L.\n", LayerGen.batch(input), LayerGen.batch(outputShape()))
+                .addJavadoc("in $L, out $L.\n", LayerSite.batch(input), LayerSite.batch(outputShape()))
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n");
         MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("dIn = dOut, back in the input's layout.\n")
@@ -111,9 +113,9 @@ public final class Flatten implements Layer {
             forward.addStatement("$T.arraycopy(in, 0, out, 0, n * IN_SIZE)", System.class);
             backward.addStatement("$T.arraycopy(dOut, 0, dIn, 0, n * IN_SIZE)", System.class);
         } else {
-            t.addField(LayerGen.constant("CHANNELS", input.dim(0)));
-            t.addField(LayerGen.constant("HEIGHT", input.dim(1)));
-            t.addField(LayerGen.constant("WIDTH", input.dim(2)));
+            t.addField(LayerSite.constant("CHANNELS", input.dim(0)));
+            t.addField(LayerSite.constant("HEIGHT", input.dim(1)));
+            t.addField(LayerSite.constant("WIDTH", input.dim(2)));
             forward.addCode(permutation("out[flat] = in[chw]"));
             backward.addCode(permutation("dIn[chw] = dOut[flat]"));
         }
@@ -141,12 +143,12 @@ public final class Flatten implements Layer {
     }
 
     @Override
-    public CodeBlock forwardCall(LayerGen g) {
+    public CodeBlock forwardCall(LayerSite g) {
         return CodeBlock.builder().addStatement("$T.forward($L, $L, n)", g.className(), g.in(), g.out()).build();
     }
 
     @Override
-    public CodeBlock backwardCall(LayerGen g) {
+    public CodeBlock backwardCall(LayerSite g) {
         if (!g.computesInputGradient()) {
             return CodeBlock.of("");
         }

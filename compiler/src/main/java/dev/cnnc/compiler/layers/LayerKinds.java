@@ -1,5 +1,7 @@
 package dev.cnnc.compiler.layers;
 
+import dev.cnnc.compiler.check.LayerKind;
+import dev.cnnc.compiler.check.LayerRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,20 +29,25 @@ public final class LayerKinds {
         }
     }
 
+    /** The registry the checker builds layers from. */
+    public static final LayerRegistry REGISTRY = new LayerRegistry() {
+        @Override
+        public LayerKind find(String name) {
+            return BY_NAME.get(name);
+        }
+
+        @Override
+        public boolean isUnsupportedKerasLayer(String name) {
+            return NOT_YET.contains(name);
+        }
+
+        @Override
+        public List<String> names() {
+            return new ArrayList<>(BY_NAME.keySet());
+        }
+    };
+
     private LayerKinds() {}
-
-    public static LayerKind find(String name) {
-        return BY_NAME.get(name);
-    }
-
-    public static boolean isUnsupportedKerasLayer(String name) {
-        return NOT_YET.contains(name);
-    }
-
-    /** Every accepted name, class names first. */
-    public static List<String> names() {
-        return new ArrayList<>(BY_NAME.keySet());
-    }
 
     public static List<LayerKind> all() {
         return ALL;

@@ -1,5 +1,7 @@
 package dev.cnnc.compiler.layers;
 
+import dev.cnnc.compiler.check.LayerContext;
+import dev.cnnc.compiler.check.LayerKind;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
@@ -7,15 +9,15 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.check.Args;
-import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.codegen.VectorCode;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.check.Signature;
 import dev.cnnc.compiler.diag.Span;
-import dev.cnnc.compiler.model.DataFormat;
-import dev.cnnc.compiler.model.Layer;
-import dev.cnnc.compiler.model.Padding;
-import dev.cnnc.compiler.model.Shape;
+import dev.cnnc.compiler.ir.DataFormat;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Padding;
+import dev.cnnc.compiler.ir.Shape;
 import java.util.Arrays;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -157,7 +159,7 @@ public final class MaxPooling2D implements Layer {
     // win. Nothing is kept between the passes but the input and output themselves.
 
     @Override
-    public TypeSpec generate(LayerGen g) {
+    public TypeSpec generate(LayerSite g) {
         int h = dataFormat.height(input);
         int w = dataFormat.width(input);
         Window win = new Window(pool[0], pool[1], 1, 1, strides[0], strides[1], padTop(), padLeft(), h, w,
@@ -165,25 +167,25 @@ public final class MaxPooling2D implements Layer {
         TypeSpec.Builder t = g.classBuilder("max of " + pool[0] + "x" + pool[1] + " windows, strides (" + strides[0] + ", "
                 + strides[1] + "), padding '" + padding.keras() + "' (" + padTop() + ", " + padBottom() + ", " + padLeft()
                 + ", " + padRight() + ") (top, bottom, left, right), " + dataFormat.keras());
-        t.addField(LayerGen.constant("IN_HEIGHT", h));
-        t.addField(LayerGen.constant("IN_WIDTH", w));
-        t.addField(LayerGen.constant("CHANNELS", dataFormat.channels(input)));
-        t.addField(LayerGen.constant("OUT_HEIGHT", win.outHeight()));
-        t.addField(LayerGen.constant("OUT_WIDTH", win.outWidth()));
-        t.addField(LayerGen.constant("POOL_HEIGHT", pool[0]));
-        t.addField(LayerGen.constant("POOL_WIDTH", pool[1]));
-        t.addField(LayerGen.constant("STRIDE_HEIGHT", strides[0]));
-        t.addField(LayerGen.constant("STRIDE_WIDTH", strides[1]));
-        t.addField(LayerGen.constant("PAD_TOP", padTop()));
-        t.addField(LayerGen.constant("PAD_BOTTOM", padBottom()));
-        t.addField(LayerGen.constant("PAD_LEFT", padLeft()));
-        t.addField(LayerGen.constant("PAD_RIGHT", padRight()));
-        t.addField(LayerGen.constant("IN_SIZE", input.size()));
-        t.addField(LayerGen.constant("OUT_SIZE", output.size()));
+        t.addField(LayerSite.constant("IN_HEIGHT", h));
+        t.addField(LayerSite.constant("IN_WIDTH", w));
+        t.addField(LayerSite.constant("CHANNELS", dataFormat.channels(input)));
+        t.addField(LayerSite.constant("OUT_HEIGHT", win.outHeight()));
+        t.addField(LayerSite.constant("OUT_WIDTH", win.outWidth()));
+        t.addField(LayerSite.constant("POOL_HEIGHT", pool[0]));
+        t.addField(LayerSite.constant("POOL_WIDTH", pool[1]));
+        t.addField(LayerSite.constant("STRIDE_HEIGHT", strides[0]));
+        t.addField(LayerSite.constant("STRIDE_WIDTH", strides[1]));
+        t.addField(LayerSite.constant("PAD_TOP", padTop()));
+        t.addField(LayerSite.constant("PAD_BOTTOM", padBottom()));
+        t.addField(LayerSite.constant("PAD_LEFT", padLeft()));
+        t.addField(LayerSite.constant("PAD_RIGHT", padRight()));
+        t.addField(LayerSite.constant("IN_SIZE", input.size()));
+        t.addField(LayerSite.constant("OUT_SIZE", output.size()));
         boolean last = dataFormat == DataFormat.CHANNELS_LAST;
         t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("out = the max of each window.\n")
-                .addJavadoc("\n<p>in $L, out $L.\n", LayerGen.batch(input), LayerGen.batch(output))
+                .addJavadoc("\n<p>in $L, out $L.\n", LayerSite.batch(input), LayerSite.batch(output))
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n")
                 .addCode(last ? forwardChannelsLast(win) : forwardChannelsFirst(win))
                 .build());
@@ -325,12 +327,12 @@ public final class MaxPooling2D implements Layer {
     }
 
     @Override
-    public CodeBlock forwardCall(LayerGen g) {
+    public CodeBlock forwardCall(LayerSite g) {
         return CodeBlock.builder().addStatement("$T.forward($L, $L, n)", g.className(), g.in(), g.out()).build();
     }
 
     @Override
-    public CodeBlock backwardCall(LayerGen g) {
+    public CodeBlock backwardCall(LayerSite g) {
         if (!g.computesInputGradient()) {
             return CodeBlock.of("");
         }

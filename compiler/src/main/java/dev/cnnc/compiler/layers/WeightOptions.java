@@ -2,10 +2,10 @@ package dev.cnnc.compiler.layers;
 
 import dev.cnnc.compiler.check.Args;
 import dev.cnnc.compiler.check.Configs;
-import dev.cnnc.compiler.model.Activation;
-import dev.cnnc.compiler.model.Constraint;
-import dev.cnnc.compiler.model.Initializer;
-import dev.cnnc.compiler.model.Regularizer;
+import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.compiler.ir.Constraint;
+import dev.cnnc.compiler.ir.Initializer;
+import dev.cnnc.compiler.ir.Regularizer;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package dev.cnnc.compiler.summary;
 
-import dev.cnnc.compiler.model.Layer;
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.palantir.javapoet.JavaFile;
 import dev.cnnc.compiler.CnnCompiler;
-import dev.cnnc.compiler.check.JavaNames;
+import dev.cnnc.compiler.ir.JavaNames;
 import dev.cnnc.compiler.diag.Diagnostics;
 import dev.cnnc.compiler.diag.SourceFile;
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.compiler.syntax.Ast;
 import dev.cnnc.compiler.syntax.CnnSyntax;
 import dev.cnnc.runtime.Network;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.palantir.javapoet.JavaFile;
 import dev.cnnc.compiler.CnnCompiler;
 import dev.cnnc.compiler.Sources;
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import java.nio.file.Path;

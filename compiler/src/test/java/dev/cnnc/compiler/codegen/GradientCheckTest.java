@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cnnc.compiler.model.Activation;
+import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.runtime.Network;
 import java.util.ArrayList;
 import java.util.List;

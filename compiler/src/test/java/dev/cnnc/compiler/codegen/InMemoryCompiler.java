@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.palantir.javapoet.JavaFile;
 import dev.cnnc.compiler.CnnCompiler;
 import dev.cnnc.compiler.diag.SourceFile;
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.runtime.Network;
 import java.util.List;
 

@@ -2,13 +2,13 @@ package dev.cnnc.compiler.fuzz;
 
 import com.palantir.javapoet.JavaFile;
 import dev.cnnc.compiler.CnnCompiler;
-import dev.cnnc.compiler.check.JavaNames;
+import dev.cnnc.compiler.ir.JavaNames;
 import dev.cnnc.compiler.codegen.InMemoryJavaCompiler;
 import dev.cnnc.compiler.codegen.JavaGenerator;
 import dev.cnnc.compiler.diag.Diagnostic;
 import dev.cnnc.compiler.diag.SourceFile;
-import dev.cnnc.compiler.model.Layer;
-import dev.cnnc.compiler.model.Model;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.compiler.summary.Summary;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,4 @@
-package dev.cnnc.compiler.check;
+package dev.cnnc.compiler.ir;
 
 import java.util.Locale;
 import java.util.Set;

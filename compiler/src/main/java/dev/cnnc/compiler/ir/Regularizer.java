@@ -1,4 +1,4 @@
-package dev.cnnc.compiler.model;
+package dev.cnnc.compiler.ir;
 
 /**
  * Keras' {@code L1L2} penalty {@code l1 * sum(|x|) + l2 * sum(x^2)}, added unscaled to the batch

@@ -1,4 +1,4 @@
-package dev.cnnc.compiler.model;
+package dev.cnnc.compiler.ir;
 
 import dev.cnnc.compiler.diag.SourceFile;
 import java.util.List;

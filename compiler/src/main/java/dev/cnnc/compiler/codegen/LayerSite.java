@@ -6,11 +6,11 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
-import dev.cnnc.compiler.check.JavaNames;
-import dev.cnnc.compiler.model.Layer;
-import dev.cnnc.compiler.model.Model;
-import dev.cnnc.compiler.model.Shape;
-import dev.cnnc.compiler.model.Weight;
+import dev.cnnc.compiler.ir.JavaNames;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Model;
+import dev.cnnc.compiler.ir.Shape;
+import dev.cnnc.compiler.ir.Weight;
 import java.util.Locale;
 import javax.lang.model.element.Modifier;
 
@@ -18,7 +18,7 @@ import javax.lang.model.element.Modifier;
  * What a layer needs to generate its class and the model's calls of it: its class name, the names
  * of the model's buffers it reads and writes, and the parts every layer class shares.
  */
-public final class LayerGen {
+public final class LayerSite {
     private final Model model;
     private final Layer layer;
     private final int index;
@@ -26,7 +26,7 @@ public final class LayerGen {
     private final boolean inputGradient;
     private final boolean vector;
 
-    LayerGen(Model model, int index, ClassName className, boolean inputGradient, boolean vector) {
+    LayerSite(Model model, int index, ClassName className, boolean inputGradient, boolean vector) {
         this.model = model;
         this.layer = model.layers().get(index);
         this.index = index;

@@ -1,4 +1,4 @@
-package dev.cnnc.compiler.model;
+package dev.cnnc.compiler.ir;
 
 /**
  * How a kernel or bias is initialized, with Keras 2.2.4's definitions ({@code keras/initializers.py}).

@@ -1,4 +1,4 @@
-package dev.cnnc.compiler.model;
+package dev.cnnc.compiler.ir;
 
 /**
  * A trainable tensor of a layer: a kernel or a bias, with its Keras shape and how it is

@@ -1,8 +1,8 @@
-package dev.cnnc.compiler.layers;
+package dev.cnnc.compiler.check;
 
 import dev.cnnc.compiler.check.Args;
 import dev.cnnc.compiler.diag.Span;
-import dev.cnnc.compiler.model.Shape;
+import dev.cnnc.compiler.ir.Shape;
 
 /**
  * What a layer is built from: its name, where it is declared, its bound arguments, and the shape

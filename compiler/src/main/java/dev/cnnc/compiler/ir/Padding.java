@@ -1,4 +1,4 @@
-package dev.cnnc.compiler.model;
+package dev.cnnc.compiler.ir;
 
 /**
  * Keras' two padding modes and TensorFlow's rule for the output size and for where the padding

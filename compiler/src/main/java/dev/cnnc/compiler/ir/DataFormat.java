@@ -1,4 +1,4 @@
-package dev.cnnc.compiler.model;
+package dev.cnnc.compiler.ir;
 
 /** How a layer reads a rank-3 tensor: {@code (height, width, channels)} or {@code (channels, height, width)}. */
 public enum DataFormat {

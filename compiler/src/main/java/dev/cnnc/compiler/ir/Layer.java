@@ -1,8 +1,8 @@
-package dev.cnnc.compiler.model;
+package dev.cnnc.compiler.ir;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeSpec;
-import dev.cnnc.compiler.codegen.LayerGen;
+import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.diag.Span;
 import java.util.List;
 
@@ -48,7 +48,7 @@ public interface Layer {
     }
 
     /** Floats of working memory the generated backward pass needs per model replica (not per example). */
-    default long scratchFloats(LayerGen g) {
+    default long scratchFloats(LayerSite g) {
         return 0;
     }
 
@@ -56,11 +56,11 @@ public interface Layer {
     // Code generation: the layer's class, and the statements with which the model class calls it.
 
     /** The generated class: shape constants, {@code forward} and {@code backward}. */
-    TypeSpec generate(LayerGen g);
+    TypeSpec generate(LayerSite g);
 
     /** The model's call of the layer's forward pass (activation included). */
-    CodeBlock forwardCall(LayerGen g);
+    CodeBlock forwardCall(LayerSite g);
 
     /** The model's call of the layer's backward pass (after the activation's backward, if any). */
-    CodeBlock backwardCall(LayerGen g);
+    CodeBlock backwardCall(LayerSite g);
 }

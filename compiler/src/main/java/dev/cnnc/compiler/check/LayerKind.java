@@ -1,8 +1,7 @@
-package dev.cnnc.compiler.layers;
+package dev.cnnc.compiler.check;
 
-import dev.cnnc.compiler.check.JavaNames;
-import dev.cnnc.compiler.check.Signature;
-import dev.cnnc.compiler.model.Layer;
+import dev.cnnc.compiler.ir.JavaNames;
+import dev.cnnc.compiler.ir.Layer;
 import java.util.List;
 import java.util.function.Function;
 
