@@ -1,5 +1,6 @@
 package dev.cnnc.cli;
 
+import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Mnist;
@@ -38,7 +39,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Models.Factory factory = Models.load(file, spec.commandLine().getErr(), vector);
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }

@@ -1,9 +1,9 @@
 package dev.cnnc.cli;
 
-import com.palantir.javapoet.JavaFile;
 import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.compiler.codegen.GeneratedFile;
 import dev.cnnc.compiler.codegen.GeneratedSources;
-import dev.cnnc.compiler.codegen.JavaGenerator;
+import dev.cnnc.compiler.codegen.Names;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +29,8 @@ final class GenerateCommand implements Callable<Integer> {
     Path outputDirectory;
 
     @Option(names = {"-p", "--package"}, paramLabel = "P",
-            description = "The Java package of the model class (default: the file's package line, else none).")
+            description = {"The Java package of the model class if the file has no package line",
+                    "(the file's line wins; default: none)."})
     String packageName;
 
     @Option(names = "--input-gradient", description = "Also compute the gradient of the model's input in backward passes.")
@@ -45,11 +46,17 @@ final class GenerateCommand implements Callable<Integer> {
         if (!checked.ok()) {
             return Main.MODEL_ERRORS;
         }
-        String problem = packageName == null ? null : GeneratedSources.packageProblem(packageName);
+        String problem = packageName == null ? null : Names.packageProblem(packageName);
         if (problem != null) {
             throw new Main.UserException("--package " + packageName + ": " + problem, Main.USAGE);
         }
-        List<JavaFile> files = JavaGenerator.generate(checked.model(), new JavaGenerator.Options(packageName, inputGradient, vector));
+        String filePackage = checked.model().packageName();
+        if (packageName != null && filePackage != null && !filePackage.equals(packageName)) {
+            spec.commandLine().getErr().println(file + ": warning: the file's line 'package " + filePackage
+                    + "' wins over --package " + packageName);
+        }
+        List<GeneratedFile> files = CnnCompiler.generate(checked.model(),
+                new CnnCompiler.Options(packageName, inputGradient, vector));
         try {
             GeneratedSources.Written written = GeneratedSources.write(files, outputDirectory);
             spec.commandLine().getOut().printf("%s: %d files in %s (%d written, %d unchanged)%n", file, files.size(),

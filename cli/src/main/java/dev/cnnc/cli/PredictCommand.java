@@ -1,5 +1,6 @@
 package dev.cnnc.cli;
 
+import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.data.Dataset;
 import dev.cnnc.runtime.data.Mnist;
@@ -44,7 +45,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Models.Factory factory = Models.load(file, spec.commandLine().getErr(), vector);
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }

@@ -1,8 +1,7 @@
 package dev.cnnc.cli;
 
-import com.palantir.javapoet.JavaFile;
 import dev.cnnc.compiler.CnnCompiler;
-import dev.cnnc.compiler.codegen.JavaGenerator;
+import dev.cnnc.compiler.codegen.GeneratedFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,13 +33,11 @@ final class ShowCommand implements Callable<Integer> {
         if (!checked.ok()) {
             return Main.MODEL_ERRORS;
         }
-        List<JavaFile> files = JavaGenerator.generate(checked.model(), new JavaGenerator.Options(null, false, vector));
+        List<GeneratedFile> files = CnnCompiler.generate(checked.model(), CnnCompiler.Options.defaults().withVector(vector));
         String wanted = layer == null ? checked.model().name() : layer;
-        for (JavaFile f : files) {
-            String simple = f.typeSpec().name();
-            if (simple.equals(wanted) || checked.model().layers().stream()
-                    .anyMatch(l -> l.name().equals(wanted) && dev.cnnc.compiler.ir.JavaNames.upperCamel(l.name()).equals(simple))) {
-                spec.commandLine().getOut().print(f.toString());
+        for (GeneratedFile f : files) {
+            if (f.simpleName().equals(wanted) || wanted.equals(f.layerName())) {
+                spec.commandLine().getOut().print(f.text());
                 spec.commandLine().getOut().flush();
                 return Main.OK;
             }

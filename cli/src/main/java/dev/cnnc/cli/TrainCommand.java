@@ -1,5 +1,6 @@
 package dev.cnnc.cli;
 
+import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
@@ -78,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && checkpoint == null) {
             throw new Main.UserException("--resume needs --checkpoint DIR", Main.USAGE);
         }
-        Models.Factory factory = Models.load(file, spec.commandLine().getErr(), vector);
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }

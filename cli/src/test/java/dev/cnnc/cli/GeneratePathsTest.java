@@ -70,7 +70,7 @@ class GeneratePathsTest {
 
     @Test
     void aGoodPackageGoesBelowTheOutputDirectoryOnly() throws IOException {
-        Path cnn = model("package from.line\nmodel Net\ninput(4)\nDense(2)\n");
+        Path cnn = model("model Net\ninput(4)\nDense(2)\n");
         Path out = dir.resolve("out");
         MainTest.Result r = MainTest.run("generate", cnn.toString(), "-d", out.toString(), "--package", "a.b");
         assertEquals(0, r.exit(), r.err());
@@ -79,5 +79,20 @@ class GeneratePathsTest {
         }
         assertTrue(Files.exists(out.resolve("a/b/Net.java")));
         assertTrue(Files.exists(out.resolve("a/b/net/Dense1.java")));
+    }
+
+    /** The package rule of codegen.Names, as the Maven plugin applies it too: the file's line wins over --package. */
+    @Test
+    void theFilesPackageLineWinsOverPackageWithAWarning() throws IOException {
+        Path cnn = model("package from.line\nmodel Net\ninput(4)\nDense(2)\n");
+        Path out = dir.resolve("out");
+        MainTest.Result r = MainTest.run("generate", cnn.toString(), "-d", out.toString(), "--package", "a.b");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(cnn + ": warning: the file's line 'package from.line' wins over --package a.b\n", r.err());
+        assertTrue(Files.exists(out.resolve("from/line/Net.java")));
+        assertTrue(Files.exists(out.resolve("from/line/net/Dense1.java")));
+        assertTrue(Files.notExists(out.resolve("a")));
+        MainTest.Result same = MainTest.run("generate", cnn.toString(), "-d", out.toString(), "--package", "from.line");
+        assertEquals("", same.err());
     }
 }

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.compiler.CnnCompiler;
-import dev.cnnc.compiler.codegen.InMemoryJavaCompiler;
-import dev.cnnc.compiler.codegen.JavaGenerator;
 import dev.cnnc.compiler.diag.SourceFile;
+import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.TrainingConfig;
@@ -43,18 +42,14 @@ class TrainingTest {
             fit(epochs=3, batch_size=40)
             """;
 
-    static java.lang.reflect.Constructor<?> compile(String source) throws Exception {
+    static NetworkFactory compile(String source) {
         return compile(source, false);
     }
 
-    static java.lang.reflect.Constructor<?> compile(String source, boolean vector) throws Exception {
+    static NetworkFactory compile(String source, boolean vector) {
         CnnCompiler.Checked c = CnnCompiler.check(new SourceFile("Tiny.cnn", source));
         assertTrue(c.ok(), c.diagnostics().render());
-        InMemoryJavaCompiler.Compiled compiled = InMemoryJavaCompiler.compile(
-                JavaGenerator.generate(c.model(), new JavaGenerator.Options("t", false, vector)),
-                System.getProperty("java.class.path"), TrainingTest.class.getClassLoader(),
-                vector ? JavaGenerator.VECTOR_OPTIONS : List.of());
-        return compiled.load("t." + c.model().name()).getConstructor(int.class, long.class);
+        return CnnCompiler.load(c.model(), new CnnCompiler.Options("t", false, vector));
     }
 
     /** Four classes of 12x12 images: a bright bar in one quadrant, plus noise. */
@@ -87,8 +82,8 @@ class TrainingTest {
         return w;
     }
 
-    private List<float[]> train(java.lang.reflect.Constructor<?> ctor, int threads, int epochs) throws Exception {
-        Network net = (Network) ctor.newInstance(40, 5L);
+    private List<float[]> train(NetworkFactory ctor, int threads, int epochs) throws Exception {
+        Network net = ctor.create(40, 5L);
         TrainingConfig config = net.trainingConfig().withEpochs(epochs);
         try (Trainer t = new Trainer(net, config, threads, 5, quiet(), false)) {
             t.fit(synthetic(1000, 1), null, 0, new History(), null);
@@ -99,7 +94,7 @@ class TrainingTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "vector={0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void sameSeedGivesBitIdenticalWeightsOnOneTwoAndThreeThreads(boolean vector) throws Exception {
-        java.lang.reflect.Constructor<?> ctor = compile(MODEL.replace("Conv2D(6,", "Conv2D(40,"), vector);
+        NetworkFactory ctor = compile(MODEL.replace("Conv2D(6,", "Conv2D(40,"), vector);
         // 3 epochs of 25 steps (the last batch of each epoch is full: 1000 = 25 x 40)
         List<float[]> one = train(ctor, 1, 3);
         List<float[]> two = train(ctor, 2, 3);
@@ -112,7 +107,7 @@ class TrainingTest {
 
     @Test
     void itLearnsAndKeepsTheLastShortBatch() throws Exception {
-        Network net = (Network) compile(MODEL).newInstance(40, 5L);
+        Network net = compile(MODEL).create(40, 5L);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (Trainer t = new Trainer(net, net.trainingConfig(), 2, 5, new PrintStream(log, true), false)) {
             History h = t.fit(synthetic(1010, 1), synthetic(200, 2), 0, new History(), null);
@@ -129,17 +124,17 @@ class TrainingTest {
 
     @Test
     void anInterruptedRunResumedFromItsCheckpointEndsWithTheSameWeights() throws Exception {
-        java.lang.reflect.Constructor<?> ctor = compile(MODEL);
+        NetworkFactory ctor = compile(MODEL);
         List<float[]> straight = train(ctor, 2, 3);
         Path checkpoint = dir.resolve("checkpoint.cnnw");
         // First run: stopped after epoch 2.
-        Network first = (Network) ctor.newInstance(40, 5L);
+        Network first = ctor.create(40, 5L);
         try (Trainer t = new Trainer(first, first.trainingConfig().withEpochs(2), 2, 5, quiet(), false)) {
             t.fit(synthetic(1000, 1), null, 0, new History(), (done, h) -> Checkpoints.save(checkpoint, first, t, 5, 40,
                     done, h));
         }
         // A new process: fresh model, resumed from the checkpoint, finishing epoch 3.
-        Network second = (Network) ctor.newInstance(40, 5L);
+        Network second = ctor.create(40, 5L);
         try (Trainer t = new Trainer(second, second.trainingConfig(), 1, 5, quiet(), false)) {
             History history = new History();
             int done = Checkpoints.restore(checkpoint, second, t, second.trainingConfig(), 5, history);
@@ -157,7 +152,7 @@ class TrainingTest {
 
     @Test
     void aNanLossStopsTrainingAtOnceNamingEpochAndStep() throws Exception {
-        Network net = (Network) compile(MODEL.replace("optimizer='rmsprop'", "optimizer=SGD(lr=1e30)")).newInstance(40, 5L);
+        Network net = compile(MODEL.replace("optimizer='rmsprop'", "optimizer=SGD(lr=1e30)")).create(40, 5L);
         try (Trainer t = new Trainer(net, net.trainingConfig(), 2, 5, quiet(), false)) {
             TrainingException e = assertThrows(TrainingException.class,
                     () -> t.fit(synthetic(1000, 1), null, 0, new History(), null));

@@ -1,15 +1,33 @@
 package dev.cnnc.compiler;
 
 import dev.cnnc.compiler.check.Checker;
+import dev.cnnc.compiler.codegen.Backend;
+import dev.cnnc.compiler.codegen.GeneratedFile;
+import dev.cnnc.compiler.codegen.JavaGenerator;
+import dev.cnnc.compiler.codegen.Names;
+import dev.cnnc.compiler.codegen.portable.PortableBackend;
+import dev.cnnc.compiler.codegen.vector.VectorBackend;
 import dev.cnnc.compiler.diag.Diagnostics;
 import dev.cnnc.compiler.diag.SourceFile;
 import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.compiler.layers.LayerKinds;
+import dev.cnnc.compiler.load.InMemoryJavaCompiler;
+import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.compiler.syntax.Ast;
 import dev.cnnc.compiler.syntax.CnnSyntax;
+import dev.cnnc.runtime.Network;
+import java.util.List;
 
-/** The compiler's entry point: a {@code .cnn} source in, a checked model or diagnostics out. */
+/**
+ * The compiler's entry point, used by the command line, the Maven plugin, the tests and the fuzzer
+ * alike: a {@code .cnn} source to a checked model or diagnostics ({@link #check}), a model to Java
+ * sources ({@link #generate}), a model to a live network compiled in memory ({@link #load}). It
+ * wires the layer kinds into the checker and the backends into the generator.
+ */
 public final class CnnCompiler {
+    /** The javac and java options the Vector API variant needs. */
+    public static final List<String> VECTOR_OPTIONS = List.of("--add-modules", "jdk.incubator.vector");
+
     private CnnCompiler() {}
 
     /** The outcome of checking one file: the model ({@code null} if there were errors) and every diagnostic. */
@@ -19,11 +37,73 @@ public final class CnnCompiler {
         }
     }
 
+    /**
+     * How to generate.
+     *
+     * @param defaultPackage the model class's package when the file has no {@code package} line (null: the
+     *     unnamed package); see {@link Names} for the rule
+     * @param inputGradient also compute the gradient of the model's input in backward passes
+     * @param vector generate the Vector API variant of Conv2D (channels-last), Dense and max pooling: much
+     *     faster, but compiling and running it needs {@link #VECTOR_OPTIONS}
+     */
+    public record Options(String defaultPackage, boolean inputGradient, boolean vector) {
+        public static Options defaults() {
+            return new Options(null, false, false);
+        }
+
+        public Options withVector(boolean v) {
+            return new Options(defaultPackage, inputGradient, v);
+        }
+    }
+
     /** Parses and checks {@code source}, inferring every shape. Never throws for bad input. */
     public static Checked check(SourceFile source) {
         Diagnostics diagnostics = new Diagnostics(source);
         Ast.Program program = CnnSyntax.parse(diagnostics);
         Model model = program == null ? null : Checker.check(program, diagnostics, LayerKinds.REGISTRY);
         return new Checked(model, diagnostics);
+    }
+
+    /** The model's Java sources: one class per layer and the model class, last. Pure and deterministic. */
+    public static List<GeneratedFile> generate(Model model, Options options) {
+        Backend backend = options.vector() ? VectorBackend.INSTANCE : PortableBackend.INSTANCE;
+        return JavaGenerator.generate(model, Names.packageOf(model, options.defaultPackage()), options.inputGradient(),
+                backend);
+    }
+
+    /**
+     * Generates the model's sources, compiles them in memory against this JVM's class path (which must
+     * hold {@code cnnc-runtime}) and loads the model class.
+     *
+     * @throws IllegalStateException if the generated code does not compile (a bug in cnnc), or the Vector API
+     *     variant is asked for in a JVM without {@code jdk.incubator.vector}
+     */
+    public static NetworkFactory load(Model model, Options options) {
+        return load(model, options, List.of());
+    }
+
+    /** Like {@link #load(Model, Options)}, with more javac options (the tests add {@code -Xlint:all}: any warning fails). */
+    public static NetworkFactory load(Model model, Options options, List<String> javacOptions) {
+        if (options.vector() && !vectorAvailable()) {
+            throw new IllegalStateException("the Vector API variant needs the JVM option --add-modules jdk.incubator.vector");
+        }
+        List<GeneratedFile> files = generate(model, options);
+        InMemoryJavaCompiler.Compiled compiled = InMemoryJavaCompiler.compile(files, System.getProperty("java.class.path"),
+                CnnCompiler.class.getClassLoader(), javacOptions(options, javacOptions));
+        GeneratedFile modelFile = files.get(files.size() - 1);
+        return new NetworkFactory(model, compiled.load(modelFile.binaryName()).asSubclass(Network.class));
+    }
+
+    private static List<String> javacOptions(Options options, List<String> extra) {
+        List<String> all = new java.util.ArrayList<>(extra);
+        if (options.vector()) {
+            all.addAll(VECTOR_OPTIONS);
+        }
+        return all;
+    }
+
+    /** True if this JVM has the Vector API ({@code --add-modules jdk.incubator.vector}). */
+    public static boolean vectorAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 }

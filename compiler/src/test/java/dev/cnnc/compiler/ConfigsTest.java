@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cnnc.compiler.layers.Conv2D;
-import dev.cnnc.compiler.layers.Dense;
-import dev.cnnc.compiler.layers.WeightOptions;
+import dev.cnnc.compiler.ir.Conv2DLayer;
+import dev.cnnc.compiler.ir.DenseLayer;
+import dev.cnnc.compiler.ir.WeightOptions;
 import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.Constraint;
 import dev.cnnc.compiler.ir.Initializer;
@@ -28,7 +28,7 @@ class ConfigsTest {
 
     private static WeightOptions dense(String args) {
         Model m = Sources.model("input(8)\nDense(4" + args + ")\n");
-        return ((Dense) m.layers().get(0)).weightOptions();
+        return ((DenseLayer) m.layers().get(0)).options();
     }
 
     @Test
@@ -102,7 +102,7 @@ class ConfigsTest {
                 ", kernel_constraint=MinMaxNorm(min_value=0.5, max_value=2.0, rate=0.5)").kernelConstraint();
         assertEquals(new Constraint.MinMaxNorm(0.5, 2.0, 0.5, mm.axes()).toString(), mm.toString());
         Model conv = Sources.model("input(8, 8, 1)\nConv2D(4, 3, kernel_constraint=max_norm(2., axis=[0, 1, 2]))\n");
-        Constraint.MaxNorm convNorm = (Constraint.MaxNorm) ((Conv2D) conv.layers().get(0)).weightOptions().kernelConstraint();
+        Constraint.MaxNorm convNorm = (Constraint.MaxNorm) ((Conv2DLayer) conv.layers().get(0)).options().kernelConstraint();
         assertArrayEquals(new int[] {0, 1, 2}, convNorm.axes());
     }
 

@@ -2,8 +2,8 @@ package dev.cnnc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cnnc.compiler.layers.Conv2D;
-import dev.cnnc.compiler.layers.MaxPooling2D;
+import dev.cnnc.compiler.ir.Conv2DLayer;
+import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.Layer;
 import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.compiler.ir.Padding;
@@ -54,42 +54,42 @@ class ShapeInferenceTest {
 
     @Test
     void conv2dValidStride1() {
-        Conv2D c = (Conv2D) only("(28, 28, 1)", "Conv2D(32, (3, 3))");
+        Conv2DLayer c = (Conv2DLayer) only("(28, 28, 1)", "Conv2D(32, (3, 3))");
         assertEquals(Shape.of(26, 26, 32), c.outputShape());
         assertEquals(320, c.parameterCount());
     }
 
     @Test
     void conv2dSameStride2OddInputPutsTheExtraRowAtTheBottom() {
-        Conv2D c = (Conv2D) only("(28, 27, 3)", "Conv2D(8, (3, 3), strides=2, padding='same')");
+        Conv2DLayer c = (Conv2DLayer) only("(28, 27, 3)", "Conv2D(8, (3, 3), strides=2, padding='same')");
         assertEquals(Shape.of(14, 14, 8), c.outputShape());
-        assertEquals(0, c.padTop());
-        assertEquals(1, c.padBottom());
-        assertEquals(1, c.padLeft());
-        assertEquals(1, c.padRight());
+        assertEquals(0, c.geometry().padTop());
+        assertEquals(1, c.geometry().padBottom());
+        assertEquals(1, c.geometry().padLeft());
+        assertEquals(1, c.geometry().padRight());
     }
 
     @Test
     void conv2dNonSquareKernelAndStrides() {
-        Conv2D c = (Conv2D) only("(20, 15, 2)", "Conv2D(4, (5, 2), strides=(3, 1))");
+        Conv2DLayer c = (Conv2DLayer) only("(20, 15, 2)", "Conv2D(4, (5, 2), strides=(3, 1))");
         assertEquals(Shape.of(6, 14, 4), c.outputShape());
         assertEquals(5 * 2 * 2 * 4 + 4, c.parameterCount());
     }
 
     @Test
     void conv2dDilation() {
-        Conv2D c = (Conv2D) only("(28, 28, 1)", "Conv2D(8, 3, dilation_rate=2)");
+        Conv2DLayer c = (Conv2DLayer) only("(28, 28, 1)", "Conv2D(8, 3, dilation_rate=2)");
         assertEquals(Shape.of(24, 24, 8), c.outputShape());
-        Conv2D same = (Conv2D) only("(28, 28, 1)", "Conv2D(8, 3, dilation_rate=(2, 3), padding='SAME')");
+        Conv2DLayer same = (Conv2DLayer) only("(28, 28, 1)", "Conv2D(8, 3, dilation_rate=(2, 3), padding='SAME')");
         assertEquals(Shape.of(28, 28, 8), same.outputShape());
-        assertEquals(2, same.padTop());
-        assertEquals(3, same.padLeft());
-        assertEquals(3, same.padRight());
+        assertEquals(2, same.geometry().padTop());
+        assertEquals(3, same.geometry().padLeft());
+        assertEquals(3, same.geometry().padRight());
     }
 
     @Test
     void conv2dChannelsFirst() {
-        Conv2D c = (Conv2D) only("(1, 28, 28)", "Conv2D(32, (3, 3), data_format='channels_first')");
+        Conv2DLayer c = (Conv2DLayer) only("(1, 28, 28)", "Conv2D(32, (3, 3), data_format='channels_first')");
         assertEquals(Shape.of(32, 26, 26), c.outputShape());
         assertEquals("(None, 32, 26, 26)", c.outputShape().toKeras());
         assertEquals(320, c.parameterCount());
@@ -97,17 +97,17 @@ class ShapeInferenceTest {
 
     @Test
     void conv2dWithoutBias() {
-        Conv2D c = (Conv2D) only("(28, 28, 3)", "Conv2D(16, (3, 3), use_bias=False)");
+        Conv2DLayer c = (Conv2DLayer) only("(28, 28, 3)", "Conv2D(16, (3, 3), use_bias=False)");
         assertEquals(3 * 3 * 3 * 16, c.parameterCount());
     }
 
     @Test
     void poolingFloorsWithValidAndCeilsWithSame() {
         assertEquals(Shape.of(5, 5, 64), only("(11, 11, 64)", "MaxPooling2D((2, 2))").outputShape());
-        MaxPooling2D same = (MaxPooling2D) only("(11, 11, 64)", "MaxPooling2D((2, 2), padding='same')");
+        Pool2DLayer same = (Pool2DLayer) only("(11, 11, 64)", "MaxPooling2D((2, 2), padding='same')");
         assertEquals(Shape.of(6, 6, 64), same.outputShape());
-        assertEquals(0, same.padTop());
-        assertEquals(1, same.padBottom());
+        assertEquals(0, same.geometry().padTop());
+        assertEquals(1, same.geometry().padBottom());
     }
 
     @Test

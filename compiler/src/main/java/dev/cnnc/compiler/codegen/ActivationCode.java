@@ -73,34 +73,6 @@ public final class ActivationCode {
      * gradient with respect to the activation's output into the gradient with respect to its input.
      */
     public static MethodSpec backward(Activation a, String sizeConstant, int lastAxis) {
-        return backward(a, sizeConstant, lastAxis, false);
-    }
-
-    /**
-     * Like {@link #backward(Activation, String, int)}; with {@code vector}, relu's backward uses the
-     * Vector API (the class must define {@code S} and {@code L}, see {@link VectorCode#constants}).
-     */
-    public static MethodSpec backward(Activation a, String sizeConstant, int lastAxis, boolean vector) {
-        if (vector && a == Activation.RELU) {
-            return MethodSpec.methodBuilder("activationBackward")
-                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                    .addParameter(float[].class, "out")
-                    .addParameter(float[].class, "dOut")
-                    .addParameter(int.class, "n")
-                    .addJavadoc("Backward of relu, in place on {@code dOut}: zero where the output was not positive.\n")
-                    .addStatement("int total = n * $L", sizeConstant)
-                    .addStatement("int j = 0")
-                    .beginControlFlow("for (; j < S.loopBound(total); j += L)")
-                    .addStatement("$T y = $T.fromArray(S, out, j)", VectorCode.FLOAT_VECTOR, VectorCode.FLOAT_VECTOR)
-                    .addStatement("$T.zero(S).blend($T.fromArray(S, dOut, j), y.compare($T.GT, 0f)).intoArray(dOut, j)",
-                            VectorCode.FLOAT_VECTOR, VectorCode.FLOAT_VECTOR,
-                            com.palantir.javapoet.ClassName.get("jdk.incubator.vector", "VectorOperators"))
-                    .endControlFlow()
-                    .beginControlFlow("for (; j < total; j++)")
-                    .addStatement("dOut[j] = out[j] > 0f ? dOut[j] : 0f")
-                    .endControlFlow()
-                    .build();
-        }
         MethodSpec.Builder m = MethodSpec.methodBuilder("activationBackward")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addParameter(float[].class, "out")

@@ -6,17 +6,15 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
-import dev.cnnc.compiler.ir.JavaNames;
 import dev.cnnc.compiler.ir.Layer;
 import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.compiler.ir.Shape;
 import dev.cnnc.compiler.ir.Weight;
-import java.util.Locale;
 import javax.lang.model.element.Modifier;
 
 /**
- * What a layer needs to generate its class and the model's calls of it: its class name, the names
- * of the model's buffers it reads and writes, and the parts every layer class shares.
+ * Where a layer stands in the model being generated: its class name, the names of the model's
+ * buffers it reads and writes, the generator chosen for it, and the parts every layer class shares.
  */
 public final class LayerSite {
     private final Model model;
@@ -24,24 +22,37 @@ public final class LayerSite {
     private final int index;
     private final ClassName className;
     private final boolean inputGradient;
-    private final boolean vector;
+    private final LayerGenerator<Layer> generator;
 
-    LayerSite(Model model, int index, ClassName className, boolean inputGradient, boolean vector) {
+    LayerSite(Model model, int index, ClassName className, boolean inputGradient, Backend backend) {
         this.model = model;
         this.layer = model.layers().get(index);
         this.index = index;
         this.className = className;
         this.inputGradient = inputGradient;
-        this.vector = vector;
-    }
-
-    /** True to generate the Vector API variant where the layer has one. */
-    public boolean vector() {
-        return vector;
+        this.generator = backend.generatorFor(layer);
     }
 
     public Layer layer() {
         return layer;
+    }
+
+    /** The layer's class. */
+    TypeSpec generate() {
+        return generator.generate(layer, this);
+    }
+
+    CodeBlock forwardCall() {
+        return generator.forwardCall(layer, this);
+    }
+
+    CodeBlock backwardCall() {
+        return generator.backwardCall(layer, this);
+    }
+
+    /** Floats of the layer's scratch buffer in the model ({@link #scratchFloatField}); 0 for none. */
+    long scratchFloats() {
+        return generator.scratchFloats(layer, this);
     }
 
     public ClassName className() {
@@ -58,44 +69,63 @@ public final class LayerSite {
 
     /** {@code conv2d1}: the layer's name in lowerCamelCase, the prefix of its fields in the model. */
     public String fieldPrefix() {
-        String upper = className.simpleName();
-        return upper.substring(0, 1).toLowerCase(Locale.ROOT) + upper.substring(1);
+        return Names.fieldPrefix(layer);
     }
 
     /** The model's buffer holding this layer's input: the previous layer's output, or {@code input}. */
     public String in() {
-        return index == 0 ? "input" : ModelGenerator.outputField(model, index - 1);
+        return index == 0 ? "input" : Names.outputField(model.layers().get(index - 1));
     }
 
     public String out() {
-        return ModelGenerator.outputField(model, index);
+        return Names.outputField(layer);
     }
 
     public String dIn() {
-        return index == 0 ? "inputGradient" : ModelGenerator.gradientField(model, index - 1);
+        return index == 0 ? "inputGradient" : Names.gradientField(model.layers().get(index - 1));
     }
 
     public String dOut() {
-        return ModelGenerator.gradientField(model, index);
+        return Names.gradientField(layer);
     }
 
     /** The model's field holding {@code weight}: {@code conv2d1Kernel}. */
     public String weightField(Weight weight) {
-        return fieldPrefix() + capitalize(weight.role());
+        return fieldPrefix() + Names.capitalize(weight.role().keras());
     }
 
     /** The model's field holding the gradient of {@code weight}: {@code dConv2d1Kernel}. */
     public String weightGradientField(Weight weight) {
-        return "d" + capitalize(weightField(weight));
+        return "d" + Names.capitalize(weightField(weight));
     }
 
-    /** The model's field holding the layer's float scratch buffer ({@link Layer#scratchFloats}). */
+    /**
+     * {@code Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n)}: the forward call of
+     * a layer whose only weights are its kernel and (optionally) bias.
+     */
+    public CodeBlock weightedForwardCall() {
+        StringBuilder weights = new StringBuilder();
+        for (Weight w : layer.weights()) {
+            weights.append(", ").append(weightField(w));
+        }
+        return CodeBlock.builder().addStatement("$T.forward($L, $L$L, n)", className, in(), out(), weights).build();
+    }
+
+    /**
+     * {@code Conv2d2.backward(conv2d1Out, dConv2d2Out, dConv2d1Out, conv2d2Kernel, dConv2d2Kernel,
+     * dConv2d2Bias[, scratch], n)}: the backward call of a layer whose weights are its kernel and bias.
+     */
+    public CodeBlock weightedBackwardCall() {
+        java.util.List<Weight> w = layer.weights();
+        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L$L, n)", className, in(), dOut(),
+                computesInputGradient() ? ", " + dIn() : "", weightField(w.get(0)), weightGradientField(w.get(0)),
+                w.size() > 1 ? ", " + weightGradientField(w.get(1)) : "",
+                scratchFloats() > 0 ? ", " + scratchFloatField() : "").build();
+    }
+
+    /** The model's field holding the layer's float scratch buffer ({@link #scratchFloats}). */
     public String scratchFloatField() {
         return fieldPrefix() + "Scratch";
-    }
-
-    static String capitalize(String s) {
-        return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -119,7 +149,7 @@ public final class LayerSite {
                 .add("<li>input: $L, output: $L (one example, Keras layout)\n", dims(layer.inputShape()),
                         dims(layer.outputShape()));
         for (Weight w : layer.weights()) {
-            doc.add("<li>$L: $L, $L\n", w.role(), dims(w.shape()), Comments.javadoc(w.initializer().describe()));
+            doc.add("<li>$L: $L, $L\n", w.role().keras(), dims(w.shape()), Comments.javadoc(w.initializer().describe()));
         }
         doc.add("<li>parameters: $L\n", layer.parameterCount()).add("</ul>\n");
         return TypeSpec.classBuilder(className)
@@ -159,10 +189,5 @@ public final class LayerSite {
     /** {@code (n, 26, 26, 32)}: a batch buffer's shape for comments. */
     public static String batch(Shape shape) {
         return "(n, " + dims(shape).substring(1);
-    }
-
-    /** The layer's name as a Java class name: {@code conv2d_1} to {@code Conv2d1}. */
-    static String className(Layer layer) {
-        return JavaNames.upperCamel(layer.name());
     }
 }

@@ -48,15 +48,6 @@ final class ModelGenerator {
         this.inputGradient = inputGradient;
     }
 
-    static String outputField(Model model, int index) {
-        String c = LayerSite.className(model.layers().get(index));
-        return c.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + c.substring(1) + "Out";
-    }
-
-    static String gradientField(Model model, int index) {
-        return "d" + LayerSite.capitalize(outputField(model, index));
-    }
-
     private LayerSite last() {
         return layers.get(layers.size() - 1);
     }
@@ -110,7 +101,7 @@ final class ModelGenerator {
             Layer l = g.layer();
             for (Weight w : l.weights()) {
                 type.addField(FieldSpec.builder(float[].class, g.weightField(w), Modifier.PRIVATE, Modifier.FINAL)
-                        .addJavadoc("$L $L $L, shared with replicas.\n", Comments.javadoc(l.name()), w.role(), LayerSite.dims(w.shape()))
+                        .addJavadoc("$L $L $L, shared with replicas.\n", Comments.javadoc(l.name()), w.role().keras(), LayerSite.dims(w.shape()))
                         .build());
                 type.addField(FieldSpec.builder(float[].class, g.weightGradientField(w), Modifier.PRIVATE, Modifier.FINAL)
                         .build());
@@ -121,7 +112,7 @@ final class ModelGenerator {
             type.addField(FieldSpec.builder(float[].class, g.out(), Modifier.PRIVATE, Modifier.FINAL)
                     .addJavadoc("$L output $L.\n", Comments.javadoc(l.name()), LayerSite.batch(l.outputShape())).build());
             type.addField(FieldSpec.builder(float[].class, g.dOut(), Modifier.PRIVATE, Modifier.FINAL).build());
-            if (l.scratchFloats(g) > 0) {
+            if (g.scratchFloats() > 0) {
                 type.addField(FieldSpec.builder(float[].class, g.scratchFloatField(), Modifier.PRIVATE, Modifier.FINAL)
                         .addJavadoc("$L: working memory of the backward pass.\n", Comments.javadoc(l.name())).build());
             }
@@ -161,7 +152,7 @@ final class ModelGenerator {
                 m.addStatement("$L = shared == null ? new float[$L] : shared.$L", g.weightField(w), w.size(),
                         g.weightField(w));
                 m.addStatement("$L = new float[$L]", g.weightGradientField(w), w.size());
-                parameters.add(CodeBlock.of("new $T($S, new int[] {$L}, $L, $L)", PARAMETER, g.layer().name() + "/" + w.role(),
+                parameters.add(CodeBlock.of("new $T($S, new int[] {$L}, $L, $L)", PARAMETER, g.layer().name() + "/" + w.role().keras(),
                         join(w.shape()), g.weightField(w), g.weightGradientField(w)));
             }
         }
@@ -169,8 +160,8 @@ final class ModelGenerator {
             Layer l = g.layer();
             m.addStatement("$L = new float[batchSize * $T.OUT_SIZE]", g.out(), g.className());
             m.addStatement("$L = new float[batchSize * $T.OUT_SIZE]", g.dOut(), g.className());
-            if (l.scratchFloats(g) > 0) {
-                m.addStatement("$L = new float[$L]", g.scratchFloatField(), l.scratchFloats(g));
+            if (g.scratchFloats() > 0) {
+                m.addStatement("$L = new float[$L]", g.scratchFloatField(), g.scratchFloats());
             }
         }
         if (inputGradient) {
@@ -284,7 +275,7 @@ final class ModelGenerator {
                 .addStatement("this.input = input")
                 .addStatement("activityLoss = 0");
         for (LayerSite g : layers) {
-            m.addCode(g.layer().forwardCall(g));
+            m.addCode(g.forwardCall());
             Regularizer r = g.layer().activityRegularizer();
             if (r != null) {
                 m.addStatement("activityLoss += $T.penalty($L, 0, n * $T.OUT_SIZE, $L, $L)", PENALTIES, g.out(),
@@ -348,7 +339,7 @@ final class ModelGenerator {
             if (i < layers.size() - 1) {
                 m.addCode(activationBackward(g));
             }
-            m.addCode(g.layer().backwardCall(g));
+            m.addCode(g.backwardCall());
         }
         return m.build();
     }

@@ -1,10 +1,11 @@
 package dev.cnnc.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
+import dev.cnnc.compiler.ir.Geometry2D;
 
 /**
  * The taps of a 2-D window (a convolution kernel or a pooling window) at one output position,
- * shared by Conv2D and MaxPooling2D. Windows of up to {@link #MAX_UNROLLED} taps are unrolled, one
+ * shared by convolutions and poolings. Windows of up to {@link #MAX_UNROLLED} taps are unrolled, one
  * block per tap with its offsets as literals; larger ones keep a loop. A tap is guarded against
  * the input's border only where padding can put it outside.
  *
@@ -13,6 +14,12 @@ import com.palantir.javapoet.CodeBlock;
  */
 public record Window(int height, int width, int dilationHeight, int dilationWidth, int strideHeight, int strideWidth,
         int padTop, int padLeft, int inHeight, int inWidth, int outHeight, int outWidth) {
+
+    /** The window of {@code g}. */
+    public static Window of(Geometry2D g) {
+        return new Window(g.kernelHeight(), g.kernelWidth(), g.dilationHeight(), g.dilationWidth(), g.strideHeight(),
+                g.strideWidth(), g.padTop(), g.padLeft(), g.inHeight(), g.inWidth(), g.outHeight(), g.outWidth());
+    }
 
     /** Windows with more taps than this keep a loop over the taps. */
     public static final int MAX_UNROLLED = 25;

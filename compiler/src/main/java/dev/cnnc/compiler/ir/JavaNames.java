@@ -40,7 +40,8 @@ public final class JavaNames {
         if (!SourceVersion.isIdentifier(name)) {
             return "is not a valid Java identifier";
         }
-        if (!name.chars().allMatch(c -> c < 128)) {
+        // isIdentifier accepts "identifier-ignorable" control characters such as NUL: refuse them too
+        if (!name.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '$'))) {
             return "must use ASCII letters, digits and '_' only";
         }
         return null;

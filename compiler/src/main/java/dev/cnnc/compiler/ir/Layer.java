@@ -1,15 +1,13 @@
 package dev.cnnc.compiler.ir;
 
-import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.TypeSpec;
-import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.diag.Span;
 import java.util.List;
 
 /**
- * One checked layer of a model, with its shapes inferred. Each kind of layer is one class in
- * {@code dev.cnnc.compiler.layers} that holds its arguments, its shape rule, its parameter count
- * and the code it generates.
+ * One checked layer of a model, with its shapes inferred: plain data, one record per layer kind
+ * ({@link Conv2DLayer}, {@link Pool2DLayer}, {@link DenseLayer}, {@link FlattenLayer}). How a kind
+ * is bound from its arguments lives in {@code layers}; the code it generates lives in
+ * {@code codegen}, one generator per kind and backend.
  */
 public interface Layer {
 
@@ -26,9 +24,6 @@ public interface Layer {
 
     Shape outputShape();
 
-    /** Trainable parameters (kernel and bias elements). */
-    long parameterCount();
-
     /** The activation fused into the layer's output; {@code linear} for layers without one. */
     default Activation activation() {
         return Activation.LINEAR;
@@ -37,30 +32,23 @@ public interface Layer {
     /** Multiply-adds of the forward pass for one example. */
     long multiplyAdds();
 
-    /** The layer's kernel and bias, in that order; empty for layers without parameters. */
+    /** The layer's weights in Keras' order (kernel, then bias); empty for layers without any. */
     default List<Weight> weights() {
         return List.of();
+    }
+
+    /** Every weight element, trainable or not, as Keras' {@code count_params()}. */
+    default long parameterCount() {
+        return weights().stream().mapToLong(Weight::size).sum();
+    }
+
+    /** The elements of the weights that optimizers update. */
+    default long trainableParameterCount() {
+        return weights().stream().filter(Weight::trainable).mapToLong(Weight::size).sum();
     }
 
     /** The activity regularizer on the layer's output, or null. */
     default Regularizer activityRegularizer() {
         return null;
     }
-
-    /** Floats of working memory the generated backward pass needs per model replica (not per example). */
-    default long scratchFloats(LayerSite g) {
-        return 0;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Code generation: the layer's class, and the statements with which the model class calls it.
-
-    /** The generated class: shape constants, {@code forward} and {@code backward}. */
-    TypeSpec generate(LayerSite g);
-
-    /** The model's call of the layer's forward pass (activation included). */
-    CodeBlock forwardCall(LayerSite g);
-
-    /** The model's call of the layer's backward pass (after the activation's backward, if any). */
-    CodeBlock backwardCall(LayerSite g);
 }

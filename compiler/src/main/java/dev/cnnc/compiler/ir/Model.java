@@ -23,6 +23,11 @@ public record Model(String name, String packageName, SourceFile source, Shape in
         return layers.stream().mapToLong(Layer::parameterCount).sum();
     }
 
+    /** The elements of the weights that optimizers update. */
+    public long trainableParameterCount() {
+        return layers.stream().mapToLong(Layer::trainableParameterCount).sum();
+    }
+
     public long multiplyAdds() {
         return layers.stream().mapToLong(Layer::multiplyAdds).sum();
     }

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /** Every layer kind the language knows, by Keras class name and alias. Add a new kind here. */
 public final class LayerKinds {
-    private static final List<LayerKind> ALL = List.of(Conv2D.KIND, MaxPooling2D.KIND, Flatten.KIND, Dense.KIND);
+    private static final List<LayerKind> ALL = List.of(Conv2DKind.KIND, Pooling2DKind.MAX, FlattenKind.KIND, DenseKind.KIND);
 
     /** Keras layers that cnnc does not implement yet: named in a clearer message than "unknown". */
     private static final Set<String> NOT_YET = Set.of("Dropout", "BatchNormalization", "AveragePooling2D", "AvgPool2D",

@@ -39,8 +39,9 @@ public final class Summary {
         }
         long total = model.parameterCount();
         lines.add(String.format(Locale.ROOT, "Total params: %,d", total));
-        lines.add(String.format(Locale.ROOT, "Trainable params: %,d", total));
-        lines.add("Non-trainable params: 0");
+        long trainable = model.trainableParameterCount();
+        lines.add(String.format(Locale.ROOT, "Trainable params: %,d", trainable));
+        lines.add(String.format(Locale.ROOT, "Non-trainable params: %,d", total - trainable));
         if (multiplyAdds) {
             lines.add(String.format(Locale.ROOT, "Multiply-adds per example: %,d (forward pass)", model.multiplyAdds()));
         }

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.palantir.javapoet.JavaFile;
+import dev.cnnc.compiler.codegen.GeneratedFile;
 import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.compiler.load.InMemoryJavaCompiler;
 import dev.cnnc.compiler.ir.JavaNames;
 import dev.cnnc.compiler.diag.Diagnostics;
 import dev.cnnc.compiler.diag.SourceFile;
@@ -116,16 +117,16 @@ class CodeInjectionTest {
         assertTrue(checked.ok(), "UpperCamel makes any text with letters a class name:\n" + checked.diagnostics().render());
         CnnCompiler.Checked twinChecked = CnnCompiler.check(new SourceFile(twin.name(), twin.text()));
         assertTrue(twinChecked.ok(), twinChecked.diagnostics().render());
-        List<JavaFile> both = new ArrayList<>();
+        List<GeneratedFile> both = new ArrayList<>();
         for (boolean vector : new boolean[] {false, true}) {
-            JavaGenerator.Options options = new JavaGenerator.Options(vector ? "v" : "s", false, vector);
-            List<JavaFile> files = JavaGenerator.generate(checked.model(), options);
-            List<JavaFile> twins = JavaGenerator.generate(twinChecked.model(), options);
+            CnnCompiler.Options options = new CnnCompiler.Options(vector ? "v" : "s", false, vector);
+            List<GeneratedFile> files = CnnCompiler.generate(checked.model(), options);
+            List<GeneratedFile> twins = CnnCompiler.generate(twinChecked.model(), options);
             assertEquals(twins.size(), files.size());
             for (int i = 0; i < files.size(); i++) {
-                assertEquals(twins.get(i).typeSpec().name(), files.get(i).typeSpec().name());
-                assertEquals(skeleton(twins.get(i).toString()), skeleton(files.get(i).toString()),
-                        "outside comments and strings, " + files.get(i).typeSpec().name() + " must not change");
+                assertEquals(twins.get(i).simpleName(), files.get(i).simpleName());
+                assertEquals(skeleton(twins.get(i).text()), skeleton(files.get(i).text()),
+                        "outside comments and strings, " + files.get(i).simpleName() + " must not change");
             }
             both.addAll(files);
         }
@@ -164,7 +165,7 @@ class CodeInjectionTest {
     @Test
     void lineSeparatorsInTheFileNameDoNotBreakTheGeneratedCode() {
         Model m = CnnCompiler.check(new SourceFile("dir/a\u2028b.cnn", "model M\ninput(4)\nDense(2)\n")).model();
-        InMemoryCompiler.compile(JavaGenerator.generate(m, new JavaGenerator.Options("test", false)));
+        InMemoryCompiler.compile(CnnCompiler.generate(m, new CnnCompiler.Options("test", false, false)));
     }
 
     @Test
@@ -182,7 +183,7 @@ class CodeInjectionTest {
         }
         // lower-case keywords become harmless class names in UpperCamel form
         Model m = InMemoryCompiler.model("input(4)\nDense(2, name='class')\nDense(2, name='int')\n");
-        InMemoryCompiler.compile(JavaGenerator.generate(m, new JavaGenerator.Options("test", false)));
+        InMemoryCompiler.compile(CnnCompiler.generate(m, new CnnCompiler.Options("test", false, false)));
     }
 
     @Test
@@ -216,11 +217,11 @@ class CodeInjectionTest {
                 "Dense(2)\ncompile(optimizer=SGD(lr=1e308, momentum=1e-320, nesterov=True, decay=0), loss='mse')",
                 "Dense(2)\ncompile(optimizer=RMSprop(lr=1e-45, rho=1, epsilon=None), loss='mse')",
                 "Dense(2)\ncompile(optimizer=Adagrad(learning_rate=3.4028236e38, epsilon=0), loss='mse')");
-        List<JavaFile> all = new ArrayList<>();
+        List<GeneratedFile> all = new ArrayList<>();
         int i = 0;
         for (String layers : models) {
             Model m = InMemoryCompiler.model("model N" + i + "\ninput(4)\n" + layers + "\n");
-            all.addAll(JavaGenerator.generate(m, new JavaGenerator.Options("n" + i, false, i % 2 == 1)));
+            all.addAll(CnnCompiler.generate(m, new CnnCompiler.Options("n" + i, false, i % 2 == 1)));
             i++;
         }
         InMemoryCompiler.compile(all); // any error or warning fails

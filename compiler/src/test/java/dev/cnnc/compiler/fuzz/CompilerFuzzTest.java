@@ -50,7 +50,6 @@ class CompilerFuzzTest {
     private static final AtomicLong RUNS = new AtomicLong();
     private static final AtomicLong MODELS = new AtomicLong();
     private static final AtomicLong COMPILED = new AtomicLong();
-    private static final AtomicLong KNOWN_BUGS = new AtomicLong();
     private static final long START = System.nanoTime();
 
     /** The most one input may take, javac included; more is a hang. */
@@ -86,9 +85,6 @@ class CompilerFuzzTest {
             MODELS.incrementAndGet();
         }
         COMPILED.addAndGet(outcome.compiledVariants());
-        if (outcome.knownBug() != null) {
-            KNOWN_BUGS.incrementAndGet();
-        }
     }
 
     private static ExecutorService newWorker() {
@@ -103,9 +99,8 @@ class CompilerFuzzTest {
     static void report() {
         if (RUNS.get() > 0) {
             double seconds = (System.nanoTime() - START) / 1e9;
-            System.out.printf("CompilerFuzzTest: %,d inputs in %.0f s (%.1f/s), %,d valid models, %,d variants compiled, "
-                    + "%,d models not compiled for a known code generation bug%n", RUNS.get(), seconds, RUNS.get() / seconds,
-                    MODELS.get(), COMPILED.get(), KNOWN_BUGS.get());
+            System.out.printf("CompilerFuzzTest: %,d inputs in %.0f s (%.1f/s), %,d valid models, %,d variants compiled%n",
+                    RUNS.get(), seconds, RUNS.get() / seconds, MODELS.get(), COMPILED.get());
         }
     }
 
@@ -129,34 +124,10 @@ class CompilerFuzzTest {
         }
         Set<String> missing = new TreeSet<>(expected);
         missing.removeAll(present);
-        assertTrue(expected.size() >= 60, "found only " + expected.size() + " .cnn files: " + expected);
         assertEquals(Set.of(), missing, "copy them into " + seeds + " (path with '/' as '__')");
         for (String name : expected) {
             byte[] original = Files.readAllBytes(root.resolve(name.replace("__", "/")));
             assertTrue(Arrays.equals(original, Files.readAllBytes(seeds.resolve(name))), name + " differs from its seed copy");
         }
-    }
-
-    /** The corpus holds both valid models (compiled in regression mode) and invalid ones. */
-    @Test
-    void theSeedsHoldValidAndInvalidModels() throws Exception {
-        Path dir = Path.of(CompilerFuzzTest.class.getResource("CompilerFuzzTestInputs/fuzzPipeline").toURI());
-        List<Path> inputs;
-        try (Stream<Path> s = Files.walk(dir)) {
-            inputs = s.filter(Files::isRegularFile).sorted().toList();
-        }
-        int valid = 0;
-        int invalid = 0;
-        for (Path p : inputs) {
-            Pipeline.Outcome o = Pipeline.run(new SourceFile(p.getFileName().toString(), Pipeline.decode(Files.readAllBytes(p))),
-                    false);
-            if (o.ok()) {
-                valid++;
-            } else {
-                invalid++;
-            }
-        }
-        assertTrue(valid >= 15, valid + " valid inputs");
-        assertTrue(invalid >= 50, invalid + " invalid inputs");
     }
 }

@@ -1,10 +1,9 @@
 package dev.cnnc.compiler.fuzz;
 
-import com.palantir.javapoet.JavaFile;
+import dev.cnnc.compiler.codegen.GeneratedFile;
 import dev.cnnc.compiler.CnnCompiler;
 import dev.cnnc.compiler.ir.JavaNames;
-import dev.cnnc.compiler.codegen.InMemoryJavaCompiler;
-import dev.cnnc.compiler.codegen.JavaGenerator;
+import dev.cnnc.compiler.load.InMemoryJavaCompiler;
 import dev.cnnc.compiler.diag.Diagnostic;
 import dev.cnnc.compiler.diag.SourceFile;
 import dev.cnnc.compiler.ir.Layer;
@@ -48,18 +47,11 @@ final class Pipeline {
         }
     });
 
-    /** What one run did, for the tests' counts; {@code knownBug} is why it was not compiled, or null. */
-    record Outcome(CnnCompiler.Checked checked, int compiledVariants, String knownBug) {
+    /** What one run did, for the fuzz test's counts. */
+    record Outcome(CnnCompiler.Checked checked, int compiledVariants) {
         boolean ok() {
             return checked.ok();
         }
-    }
-
-    /** java.lang classes the generated code names by their simple name in raw code text. */
-
-    /** Known code-generation bugs the fuzzer must not stop at: none open (see docs/robustness.md). */
-    static String knownCodegenBug(Model model) {
-        return null;
     }
 
     private Pipeline() {}
@@ -94,24 +86,23 @@ final class Pipeline {
             if (!errors) {
                 throw failure(source, "no model, yet no error was reported", null);
             }
-            return new Outcome(checked, 0, null);
+            return new Outcome(checked, 0);
         }
         if (errors) {
             throw failure(source, "a model was returned despite errors:\n" + checked.diagnostics().render(), null);
         }
         Model model = checked.model();
         checkShapes(source, model);
-        String knownBug = knownCodegenBug(model);
         int compiled = 0;
         for (boolean vector : new boolean[] {false, true}) {
-            List<JavaFile> files;
+            List<GeneratedFile> files;
             String text;
             try {
-                files = JavaGenerator.generate(model, new JavaGenerator.Options("fuzz", false, vector));
+                files = CnnCompiler.generate(model, new CnnCompiler.Options("fuzz", false, vector));
                 Summary.of(model, true);
                 StringBuilder all = new StringBuilder();
-                for (JavaFile f : files) {
-                    all.append(f.packageName()).append('/').append(f.typeSpec().name()).append('\n').append(f);
+                for (GeneratedFile f : files) {
+                    all.append(f.packageName()).append('/').append(f.simpleName()).append('\n').append(f.text());
                 }
                 text = all.toString();
             } catch (RuntimeException | StackOverflowError e) {
@@ -120,7 +111,7 @@ final class Pipeline {
             if (files.size() != model.layers().size() + 1) {
                 throw failure(source, files.size() + " files for " + model.layers().size() + " layers", null);
             }
-            if (compile && knownBug == null && small(model) && COMPILED.add(sha256(text))) {
+            if (compile && small(model) && COMPILED.add(sha256(text))) {
                 try {
                     InMemoryJavaCompiler.compile(files, System.getProperty("java.class.path"),
                             Pipeline.class.getClassLoader(), JAVAC);
@@ -132,7 +123,7 @@ final class Pipeline {
                 compiled++;
             }
         }
-        return new Outcome(checked, compiled, knownBug);
+        return new Outcome(checked, compiled);
     }
 
     static boolean small(Model model) {

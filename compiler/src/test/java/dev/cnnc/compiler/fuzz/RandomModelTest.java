@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.palantir.javapoet.JavaFile;
+import dev.cnnc.compiler.codegen.GeneratedFile;
 import dev.cnnc.compiler.CnnCompiler;
 import dev.cnnc.compiler.codegen.InMemoryCompiler;
-import dev.cnnc.compiler.codegen.InMemoryJavaCompiler;
-import dev.cnnc.compiler.codegen.JavaGenerator;
+import dev.cnnc.compiler.load.InMemoryJavaCompiler;
 import dev.cnnc.compiler.diag.SourceFile;
 import dev.cnnc.compiler.ir.Constraint;
 import dev.cnnc.compiler.ir.Layer;
@@ -41,14 +40,6 @@ class RandomModelTest {
 
     record Case(RandomModels.Generated generated, Model model) {}
 
-    /**
-     * Models on which the Vector API variant of Conv2D (channels last, 'same' padding wider than the
-     * input or a window of more taps than are unrolled) throws or disagrees with the scalar variant:
-     * a code generation bug, reported in docs/robustness.md with minimal cases. The test fails if the
-     * set changes either way.
-     */
-    static final Set<String> KNOWN_VECTOR_FAILURES = new TreeSet<>(Set.of());
-
     @Test
     void randomValidModelsCheckGenerateCompileAndRunInBothVariants() throws Exception {
         Random random = new Random(20261130);
@@ -72,10 +63,9 @@ class RandomModelTest {
         }
         int nonZeroGradients = 0;
         List<String> failures = new ArrayList<>();
-        Map<String, String> vectorFailures = new TreeMap<>();
         for (int from = 0; from < cases.size(); from += PER_COMPILATION) {
             List<Case> group = cases.subList(from, Math.min(cases.size(), from + PER_COMPILATION));
-            List<JavaFile> files = new ArrayList<>();
+            List<GeneratedFile> files = new ArrayList<>();
             for (Case c : group) {
                 files.addAll(generate(c, false));
                 files.addAll(generate(c, true));
@@ -89,18 +79,11 @@ class RandomModelTest {
                         nonZeroGradients++;
                     }
                 } catch (AssertionError e) {
-                    if (e.getMessage().contains("vector variant") || e.getMessage().contains("of the two variants")) {
-                        vectorFailures.put(c.generated().name(), e.getMessage());
-                    } else {
-                        failures.add(c.generated().name() + ": " + e.getMessage());
-                    }
+                    failures.add(c.generated().name() + ": " + e.getMessage());
                 }
             }
         }
         assertEquals(List.of(), failures, failures.size() + " of " + cases.size() + " models failed");
-        assertEquals(KNOWN_VECTOR_FAILURES, vectorFailures.keySet(), "the vector variant fails for other models than "
-                + "the known ones (a fixed bug: remove them from KNOWN_VECTOR_FAILURES; a new one: fix it):\n"
-                + String.join("\n", vectorFailures.values()));
         System.out.printf("RandomModelTest: %d models (%d layers) checked, generated, compiled and run in 2 variants; "
                 + "%d with a non-zero gradient%n", cases.size(), layers, nonZeroGradients);
         assertTrue(nonZeroGradients >= cases.size() * 9 / 10, nonZeroGradients + " of " + cases.size()
@@ -122,8 +105,8 @@ class RandomModelTest {
         }
     }
 
-    private static List<JavaFile> generate(Case c, boolean vector) {
-        return JavaGenerator.generate(c.model(), new JavaGenerator.Options(pkg(c, vector), false, vector));
+    private static List<GeneratedFile> generate(Case c, boolean vector) {
+        return CnnCompiler.generate(c.model(), new CnnCompiler.Options(pkg(c, vector), false, vector));
     }
 
     private static String pkg(Case c, boolean vector) {
@@ -132,11 +115,11 @@ class RandomModelTest {
 
     /** Loads the model, after checking every layer class's IN_SIZE and OUT_SIZE against the inferred shapes. */
     private static Network network(InMemoryJavaCompiler.Compiled compiled, Case c, boolean vector) throws Exception {
-        List<JavaFile> files = generate(c, vector);
+        List<GeneratedFile> files = generate(c, vector);
         List<Layer> layers = c.model().layers();
         for (int i = 0; i < layers.size(); i++) {
-            JavaFile f = files.get(i);
-            Class<?> type = compiled.load(f.packageName() + "." + f.typeSpec().name());
+            GeneratedFile f = files.get(i);
+            Class<?> type = compiled.load(f.packageName() + "." + f.simpleName());
             String what = type.getName() + " (" + layers.get(i).name() + ") in the " + (vector ? "vector" : "scalar")
                     + " variant of\n" + c.generated().source();
             assertEquals(layers.get(i).inputShape().size(), type.getField("IN_SIZE").getInt(null), what);

@@ -6,15 +6,15 @@ import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.Constraint;
 import dev.cnnc.compiler.ir.Initializer;
 import dev.cnnc.compiler.ir.Regularizer;
+import dev.cnnc.compiler.ir.WeightOptions;
 import java.util.List;
 
 /**
- * The arguments Conv2D and Dense share, after their own: activation, bias, initializers,
- * regularizers and constraints, with Keras' defaults.
+ * Binds the arguments Conv2D and Dense share, after their own: activation, bias, initializers,
+ * regularizers and constraints, with Keras' defaults, into {@link WeightOptions}.
  */
-public record WeightOptions(Activation activation, boolean useBias, Initializer kernelInitializer,
-        Initializer biasInitializer, Regularizer kernelRegularizer, Regularizer biasRegularizer,
-        Regularizer activityRegularizer, Constraint kernelConstraint, Constraint biasConstraint) {
+final class WeightArguments {
+    private WeightArguments() {}
 
     /** The argument names, in Keras' positional order. */
     public static final List<String> PARAMETERS = List.of("activation", "use_bias", "kernel_initializer",
@@ -22,7 +22,7 @@ public record WeightOptions(Activation activation, boolean useBias, Initializer 
             "bias_constraint");
 
     /** Reads the shared arguments; constraint axes are checked against the kernel's rank. */
-    static WeightOptions from(Args args, int kernelRank) {
+    static WeightOptions bind(Args args, int kernelRank) {
         WeightOptions w = new WeightOptions(
                 Configs.activation(args, "activation"),
                 args.bool("use_bias", true),
@@ -33,9 +33,9 @@ public record WeightOptions(Activation activation, boolean useBias, Initializer 
                 Configs.regularizer(args, "activity_regularizer"),
                 Configs.constraint(args, "kernel_constraint"),
                 Configs.constraint(args, "bias_constraint"));
-        checkAxes(args, "kernel_constraint", w.kernelConstraint, kernelRank);
-        checkAxes(args, "bias_constraint", w.biasConstraint, 1);
-        if (!w.useBias) {
+        checkAxes(args, "kernel_constraint", w.kernelConstraint(), kernelRank);
+        checkAxes(args, "bias_constraint", w.biasConstraint(), 1);
+        if (!w.useBias()) {
             for (String unused : List.of("bias_initializer", "bias_regularizer", "bias_constraint")) {
                 if (args.has(unused)) {
                     args.diagnostics().warning(args.span(unused), unused + " has no effect with use_bias=False");
@@ -59,10 +59,5 @@ public record WeightOptions(Activation activation, boolean useBias, Initializer 
                 return;
             }
         }
-    }
-
-    /** Parameters: kernel plus bias. */
-    long parameterCount(long kernel, long bias) {
-        return kernel + (useBias ? bias : 0);
     }
 }

@@ -1,10 +1,9 @@
-package dev.cnnc.compiler.codegen;
+package dev.cnnc.compiler.codegen.vector;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -24,15 +23,14 @@ import javax.lang.model.element.Modifier;
  * DILATION_*, PAD_TOP, PAD_LEFT, IN_SIZE, OUT_SIZE} (channels-last). A dense layer is a 1x1
  * convolution over a 1x1 image whose pixels are the examples.
  */
-public final class VectorCode {
-    static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
-    static final ClassName SPECIES = ClassName.get("jdk.incubator.vector", "VectorSpecies");
-    private static final TypeName FLOAT_SPECIES = ParameterizedTypeName.get(SPECIES, ClassName.get(Float.class));
+final class VectorKernels {
+    private static final ClassName FLOAT_VECTOR = VectorTypes.FLOAT_VECTOR;
+    private static final TypeName FLOAT_SPECIES = VectorTypes.FLOAT_SPECIES;
 
-    private VectorCode() {}
+    private VectorKernels() {}
 
     /** {@code S}, {@code L} and {@code F_VEC} for a layer with {@code channels} output channels. */
-    public static List<FieldSpec> constants(String channels) {
+    static List<FieldSpec> constants(String channels) {
         return List.of(
                 FieldSpec.builder(FLOAT_SPECIES, "S", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$T.SPECIES_PREFERRED", FLOAT_VECTOR)
@@ -57,7 +55,7 @@ public final class VectorCode {
      * Output columns whose windows lie inside the input horizontally: {@code [lo, hi)}. Blocks of 4
      * pixels run there without column checks.
      */
-    public static int[] interior(int outWidth, int inWidth, int kernelWidth, int stride, int dilation, int padLeft) {
+    static int[] interior(int outWidth, int inWidth, int kernelWidth, int stride, int dilation, int padLeft) {
         int lo = Math.min(outWidth, (padLeft + stride - 1) / stride);
         int hi = lo;
         while (hi < outWidth && hi * stride - padLeft + (kernelWidth - 1) * dilation < inWidth) {
@@ -72,7 +70,7 @@ public final class VectorCode {
      * @param allInside every window lies inside the input ({@code valid} padding): blocks of 4 then
      *     run over consecutive output pixels across rows and examples
      */
-    public static List<MethodSpec> convForward(boolean bias, boolean activation, int[] interior, boolean allInside,
+    static List<MethodSpec> convForward(boolean bias, boolean activation, int[] interior, boolean allInside,
             String doc) {
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
@@ -283,7 +281,7 @@ public final class VectorCode {
      * every output pixel; the input gradient as {@code dOut . kernel^T} into a scratch row per pixel,
      * then added back to the input positions (col2im).
      */
-    public static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, String doc) {
+    static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -555,7 +553,7 @@ public final class VectorCode {
     }
 
     /** Scratch floats the convolution's vector backward needs: the transposed kernel and 4 rows. */
-    public static long convScratch(long taps, long channels, long filters) {
+    static long convScratch(long taps, long channels, long filters) {
         return taps * channels * (filters + 4);
     }
 
@@ -563,7 +561,7 @@ public final class VectorCode {
     // Dense
 
     /** {@code forward} of a dense layer: blocks of 4 examples by 2 vectors of units. */
-    public static List<MethodSpec> denseForward(boolean bias, boolean activation, String doc) {
+    static List<MethodSpec> denseForward(boolean bias, boolean activation, String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
@@ -626,7 +624,7 @@ public final class VectorCode {
     }
 
     /** {@code backward} of a dense layer as the 1x1 convolution it is (see the convolution's). */
-    public static List<MethodSpec> denseBackward(boolean bias, boolean inputGradient, String doc) {
+    static List<MethodSpec> denseBackward(boolean bias, boolean inputGradient, String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -737,10 +735,5 @@ public final class VectorCode {
                 .endControlFlow()
                 .endControlFlow()
                 .build();
-    }
-
-    /** The doc line every vector method shares. */
-    public static CodeBlock note() {
-        return CodeBlock.of("Vector API variant (jdk.incubator.vector).\n");
     }
 }

@@ -1,6 +1,6 @@
-package dev.cnnc.compiler.codegen;
+package dev.cnnc.compiler.load;
 
-import com.palantir.javapoet.JavaFile;
+import dev.cnnc.compiler.codegen.GeneratedFile;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -47,7 +47,7 @@ public final class InMemoryJavaCompiler {
      * @param options extra javac options, e.g. {@code -Xlint:all -Werror} in tests
      * @throws IllegalStateException if there is no compiler or the sources do not compile (a bug in cnnc)
      */
-    public static Compiled compile(List<JavaFile> files, String classpath, ClassLoader parent, List<String> options) {
+    public static Compiled compile(List<GeneratedFile> files, String classpath, ClassLoader parent, List<String> options) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("no Java compiler: run cnnc with a JDK (17 or newer), not a JRE");
@@ -75,11 +75,16 @@ public final class InMemoryJavaCompiler {
     }
 
     private static Compiled run(JavaCompiler javac, JavaFileManager manager,
-            DiagnosticCollector<JavaFileObject> diagnostics, Map<String, ByteArrayOutputStream> outputs, List<JavaFile> files,
+            DiagnosticCollector<JavaFileObject> diagnostics, Map<String, ByteArrayOutputStream> outputs, List<GeneratedFile> files,
             String classpath, ClassLoader parent, List<String> options) {
         List<JavaFileObject> sources = new ArrayList<>();
-        for (JavaFile f : files) {
-            sources.add(f.toJavaFileObject());
+        for (GeneratedFile f : files) {
+            sources.add(new SimpleJavaFileObject(URI.create("mem:///" + f.relativePath()), JavaFileObject.Kind.SOURCE) {
+                @Override
+                public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                    return f.text();
+                }
+            });
         }
         List<String> all = new ArrayList<>(options);
         all.add("-classpath");

@@ -1,0 +1,159 @@
+package dev.cnnc.compiler.codegen.portable;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import dev.cnnc.compiler.codegen.LayerGenerator;
+import dev.cnnc.compiler.codegen.LayerSite;
+import dev.cnnc.compiler.codegen.Window;
+import dev.cnnc.compiler.ir.Geometry2D;
+import dev.cnnc.compiler.ir.Pool2DLayer;
+import java.util.Arrays;
+import javax.lang.model.element.Modifier;
+
+/**
+ * 2-D pooling in plain Java. Max pooling: forward takes the max of each window (Math.max:
+ * branch-free, vectorizable; NaN wins); backward sends each output's gradient to the first input of
+ * its window, in row-major order, that equals the max: ties go to the first tap; padded cells are
+ * skipped, so they never win. Nothing is kept between the passes but the input and output.
+ *
+ * <p>The Vector API generator extends this one and replaces the channels-last backward pass.
+ */
+public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
+
+    @Override
+    public TypeSpec generate(Pool2DLayer l, LayerSite site) {
+        Geometry2D g = l.geometry();
+        Window win = Window.of(g);
+        TypeSpec.Builder t = site.classBuilder("max of " + g.kernelHeight() + "x" + g.kernelWidth() + " windows, strides ("
+                + g.strideHeight() + ", " + g.strideWidth() + "), padding '" + g.padding().keras() + "' "
+                + g.describePads() + ", " + g.dataFormat().keras());
+        t.addField(LayerSite.constant("IN_HEIGHT", g.inHeight()));
+        t.addField(LayerSite.constant("IN_WIDTH", g.inWidth()));
+        t.addField(LayerSite.constant("CHANNELS", g.channels()));
+        t.addField(LayerSite.constant("OUT_HEIGHT", g.outHeight()));
+        t.addField(LayerSite.constant("OUT_WIDTH", g.outWidth()));
+        t.addField(LayerSite.constant("POOL_HEIGHT", g.kernelHeight()));
+        t.addField(LayerSite.constant("POOL_WIDTH", g.kernelWidth()));
+        t.addField(LayerSite.constant("STRIDE_HEIGHT", g.strideHeight()));
+        t.addField(LayerSite.constant("STRIDE_WIDTH", g.strideWidth()));
+        t.addField(LayerSite.constant("PAD_TOP", g.padTop()));
+        t.addField(LayerSite.constant("PAD_BOTTOM", g.padBottom()));
+        t.addField(LayerSite.constant("PAD_LEFT", g.padLeft()));
+        t.addField(LayerSite.constant("PAD_RIGHT", g.padRight()));
+        t.addField(LayerSite.constant("IN_SIZE", l.inputShape().size()));
+        t.addField(LayerSite.constant("OUT_SIZE", l.outputShape().size()));
+        boolean last = g.channelsLast();
+        t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("out = the max of each window.\n")
+                .addJavadoc("\n<p>in $L, out $L.\n", LayerSite.batch(l.inputShape()), LayerSite.batch(l.outputShape()))
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n")
+                .addCode(last ? forwardChannelsLast(win) : forwardChannelsFirst(win))
+                .build());
+        if (site.computesInputGradient()) {
+            MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addJavadoc("dIn = each output's gradient, sent to the first input of its window (row-major) that "
+                            + "equals the max; zero elsewhere.\n")
+                    .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "dOut")
+                    .addParameter(float[].class, "dIn").addParameter(int.class, "n")
+                    .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class)
+                    .addCode(last ? backwardChannelsLast(t, win) : backwardChannelsFirst(win));
+            t.addMethod(backward.build());
+        }
+        return t.build();
+    }
+
+    /** Loops over output positions, setting {@code iy} and {@code ix} for the window. */
+    protected static CodeBlock.Builder positions(CodeBlock.Builder b) {
+        return Conv2DGenerator.positions(b);
+    }
+
+    /** {@code ((b * IN_HEIGHT + iy + row) * IN_WIDTH + ix + column) * CHANNELS}: a tap's first channel, channels-last. */
+    protected static String inLast(String row, String column) {
+        return "((b * IN_HEIGHT + " + Window.plus("iy", row) + ") * IN_WIDTH + " + Window.plus("ix", column) + ") * CHANNELS";
+    }
+
+    private static String inFirst(String row, String column) {
+        return "((b * CHANNELS + c) * IN_HEIGHT + " + Window.plus("iy", row) + ") * IN_WIDTH + " + Window.plus("ix", column);
+    }
+
+    private static CodeBlock forwardChannelsLast(Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
+                .addStatement("$T.fill(out, o, o + CHANNELS, Float.NEGATIVE_INFINITY)", Arrays.class)
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L", inLast(row, column))
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("out[o + c] = Math.max(out[o + c], in[i + c])")
+                .endControlFlow()
+                .build()));
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    /**
+     * The channels-last backward pass; {@code type} is the class being built, for generators that
+     * need more members.
+     */
+    protected CodeBlock backwardChannelsLast(TypeSpec.Builder type, Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("float max = out[o + c]")
+                .addStatement("int won = -1")
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .add("// '&', not '&&': a select rather than a hard-to-predict branch\n")
+                .addStatement("won = won < 0 & in[i] == max ? i : won")
+                .build()));
+        b.beginControlFlow("if (won >= 0)")
+                .add("// -1 only if the max is NaN\n")
+                .addStatement("dIn[won] += dOut[o + c]")
+                .endControlFlow();
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock forwardChannelsFirst(Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
+        positions(b).addStatement("float max = Float.NEGATIVE_INFINITY");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("max = Math.max(max, in[$L])", inFirst(row, column))
+                .build()));
+        b.addStatement("out[((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = max");
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock backwardChannelsFirst(Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
+        positions(b).addStatement("int o = ((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox")
+                .addStatement("float max = out[o]")
+                .addStatement("int won = -1")
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L", inFirst(row, column))
+                .addStatement("won = won < 0 & in[i] == max ? i : won")
+                .build()));
+        b.beginControlFlow("if (won >= 0)")
+                .add("// -1 only if the max is NaN\n")
+                .addStatement("dIn[won] += dOut[o]")
+                .endControlFlow();
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    @Override
+    public CodeBlock forwardCall(Pool2DLayer l, LayerSite site) {
+        return CodeBlock.builder().addStatement("$T.forward($L, $L, n)", site.className(), site.in(), site.out()).build();
+    }
+
+    @Override
+    public CodeBlock backwardCall(Pool2DLayer l, LayerSite site) {
+        if (!site.computesInputGradient()) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder().addStatement("$T.backward($L, $L, $L, $L, n)", site.className(), site.in(), site.out(),
+                site.dOut(), site.dIn()).build();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.cnnc.compiler.codegen.portable;
+
+import dev.cnnc.compiler.codegen.Backend;
+import dev.cnnc.compiler.ir.Conv2DLayer;
+import dev.cnnc.compiler.ir.DenseLayer;
+import dev.cnnc.compiler.ir.FlattenLayer;
+import dev.cnnc.compiler.ir.Pool2DLayer;
+import java.util.Map;
+
+/** Plain Java for every layer kind: correct everywhere, auto-vectorized by C2 where it can. Add a new kind here. */
+public final class PortableBackend {
+    public static final Backend INSTANCE = new Backend("portable", Map.of(
+            Conv2DLayer.class, new Conv2DGenerator(),
+            Pool2DLayer.class, new Pool2DGenerator(),
+            FlattenLayer.class, new FlattenGenerator(),
+            DenseLayer.class, new DenseGenerator()), null);
+
+    private PortableBackend() {}
+}

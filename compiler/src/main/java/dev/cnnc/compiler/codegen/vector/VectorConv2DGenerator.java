@@ -1,0 +1,66 @@
+package dev.cnnc.compiler.codegen.vector;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeSpec;
+import dev.cnnc.compiler.codegen.ActivationCode;
+import dev.cnnc.compiler.codegen.LayerGenerator;
+import dev.cnnc.compiler.codegen.LayerSite;
+import dev.cnnc.compiler.codegen.portable.Conv2DGenerator;
+import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.compiler.ir.Conv2DLayer;
+import dev.cnnc.compiler.ir.Geometry2D;
+import dev.cnnc.compiler.ir.Padding;
+
+/**
+ * Conv2D with the Vector API, channels-last only (channels-first falls back to portable code):
+ * the register-blocked kernels of {@link VectorKernels}, with the portable generator's constants.
+ */
+final class VectorConv2DGenerator implements LayerGenerator<Conv2DLayer> {
+
+    @Override
+    public boolean handles(Conv2DLayer layer) {
+        return layer.geometry().channelsLast();
+    }
+
+    @Override
+    public TypeSpec generate(Conv2DLayer l, LayerSite site) {
+        Geometry2D g = l.geometry();
+        boolean bias = l.useBias();
+        Activation act = l.activation();
+        TypeSpec.Builder t = Conv2DGenerator.header(l, site);
+        t.addFields(VectorKernels.constants("FILTERS"));
+        String doc = "out = " + (act == Activation.LINEAR ? "" : ActivationCode.describe(act) + " of ") + "conv(in, kernel)"
+                + (bias ? " + bias" : "") + ", for the first {@code n} examples.\n\n<p>in " + LayerSite.batch(l.inputShape())
+                + ", out " + LayerSite.batch(l.outputShape()) + ", kernel " + LayerSite.dims(l.kernelShape())
+                + ". Vector API variant.\n";
+        t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR,
+                VectorKernels.interior(g.outWidth(), g.inWidth(), g.kernelWidth(), g.strideWidth(), g.dilationWidth(),
+                        g.padLeft()),
+                g.padding() == Padding.VALID, doc));
+        if (act != Activation.LINEAR) {
+            t.addMethod(ActivationCode.forward(act, "OUT_SIZE", l.outputShape().dim(2)));
+            t.addMethod(VectorActivations.backward(act, "OUT_SIZE", l.outputShape().dim(2)));
+        }
+        t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(),
+                "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
+                        + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
+                        + ". Vector API variant.\n"));
+        return t.build();
+    }
+
+    @Override
+    public long scratchFloats(Conv2DLayer l, LayerSite site) {
+        return site.computesInputGradient()
+                ? VectorKernels.convScratch(l.geometry().taps(), l.inputChannels(), l.filters()) : 0;
+    }
+
+    @Override
+    public CodeBlock forwardCall(Conv2DLayer l, LayerSite site) {
+        return site.weightedForwardCall();
+    }
+
+    @Override
+    public CodeBlock backwardCall(Conv2DLayer l, LayerSite site) {
+        return site.weightedBackwardCall();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.cnnc.compiler.codegen.vector;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeSpec;
+import dev.cnnc.compiler.codegen.Window;
+import dev.cnnc.compiler.codegen.portable.Pool2DGenerator;
+
+/**
+ * Max pooling whose channels-last backward pass uses the Vector API: a vector of channels at a time,
+ * a mask of the channels whose gradient is already given; each tap takes the gradient where its
+ * input equals the max and the mask is clear. Channels beyond the last whole vector go one at a
+ * time. Forward (Math.max, auto-vectorized) and channels-first are the portable code.
+ */
+final class VectorPool2DGenerator extends Pool2DGenerator {
+
+    @Override
+    protected CodeBlock backwardChannelsLast(TypeSpec.Builder type, Window win) {
+        type.addFields(VectorKernels.constants("CHANNELS"));
+        CodeBlock.Builder b = CodeBlock.builder()
+                .addStatement("int channelsVec = CHANNELS - CHANNELS % L")
+                .beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
+                .beginControlFlow("for (int c = 0; c < channelsVec; c += L)")
+                .addStatement("$T max = $T.fromArray(S, out, o + c)", VectorTypes.FLOAT_VECTOR, VectorTypes.FLOAT_VECTOR)
+                .addStatement("$T gradient = $T.fromArray(S, dOut, o + c)", VectorTypes.FLOAT_VECTOR,
+                        VectorTypes.FLOAT_VECTOR)
+                .add("// a NaN max takes no gradient\n")
+                .addStatement("$T given = max.compare($T.NE, max)", VectorTypes.FLOAT_MASK, VectorTypes.OPERATORS)
+                .addStatement("$T hit", VectorTypes.FLOAT_MASK)
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .addStatement("hit = $T.fromArray(S, in, i).compare($T.EQ, max).and(given.not())", VectorTypes.FLOAT_VECTOR,
+                        VectorTypes.OPERATORS)
+                .addStatement("$T.fromArray(S, dIn, i).add(gradient, hit).intoArray(dIn, i)", VectorTypes.FLOAT_VECTOR)
+                .addStatement("given = given.or(hit)")
+                .build()));
+        b.endControlFlow()
+                .beginControlFlow("for (int c = channelsVec; c < CHANNELS; c++)")
+                .addStatement("float max = out[o + c]")
+                .addStatement("int won = -1")
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .addStatement("won = won < 0 & in[i] == max ? i : won")
+                .build()));
+        b.beginControlFlow("if (won >= 0)")
+                .addStatement("dIn[won] += dOut[o + c]")
+                .endControlFlow()
+                .endControlFlow();
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+}
