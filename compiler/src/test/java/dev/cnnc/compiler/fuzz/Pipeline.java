@@ -3,7 +3,6 @@ package dev.cnnc.compiler.fuzz;
 import dev.cnnc.compiler.codegen.GeneratedFile;
 import dev.cnnc.compiler.CnnCompiler;
 import dev.cnnc.compiler.ir.JavaNames;
-import dev.cnnc.compiler.load.InMemoryJavaCompiler;
 import dev.cnnc.compiler.diag.Diagnostic;
 import dev.cnnc.compiler.diag.SourceFile;
 import dev.cnnc.compiler.ir.Layer;
@@ -37,7 +36,7 @@ final class Pipeline {
     static final int MAX_COMPILED_LAYERS = 64;
 
     /** The javac options of the tests: every lint warning fails, as in InMemoryCompiler. */
-    private static final List<String> JAVAC = List.of("-Xlint:all", "--add-modules", "jdk.incubator.vector");
+    private static final List<String> JAVAC = List.of("-Xlint:all");
 
     /** SHA-256 of sources already compiled: mutations inside comments often give the same code. */
     private static final Set<String> COMPILED = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, true) {
@@ -113,8 +112,8 @@ final class Pipeline {
             }
             if (compile && small(model) && COMPILED.add(sha256(text))) {
                 try {
-                    InMemoryJavaCompiler.compile(files, System.getProperty("java.class.path"),
-                            Pipeline.class.getClassLoader(), JAVAC);
+                    // the path cnnc train takes, with -Xlint:all: any warning fails
+                    CnnCompiler.load(model, new CnnCompiler.Options("fuzz", false, vector), JAVAC);
                 } catch (IllegalStateException e) {
                     COMPILED.remove(sha256(text));
                     throw failure(source, "the generated " + (vector ? "vector" : "scalar") + " sources do not compile: "
