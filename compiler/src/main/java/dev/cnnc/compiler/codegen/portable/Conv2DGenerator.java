@@ -4,7 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.codegen.ActivationCode;
-import dev.cnnc.compiler.codegen.LayerGenerator;
+import dev.cnnc.compiler.codegen.WeightedLayerGenerator;
 import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.ir.Activation;
@@ -18,7 +18,7 @@ import javax.lang.model.element.Modifier;
  * output and the kernel {@code (kh, kw, in, filters)}, so that C2 vectorizes it; channels-first is
  * plain loops.
  */
-public final class Conv2DGenerator implements LayerGenerator<Conv2DLayer> {
+public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer> {
 
     /** The class with its Javadoc and shape constants, shared with the Vector API generator. */
     public static TypeSpec.Builder header(Conv2DLayer l, LayerSite site) {
@@ -83,18 +83,7 @@ public final class Conv2DGenerator implements LayerGenerator<Conv2DLayer> {
             t.addMethod(ActivationCode.backward(act, "OUT_SIZE", lastAxis));
         }
         boolean dIn = site.computesInputGradient();
-        MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel$L$L.\n",
-                        bias ? " and dBias" : "", dIn ? " and sets dIn" : "")
-                .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
-        if (dIn) {
-            backward.addParameter(float[].class, "dIn");
-        }
-        backward.addParameter(float[].class, "kernel").addParameter(float[].class, "dKernel");
-        if (bias) {
-            backward.addParameter(float[].class, "dBias");
-        }
-        backward.addParameter(int.class, "n");
+        MethodSpec.Builder backward = WeightedLayerGenerator.backwardMethod(site, bias);
         if (dIn) {
             backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class);
         }
@@ -204,13 +193,4 @@ public final class Conv2DGenerator implements LayerGenerator<Conv2DLayer> {
         return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
     }
 
-    @Override
-    public CodeBlock forwardCall(Conv2DLayer l, LayerSite site) {
-        return site.weightedForwardCall();
-    }
-
-    @Override
-    public CodeBlock backwardCall(Conv2DLayer l, LayerSite site) {
-        return site.weightedBackwardCall();
-    }
 }

@@ -1,10 +1,9 @@
 package dev.cnnc.compiler.codegen.portable;
 
-import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.codegen.ActivationCode;
-import dev.cnnc.compiler.codegen.LayerGenerator;
+import dev.cnnc.compiler.codegen.WeightedLayerGenerator;
 import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.DenseLayer;
@@ -15,7 +14,7 @@ import javax.lang.model.element.Modifier;
  * Dense in plain Java. The kernel is {@code (in, units)}: the units loop is innermost and contiguous
  * in both the output and the kernel rows, so that C2 vectorizes it.
  */
-public final class DenseGenerator implements LayerGenerator<DenseLayer> {
+public final class DenseGenerator implements WeightedLayerGenerator<DenseLayer> {
 
     /** The class with its Javadoc and shape constants, shared with the Vector API generator. */
     public static TypeSpec.Builder header(DenseLayer l, LayerSite site) {
@@ -69,18 +68,7 @@ public final class DenseGenerator implements LayerGenerator<DenseLayer> {
             t.addMethod(ActivationCode.backward(act, "OUT_SIZE", units));
         }
         boolean dIn = site.computesInputGradient();
-        MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel$L$L.\n",
-                        bias ? " and dBias" : "", dIn ? " and sets dIn" : "")
-                .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
-        if (dIn) {
-            backward.addParameter(float[].class, "dIn");
-        }
-        backward.addParameter(float[].class, "kernel").addParameter(float[].class, "dKernel");
-        if (bias) {
-            backward.addParameter(float[].class, "dBias");
-        }
-        backward.addParameter(int.class, "n")
+        MethodSpec.Builder backward = WeightedLayerGenerator.backwardMethod(site, bias)
                 .beginControlFlow("for (int b = 0; b < n; b++)")
                 .addStatement("int o = b * UNITS");
         if (bias) {
@@ -108,13 +96,4 @@ public final class DenseGenerator implements LayerGenerator<DenseLayer> {
         return t.build();
     }
 
-    @Override
-    public CodeBlock forwardCall(DenseLayer l, LayerSite site) {
-        return site.weightedForwardCall();
-    }
-
-    @Override
-    public CodeBlock backwardCall(DenseLayer l, LayerSite site) {
-        return site.weightedBackwardCall();
-    }
 }

@@ -1,9 +1,8 @@
 package dev.cnnc.compiler.codegen.vector;
 
-import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.codegen.ActivationCode;
-import dev.cnnc.compiler.codegen.LayerGenerator;
+import dev.cnnc.compiler.codegen.WeightedLayerGenerator;
 import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.codegen.portable.Conv2DGenerator;
 import dev.cnnc.compiler.ir.Activation;
@@ -15,7 +14,7 @@ import dev.cnnc.compiler.ir.Padding;
  * Conv2D with the Vector API, channels-last only (channels-first falls back to portable code):
  * the register-blocked kernels of {@link VectorKernels}, with the portable generator's constants.
  */
-final class VectorConv2DGenerator implements LayerGenerator<Conv2DLayer> {
+final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer> {
 
     @Override
     public boolean handles(Conv2DLayer layer) {
@@ -54,13 +53,4 @@ final class VectorConv2DGenerator implements LayerGenerator<Conv2DLayer> {
                 ? VectorKernels.convScratch(l.geometry().taps(), l.inputChannels(), l.filters()) : 0;
     }
 
-    @Override
-    public CodeBlock forwardCall(Conv2DLayer l, LayerSite site) {
-        return site.weightedForwardCall();
-    }
-
-    @Override
-    public CodeBlock backwardCall(Conv2DLayer l, LayerSite site) {
-        return site.weightedBackwardCall();
-    }
 }

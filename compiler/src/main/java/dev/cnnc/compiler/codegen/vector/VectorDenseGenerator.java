@@ -1,16 +1,15 @@
 package dev.cnnc.compiler.codegen.vector;
 
-import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.codegen.ActivationCode;
-import dev.cnnc.compiler.codegen.LayerGenerator;
+import dev.cnnc.compiler.codegen.WeightedLayerGenerator;
 import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.codegen.portable.DenseGenerator;
 import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.DenseLayer;
 
 /** Dense with the Vector API: a 1x1 convolution over a 1x1 image whose pixels are the examples ({@link VectorKernels}). */
-final class VectorDenseGenerator implements LayerGenerator<DenseLayer> {
+final class VectorDenseGenerator implements WeightedLayerGenerator<DenseLayer> {
 
     @Override
     public TypeSpec generate(DenseLayer l, LayerSite site) {
@@ -38,13 +37,4 @@ final class VectorDenseGenerator implements LayerGenerator<DenseLayer> {
         return site.computesInputGradient() ? (long) l.inputs() * l.units() : 0;
     }
 
-    @Override
-    public CodeBlock forwardCall(DenseLayer l, LayerSite site) {
-        return site.weightedForwardCall();
-    }
-
-    @Override
-    public CodeBlock backwardCall(DenseLayer l, LayerSite site) {
-        return site.weightedBackwardCall();
-    }
 }
