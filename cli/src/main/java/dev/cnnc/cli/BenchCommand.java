@@ -4,6 +4,8 @@ import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
 import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import java.io.ByteArrayOutputStream;
@@ -54,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
         Network probe = factory.create(1, 1);
         Mnist.Data mnist = MnistData.load(data, probe);
         TrainingConfig config = probe.trainingConfig().isCompiled() ? probe.trainingConfig()
-                : TrainingConfig.defaults("rmsprop", "categorical_crossentropy").withBatchSize(64);
+                : TrainingConfig.defaults(OptimizerKind.RMSPROP, LossKind.CATEGORICAL_CROSSENTROPY).withBatchSize(64);
         config = config.withEpochs(1);
         Dataset train = mnist.train().subset(Math.min(trainImages, mnist.train().count()));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());

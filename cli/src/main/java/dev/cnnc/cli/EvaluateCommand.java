@@ -3,6 +3,8 @@ package dev.cnnc.cli;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import dev.cnnc.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Network model = factory.create(1, 0);
         TrainingConfig config = model.trainingConfig();
         if (!config.isCompiled()) {
-            config = TrainingConfig.defaults("rmsprop", "categorical_crossentropy");
+            config = TrainingConfig.defaults(OptimizerKind.RMSPROP, LossKind.CATEGORICAL_CROSSENTROPY);
         }
         config = config.withBatchSize(64);
         Weights.load(weights, model);

@@ -27,8 +27,11 @@ public interface Network {
     /** The most examples one forward pass takes. */
     int batchSize();
 
-    /** The activation of the last layer: {@code softmax}, {@code sigmoid}, {@code linear}, ... */
-    String outputActivation();
+    /**
+     * The activation of the last layer, so that the trainer can fuse it with the loss (softmax with
+     * cross-entropy) by comparing constants.
+     */
+    ActivationKind outputActivation();
 
     long parameterCount();
 

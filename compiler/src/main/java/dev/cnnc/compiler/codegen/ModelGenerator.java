@@ -246,8 +246,8 @@ final class ModelGenerator {
         list.add(override("inputSize", int.class).addStatement("return INPUT_SIZE").build());
         list.add(override("outputSize", int.class).addStatement("return OUTPUT_SIZE").build());
         list.add(override("batchSize", int.class).addStatement("return batchSize").build());
-        list.add(override("outputActivation", String.class).addStatement("return $S", last().layer().activation().keras())
-                .build());
+        list.add(override("outputActivation", ClassName.get("dev.cnnc.runtime", "ActivationKind")).addStatement("return $T.$L",
+                ClassName.get("dev.cnnc.runtime", "ActivationKind"), last().layer().activation().name()).build());
         list.add(override("parameterCount", long.class).addStatement("return $LL", model.parameterCount()).build());
         list.add(override("summary", String.class).addStatement("return SUMMARY").build());
         list.add(override("trainingConfig", TRAINING_CONFIG).addStatement("return $L", trainingConfig()).build());
@@ -259,10 +259,16 @@ final class ModelGenerator {
     private CodeBlock trainingConfig() {
         Training t = model.training();
         Optimizer o = t.optimizer() != null ? t.optimizer() : Optimizer.defaults(Optimizer.Kind.RMSPROP);
-        return CodeBlock.of("new $T($S, $L, $L, $L, $L, $L, $L, $L, $L, $L, $S, $L, $L, $L, $L)", TRAINING_CONFIG,
-                t.optimizer() == null ? null : o.kind().keras(), o.learningRate(), o.rho(), o.momentum(), o.nesterov(),
-                o.beta1(), o.beta2(), o.epsilon(), o.amsgrad(), o.decay(), t.loss() == null ? null : t.loss().keras(),
-                t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle());
+        // The runtime's enums have the constants of the IR's, by name: javac checks them in the generated code.
+        CodeBlock optimizer = t.optimizer() == null ? CodeBlock.of("null")
+                : CodeBlock.of("$T.$L", ClassName.get("dev.cnnc.runtime.optim", "OptimizerKind"), o.kind().name());
+        CodeBlock loss = t.loss() == null ? CodeBlock.of("null")
+                : CodeBlock.of("$T.$L", ClassName.get("dev.cnnc.runtime.optim", "LossKind"), t.loss().name());
+        return CodeBlock.of("$T.builder($L, $L)\n.learningRate($L).rho($L).momentum($L).nesterov($L)"
+                + "\n.beta1($L).beta2($L).epsilon($L).amsgrad($L).decay($L)"
+                + "\n.epochs($L).batchSize($L).validationSplit($L).shuffle($L)\n.build()", TRAINING_CONFIG,
+                optimizer, loss, o.learningRate(), o.rho(), o.momentum(), o.nesterov(), o.beta1(), o.beta2(), o.epsilon(),
+                o.amsgrad(), o.decay(), t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle());
     }
 
     private static MethodSpec.Builder override(String name, TypeName returns) {

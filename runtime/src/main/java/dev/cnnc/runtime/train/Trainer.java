@@ -43,6 +43,7 @@ public final class Trainer implements AutoCloseable {
     private final Network model;
     private final TrainingConfig config;
     private final Loss loss;
+    private final Metrics.Accuracy accuracy;
     private final Optimizer optimizer;
     private final boolean fused;
     private final Workers workers;
@@ -82,6 +83,7 @@ public final class Trainer implements AutoCloseable {
         this.model = model;
         this.config = config;
         this.loss = Loss.of(config.loss());
+        this.accuracy = Metrics.accuracyFor(loss, model.outputSize());
         this.optimizer = Optimizer.create(config, model.parameters());
         this.fused = loss.fusesWith(model.outputActivation());
         this.seed = seed;
@@ -183,7 +185,7 @@ public final class Trainer implements AutoCloseable {
             c.net.zeroGradients();
             float[] output = c.net.forward(c.input, m);
             c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), n, c.gradient, fused);
-            c.correct = Metrics.correct(config.loss(), output, c.targets, 0, m, c.net.outputSize());
+            c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
             c.activity = c.net.activityLoss();
             if (fused) {
                 c.net.backwardFromLogits(c.gradient, m);
@@ -248,7 +250,7 @@ public final class Trainer implements AutoCloseable {
                 data.copyOneHotLabels(order, start + k * CHUNK, m, c.targets);
                 float[] output = c.net.forward(c.input, m);
                 c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
-                c.correct = Metrics.correct(config.loss(), output, c.targets, 0, m, c.net.outputSize());
+                c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
                 c.activity = c.net.activityLoss();
             });
             double batchActivity = 0;

@@ -1,8 +1,11 @@
 package dev.cnnc.runtime.io;
 
+import dev.cnnc.runtime.ActivationKind;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,8 +50,8 @@ final class FakeNetwork implements Network {
         return 1;
     }
 
-    public String outputActivation() {
-        return "linear";
+    public ActivationKind outputActivation() {
+        return ActivationKind.LINEAR;
     }
 
     public long parameterCount() {
@@ -56,7 +59,7 @@ final class FakeNetwork implements Network {
     }
 
     public TrainingConfig trainingConfig() {
-        return TrainingConfig.defaults("sgd", "mean_squared_error");
+        return TrainingConfig.defaults(OptimizerKind.SGD, LossKind.MEAN_SQUARED_ERROR);
     }
 
     public String summary() {

@@ -19,7 +19,7 @@ class KerasPasteTest {
         assertEquals("KerasPaste", model.name());
         assertEquals(93_322, model.parameterCount());
         TrainingConfig config = model.trainingConfig();
-        assertEquals("rmsprop", config.optimizer());
+        assertEquals("rmsprop", config.optimizer().keras());
         assertEquals(5, config.epochs());
         assertEquals(64, config.batchSize());
     }

@@ -19,7 +19,7 @@ class LeNet5Test {
         assertEquals(61_856, model.parameterCount());
         assertTrue(model.summary().contains("conv2d_2 (Conv2D)            (None, 14, 14, 6)         150"), model.summary());
         TrainingConfig config = model.trainingConfig();
-        assertEquals("sgd", config.optimizer());
+        assertEquals("sgd", config.optimizer().keras());
         assertTrue(config.nesterov());
         assertEquals(32, config.batchSize());
     }

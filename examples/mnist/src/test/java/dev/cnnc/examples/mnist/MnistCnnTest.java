@@ -18,8 +18,8 @@ class MnistCnnTest {
         MnistCnn model = new MnistCnn(1, 1L);
         assertEquals(93_322, model.parameterCount());
         TrainingConfig config = model.trainingConfig();
-        assertEquals("rmsprop", config.optimizer());
-        assertEquals("categorical_crossentropy", config.loss());
+        assertEquals("rmsprop", config.optimizer().keras());
+        assertEquals("categorical_crossentropy", config.loss().keras());
         assertEquals(5, config.epochs());
         assertEquals(64, config.batchSize());
     }

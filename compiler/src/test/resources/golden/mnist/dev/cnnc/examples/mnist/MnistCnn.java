@@ -9,11 +9,14 @@ import dev.cnnc.examples.mnist.mnistcnn.Dense2;
 import dev.cnnc.examples.mnist.mnistcnn.Flatten1;
 import dev.cnnc.examples.mnist.mnistcnn.MaxPooling2d1;
 import dev.cnnc.examples.mnist.mnistcnn.MaxPooling2d2;
+import dev.cnnc.runtime.ActivationKind;
 import dev.cnnc.runtime.Init;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.Rng;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.Arrays;
 import java.util.List;
 import javax.annotation.processing.Generated;
@@ -335,8 +338,8 @@ public final class MnistCnn implements Network {
     }
 
     @Override
-    public String outputActivation() {
-        return "softmax";
+    public ActivationKind outputActivation() {
+        return ActivationKind.SOFTMAX;
     }
 
     @Override
@@ -351,7 +354,11 @@ public final class MnistCnn implements Network {
 
     @Override
     public TrainingConfig trainingConfig() {
-        return new TrainingConfig("rmsprop", 0.001, 0.9, 0.0, false, 0.9, 0.999, 1.0E-7, false, 0.0, "categorical_crossentropy", 5, 64, 0.0, true);
+        return TrainingConfig.builder(OptimizerKind.RMSPROP, LossKind.CATEGORICAL_CROSSENTROPY)
+                .learningRate(0.001).rho(0.9).momentum(0.0).nesterov(false)
+                .beta1(0.9).beta2(0.999).epsilon(1.0E-7).amsgrad(false).decay(0.0)
+                .epochs(5).batchSize(64).validationSplit(0.0).shuffle(true)
+                .build();
     }
 
     @Override

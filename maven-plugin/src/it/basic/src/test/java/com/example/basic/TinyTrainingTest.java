@@ -40,7 +40,7 @@ class TinyTrainingTest {
     void theGeneratedModelTrains() throws Exception {
         Tiny probe = new Tiny(1, 1L);
         TrainingConfig config = probe.trainingConfig();
-        assertEquals("adam", config.optimizer());
+        assertEquals("adam", config.optimizer().keras());
         assertEquals(6, config.epochs());
         assertEquals(16, config.batchSize());
 
