@@ -165,4 +165,63 @@ class TrainingTest {
                     + "try a lower one \\(--learning-rate\\)\\."), e.getMessage());
         }
     }
+
+    /**
+     * The weights after training, fingerprinted: the values were recorded with the trainer as it was before
+     * the training protocol (Batch, phases, state) was added, so any change to the numerics of existing
+     * layers or of the step shows up here. Tiny is trained 2 epochs; MnistCnn.cnn 1 epoch of 4 batches.
+     */
+    @Test
+    void trainingIsBitIdenticalToTheTrainerBeforeTheProtocolChange() throws Exception {
+        java.lang.reflect.Constructor<?> tiny = compile(MODEL);
+        Network net = (Network) tiny.newInstance(40, 5L);
+        try (Trainer t = new Trainer(net, net.trainingConfig().withEpochs(2), 2, 5, quiet(), false)) {
+            t.fit(synthetic(1000, 1), null, 0, new History(), null);
+        }
+        assertEquals(TINY_FINGERPRINT, fingerprint(net));
+
+        String mnist = java.nio.file.Files.readString(MainTest.example("examples/mnist/MnistCnn.cnn"));
+        CnnCompiler.Checked c = CnnCompiler.check(new SourceFile("MnistCnn.cnn", mnist));
+        assertTrue(c.ok(), c.diagnostics().render());
+        Network cnn = (Network) InMemoryJavaCompiler.compile(JavaGenerator.generate(c.model(),
+                        new JavaGenerator.Options("t", false, false)), System.getProperty("java.class.path"),
+                TrainingTest.class.getClassLoader(), List.of())
+                .load("t." + c.model().name()).getConstructor(int.class, long.class).newInstance(1, 1L);
+        try (Trainer t = new Trainer(cnn, cnn.trainingConfig().withEpochs(1), 2, 1, quiet(), false)) {
+            t.fit(digits(256, 3), null, 0, new History(), null);
+        }
+        assertEquals(MNIST_FINGERPRINT, fingerprint(cnn));
+    }
+
+    static final String TINY_FINGERPRINT = "e0ebba13de6d3815f8682440c699279ec02fe23a37d10347350554fe01090fd4";
+    static final String MNIST_FINGERPRINT = "2918f4341f96f8aa38ac79d43fd5cf0e49a9c5d2070ee29cbf6fa47ac590efc6";
+
+    /** SHA-256 of every parameter's float bits, in order. */
+    static String fingerprint(Network net) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        for (Parameter p : net.parameters()) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(p.size() * 4);
+            b.asFloatBuffer().put(p.values());
+            md.update(b.array());
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /** 28x28 images of 10 classes: a bright block at the class's place over noise. */
+    static Dataset digits(int count, long seed) {
+        Random random = new Random(seed);
+        byte[] pixels = new byte[count * 784];
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            int k = i % 10;
+            labels[i] = (byte) k;
+            for (int p = 0; p < 784; p++) {
+                int y = p / 28;
+                int x = p % 28;
+                boolean on = y >= 4 + (k / 5) * 12 && y < 8 + (k / 5) * 12 && x >= 2 + (k % 5) * 5 && x < 6 + (k % 5) * 5;
+                pixels[i * 784 + p] = (byte) (random.nextInt(50) + (on ? 200 : 0));
+            }
+        }
+        return Dataset.fromBytes("digits", 28, 28, 10, pixels, labels);
+    }
 }

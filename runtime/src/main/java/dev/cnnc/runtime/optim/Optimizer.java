@@ -40,15 +40,20 @@ public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
     private long iterations;
 
     /**
+     * @param parameters the tensors to update; non-trainable ones ({@link Parameter#trainable()} false) are
+     *     skipped, so that state such as a moving mean is never touched by an optimizer
      * @param slotKinds the names of the slot groups, in {@link #slots()} order; each has one zero array per
      *     parameter
      */
     Optimizer(List<Parameter> parameters, double learningRate, double decay, String... slotKinds) {
         Objects.requireNonNull(parameters, "parameters");
-        this.parameters = parameters.toArray(new Parameter[0]);
-        for (int i = 0; i < this.parameters.length; i++) {
-            Objects.requireNonNull(this.parameters[i], "parameters contains null");
+        List<Parameter> trainable = new ArrayList<>();
+        for (Parameter p : parameters) {
+            if (Objects.requireNonNull(p, "parameters contains null").trainable()) {
+                trainable.add(p);
+            }
         }
+        this.parameters = trainable.toArray(new Parameter[0]);
         this.learningRate = requireAtLeast("lr", learningRate, 0);
         this.decay = requireAtLeast("decay", decay, 0);
         this.slotKinds = slotKinds.clone();

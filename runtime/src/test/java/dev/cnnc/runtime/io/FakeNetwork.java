@@ -15,6 +15,11 @@ final class FakeNetwork implements Network {
     private final List<Parameter> parameters = new ArrayList<>();
 
     FakeNetwork(String name, int[]... shapes) {
+        this(name, new boolean[0], shapes);
+    }
+
+    /** Tensor {@code k} is non-trainable state if {@code state[k]} (missing entries: trainable). */
+    FakeNetwork(String name, boolean[] state, int[]... shapes) {
         this.name = name;
         int k = 0;
         for (int[] shape : shapes) {
@@ -26,7 +31,10 @@ final class FakeNetwork implements Network {
             for (int i = 0; i < n; i++) {
                 v[i] = (float) Math.sin(i + 7 * k);
             }
-            parameters.add(new Parameter("layer_" + k++ + "/kernel", shape, v, new float[n]));
+            String tensor = "layer_" + k + "/kernel"; // one name for both kinds: only the flag tells them apart
+            boolean isState = k < state.length && state[k];
+            k++;
+            parameters.add(isState ? Parameter.state(tensor, shape, v) : new Parameter(tensor, shape, v, new float[n]));
         }
     }
 
