@@ -13,10 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A --data directory of well-formed IDX files whose images are not 28x28 must be refused before
- * training. Today MnistData checks the model but not the data: 20x20 images train silently on
- * examples that straddle two images (exit 0), 40x40 ones stop with "internal error:
- * IllegalArgumentException: batch buffer too small". Dataset.checkImageShape exists for this and
- * is never called. Reported (docs/robustness.md); enable once MnistData or the trainer checks it.
+ * training with a message naming both sizes (Mnist.checkShape, called by the --data option), not
+ * train on examples that straddle two images or stop with an internal error.
  */
 class MnistShapeTest {
     @TempDir

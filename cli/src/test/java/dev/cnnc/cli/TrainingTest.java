@@ -13,10 +13,12 @@ import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.ImageDataset;
 import dev.cnnc.runtime.io.WeightsFile;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import dev.cnnc.runtime.train.TrainingException;
+import dev.cnnc.runtime.train.TrainingSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -72,7 +74,7 @@ class TrainingTest {
                 pixels[i * 144 + p] = (byte) (bar ? 200 + r.nextInt(56) : r.nextInt(60));
             }
         }
-        return Dataset.fromBytes("synthetic", 12, 12, 4, pixels, labels);
+        return ImageDataset.fromBytes("synthetic", 12, 12, 4, pixels, labels);
     }
 
     private static PrintStream quiet() {
@@ -134,25 +136,25 @@ class TrainingTest {
         Path checkpoint = dir.resolve("checkpoint.cnnw");
         // First run: stopped after epoch 2.
         Network first = (Network) ctor.newInstance(40, 5L);
-        try (Trainer t = new Trainer(first, first.trainingConfig().withEpochs(2), 2, 5, quiet(), false)) {
-            t.fit(synthetic(1000, 1), null, 0, new History(), (done, h) -> Checkpoints.save(checkpoint, first, t, 5, 40,
-                    done, h));
+        try (TrainingSession s = TrainingSession.builder(first, first.trainingConfig().withEpochs(2)).threads(2).seed(5)
+                .out(quiet()).checkpoint(checkpoint).build()) {
+            s.train(synthetic(1000, 1), null);
         }
         // A new process: fresh model, resumed from the checkpoint, finishing epoch 3.
         Network second = (Network) ctor.newInstance(40, 5L);
-        try (Trainer t = new Trainer(second, second.trainingConfig(), 1, 5, quiet(), false)) {
-            History history = new History();
-            int done = Checkpoints.restore(checkpoint, second, t, second.trainingConfig(), 5, history);
-            assertEquals(2, done);
-            assertEquals(2, history.epochs());
-            t.fit(synthetic(1000, 1), null, done, history, null);
-            assertEquals(3, history.epochs());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (TrainingSession s = TrainingSession.builder(second, second.trainingConfig()).threads(1).seed(5)
+                .out(new PrintStream(log, true)).checkpoint(checkpoint).resume(true).build()) {
+            TrainingSession.Result r = s.train(synthetic(1000, 1), null);
+            assertEquals(1, r.epochsRun());
+            assertEquals(3, r.history().epochs());
         }
+        assertTrue(log.toString().contains("Resuming from " + checkpoint + " after epoch 2/3\n"), log.toString());
         List<float[]> resumed = weights(second);
         for (int i = 0; i < straight.size(); i++) {
             assertArrayEquals(straight.get(i), resumed.get(i), "parameter " + i);
         }
-        assertEquals(2, WeightsFile.read(checkpoint).training().epochsDone());
+        assertEquals(3, WeightsFile.read(checkpoint).training().epochsDone());
     }
 
     @Test
@@ -222,6 +224,6 @@ class TrainingTest {
                 pixels[i * 784 + p] = (byte) (random.nextInt(50) + (on ? 200 : 0));
             }
         }
-        return Dataset.fromBytes("digits", 28, 28, 10, pixels, labels);
+        return ImageDataset.fromBytes("digits", 28, 28, 10, pixels, labels);
     }
 }

@@ -142,9 +142,14 @@ public final class Trainer implements AutoCloseable {
      *
      * @param validation data evaluated after every epoch, or null
      * @throws TrainingException if the loss becomes NaN or infinite
+     * @throws dev.cnnc.runtime.data.DataMismatchException if the data does not fit the model
      */
     public History fit(Dataset train, Dataset validation, int epochsDone, History history, EpochListener listener)
             throws IOException {
+        train.checkFits(model);
+        if (validation != null) {
+            validation.checkFits(model);
+        }
         int batch = config.batchSize();
         int steps = (train.count() + batch - 1) / batch;
         int[] order = new int[train.count()];
@@ -264,8 +269,8 @@ public final class Trainer implements AutoCloseable {
         Chunk c = chunks[k];
         int start = from + k * CHUNK;
         int m = Math.min(CHUNK, n - k * CHUNK);
-        data.copyImages(order, start, m, c.input);
-        data.copyOneHotLabels(order, start, m, c.targets);
+        data.copyInputs(order, start, m, c.input);
+        data.copyTargets(order, start, m, c.targets);
         System.arraycopy(order, start, c.batch.exampleIds(), 0, m);
         c.batch.set(c.input, m, mode).noise(seed, epoch);
         if (mode == Mode.TRAINING) {
@@ -309,6 +314,7 @@ public final class Trainer implements AutoCloseable {
      * @param progress where to show Keras' evaluation progress bar, or null for none
      */
     public Evaluation evaluate(Dataset data, PrintStream progress) {
+        data.checkFits(model);
         int batch = chunks.length * CHUNK;
         int[] order = new int[data.count()];
         for (int i = 0; i < order.length; i++) {

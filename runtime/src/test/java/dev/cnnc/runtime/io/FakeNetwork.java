@@ -9,10 +9,20 @@ import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A network with given parameter shapes and no computation: enough to save and load weights. */
-final class FakeNetwork implements Network {
+/** A network with given parameter shapes and no computation: enough to save and load weights, or check data shapes. */
+public final class FakeNetwork implements Network {
     private final String name;
     private final List<Parameter> parameters = new ArrayList<>();
+    private int[] inputShape = {4};
+    private int outputSize = 2;
+
+    /** A network without parameters of this input shape and output size, for shape checks. */
+    public static FakeNetwork shaped(int[] inputShape, int outputSize) {
+        FakeNetwork net = new FakeNetwork("Shaped");
+        net.inputShape = inputShape.clone();
+        net.outputSize = outputSize;
+        return net;
+    }
 
     FakeNetwork(String name, int[]... shapes) {
         this(name, new boolean[0], shapes);
@@ -43,15 +53,19 @@ final class FakeNetwork implements Network {
     }
 
     public int[] inputShape() {
-        return new int[] {4};
+        return inputShape.clone();
     }
 
     public int inputSize() {
-        return 4;
+        int n = 1;
+        for (int d : inputShape) {
+            n *= d;
+        }
+        return n;
     }
 
     public int outputSize() {
-        return 2;
+        return outputSize;
     }
 
     public int batchSize() {

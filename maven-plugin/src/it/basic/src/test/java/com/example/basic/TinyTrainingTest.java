@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.ImageDataset;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import java.util.List;
@@ -33,7 +34,7 @@ class TinyTrainingTest {
                 }
             }
         }
-        return Dataset.fromBytes("synthetic", 8, 8, 3, pixels, labels);
+        return ImageDataset.fromBytes("synthetic", 8, 8, 3, pixels, labels);
     }
 
     @Test
