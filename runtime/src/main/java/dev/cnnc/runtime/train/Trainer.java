@@ -13,6 +13,7 @@ import dev.cnnc.runtime.optim.Optimizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.IntConsumer;
 
 /**
  * Trains a generated network Keras-style: {@code fit} with shuffling every epoch and the last
@@ -65,7 +66,10 @@ public final class Trainer implements AutoCloseable {
     private final Batch stepBatch;
     private final PrintStream out;
     private final boolean terminal;
-    private final java.util.function.IntConsumer updateTask;
+    private final IntConsumer updateTask;
+    private final Job job = new Job();
+    private final IntConsumer reduceTask = j -> reduce(j, this.reduceCount);
+    private int reduceCount;
 
     /** One chunk's replica and buffers, and what its last step measured. */
     private static final class Chunk {
@@ -209,39 +213,27 @@ public final class Trainer implements AutoCloseable {
         return (n + CHUNK - 1) / CHUNK;
     }
 
-    /** One optimizer step on examples {@code order[from, from + n)}; returns the batch's loss. */
-    private double trainStep(Dataset data, int[] order, int from, int n, int epoch) {
+    /** One optimizer step on examples {@code order[from, from + n)}; returns the batch's loss. Allocates nothing. */
+    double trainStep(Dataset data, int[] order, int from, int n, int epoch) {
         int count = chunkCount(n);
         int last = phases - 1;
+        job.start(data, order, from, n, epoch, Mode.TRAINING);
         for (int phase = 0; phase < last; phase++) {
-            int p = phase;
-            workers.run(count, k -> {
-                if (p == 0) {
-                    load(data, order, from, n, k, Mode.TRAINING, epoch);
-                }
-                chunks[k].net.forwardPhase(chunks[k].batch, p);
-            });
+            job.phase(Job.FORWARD, phase);
+            workers.run(count, job);
             reduceSums(count);
         }
         // The last forward phase, the loss and the last backward phase need no reduction between them.
-        workers.run(count, k -> {
-            Chunk c = chunks[k];
-            if (last == 0) {
-                load(data, order, from, n, k, Mode.TRAINING, epoch);
-            }
-            int m = c.batch.size();
-            float[] output = c.net.forwardPhase(c.batch, last);
-            c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), n, c.gradient, fused);
-            c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
-            c.activity = c.net.activityLoss();
-            c.net.backwardPhase(c.gradient, fused, m, last);
-        });
+        job.phase(Job.FORWARD_LOSS_BACKWARD, last);
+        workers.run(count, job);
         for (int phase = last - 1; phase >= 0; phase--) {
             reduceSums(count);
-            int p = phase;
-            workers.run(count, k -> chunks[k].net.backwardPhase(chunks[k].gradient, fused, chunks[k].batch.size(), p));
+            job.phase(Job.BACKWARD, phase);
+            workers.run(count, job);
         }
-        workers.run(trainable.length, j -> reduce(j, count));
+        reduceCount = count;
+        workers.run(trainable.length, reduceTask);
+        job.data = null; // do not keep the data set alive
         double total = model.regularizationLoss();
         for (int k = 0; k < count; k++) {
             total += chunks[k].loss / n + chunks[k].activity;
@@ -262,19 +254,81 @@ public final class Trainer implements AutoCloseable {
     private static final float[] NO_INPUT = new float[0];
 
     /**
-     * Fills chunk {@code k} of the batch {@code order[from, from + n)}: inputs, targets, its {@link Batch}
-     * (example ids, mode, seed, epoch); in training also zeroes its gradients.
+     * What every chunk does in one {@link Workers#run} of a step or an evaluation: one object, refilled
+     * before each run, so that a step allocates no lambdas.
      */
-    private void load(Dataset data, int[] order, int from, int n, int k, Mode mode, int epoch) {
-        Chunk c = chunks[k];
-        int start = from + k * CHUNK;
-        int m = Math.min(CHUNK, n - k * CHUNK);
-        data.copyInputs(order, start, m, c.input);
-        data.copyTargets(order, start, m, c.targets);
-        System.arraycopy(order, start, c.batch.exampleIds(), 0, m);
-        c.batch.set(c.input, m, mode).noise(seed, epoch);
-        if (mode == Mode.TRAINING) {
-            c.net.zeroGradients();
+    private final class Job implements IntConsumer {
+        static final int FORWARD = 0;
+        static final int FORWARD_LOSS_BACKWARD = 1;
+        static final int BACKWARD = 2;
+        static final int EVALUATE = 3;
+
+        Dataset data;
+        int[] order;
+        int from;
+        int n;
+        int epoch;
+        Mode mode;
+        int kind;
+        int phase;
+
+        void start(Dataset data, int[] order, int from, int n, int epoch, Mode mode) {
+            this.data = data;
+            this.order = order;
+            this.from = from;
+            this.n = n;
+            this.epoch = epoch;
+            this.mode = mode;
+        }
+
+        void phase(int kind, int phase) {
+            this.kind = kind;
+            this.phase = phase;
+        }
+
+        @Override
+        public void accept(int k) {
+            Chunk c = chunks[k];
+            if (phase == 0 && kind != BACKWARD) {
+                load(k);
+            }
+            int m = c.batch.size();
+            switch (kind) {
+                case FORWARD -> c.net.forwardPhase(c.batch, phase);
+                case FORWARD_LOSS_BACKWARD -> {
+                    float[] output = c.net.forwardPhase(c.batch, phase);
+                    c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), n, c.gradient, fused);
+                    c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
+                    c.activity = c.net.activityLoss();
+                    c.net.backwardPhase(c.gradient, fused, m, phase);
+                }
+                case BACKWARD -> c.net.backwardPhase(c.gradient, fused, m, phase);
+                default -> { // EVALUATE
+                    float[] output = c.net.forwardPhase(c.batch, phase);
+                    if (phase == phases - 1) {
+                        c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
+                        c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
+                        c.activity = c.net.activityLoss();
+                    }
+                }
+            }
+        }
+
+        /**
+         * Fills chunk {@code k}: inputs, targets, its {@link Batch} (example ids = the examples' indices in the
+         * data set, mode, seed, epoch); in training also zeroes its gradients.
+         */
+        private void load(int k) {
+            Chunk c = chunks[k];
+            int start = from + k * CHUNK;
+            int m = Math.min(CHUNK, n - k * CHUNK);
+            data.copyInputs(order, start, m, c.input);
+            data.copyTargets(order, start, m, c.targets);
+            System.arraycopy(order, start, c.batch.exampleIds(), 0, m);
+            c.batch.set(c.input, m, mode).noise(seed, epoch);
+            if (mode == Mode.TRAINING) {
+                c.net.zeroGradients();
+            }
         }
     }
 
@@ -326,27 +380,16 @@ public final class Trainer implements AutoCloseable {
         double activity = 0;
         for (int from = 0; from < order.length; from += batch) {
             int n = Math.min(batch, order.length - from);
-            int start = from;
             int count = chunkCount(n);
+            job.start(data, order, from, n, 0, Mode.INFERENCE);
             for (int phase = 0; phase < phases; phase++) {
-                int p = phase;
-                workers.run(count, k -> {
-                    Chunk c = chunks[k];
-                    if (p == 0) {
-                        load(data, order, start, n, k, Mode.INFERENCE, 0);
-                    }
-                    float[] output = c.net.forwardPhase(c.batch, p);
-                    if (p == phases - 1) {
-                        int m = c.batch.size();
-                        c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
-                        c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
-                        c.activity = c.net.activityLoss();
-                    }
-                });
+                job.phase(Job.EVALUATE, phase);
+                workers.run(count, job);
                 if (phase < phases - 1) {
                     reduceSums(count);
                 }
             }
+            job.data = null;
             double batchActivity = 0;
             for (int k = 0; k < count; k++) {
                 lossSum += chunks[k].loss;
