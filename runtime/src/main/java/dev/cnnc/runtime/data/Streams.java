@@ -3,13 +3,11 @@ package dev.cnnc.runtime.data;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.zip.GZIPInputStream;
 
@@ -56,18 +54,6 @@ final class Streams {
         int second = in.read();
         in.reset();
         return first == GZIP_MAGIC_0 && second == GZIP_MAGIC_1;
-    }
-
-    /**
-     * Forces a directory's entries to disk, so that files created or renamed in it survive a crash. Some platforms
-     * cannot open directories for this; there the call silently does nothing.
-     */
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not supported on this platform (e.g. Windows); the data itself was already forced to disk.
-        }
     }
 
     /** Deletes a file or a directory tree; does nothing if it does not exist. */
