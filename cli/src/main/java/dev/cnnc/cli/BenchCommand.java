@@ -3,7 +3,7 @@ package dev.cnnc.cli;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
-import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.data.mnist.Mnist;
 import dev.cnnc.runtime.optim.LossKind;
 import dev.cnnc.runtime.optim.OptimizerKind;
 import dev.cnnc.runtime.train.History;

@@ -2,7 +2,7 @@ package dev.cnnc.cli;
 
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.data.ImageDataset;
-import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.data.mnist.Mnist;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;

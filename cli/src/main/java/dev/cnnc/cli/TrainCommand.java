@@ -4,7 +4,7 @@ import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.DataMismatchException;
 import dev.cnnc.runtime.data.Dataset;
-import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.data.mnist.Mnist;
 import dev.cnnc.runtime.train.TrainingException;
 import dev.cnnc.runtime.train.TrainingSession;
 import java.io.IOException;

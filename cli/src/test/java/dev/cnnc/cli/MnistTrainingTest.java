@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.runtime.data.ImageDataset;
-import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.data.mnist.Mnist;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.cnnc.examples.mnist;
 
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.DataUnavailableException;
-import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.data.mnist.Mnist;
 import dev.cnnc.runtime.train.TrainingSession;
 import java.io.IOException;
 import java.nio.file.Path;

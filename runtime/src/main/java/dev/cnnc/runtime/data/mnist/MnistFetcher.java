@@ -1,5 +1,8 @@
-package dev.cnnc.runtime.data;
+package dev.cnnc.runtime.data.mnist;
 
+import dev.cnnc.runtime.data.DataUnavailableException;
+import dev.cnnc.runtime.data.Streams;
+import dev.cnnc.runtime.data.TarReader;
 import dev.cnnc.runtime.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.EOFException;

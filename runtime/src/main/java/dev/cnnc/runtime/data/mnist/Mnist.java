@@ -1,6 +1,12 @@
-package dev.cnnc.runtime.data;
+package dev.cnnc.runtime.data.mnist;
 
 import dev.cnnc.runtime.Network;
+import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.ImageDataset;
+import dev.cnnc.runtime.data.Idx;
+import dev.cnnc.runtime.data.IdxFormatException;
+import dev.cnnc.runtime.data.DataUnavailableException;
+import dev.cnnc.runtime.data.DataMismatchException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
