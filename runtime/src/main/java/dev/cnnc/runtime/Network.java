@@ -139,11 +139,12 @@ public interface Network {
     /**
      * Runs forward phase {@code phase} ({@code 0 .. phases()-1}) on {@code batch}. Returns the output
      * buffer after the last phase, null before it. Phase {@code p > 0} reads the whole batch's sums
-     * from {@link #batchSums()}.
+     * from {@link #batchSums()}. The trainer calls only this one; for one phase it is
+     * {@link #forward(Batch)}, so a network with one phase that draws noise overrides just that.
      */
     default float[] forwardPhase(Batch batch, int phase) {
         requireOnePhase(phase);
-        return forward(batch.input(), batch.size());
+        return forward(batch);
     }
 
     /**

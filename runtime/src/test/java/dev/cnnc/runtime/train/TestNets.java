@@ -519,11 +519,6 @@ final class TestNets {
         }
 
         @Override
-        public float[] forwardPhase(Batch b, int phase) {
-            return forward(b);
-        }
-
-        @Override
         public void backward(float[] outputGradient, int n) {
             dense.backward(outputGradient, n);
         }
