@@ -11,6 +11,7 @@ public final class CheckpointException extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
 
+    /** A problem with {@code file}, described by {@code message} (which names the file). */
     public CheckpointException(Path file, String message) {
         super(message);
         this.file = file;
