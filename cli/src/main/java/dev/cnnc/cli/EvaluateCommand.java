@@ -2,6 +2,7 @@ package dev.cnnc.cli;
 
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.data.DataMismatchException;
 import dev.cnnc.runtime.data.mnist.Mnist;
 import dev.cnnc.runtime.optim.LossKind;
 import dev.cnnc.runtime.optim.OptimizerKind;
@@ -53,6 +54,8 @@ final class EvaluateCommand implements Callable<Integer> {
         try (TrainingSession session = TrainingSession.builder(model, config).threads(threads.count()).seed(0)
                 .out(PrintStreams.of(spec.commandLine().getOut())).terminal(System.console() != null).build()) {
             session.evaluate(mnist.test());
+        } catch (DataMismatchException e) {
+            throw new Main.UserException(e.getMessage(), e.modelSide() ? Main.MODEL_ERRORS : Main.USAGE);
         }
         return Main.OK;
     }
