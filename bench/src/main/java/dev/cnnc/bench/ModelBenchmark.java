@@ -3,6 +3,7 @@ package dev.cnnc.bench;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.ImageDataset;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +63,7 @@ public class ModelBenchmark {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = (byte) r.nextInt(10);
         }
-        batch = Dataset.fromBytes("random", 28, 28, 10, pixels, labels);
+        batch = ImageDataset.fromBytes("random", 28, 28, 10, pixels, labels);
         for (int i = 0; i < image.length; i++) {
             image[i] = r.nextFloat();
         }

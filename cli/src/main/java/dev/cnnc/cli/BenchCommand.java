@@ -4,7 +4,9 @@ import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
-import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.data.mnist.Mnist;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +18,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -32,30 +35,30 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .cnn file.")
     Path file;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A directory holding the four MNIST IDX files.")
-    Path data;
+    @Mixin
+    DataOption data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for training and inference (default: available processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--train-images", paramLabel = "N", defaultValue = "60000",
             description = "Images of the timed training epoch (default: ${DEFAULT-VALUE}).")
     int trainImages;
 
-    @Option(names = "--vector", description = "Use the Vector API variant (needs --add-modules jdk.incubator.vector).")
-    boolean vector;
+    @Mixin
+    VectorOption vector;
 
     @Override
     public Integer call() throws IOException {
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector);
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }
-        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int threadCount = threads.count();
         Network probe = factory.create(1, 1);
-        Mnist.Data mnist = MnistData.load(data, probe);
+        Mnist.Data mnist = data.load(probe, spec.commandLine().getErr());
         TrainingConfig config = probe.trainingConfig().isCompiled() ? probe.trainingConfig()
-                : TrainingConfig.defaults("rmsprop", "categorical_crossentropy").withBatchSize(64);
+                : TrainingConfig.defaults(OptimizerKind.RMSPROP, LossKind.CATEGORICAL_CROSSENTROPY).withBatchSize(64);
         config = config.withEpochs(1);
         Dataset train = mnist.train().subset(Math.min(trainImages, mnist.train().count()));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
@@ -87,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
         int[] index = new int[1];
         for (int r = 0; r < times.length + 2000; r++) {
             index[0] = r % test.count();
-            test.copyImages(index, 0, 1, image);
+            test.copyInputs(index, 0, 1, image);
             long start = System.nanoTime();
             single.predict(image, result);
             long t = System.nanoTime() - start;
@@ -101,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "{\"framework\": \"cnnc%s\", \"threads\": %d, \"train_images_per_s\": %.0f, \"infer_images_per_s\": %.0f, "
                         + "\"latency_us\": %.1f, \"peak_rss_mib\": %.0f, \"test_acc_after_bench\": %.4f}%n",
-                vector ? "-vector" : "", threadCount, trainRate, inferRate, latencyUs, peakRssMib(), accuracy);
+                vector.vector ? "-vector" : "", threadCount, trainRate, inferRate, latencyUs, peakRssMib(), accuracy);
         spec.commandLine().getOut().flush();
         return Main.OK;
     }

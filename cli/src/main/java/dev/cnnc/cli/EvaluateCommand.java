@@ -3,13 +3,15 @@ package dev.cnnc.cli;
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
-import dev.cnnc.runtime.data.Mnist;
-import dev.cnnc.runtime.train.Trainer;
-import java.io.IOException;
+import dev.cnnc.runtime.data.DataMismatchException;
+import dev.cnnc.runtime.data.mnist.Mnist;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
+import dev.cnnc.runtime.train.TrainingSession;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -27,34 +29,34 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, paramLabel = "W", description = "A weights file saved by cnnc train.")
     Path weights;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A directory holding the four MNIST IDX files.")
-    Path data;
+    @Mixin
+    DataOption data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: available processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--vector", description = {"Use the Vector API variant of the generated code (much faster; needs",
-            "--add-modules jdk.incubator.vector, which ./cnnc adds)."})
-    boolean vector;
+    @Mixin
+    VectorOption vector;
 
     @Override
-    public Integer call() throws IOException {
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector);
+    public Integer call() {
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }
         Network model = factory.create(1, 0);
         TrainingConfig config = model.trainingConfig();
-        if (!config.isCompiled()) {
-            config = TrainingConfig.defaults("rmsprop", "categorical_crossentropy");
+        if (!config.isCompiled()) { // the loss to report: Keras' usual one for a classifier
+            config = TrainingConfig.defaults(OptimizerKind.RMSPROP, LossKind.CATEGORICAL_CROSSENTROPY);
         }
         config = config.withBatchSize(64);
         Weights.load(weights, model);
-        Mnist.Data mnist = MnistData.load(data, model);
-        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        try (Trainer trainer = new Trainer(model, config, threadCount, 0, System.out, System.console() != null)) {
-            Trainer.Evaluation test = trainer.evaluate(mnist.test(), System.out);
-            System.out.printf(Locale.ROOT, "test_loss: %.4f%ntest_acc: %.4f%n", test.loss(), test.accuracy());
+        Mnist.Data mnist = data.load(model, spec.commandLine().getErr());
+        try (TrainingSession session = TrainingSession.builder(model, config).threads(threads.count()).seed(0)
+                .out(PrintStreams.of(spec.commandLine().getOut())).terminal(System.console() != null).build()) {
+            session.evaluate(mnist.test());
+        } catch (DataMismatchException e) {
+            throw new Main.UserException(e.getMessage(), e.modelSide() ? Main.MODEL_ERRORS : Main.USAGE);
         }
         return Main.OK;
     }

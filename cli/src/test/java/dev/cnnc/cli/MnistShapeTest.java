@@ -12,9 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A --data directory of well-formed IDX files whose images are not 28x28 is refused before
- * training, with a message naming the data's image size and the model's input (once, 20x20 images
- * trained silently on examples that straddled two images).
+ * A --data directory of well-formed IDX files whose images are not 28x28 must be refused before
+ * training with a message naming both sizes (Mnist.checkShape, called by the --data option), not
+ * train on examples that straddle two images or stop with an internal error.
  */
 class MnistShapeTest {
     @TempDir

@@ -3,12 +3,9 @@ package dev.cnnc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cnnc.runtime.data.Dataset;
-import dev.cnnc.runtime.data.Mnist;
+import dev.cnnc.runtime.data.ImageDataset;
+import dev.cnnc.runtime.data.mnist.Mnist;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -29,18 +26,12 @@ class MnistTrainingTest {
 
     record Run(int exit, String out, String err) {}
 
+    /** Runs cnnc with its output captured through Main.run's own streams (no global System.out swap). */
     static Run cnnc(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            exit = Main.run(args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
-        } finally {
-            System.setOut(saved);
-        }
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+        int exit = Main.run(args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        return new Run(exit, out.toString(), err.toString());
     }
 
     private static double figure(String out, String name) {
@@ -70,7 +61,7 @@ class MnistTrainingTest {
         assertTrue(predict.out().contains("prediction: 7 (label: 7)"), predict.out());
 
         // The same test image as a PNG, black on white as people draw digits: inverted automatically.
-        Dataset test = Mnist.load(null).test();
+        ImageDataset test = Mnist.load(null).test();
         BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < 28; y++) {
             for (int x = 0; x < 28; x++) {

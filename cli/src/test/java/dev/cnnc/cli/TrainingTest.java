@@ -12,10 +12,12 @@ import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.ImageDataset;
 import dev.cnnc.runtime.io.WeightsFile;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import dev.cnnc.runtime.train.TrainingException;
+import dev.cnnc.runtime.train.TrainingSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -67,7 +69,7 @@ class TrainingTest {
                 pixels[i * 144 + p] = (byte) (bar ? 200 + r.nextInt(56) : r.nextInt(60));
             }
         }
-        return Dataset.fromBytes("synthetic", 12, 12, 4, pixels, labels);
+        return ImageDataset.fromBytes("synthetic", 12, 12, 4, pixels, labels);
     }
 
     private static PrintStream quiet() {
@@ -129,25 +131,25 @@ class TrainingTest {
         Path checkpoint = dir.resolve("checkpoint.cnnw");
         // First run: stopped after epoch 2.
         Network first = ctor.create(40, 5L);
-        try (Trainer t = new Trainer(first, first.trainingConfig().withEpochs(2), 2, 5, quiet(), false)) {
-            t.fit(synthetic(1000, 1), null, 0, new History(), (done, h) -> Checkpoints.save(checkpoint, first, t, 5, 40,
-                    done, h));
+        try (TrainingSession s = TrainingSession.builder(first, first.trainingConfig().withEpochs(2)).threads(2).seed(5)
+                .out(quiet()).checkpoint(checkpoint).build()) {
+            s.train(synthetic(1000, 1), null);
         }
         // A new process: fresh model, resumed from the checkpoint, finishing epoch 3.
         Network second = ctor.create(40, 5L);
-        try (Trainer t = new Trainer(second, second.trainingConfig(), 1, 5, quiet(), false)) {
-            History history = new History();
-            int done = Checkpoints.restore(checkpoint, second, t, second.trainingConfig(), 5, history);
-            assertEquals(2, done);
-            assertEquals(2, history.epochs());
-            t.fit(synthetic(1000, 1), null, done, history, null);
-            assertEquals(3, history.epochs());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (TrainingSession s = TrainingSession.builder(second, second.trainingConfig()).threads(1).seed(5)
+                .out(new PrintStream(log, true)).checkpoint(checkpoint).resume(true).build()) {
+            TrainingSession.Result r = s.train(synthetic(1000, 1), null);
+            assertEquals(1, r.epochsRun());
+            assertEquals(3, r.history().epochs());
         }
+        assertTrue(log.toString().contains("Resuming from " + checkpoint + " after epoch 2/3\n"), log.toString());
         List<float[]> resumed = weights(second);
         for (int i = 0; i < straight.size(); i++) {
             assertArrayEquals(straight.get(i), resumed.get(i), "parameter " + i);
         }
-        assertEquals(2, WeightsFile.read(checkpoint).training().epochsDone());
+        assertEquals(3, WeightsFile.read(checkpoint).training().epochsDone());
     }
 
     @Test
@@ -159,5 +161,61 @@ class TrainingTest {
             assertTrue(e.getMessage().matches("the loss became (NaN|infinite) at epoch 1/3, step \\d+/25: training stopped.*"
                     + "try a lower one \\(--learning-rate\\)\\."), e.getMessage());
         }
+    }
+
+    /**
+     * The weights after training, fingerprinted: the values were recorded with the trainer as it was before
+     * the training protocol (Batch, phases, state) was added, so any change to the numerics of existing
+     * layers or of the step shows up here. Tiny is trained 2 epochs; MnistCnn.cnn 1 epoch of 4 batches.
+     */
+    @Test
+    void trainingIsBitIdenticalToTheTrainerBeforeTheProtocolChange() throws Exception {
+        NetworkFactory tiny = compile(MODEL);
+        Network net = tiny.create(40, 5L);
+        try (Trainer t = new Trainer(net, net.trainingConfig().withEpochs(2), 2, 5, quiet(), false)) {
+            t.fit(synthetic(1000, 1), null, 0, new History(), null);
+        }
+        assertEquals(TINY_FINGERPRINT, fingerprint(net));
+
+        String mnist = java.nio.file.Files.readString(MainTest.example("examples/mnist/MnistCnn.cnn"));
+        CnnCompiler.Checked c = CnnCompiler.check(new SourceFile("MnistCnn.cnn", mnist));
+        assertTrue(c.ok(), c.diagnostics().render());
+        Network cnn = CnnCompiler.load(c.model(), new CnnCompiler.Options("t", false, false)).create(1, 1L);
+        try (Trainer t = new Trainer(cnn, cnn.trainingConfig().withEpochs(1), 2, 1, quiet(), false)) {
+            t.fit(digits(256, 3), null, 0, new History(), null);
+        }
+        assertEquals(MNIST_FINGERPRINT, fingerprint(cnn));
+    }
+
+    static final String TINY_FINGERPRINT = "e0ebba13de6d3815f8682440c699279ec02fe23a37d10347350554fe01090fd4";
+    static final String MNIST_FINGERPRINT = "2918f4341f96f8aa38ac79d43fd5cf0e49a9c5d2070ee29cbf6fa47ac590efc6";
+
+    /** SHA-256 of every parameter's float bits, in order. */
+    static String fingerprint(Network net) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        for (Parameter p : net.parameters()) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(p.size() * 4);
+            b.asFloatBuffer().put(p.values());
+            md.update(b.array());
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /** 28x28 images of 10 classes: a bright block at the class's place over noise. */
+    static Dataset digits(int count, long seed) {
+        Random random = new Random(seed);
+        byte[] pixels = new byte[count * 784];
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            int k = i % 10;
+            labels[i] = (byte) k;
+            for (int p = 0; p < 784; p++) {
+                int y = p / 28;
+                int x = p % 28;
+                boolean on = y >= 4 + (k / 5) * 12 && y < 8 + (k / 5) * 12 && x >= 2 + (k % 5) * 5 && x < 6 + (k % 5) * 5;
+                pixels[i * 784 + p] = (byte) (random.nextInt(50) + (on ? 200 : 0));
+            }
+        }
+        return ImageDataset.fromBytes("digits", 28, 28, 10, pixels, labels);
     }
 }

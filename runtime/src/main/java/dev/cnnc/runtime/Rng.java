@@ -20,7 +20,17 @@ public final class Rng {
         return r;
     }
 
-    private static long mix(long z) {
+    /**
+     * Starts over as {@code new Rng(seed)} would, without allocating: a layer keeps one generator and
+     * resets it per example with {@link Batch#noiseSeed}.
+     */
+    public void reset(long seed) {
+        this.state = seed;
+        this.spareNormal = Double.NaN;
+    }
+
+    /** SplitMix64's finalizer: a bijective, well-mixing function of 64 bits. */
+    static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -17,6 +17,18 @@ import dev.cnnc.compiler.ir.Training;
 import dev.cnnc.compiler.ir.Regularizer;
 import dev.cnnc.compiler.ir.Weight;
 import dev.cnnc.compiler.summary.Summary;
+import dev.cnnc.runtime.ActivationKind;
+import dev.cnnc.runtime.Batch;
+import dev.cnnc.runtime.Constraints;
+import dev.cnnc.runtime.Init;
+import dev.cnnc.runtime.Mode;
+import dev.cnnc.runtime.Network;
+import dev.cnnc.runtime.Parameter;
+import dev.cnnc.runtime.Penalties;
+import dev.cnnc.runtime.Rng;
+import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,13 +39,16 @@ import javax.lang.model.element.Modifier;
  * classes in order. It implements the runtime's {@code Network}.
  */
 final class ModelGenerator {
-    static final ClassName NETWORK = ClassName.get("dev.cnnc.runtime", "Network");
-    static final ClassName PARAMETER = ClassName.get("dev.cnnc.runtime", "Parameter");
-    static final ClassName INIT = ClassName.get("dev.cnnc.runtime", "Init");
-    static final ClassName RNG = ClassName.get("dev.cnnc.runtime", "Rng");
-    static final ClassName PENALTIES = ClassName.get("dev.cnnc.runtime", "Penalties");
-    static final ClassName CONSTRAINTS = ClassName.get("dev.cnnc.runtime", "Constraints");
-    static final ClassName TRAINING_CONFIG = ClassName.get("dev.cnnc.runtime", "TrainingConfig");
+    // The runtime types the generated code names, as class literals: the compiler's own build checks them.
+    static final ClassName NETWORK = ClassName.get(Network.class);
+    static final ClassName PARAMETER = ClassName.get(Parameter.class);
+    static final ClassName INIT = ClassName.get(Init.class);
+    static final ClassName RNG = ClassName.get(Rng.class);
+    static final ClassName PENALTIES = ClassName.get(Penalties.class);
+    static final ClassName CONSTRAINTS = ClassName.get(Constraints.class);
+    static final ClassName TRAINING_CONFIG = ClassName.get(TrainingConfig.class);
+    static final ClassName BATCH = ClassName.get(Batch.class);
+    static final ClassName MODE = ClassName.get(Mode.class);
     private static final TypeName PARAMETER_LIST = ParameterizedTypeName.get(ClassName.get(List.class), PARAMETER);
 
     private final Model model;
@@ -67,7 +82,7 @@ final class ModelGenerator {
         type.addMethod(sharingConstructor());
         type.addMethod(initialize());
         type.addMethods(accessors());
-        type.addMethod(forward());
+        type.addMethods(forward());
         type.addMethod(backward());
         type.addMethod(backwardFromLogits());
         type.addMethod(backwardLayers());
@@ -101,10 +116,13 @@ final class ModelGenerator {
             Layer l = g.layer();
             for (Weight w : l.weights()) {
                 type.addField(FieldSpec.builder(float[].class, g.weightField(w), Modifier.PRIVATE, Modifier.FINAL)
-                        .addJavadoc("$L $L $L, shared with replicas.\n", Comments.javadoc(l.name()), w.role().keras(), LayerSite.dims(w.shape()))
+                        .addJavadoc("$L $L $L, shared with replicas$L.\n", Comments.javadoc(l.name()), w.role().keras(),
+                                LayerSite.dims(w.shape()), w.trainable() ? "" : "; state, not trained")
                         .build());
-                type.addField(FieldSpec.builder(float[].class, g.weightGradientField(w), Modifier.PRIVATE, Modifier.FINAL)
-                        .build());
+                if (w.trainable()) {
+                    type.addField(FieldSpec.builder(float[].class, g.weightGradientField(w), Modifier.PRIVATE, Modifier.FINAL)
+                            .build());
+                }
             }
         }
         for (LayerSite g : layers) {
@@ -125,6 +143,8 @@ final class ModelGenerator {
         type.addField(FieldSpec.builder(float[].class, "input", Modifier.PRIVATE)
                 .addJavadoc("The input of the last forward pass, kept for the backward pass.\n").build());
         type.addField(double.class, "activityLoss", Modifier.PRIVATE);
+        type.addField(FieldSpec.builder(BATCH, "inferenceBatch", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("The batch of {@code forward(float[], int)} and {@code predict}.\n").build());
     }
 
     private MethodSpec publicConstructor() {
@@ -151,9 +171,15 @@ final class ModelGenerator {
             for (Weight w : g.layer().weights()) {
                 m.addStatement("$L = shared == null ? new float[$L] : shared.$L", g.weightField(w), w.size(),
                         g.weightField(w));
-                m.addStatement("$L = new float[$L]", g.weightGradientField(w), w.size());
-                parameters.add(CodeBlock.of("new $T($S, new int[] {$L}, $L, $L)", PARAMETER, g.layer().name() + "/" + w.role().keras(),
-                        join(w.shape()), g.weightField(w), g.weightGradientField(w)));
+                String name = g.layer().name() + "/" + w.role().keras();
+                if (w.trainable()) {
+                    m.addStatement("$L = new float[$L]", g.weightGradientField(w), w.size());
+                    parameters.add(CodeBlock.of("new $T($S, new int[] {$L}, $L, $L)", PARAMETER, name, join(w.shape()),
+                            g.weightField(w), g.weightGradientField(w)));
+                } else {
+                    parameters.add(CodeBlock.of("$T.state($S, new int[] {$L}, $L)", PARAMETER, name, join(w.shape()),
+                            g.weightField(w)));
+                }
             }
         }
         for (LayerSite g : layers) {
@@ -167,6 +193,7 @@ final class ModelGenerator {
         if (inputGradient) {
             m.addStatement("inputGradient = new float[batchSize * INPUT_SIZE]");
         }
+        m.addStatement("inferenceBatch = new $T(batchSize)", BATCH);
         m.addStatement("parameters = $T.of($L)", List.class, CodeBlock.join(parameters, ",\n"));
         return m.build();
     }
@@ -237,8 +264,8 @@ final class ModelGenerator {
         list.add(override("inputSize", int.class).addStatement("return INPUT_SIZE").build());
         list.add(override("outputSize", int.class).addStatement("return OUTPUT_SIZE").build());
         list.add(override("batchSize", int.class).addStatement("return batchSize").build());
-        list.add(override("outputActivation", String.class).addStatement("return $S", last().layer().activation().keras())
-                .build());
+        list.add(override("outputActivation", ActivationKind.class).addStatement("return $T.$L", ActivationKind.class,
+                ActivationKind.valueOf(last().layer().activation().name())).build());
         list.add(override("parameterCount", long.class).addStatement("return $LL", model.parameterCount()).build());
         list.add(override("summary", String.class).addStatement("return SUMMARY").build());
         list.add(override("trainingConfig", TRAINING_CONFIG).addStatement("return $L", trainingConfig()).build());
@@ -250,10 +277,16 @@ final class ModelGenerator {
     private CodeBlock trainingConfig() {
         Training t = model.training();
         Optimizer o = t.optimizer() != null ? t.optimizer() : Optimizer.defaults(Optimizer.Kind.RMSPROP);
-        return CodeBlock.of("new $T($S, $L, $L, $L, $L, $L, $L, $L, $L, $L, $S, $L, $L, $L, $L)", TRAINING_CONFIG,
-                t.optimizer() == null ? null : o.kind().keras(), o.learningRate(), o.rho(), o.momentum(), o.nesterov(),
-                o.beta1(), o.beta2(), o.epsilon(), o.amsgrad(), o.decay(), t.loss() == null ? null : t.loss().keras(),
-                t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle());
+        // The runtime's enums have the constants of the IR's, by name (valueOf fails at generation otherwise).
+        CodeBlock optimizer = t.optimizer() == null ? CodeBlock.of("null")
+                : CodeBlock.of("$T.$L", OptimizerKind.class, OptimizerKind.valueOf(o.kind().name()));
+        CodeBlock loss = t.loss() == null ? CodeBlock.of("null")
+                : CodeBlock.of("$T.$L", LossKind.class, LossKind.valueOf(t.loss().name()));
+        return CodeBlock.of("$T.builder($L, $L)\n.learningRate($L).rho($L).momentum($L).nesterov($L)"
+                + "\n.beta1($L).beta2($L).epsilon($L).amsgrad($L).decay($L)"
+                + "\n.epochs($L).batchSize($L).validationSplit($L).shuffle($L)\n.build()", TRAINING_CONFIG,
+                optimizer, loss, o.learningRate(), o.rho(), o.momentum(), o.nesterov(), o.beta1(), o.beta2(), o.epsilon(),
+                o.amsgrad(), o.decay(), t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle());
     }
 
     private static MethodSpec.Builder override(String name, TypeName returns) {
@@ -267,10 +300,15 @@ final class ModelGenerator {
     // ---------------------------------------------------------------------------------------------
     // Forward and backward
 
-    private MethodSpec forward() {
+    /**
+     * {@code forward(Batch)}, the pass the trainer calls (training or inference, with what noise
+     * needs), and {@code forward(float[], int)}, an inference pass through the model's own batch.
+     */
+    private List<MethodSpec> forward() {
         MethodSpec.Builder m = override("forward", float[].class)
-                .addParameter(float[].class, "input")
-                .addParameter(int.class, "n")
+                .addParameter(BATCH, "batch")
+                .addStatement("int n = batch.size()")
+                .addStatement("float[] input = batch.input()")
                 .addStatement("checkBatch(input, INPUT_SIZE, n)")
                 .addStatement("this.input = input")
                 .addStatement("activityLoss = 0");
@@ -282,7 +320,13 @@ final class ModelGenerator {
                         g.className(), r.l1(), r.l2());
             }
         }
-        return m.addStatement("return $L", last().out()).build();
+        MethodSpec inference = override("forward", float[].class)
+                .addParameter(float[].class, "input")
+                .addParameter(int.class, "n")
+                .addStatement("checkBatch(input, INPUT_SIZE, n)")
+                .addStatement("return forward(inferenceBatch.set(input, n, $T.INFERENCE))", MODE)
+                .build();
+        return List.of(m.addStatement("return $L", last().out()).build(), inference);
     }
 
     private MethodSpec backward() {
@@ -351,6 +395,9 @@ final class ModelGenerator {
         MethodSpec.Builder constraints = override("applyConstraints", void.class);
         for (LayerSite g : layers) {
             for (Weight w : g.layer().weights()) {
+                if (!w.trainable()) {
+                    continue; // state: no gradient, no penalty, no constraint
+                }
                 String field = g.weightField(w);
                 zero.addStatement("$T.fill($L, 0f)", Arrays.class, g.weightGradientField(w));
                 Regularizer r = w.regularizer();

@@ -32,7 +32,7 @@ final class BrokenGradient implements Network {
         return net.batchSize();
     }
 
-    public String outputActivation() {
+    public dev.cnnc.runtime.ActivationKind outputActivation() {
         return net.outputActivation();
     }
 

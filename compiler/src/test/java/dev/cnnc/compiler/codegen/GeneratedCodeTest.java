@@ -138,7 +138,7 @@ class GeneratedCodeTest {
         assertArrayEquals(new int[] {576, 64}, net.parameters().get(6).shape());
         assertEquals(93322, net.parameters().stream().mapToInt(Parameter::size).sum());
         assertEquals(93322L, net.parameterCount());
-        assertEquals("softmax", net.outputActivation());
+        assertEquals("softmax", net.outputActivation().keras());
         assertTrue(net.summary().contains("Total params: 93,322"));
     }
 

@@ -155,7 +155,7 @@ class RandomModelTest {
         for (int i = 0; i < gradient.length; i++) {
             gradient[i] = (float) r.nextGaussian() / BATCH;
         }
-        boolean logits = scalar.outputActivation().equals("softmax");
+        boolean logits = scalar.outputActivation().keras().equals("softmax");
         float[][] outputs = new float[2][];
         double[] penalties = new double[2];
         int variant = 0;

@@ -1,294 +1,227 @@
 package dev.cnnc.runtime.data;
 
-import java.nio.file.Path;
+import dev.cnnc.runtime.Network;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A labelled set of single-channel images held in memory as bytes, ready to fill training batches.
+ * Examples to train or evaluate on, of any shape: images of any size and channel count, feature
+ * vectors, with class labels or float targets. The trainer only asks a data set to copy a chunk of
+ * examples, in a given order, into its own buffers, so any source (IDX files, CSV, image folders,
+ * synthetic data) is one implementation of this interface.
  *
- * <p>Pixels are stored as one {@code byte[]} of {@code count * rows * cols} unsigned bytes (image after image,
- * each row-major) and labels as one {@code byte[]} of class indices in {@code 0..numClasses-1}. The batch methods
- * ({@link #copyImages}, {@link #copyOneHotLabels}, {@link #copyLabels}) convert on the fly into buffers the
- * caller owns and allocate nothing, so a training loop can reuse one buffer for every batch.
+ * <p><b>Layout.</b> Each example is stored in the layout of the model's input, as Keras expects
+ * {@code x}: {@link #exampleShape()} is what the model's {@code input(...)} must be. Image data is
+ * channels-last ({@code {rows, cols, channels}}) by default; a channels-first model takes
+ * {@link ImageDataset#channelsFirst()}, a view that transposes while copying. With one channel
+ * both layouts are the same bytes, and {@link #checkFits} accepts either.
  *
- * <p>Instances are immutable. {@link #subset} and {@link #split} return views that share the arrays, so they
- * cost no copying.
+ * <p><b>Targets.</b> Class targets ({@link TargetKind#CLASSES}) are stored as class indices and
+ * copied one-hot, as Keras' categorical losses and cnnc's trainer take them; vector targets are
+ * copied as they are.
+ *
+ * <p>The copy methods allocate nothing, so a training loop can reuse one buffer for every batch.
+ * Implementations are immutable; {@link #subset} and {@link #split} return views that share storage.
  */
-public final class Dataset {
+public interface Dataset {
 
-    /** {@code SCALE[v] == v / 255f}: maps an unsigned pixel byte to [0, 1]. */
-    private static final float[] SCALE = new float[256];
+    /** What the targets are. */
+    enum TargetKind {
+        /** One class index per example, in {@code 0 .. numClasses-1}; copied as one-hot rows. */
+        CLASSES,
+        /** Float vectors of {@link #targetShape()}, for regression; no classes. */
+        VECTORS
+    }
 
-    static {
-        for (int v = 0; v < SCALE.length; v++) {
-            SCALE[v] = v / 255f;
+    /** A split into training and validation examples: the first ones and the last ones. */
+    record Split(Dataset train, Dataset validation) {
+        /** Checks both parts are present. */
+        public Split {
+            Objects.requireNonNull(train, "train");
+            Objects.requireNonNull(validation, "validation");
         }
     }
 
-    private final String imagesName;
-    private final String labelsName;
-    private final byte[] pixels;
-    private final byte[] labels;
-    private final int first;
-    private final int count;
-    private final int rows;
-    private final int cols;
-    private final int numClasses;
+    /** The number of examples. */
+    int count();
 
-    private Dataset(String imagesName, String labelsName, byte[] pixels, byte[] labels, int first, int count,
-            int rows, int cols, int numClasses) {
-        this.imagesName = imagesName;
-        this.labelsName = labelsName;
-        this.pixels = pixels;
-        this.labels = labels;
-        this.first = first;
-        this.count = count;
-        this.rows = rows;
-        this.cols = cols;
-        this.numClasses = numClasses;
+    /** The shape of one example in the model's input layout, e.g. {@code {28, 28, 1}}; a copy. */
+    int[] exampleShape();
+
+    /** Floats per example: the product of {@link #exampleShape()}. */
+    default int exampleSize() {
+        return product(exampleShape());
     }
+
+    /** The shape of one example's target as copied by {@link #copyTargets}: {@code {numClasses}} for classes. */
+    int[] targetShape();
+
+    /** Floats per target: the product of {@link #targetShape()}. */
+    default int targetSize() {
+        return product(targetShape());
+    }
+
+    /** The number of classes; 0 for {@link TargetKind#VECTORS}. */
+    int numClasses();
+
+    /** What the targets are. */
+    TargetKind targetKind();
 
     /**
-     * Pairs an images file with a labels file. The arrays are shared, not copied.
+     * Writes the inputs of examples {@code order[from .. from + n)} into {@code dest[0 .. n * exampleSize())},
+     * one after another. Allocates nothing.
      *
-     * @throws IdxFormatException if the two files hold different numbers of examples; the message names both
-     */
-    public static Dataset of(Idx.Images images, Idx.Labels labels) throws IdxFormatException {
-        if (images.count() != labels.count()) {
-            throw new IdxFormatException(labels.file(), "holds " + labels.count() + " labels but the images file "
-                    + images.file() + " holds " + images.count() + " images; the two files do not belong together");
-        }
-        return new Dataset(fileName(images.file()), fileName(labels.file()), images.pixels(), labels.labels(), 0,
-                images.count(), images.rows(), images.cols(), labels.numClasses());
-    }
-
-    /**
-     * Builds a data set from arrays in memory, for example for tests or generated data. The arrays are shared,
-     * not copied, and must not be modified afterwards.
-     *
-     * @param name a name for messages, e.g. {@code "synthetic"}
-     * @param rows the image height, at least 1
-     * @param cols the image width, at least 1
-     * @param numClasses the number of classes, 1 to 256
-     * @param pixels {@code labels.length * rows * cols} unsigned bytes, image after image, each row-major
-     * @param labels one class index per example, each in {@code 0..numClasses-1}
-     * @throws IllegalArgumentException if the sizes disagree or a label is out of range
-     */
-    public static Dataset fromBytes(String name, int rows, int cols, int numClasses, byte[] pixels, byte[] labels) {
-        Objects.requireNonNull(name, "name");
-        if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException(name + ": image size must be at least 1x1, got " + rows + "x" + cols);
-        }
-        if ((long) labels.length * rows * cols != pixels.length) {
-            throw new IllegalArgumentException(name + ": " + labels.length + " labels need "
-                    + (long) labels.length * rows * cols + " pixel bytes for " + rows + "x" + cols
-                    + " images, got " + pixels.length);
-        }
-        Idx.Labels checked = new Idx.Labels(Path.of(name), numClasses, labels);
-        return new Dataset(name, name, pixels, checked.labels(), 0, labels.length, rows, cols, numClasses);
-    }
-
-    private static String fileName(Path file) {
-        Path name = file.getFileName();
-        return name == null ? file.toString() : name.toString();
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Shape
-
-    /** Returns the number of examples. */
-    public int count() {
-        return count;
-    }
-
-    /** Returns the image height. */
-    public int rows() {
-        return rows;
-    }
-
-    /** Returns the image width. */
-    public int cols() {
-        return cols;
-    }
-
-    /** Returns the number of channels per pixel: always 1 (grey levels). */
-    public int channels() {
-        return 1;
-    }
-
-    /** Returns the number of values per image, {@code rows * cols}. */
-    public int imageSize() {
-        return rows * cols;
-    }
-
-    /** Returns the number of classes; every label lies in {@code 0..numClasses-1}. */
-    public int numClasses() {
-        return numClasses;
-    }
-
-    /** Returns the name of the images source, e.g. {@code train-images-idx3-ubyte}, for messages. */
-    public String imagesName() {
-        return imagesName;
-    }
-
-    /** Returns the name of the labels source, e.g. {@code train-labels-idx1-ubyte}, for messages. */
-    public String labelsName() {
-        return labelsName;
-    }
-
-    /** Returns the class of example {@code index}. */
-    public int label(int index) {
-        return labels[first + Objects.checkIndex(index, count)] & 0xFF;
-    }
-
-    /** Returns the raw grey level, 0 to 255, of one pixel of example {@code index}. */
-    public int pixel(int index, int row, int col) {
-        Objects.checkIndex(row, rows);
-        Objects.checkIndex(col, cols);
-        return pixels[(first + Objects.checkIndex(index, count)) * imageSize() + row * cols + col] & 0xFF;
-    }
-
-    /**
-     * Checks that the images have the shape a model expects as input.
-     *
-     * @throws IllegalArgumentException if they do not, with a message such as
-     *         {@code train-images-idx3-ubyte holds 28x28 images but the model expects 32x32x3}
-     */
-    public void checkImageShape(int rows, int cols, int channels) {
-        if (rows != this.rows || cols != this.cols || channels != channels()) {
-            throw new IllegalArgumentException(imagesName + " holds " + this.rows + "x" + this.cols
-                    + " images but the model expects " + rows + "x" + cols + "x" + channels
-                    + " (the data have " + channels() + " channel)");
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Batches
-
-    /**
-     * Writes the pixels of {@code count} examples, scaled to [0, 1] as {@code value / 255f}, into
-     * {@code dest[0 .. count * imageSize())}, example after example, each row-major. The examples are
-     * {@code indices[from .. from + count)}. Allocates nothing.
-     *
-     * @throws IndexOutOfBoundsException if the range does not fit {@code indices} or an index is not an example
+     * @throws IndexOutOfBoundsException if the range does not fit {@code order} or an index is not an example
      * @throws IllegalArgumentException if {@code dest} is too small
      */
-    public void copyImages(int[] indices, int from, int count, float[] dest) {
-        int size = imageSize();
-        checkBatch(indices, from, count, dest.length, size, "image");
-        for (int i = 0; i < count; i++) {
-            int src = (first + example(indices, from + i)) * size;
-            int dst = i * size;
-            for (int p = 0; p < size; p++) {
-                dest[dst + p] = SCALE[pixels[src + p] & 0xFF];
-            }
-        }
-    }
+    void copyInputs(int[] order, int from, int n, float[] dest);
 
     /**
-     * Writes the labels of {@code indices[from .. from + count)} one-hot into
-     * {@code dest[0 .. count * numClasses())}: for each example, {@code 1f} at its class and {@code 0f}
-     * elsewhere. Allocates nothing.
+     * Writes the targets of examples {@code order[from .. from + n)} into {@code dest[0 .. n * targetSize())}:
+     * one-hot rows for class targets. Allocates nothing.
      *
-     * @throws IndexOutOfBoundsException if the range does not fit {@code indices} or an index is not an example
+     * @throws IndexOutOfBoundsException if the range does not fit {@code order} or an index is not an example
      * @throws IllegalArgumentException if {@code dest} is too small
      */
-    public void copyOneHotLabels(int[] indices, int from, int count, float[] dest) {
-        checkBatch(indices, from, count, dest.length, numClasses, "one-hot label");
-        Arrays.fill(dest, 0, count * numClasses, 0f);
-        for (int i = 0; i < count; i++) {
-            dest[i * numClasses + (labels[first + example(indices, from + i)] & 0xFF)] = 1f;
-        }
-    }
+    void copyTargets(int[] order, int from, int n, float[] dest);
 
     /**
-     * Writes the class indices of {@code indices[from .. from + count)} into {@code dest[0 .. count)}
-     * (sparse labels). Allocates nothing.
+     * The class of example {@code index}.
      *
-     * @throws IndexOutOfBoundsException if the range does not fit {@code indices} or an index is not an example
-     * @throws IllegalArgumentException if {@code dest} is too small
+     * @throws UnsupportedOperationException for {@link TargetKind#VECTORS}
      */
-    public void copyLabels(int[] indices, int from, int count, int[] dest) {
-        checkBatch(indices, from, count, dest.length, 1, "label");
-        for (int i = 0; i < count; i++) {
-            dest[i] = labels[first + example(indices, from + i)] & 0xFF;
-        }
-    }
-
-    private void checkBatch(int[] indices, int from, int count, int destLength, int valuesPerExample,
-            String what) {
-        Objects.checkFromIndexSize(from, count, indices.length);
-        if ((long) count * valuesPerExample > destLength) {
-            throw new IllegalArgumentException("batch buffer too small: " + count + " examples need "
-                    + (long) count * valuesPerExample + " " + what + " values, the buffer holds " + destLength);
-        }
-    }
-
-    /** Returns {@code indices[position]}, checked to be a valid example index. */
-    private int example(int[] indices, int position) {
-        int index = indices[position];
-        if (index < 0 || index >= count) {
-            throw new IndexOutOfBoundsException("example index " + index + " at position " + position
-                    + " is outside 0.." + (count - 1) + " (" + imagesName + " view of " + count + " examples)");
-        }
-        return index;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Views
+    int label(int index);
 
     /**
-     * Returns the first {@code n} examples, sharing this data set's arrays.
+     * Examples {@code [from, from + n)} as a data set sharing this one's storage.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside {@code [0, count())}
+     */
+    Dataset slice(int from, int n);
+
+    /** A short name for messages: {@code train-images-idx3-ubyte}. */
+    String name();
+
+    /** What one example is called in messages: {@code images}, {@code examples}. */
+    default String examplesName() {
+        return "examples";
+    }
+
+    /** For messages: {@code train-images-idx3-ubyte: 60000 images of 28x28, 10 classes}. */
+    String describe();
+
+    /**
+     * The first {@code n} examples, sharing this data set's storage.
      *
      * @throws IllegalArgumentException if {@code n} is negative or larger than {@link #count()}
      */
-    public Dataset subset(int n) {
-        if (n < 0 || n > count) {
-            throw new IllegalArgumentException("cannot take the first " + n + " examples of " + imagesName
-                    + ", which holds " + count);
+    default Dataset subset(int n) {
+        if (n < 0 || n > count()) {
+            throw new IllegalArgumentException("cannot take the first " + n + " examples of " + name()
+                    + ", which holds " + count());
         }
-        return view(0, n);
-    }
-
-    /**
-     * A split into training and validation examples.
-     *
-     * @param train the first examples
-     * @param validation the last examples
-     */
-    public record Split(Dataset train, Dataset validation) {
+        return slice(0, n);
     }
 
     /**
      * Splits off the last {@code validationFraction} of the examples as a validation set, like Keras'
      * {@code validation_split}: the split point is {@code floor(count * (1 - validationFraction))}, taken before
-     * any shuffling, and both parts share this data set's arrays.
+     * any shuffling, and both parts share this data set's storage.
      *
      * @param validationFraction the fraction for validation, strictly between 0 and 1
      * @throws IllegalArgumentException if the fraction is out of range or leaves either part empty
      */
-    public Split split(double validationFraction) {
+    default Split split(double validationFraction) {
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validation fraction must be strictly between 0 and 1, got "
                     + validationFraction);
         }
+        int count = count();
         int splitAt = (int) Math.floor(count * (1.0 - validationFraction));
         if (splitAt == 0 || splitAt == count) {
-            throw new IllegalArgumentException(imagesName + " holds " + count + " examples, which is not enough to"
+            throw new IllegalArgumentException(name() + " holds " + count + " examples, which is not enough to"
                     + " split off a validation fraction of " + validationFraction + " and keep both parts non-empty;"
                     + " provide more data or a different fraction");
         }
-        return new Split(view(0, splitAt), view(splitAt, count - splitAt));
+        return new Split(slice(0, splitAt), slice(splitAt, count - splitAt));
     }
 
-    private Dataset view(int offset, int n) {
-        return new Dataset(imagesName, labelsName, pixels, labels, first + offset, n, rows, cols, numClasses);
+    /**
+     * Checks that this data fits {@code net}: its examples have the model's input shape (or, with one
+     * channel, the same shape channels-first) and its targets the model's output size.
+     *
+     * @throws DataMismatchException naming both sides, e.g. {@code the data's images are 32x32x3 but the
+     *     model's input is (28, 28, 1)} or {@code the data has 10 classes but the model's output has 5 values:
+     *     end the model with Dense(10, activation='softmax')}
+     */
+    default void checkFits(Network net) {
+        checkFits(examplesName(), exampleShape(), targetKind(), numClasses(), targetSize(), net);
     }
 
-    /** Returns e.g. {@code train-images-idx3-ubyte: 60000 images of 28x28, 10 classes}. */
-    @Override
-    public String toString() {
-        return imagesName + ": " + count + " images of " + rows + "x" + cols + ", " + numClasses + " classes";
+    /**
+     * {@link #checkFits(Network)} for data described by its shapes, so that a source such as MNIST can check a
+     * model before loading (or fetching) anything.
+     *
+     * @throws DataMismatchException naming both sides
+     */
+    static void checkFits(String examplesName, int[] exampleShape, TargetKind kind, int numClasses, int targetSize,
+            Network net) {
+        int[] model = net.inputShape();
+        if (!sameLayout(exampleShape, model)) {
+            throw new DataMismatchException("the data's " + examplesName + " are " + dims(exampleShape)
+                    + " but the model's input is " + tuple(model) + layoutHint(exampleShape, model), true);
+        }
+        int outputs = net.outputSize();
+        if (kind == TargetKind.CLASSES && numClasses != outputs) {
+            throw new DataMismatchException("the data has " + numClasses + " classes but the model's output has "
+                    + outputs + " value" + (outputs == 1 ? "" : "s") + ": end the model with Dense(" + numClasses
+                    + ", activation='softmax')", true);
+        }
+        if (kind == TargetKind.VECTORS && targetSize != outputs) {
+            throw new DataMismatchException("the data's targets have " + targetSize
+                    + " values but the model's output has " + outputs, true);
+        }
+    }
+
+    /** {@code 28x28x1}. */
+    static String dims(int[] shape) {
+        StringBuilder b = new StringBuilder();
+        for (int d : shape) {
+            b.append(b.length() == 0 ? "" : "x").append(d);
+        }
+        return b.toString();
+    }
+
+    /** {@code (28, 28, 1)}, as the model's {@code input(...)} is written. */
+    static String tuple(int[] shape) {
+        return Arrays.toString(shape).replace('[', '(').replace(']', ')');
+    }
+
+    /** The product of the dimensions. */
+    static int product(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return Math.toIntExact(n);
+    }
+
+    /**
+     * Whether examples of shape {@code data} are, float for float, inputs of shape {@code model}: the same
+     * shape, or one channel moved from last to first ({@code {28, 28, 1}} and {@code {1, 28, 28}}).
+     */
+    private static boolean sameLayout(int[] data, int[] model) {
+        if (Arrays.equals(data, model)) {
+            return true;
+        }
+        return data.length == 3 && model.length == 3 && data[2] == 1 && model[0] == 1 && data[0] == model[1]
+                && data[1] == model[2];
+    }
+
+    private static String layoutHint(int[] data, int[] model) {
+        boolean channelsMoved = data.length == 3 && model.length == 3 && data[2] == model[0] && data[0] == model[1]
+                && data[1] == model[2];
+        return channelsMoved ? " (channels first: give the data channels first too, with ImageDataset.channelsFirst())"
+                : "";
     }
 }

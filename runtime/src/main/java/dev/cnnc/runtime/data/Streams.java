@@ -3,21 +3,19 @@ package dev.cnnc.runtime.data;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.zip.GZIPInputStream;
 
-/** Small stream and file helpers shared by the data package. */
-final class Streams {
+/** Small stream and file helpers shared by the data readers and sources (such as {@code data.mnist}). */
+public final class Streams {
 
     /** Buffer size for file and gzip streams. */
-    static final int BUFFER_SIZE = 1 << 16;
+    public static final int BUFFER_SIZE = 1 << 16;
 
     private static final int GZIP_MAGIC_0 = 0x1f;
     private static final int GZIP_MAGIC_1 = 0x8b;
@@ -31,7 +29,7 @@ final class Streams {
      *
      * @return a {@link GZIPInputStream} for gzipped content, else a buffered stream of the raw bytes
      */
-    static InputStream openMaybeGzip(Path file) throws IOException {
+    public static InputStream openMaybeGzip(Path file) throws IOException {
         BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER_SIZE);
         try {
             return maybeGunzip(in);
@@ -45,12 +43,12 @@ final class Streams {
      * Wraps {@code in} in a {@link GZIPInputStream} if its next two bytes are the gzip magic bytes, else returns
      * it unchanged. Nothing is consumed from {@code in} by the check.
      */
-    static InputStream maybeGunzip(BufferedInputStream in) throws IOException {
+    public static InputStream maybeGunzip(BufferedInputStream in) throws IOException {
         return hasGzipMagic(in) ? new GZIPInputStream(in, BUFFER_SIZE) : in;
     }
 
     /** Tells whether the next two bytes of {@code in} are {@code 0x1f 0x8b}, without consuming them. */
-    static boolean hasGzipMagic(BufferedInputStream in) throws IOException {
+    public static boolean hasGzipMagic(BufferedInputStream in) throws IOException {
         in.mark(2);
         int first = in.read();
         int second = in.read();
@@ -58,20 +56,8 @@ final class Streams {
         return first == GZIP_MAGIC_0 && second == GZIP_MAGIC_1;
     }
 
-    /**
-     * Forces a directory's entries to disk, so that files created or renamed in it survive a crash. Some platforms
-     * cannot open directories for this; there the call silently does nothing.
-     */
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not supported on this platform (e.g. Windows); the data itself was already forced to disk.
-        }
-    }
-
     /** Deletes a file or a directory tree; does nothing if it does not exist. */
-    static void deleteRecursively(Path root) throws IOException {
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

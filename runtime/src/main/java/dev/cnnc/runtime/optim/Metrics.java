@@ -58,27 +58,23 @@ public final class Metrics {
         return loss == Loss.BINARY_CROSSENTROPY || outputSize == 1 ? Accuracy.BINARY : Accuracy.CATEGORICAL;
     }
 
-    /**
-     * {@link #accuracyFor(Loss, int)} for a loss name.
-     *
-     * @throws IllegalArgumentException if {@link Loss#of} does not know the name
-     */
-    public static Accuracy accuracyFor(String lossName, int outputSize) {
-        return accuracyFor(Loss.of(lossName), outputSize);
+    /** {@link #accuracyFor(Loss, int)} for a loss kind. */
+    public static Accuracy accuracyFor(LossKind loss, int outputSize) {
+        return accuracyFor(Loss.of(loss), outputSize);
     }
 
     /**
      * The number of correct predictions among examples {@code [from, from + count)} by the accuracy Keras
-     * 2.2.4 uses with this loss ({@link #accuracyFor(String, int)}).
+     * 2.2.4 uses with this loss ({@link #accuracyFor(Loss, int)}). Callers in a loop should pick the
+     * {@link Accuracy} once instead.
      *
-     * @throws IllegalArgumentException for an unknown loss name or ranges that do not fit the buffers
+     * @throws IllegalArgumentException for ranges that do not fit the buffers
      */
-    public static double correct(String lossName, float[] output, float[] targets, int from, int count,
-            int outputSize) {
-        return accuracyFor(lossName, outputSize).correct(output, targets, from, count, outputSize);
+    public static double correct(LossKind loss, float[] output, float[] targets, int from, int count, int outputSize) {
+        return accuracyFor(loss, outputSize).correct(output, targets, from, count, outputSize);
     }
 
-    /** {@link #correct(String, float[], float[], int, int, int)} for a {@link Loss}. */
+    /** {@link #correct(LossKind, float[], float[], int, int, int)} for a {@link Loss}. */
     public static double correct(Loss loss, float[] output, float[] targets, int from, int count, int outputSize) {
         return accuracyFor(loss, outputSize).correct(output, targets, from, count, outputSize);
     }

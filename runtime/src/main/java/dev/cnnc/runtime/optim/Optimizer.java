@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -33,9 +32,6 @@ import java.util.Objects;
  */
 public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
 
-    /** The names {@link #create} accepts, in any case. */
-    public static final List<String> NAMES = List.of("sgd", "rmsprop", "adam", "adagrad");
-
     private final Parameter[] parameters;
     private final double learningRate;
     private final double decay;
@@ -44,15 +40,20 @@ public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
     private long iterations;
 
     /**
+     * @param parameters the tensors to update; non-trainable ones ({@link Parameter#trainable()} false) are
+     *     skipped, so that state such as a moving mean is never touched by an optimizer
      * @param slotKinds the names of the slot groups, in {@link #slots()} order; each has one zero array per
      *     parameter
      */
     Optimizer(List<Parameter> parameters, double learningRate, double decay, String... slotKinds) {
         Objects.requireNonNull(parameters, "parameters");
-        this.parameters = parameters.toArray(new Parameter[0]);
-        for (int i = 0; i < this.parameters.length; i++) {
-            Objects.requireNonNull(this.parameters[i], "parameters contains null");
+        List<Parameter> trainable = new ArrayList<>();
+        for (Parameter p : parameters) {
+            if (Objects.requireNonNull(p, "parameters contains null").trainable()) {
+                trainable.add(p);
+            }
         }
+        this.parameters = trainable.toArray(new Parameter[0]);
         this.learningRate = requireAtLeast("lr", learningRate, 0);
         this.decay = requireAtLeast("decay", decay, 0);
         this.slotKinds = slotKinds.clone();
@@ -63,22 +64,22 @@ public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
     }
 
     /**
-     * The optimizer a training configuration names: {@code sgd}, {@code rmsprop}, {@code adam} or
-     * {@code adagrad} (in any case), with the configuration's hyper-parameters.
+     * The optimizer a training configuration names, with the configuration's hyper-parameters.
      *
-     * @throws IllegalArgumentException for any other name, or out-of-range hyper-parameters
+     * @throws IllegalArgumentException if the configuration has no optimizer, or for out-of-range
+     *     hyper-parameters
      */
     public static Optimizer create(TrainingConfig config, List<Parameter> parameters) {
         Objects.requireNonNull(config, "config");
-        String name = config.optimizer() == null ? "" : config.optimizer().toLowerCase(Locale.ROOT);
-        return switch (name) {
-            case "sgd" -> new Sgd(parameters, config.learningRate(), config.momentum(), config.nesterov(), config.decay());
-            case "rmsprop" -> new RmsProp(parameters, config.learningRate(), config.rho(), config.epsilon(), config.decay());
-            case "adam" -> new Adam(parameters, config.learningRate(), config.beta1(), config.beta2(), config.epsilon(),
+        if (config.optimizer() == null) {
+            throw new IllegalArgumentException("the training configuration has no optimizer (no compile(...) line)");
+        }
+        return switch (config.optimizer()) {
+            case SGD -> new Sgd(parameters, config.learningRate(), config.momentum(), config.nesterov(), config.decay());
+            case RMSPROP -> new RmsProp(parameters, config.learningRate(), config.rho(), config.epsilon(), config.decay());
+            case ADAM -> new Adam(parameters, config.learningRate(), config.beta1(), config.beta2(), config.epsilon(),
                     config.amsgrad(), config.decay());
-            case "adagrad" -> new Adagrad(parameters, config.learningRate(), config.epsilon(), config.decay());
-            default -> throw new IllegalArgumentException(
-                    "unknown optimizer '" + config.optimizer() + "' (known: " + String.join(", ", NAMES) + ")");
+            case ADAGRAD -> new Adagrad(parameters, config.learningRate(), config.epsilon(), config.decay());
         };
     }
 

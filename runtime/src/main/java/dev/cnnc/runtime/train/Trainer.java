@@ -1,5 +1,7 @@
 package dev.cnnc.runtime.train;
 
+import dev.cnnc.runtime.Batch;
+import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.Rng;
@@ -10,8 +12,8 @@ import dev.cnnc.runtime.optim.Metrics;
 import dev.cnnc.runtime.optim.Optimizer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Locale;
+import java.util.function.IntConsumer;
 
 /**
  * Trains a generated network Keras-style: {@code fit} with shuffling every epoch and the last
@@ -21,6 +23,14 @@ import java.util.Locale;
  * replica of the network (same parameters, own buffers) on whichever thread is free; the chunks'
  * gradients are then summed in chunk order. Chunks and their order do not depend on the number of
  * threads, so neither do the results: the same seed gives bit-identical weights on 1 thread or 16.
+ *
+ * <p>The trainer speaks {@link Network}'s training protocol: every chunk's replica gets a reused
+ * {@link Batch} (example ids = the examples' indices in the data set, the seed, the epoch, and
+ * {@link Mode#TRAINING} in {@code fit}, {@link Mode#INFERENCE} in {@code evaluate}); networks with several
+ * {@link Network#phases() phases} have their chunks' {@link Network#partialSums() partial sums} added in
+ * chunk order into {@link Network#batchSums()} between phases; after the reductions of a step the model's
+ * {@link Network#updateState} runs once. Only {@link Network#trainableParameters() trainable} tensors are
+ * reduced and updated. A step allocates nothing.
  *
  * <p>The model given holds the parameters and their summed gradients; its own batch buffers are not
  * used, so a model built for batch size 1 is enough.
@@ -43,18 +53,28 @@ public final class Trainer implements AutoCloseable {
     private final Network model;
     private final TrainingConfig config;
     private final Loss loss;
+    private final Metrics.Accuracy accuracy;
     private final Optimizer optimizer;
     private final boolean fused;
     private final Workers workers;
     private final long seed;
     private final Chunk[] chunks;
+    private final Parameter[] trainable;
+    private final Parameter[][] chunkTrainable;
+    private final int phases;
+    /** The whole step, for {@link Network#updateState}: size and example ids, no input. */
+    private final Batch stepBatch;
     private final PrintStream out;
     private final boolean terminal;
-    private final java.util.function.IntConsumer updateTask;
+    private final IntConsumer updateTask;
+    private final Job job = new Job();
+    private final IntConsumer reduceTask = j -> reduce(j, this.reduceCount);
+    private int reduceCount;
 
     /** One chunk's replica and buffers, and what its last step measured. */
     private static final class Chunk {
         final Network net;
+        final Batch batch = new Batch(CHUNK);
         final float[] input;
         final float[] targets;
         final float[] gradient;
@@ -82,17 +102,34 @@ public final class Trainer implements AutoCloseable {
         this.model = model;
         this.config = config;
         this.loss = Loss.of(config.loss());
-        this.optimizer = Optimizer.create(config, model.parameters());
+        this.accuracy = Metrics.accuracyFor(loss, model.outputSize());
+        this.optimizer = Optimizer.create(config, model.trainableParameters());
         this.fused = loss.fusesWith(model.outputActivation());
         this.seed = seed;
         this.out = out;
         this.terminal = terminal;
         this.chunks = new Chunk[(config.batchSize() + CHUNK - 1) / CHUNK];
+        this.trainable = model.trainableParameters().toArray(new Parameter[0]);
+        this.chunkTrainable = new Parameter[chunks.length][];
         for (int k = 0; k < chunks.length; k++) {
             chunks[k] = new Chunk(model.replica(CHUNK));
+            chunkTrainable[k] = chunks[k].net.trainableParameters().toArray(new Parameter[0]);
+            if (chunkTrainable[k].length != trainable.length) {
+                throw new IllegalStateException(model.name() + ": a replica has " + chunkTrainable[k].length
+                        + " trainable parameters, the model " + trainable.length);
+            }
         }
+        this.phases = model.phases();
+        if (phases < 1) {
+            throw new IllegalStateException(model.name() + " has " + phases + " phases");
+        }
+        this.stepBatch = new Batch(Math.max(1, config.batchSize()));
         this.workers = new Workers(threads);
         this.updateTask = optimizer::update;
+        if (optimizer.parameters().size() != trainable.length) {
+            throw new IllegalStateException("the optimizer updates " + optimizer.parameters().size()
+                    + " parameters, the model has " + trainable.length + " trainable ones");
+        }
     }
 
     public Optimizer optimizer() {
@@ -109,9 +146,14 @@ public final class Trainer implements AutoCloseable {
      *
      * @param validation data evaluated after every epoch, or null
      * @throws TrainingException if the loss becomes NaN or infinite
+     * @throws dev.cnnc.runtime.data.DataMismatchException if the data does not fit the model
      */
     public History fit(Dataset train, Dataset validation, int epochsDone, History history, EpochListener listener)
             throws IOException {
+        train.checkFits(model);
+        if (validation != null) {
+            validation.checkFits(model);
+        }
         int batch = config.batchSize();
         int steps = (train.count() + batch - 1) / batch;
         int[] order = new int[train.count()];
@@ -130,7 +172,7 @@ public final class Trainer implements AutoCloseable {
             for (int step = 0; step < steps; step++) {
                 int from = step * batch;
                 int n = Math.min(batch, order.length - from);
-                double batchLoss = trainStep(train, order, from, n);
+                double batchLoss = trainStep(train, order, from, n, epoch);
                 if (!Double.isFinite(batchLoss)) {
                     progress.done(metrics(lossSum / Math.max(seen, 1), correctSum / Math.max(seen, 1)));
                     throw new TrainingException(String.format(Locale.ROOT,
@@ -171,48 +213,146 @@ public final class Trainer implements AutoCloseable {
         return (n + CHUNK - 1) / CHUNK;
     }
 
-    /** One optimizer step on examples {@code order[from, from + n)}; returns the batch's loss. */
-    private double trainStep(Dataset data, int[] order, int from, int n) {
+    /** One optimizer step on examples {@code order[from, from + n)}; returns the batch's loss. Allocates nothing. */
+    double trainStep(Dataset data, int[] order, int from, int n, int epoch) {
         int count = chunkCount(n);
-        workers.run(count, k -> {
-            Chunk c = chunks[k];
-            int start = from + k * CHUNK;
-            int m = Math.min(CHUNK, n - k * CHUNK);
-            data.copyImages(order, start, m, c.input);
-            data.copyOneHotLabels(order, start, m, c.targets);
-            c.net.zeroGradients();
-            float[] output = c.net.forward(c.input, m);
-            c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), n, c.gradient, fused);
-            c.correct = Metrics.correct(config.loss(), output, c.targets, 0, m, c.net.outputSize());
-            c.activity = c.net.activityLoss();
-            if (fused) {
-                c.net.backwardFromLogits(c.gradient, m);
-            } else {
-                c.net.backward(c.gradient, m);
-            }
-        });
-        List<Parameter> params = model.parameters();
-        workers.run(params.size(), j -> reduce(j, count));
+        int last = phases - 1;
+        job.start(data, order, from, n, epoch, Mode.TRAINING);
+        for (int phase = 0; phase < last; phase++) {
+            job.phase(Job.FORWARD, phase);
+            workers.run(count, job);
+            reduceSums(count);
+        }
+        // The last forward phase, the loss and the last backward phase need no reduction between them.
+        job.phase(Job.FORWARD_LOSS_BACKWARD, last);
+        workers.run(count, job);
+        for (int phase = last - 1; phase >= 0; phase--) {
+            reduceSums(count);
+            job.phase(Job.BACKWARD, phase);
+            workers.run(count, job);
+        }
+        reduceCount = count;
+        workers.run(trainable.length, reduceTask);
+        job.data = null; // do not keep the data set alive
         double total = model.regularizationLoss();
         for (int k = 0; k < count; k++) {
             total += chunks[k].loss / n + chunks[k].activity;
         }
         if (Double.isFinite(total)) {
+            System.arraycopy(order, from, stepBatch.exampleIds(), 0, n);
+            stepBatch.set(NO_INPUT, n, Mode.TRAINING).noise(seed, epoch);
+            model.updateState(stepBatch);
             model.addRegularizationGradients();
             optimizer.beginUpdate();
-            workers.run(params.size(), updateTask);
+            workers.run(trainable.length, updateTask);
             optimizer.endUpdate();
             model.applyConstraints();
         }
         return total;
     }
 
-    /** The gradient of parameter {@code j}: the chunks' gradients summed in chunk order. */
+    private static final float[] NO_INPUT = new float[0];
+
+    /**
+     * What every chunk does in one {@link Workers#run} of a step or an evaluation: one object, refilled
+     * before each run, so that a step allocates no lambdas.
+     */
+    private final class Job implements IntConsumer {
+        static final int FORWARD = 0;
+        static final int FORWARD_LOSS_BACKWARD = 1;
+        static final int BACKWARD = 2;
+        static final int EVALUATE = 3;
+
+        Dataset data;
+        int[] order;
+        int from;
+        int n;
+        int epoch;
+        Mode mode;
+        int kind;
+        int phase;
+
+        void start(Dataset data, int[] order, int from, int n, int epoch, Mode mode) {
+            this.data = data;
+            this.order = order;
+            this.from = from;
+            this.n = n;
+            this.epoch = epoch;
+            this.mode = mode;
+        }
+
+        void phase(int kind, int phase) {
+            this.kind = kind;
+            this.phase = phase;
+        }
+
+        @Override
+        public void accept(int k) {
+            Chunk c = chunks[k];
+            if (phase == 0 && kind != BACKWARD) {
+                load(k);
+            }
+            int m = c.batch.size();
+            switch (kind) {
+                case FORWARD -> c.net.forwardPhase(c.batch, phase);
+                case FORWARD_LOSS_BACKWARD -> {
+                    float[] output = c.net.forwardPhase(c.batch, phase);
+                    c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), n, c.gradient, fused);
+                    c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
+                    c.activity = c.net.activityLoss();
+                    c.net.backwardPhase(c.gradient, fused, m, phase);
+                }
+                case BACKWARD -> c.net.backwardPhase(c.gradient, fused, m, phase);
+                default -> { // EVALUATE
+                    float[] output = c.net.forwardPhase(c.batch, phase);
+                    if (phase == phases - 1) {
+                        c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
+                        c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
+                        c.activity = c.net.activityLoss();
+                    }
+                }
+            }
+        }
+
+        /**
+         * Fills chunk {@code k}: inputs, targets, its {@link Batch} (example ids = the examples' indices in the
+         * data set, mode, seed, epoch); in training also zeroes its gradients.
+         */
+        private void load(int k) {
+            Chunk c = chunks[k];
+            int start = from + k * CHUNK;
+            int m = Math.min(CHUNK, n - k * CHUNK);
+            data.copyInputs(order, start, m, c.input);
+            data.copyTargets(order, start, m, c.targets);
+            System.arraycopy(order, start, c.batch.exampleIds(), 0, m);
+            c.batch.set(c.input, m, mode).noise(seed, epoch);
+            if (mode == Mode.TRAINING) {
+                c.net.zeroGradients();
+            }
+        }
+    }
+
+    /** The whole batch's sums: the first {@code count} chunks' partial sums added in chunk order. */
+    private void reduceSums(int count) {
+        double[] sums = model.batchSums();
+        if (sums.length == 0) {
+            return;
+        }
+        java.util.Arrays.fill(sums, 0);
+        for (int k = 0; k < count; k++) {
+            double[] partial = chunks[k].net.partialSums();
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += partial[i];
+            }
+        }
+    }
+
+    /** The gradient of trainable parameter {@code j}: the chunks' gradients summed in chunk order. */
     private void reduce(int j, int count) {
-        float[] sum = model.parameters().get(j).gradients();
-        System.arraycopy(chunks[0].net.parameters().get(j).gradients(), 0, sum, 0, sum.length);
+        float[] sum = trainable[j].gradients();
+        System.arraycopy(chunkTrainable[0][j].gradients(), 0, sum, 0, sum.length);
         for (int k = 1; k < count; k++) {
-            float[] g = chunks[k].net.parameters().get(j).gradients();
+            float[] g = chunkTrainable[k][j].gradients();
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += g[i];
             }
@@ -228,6 +368,7 @@ public final class Trainer implements AutoCloseable {
      * @param progress where to show Keras' evaluation progress bar, or null for none
      */
     public Evaluation evaluate(Dataset data, PrintStream progress) {
+        data.checkFits(model);
         int batch = chunks.length * CHUNK;
         int[] order = new int[data.count()];
         for (int i = 0; i < order.length; i++) {
@@ -239,18 +380,16 @@ public final class Trainer implements AutoCloseable {
         double activity = 0;
         for (int from = 0; from < order.length; from += batch) {
             int n = Math.min(batch, order.length - from);
-            int start = from;
             int count = chunkCount(n);
-            workers.run(count, k -> {
-                Chunk c = chunks[k];
-                int m = Math.min(CHUNK, n - k * CHUNK);
-                data.copyImages(order, start + k * CHUNK, m, c.input);
-                data.copyOneHotLabels(order, start + k * CHUNK, m, c.targets);
-                float[] output = c.net.forward(c.input, m);
-                c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
-                c.correct = Metrics.correct(config.loss(), output, c.targets, 0, m, c.net.outputSize());
-                c.activity = c.net.activityLoss();
-            });
+            job.start(data, order, from, n, 0, Mode.INFERENCE);
+            for (int phase = 0; phase < phases; phase++) {
+                job.phase(Job.EVALUATE, phase);
+                workers.run(count, job);
+                if (phase < phases - 1) {
+                    reduceSums(count);
+                }
+            }
+            job.data = null;
             double batchActivity = 0;
             for (int k = 0; k < count; k++) {
                 lossSum += chunks[k].loss;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cnnc.runtime.io.FakeNetwork;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -19,19 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 class DatasetTest {
 
     /** Five 1x2 images; image i holds pixels {10*i, 255 - 10*i}; labels 4, 0, 9, 1, 4. */
-    private static Dataset five() {
+    private static ImageDataset five() {
         byte[] pixels = new byte[10];
         for (int i = 0; i < 5; i++) {
             pixels[2 * i] = (byte) (10 * i);
             pixels[2 * i + 1] = (byte) (255 - 10 * i);
         }
-        return Dataset.fromBytes("five", 1, 2, 10, pixels, new byte[] {4, 0, 9, 1, 4});
+        return ImageDataset.fromBytes("five", 1, 2, 10, pixels, new byte[] {4, 0, 9, 1, 4});
     }
 
     /** {@code n} 1x1 images whose pixel and label both equal the example's index modulo 10. */
-    private static Dataset sequence(int n) {
+    private static ImageDataset sequence(int n) {
         byte[] values = IdxFiles.labelSequence(n);
-        return Dataset.fromBytes("seq", 1, 1, 10, values.clone(), values);
+        return ImageDataset.fromBytes("seq", 1, 1, 10, values.clone(), values);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ class DatasetTest {
         Path imagesFile = write(dir, "train-images-idx3-ubyte", images(2, 2, 2, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
         Path labelsFile = write(dir, "train-labels-idx1-ubyte", labels((byte) 7, (byte) 3));
 
-        Dataset data = Dataset.of(Idx.readImages(imagesFile), Idx.readLabels(labelsFile));
+        ImageDataset data = ImageDataset.of(Idx.readImages(imagesFile), Idx.readLabels(labelsFile));
 
         assertEquals(2, data.count());
         assertEquals(2, data.rows());
@@ -64,7 +65,7 @@ class DatasetTest {
         Idx.Images images = Idx.readImages(imagesFile);
         Idx.Labels labels = Idx.readLabels(labelsFile);
 
-        IdxFormatException e = assertThrows(IdxFormatException.class, () -> Dataset.of(images, labels));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> ImageDataset.of(images, labels));
 
         assertTrue(e.getMessage().contains(labelsFile.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(imagesFile.toString()), e.getMessage());
@@ -75,23 +76,23 @@ class DatasetTest {
     @Test
     void fromBytesValidatesSizesAndLabels() {
         assertThrows(IllegalArgumentException.class,
-                () -> Dataset.fromBytes("x", 2, 2, 10, new byte[7], new byte[2]));
+                () -> ImageDataset.fromBytes("x", 2, 2, 10, new byte[7], new byte[2]));
         assertThrows(IllegalArgumentException.class,
-                () -> Dataset.fromBytes("x", 0, 2, 10, new byte[0], new byte[2]));
+                () -> ImageDataset.fromBytes("x", 0, 2, 10, new byte[0], new byte[2]));
         assertThrows(IllegalArgumentException.class,
-                () -> Dataset.fromBytes("x", 1, 1, 3, new byte[2], new byte[] {0, 3}));
+                () -> ImageDataset.fromBytes("x", 1, 1, 3, new byte[2], new byte[] {0, 3}));
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Batches
 
     @Test
-    void copyImagesScalesToUnitRange() {
+    void copyInputsScalesToUnitRange() {
         byte[] pixels = {0, (byte) 255, 51, (byte) 128};
-        Dataset data = Dataset.fromBytes("scale", 2, 2, 10, pixels, new byte[] {0});
+        ImageDataset data = ImageDataset.fromBytes("scale", 2, 2, 10, pixels, new byte[] {0});
         float[] dest = new float[4];
 
-        data.copyImages(new int[] {0}, 0, 1, dest);
+        data.copyInputs(new int[] {0}, 0, 1, dest);
 
         assertEquals(0f, dest[0]);
         assertEquals(1f, dest[1]);
@@ -100,12 +101,12 @@ class DatasetTest {
     }
 
     @Test
-    void copyImagesFollowsIndicesFromOffsetAndLeavesTheRestAlone() {
-        Dataset data = five();
+    void copyInputsFollowsIndicesFromOffsetAndLeavesTheRestAlone() {
+        ImageDataset data = five();
         float[] dest = new float[8];
         Arrays.fill(dest, Float.NaN);
 
-        data.copyImages(new int[] {0, 3, 1, 4}, 1, 3, dest);
+        data.copyInputs(new int[] {0, 3, 1, 4}, 1, 3, dest);
 
         float[] expected = {30 / 255f, 225 / 255f, 10 / 255f, 245 / 255f, 40 / 255f, 215 / 255f, Float.NaN,
             Float.NaN};
@@ -113,26 +114,26 @@ class DatasetTest {
     }
 
     @Test
-    void copyImagesRejectsBadIndicesAndSmallBuffers() {
-        Dataset data = five();
+    void copyInputsRejectsBadIndicesAndSmallBuffers() {
+        ImageDataset data = five();
 
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
-                () -> data.copyImages(new int[] {0, 5}, 0, 2, new float[4]));
+                () -> data.copyInputs(new int[] {0, 5}, 0, 2, new float[4]));
         assertTrue(e.getMessage().contains("example index 5 at position 1 is outside 0..4"), e.getMessage());
-        assertThrows(IndexOutOfBoundsException.class, () -> data.copyImages(new int[] {-1}, 0, 1, new float[2]));
-        assertThrows(IndexOutOfBoundsException.class, () -> data.copyImages(new int[] {0, 1}, 1, 2, new float[4]));
+        assertThrows(IndexOutOfBoundsException.class, () -> data.copyInputs(new int[] {-1}, 0, 1, new float[2]));
+        assertThrows(IndexOutOfBoundsException.class, () -> data.copyInputs(new int[] {0, 1}, 1, 2, new float[4]));
         IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
-                () -> data.copyImages(new int[] {0, 1}, 0, 2, new float[3]));
+                () -> data.copyInputs(new int[] {0, 1}, 0, 2, new float[3]));
         assertTrue(small.getMessage().contains("2 examples need 4 image values, the buffer holds 3"));
     }
 
     @Test
-    void copyOneHotLabelsClearsAndSetsOneClassPerRow() {
-        Dataset data = five();
+    void copyTargetsClearsAndSetsOneClassPerRow() {
+        ImageDataset data = five();
         float[] dest = new float[31];
         Arrays.fill(dest, 7f);
 
-        data.copyOneHotLabels(new int[] {2, 0, 1}, 0, 3, dest);
+        data.copyTargets(new int[] {2, 0, 1}, 0, 3, dest);
 
         float[] expected = new float[31];
         expected[9] = 1f; // example 2: label 9
@@ -143,9 +144,9 @@ class DatasetTest {
     }
 
     @Test
-    void copyOneHotLabelsRejectsSmallBuffer() {
+    void copyTargetsRejectsSmallBuffer() {
         assertThrows(IllegalArgumentException.class,
-                () -> five().copyOneHotLabels(new int[] {0, 1}, 0, 2, new float[19]));
+                () -> five().copyTargets(new int[] {0, 1}, 0, 2, new float[19]));
     }
 
     @Test
@@ -164,7 +165,7 @@ class DatasetTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = labels[i / 16];
         }
-        Dataset data = Dataset.fromBytes("4x4", 4, 4, 10, pixels, labels);
+        ImageDataset data = ImageDataset.fromBytes("4x4", 4, 4, 10, pixels, labels);
         int[] indices = new int[1000];
         Arrays.setAll(indices, i -> 999 - i);
         float[] images = new float[32 * 16];
@@ -172,8 +173,8 @@ class DatasetTest {
         int[] sparse = new int[32];
         Runnable batches = () -> {
             for (int from = 0; from + 32 <= indices.length; from += 32) {
-                data.copyImages(indices, from, 32, images);
-                data.copyOneHotLabels(indices, from, 32, oneHot);
+                data.copyInputs(indices, from, 32, images);
+                data.copyTargets(indices, from, 32, oneHot);
                 data.copyLabels(indices, from, 32, sparse);
             }
         };
@@ -194,9 +195,9 @@ class DatasetTest {
 
     @Test
     void subsetTakesTheFirstExamples() {
-        Dataset data = five();
+        ImageDataset data = five();
 
-        Dataset first3 = data.subset(3);
+        ImageDataset first3 = data.subset(3);
 
         assertEquals(3, first3.count());
         assertEquals(9, first3.label(2));
@@ -229,11 +230,11 @@ class DatasetTest {
 
     @Test
     void splitViewsFeedBatchesWithTheRightOffset() {
-        Dataset validation = five().split(0.4).validation(); // examples 3 and 4
+        ImageDataset validation = (ImageDataset) five().split(0.4).validation(); // examples 3 and 4
         float[] images = new float[2];
         int[] labels = new int[2];
 
-        validation.copyImages(new int[] {1}, 0, 1, images);
+        validation.copyInputs(new int[] {1}, 0, 1, images);
         validation.copyLabels(new int[] {0, 1}, 0, 2, labels);
 
         assertArrayEquals(new float[] {40 / 255f, 215 / 255f}, images);
@@ -253,7 +254,7 @@ class DatasetTest {
 
     @Test
     void splitRejectsFractionsOutsideTheOpenUnitInterval() {
-        Dataset data = sequence(10);
+        ImageDataset data = sequence(10);
         for (double bad : new double[] {0, 1, -0.1, 1.5, Double.NaN}) {
             assertThrows(IllegalArgumentException.class, () -> data.split(bad), "fraction " + bad);
         }
@@ -272,13 +273,13 @@ class DatasetTest {
 
     @Test
     void checkImageShapeAcceptsMatchingShape() {
-        Dataset.fromBytes("train-images-idx3-ubyte", 28, 28, 10, new byte[784], new byte[1])
+        ImageDataset.fromBytes("train-images-idx3-ubyte", 28, 28, 10, new byte[784], new byte[1])
                 .checkImageShape(28, 28, 1);
     }
 
     @Test
     void checkImageShapeExplainsMismatch() {
-        Dataset data = Dataset.fromBytes("train-images-idx3-ubyte", 28, 28, 10, new byte[784], new byte[1]);
+        ImageDataset data = ImageDataset.fromBytes("train-images-idx3-ubyte", 28, 28, 10, new byte[784], new byte[1]);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> data.checkImageShape(32, 32, 3));
@@ -287,6 +288,92 @@ class DatasetTest {
                 "train-images-idx3-ubyte holds 28x28 images but the model expects 32x32x3"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> data.checkImageShape(28, 28, 3));
         assertThrows(IllegalArgumentException.class, () -> data.checkImageShape(28, 27, 1));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Any channel count, both layouts; the fit check
+
+    /** Two 1x2 RGB images: pixel p of image i has channel c = 100 i + 10 p + c. */
+    private static ImageDataset rgb() {
+        byte[] pixels = new byte[2 * 2 * 3];
+        for (int i = 0; i < 2; i++) {
+            for (int p = 0; p < 2; p++) {
+                for (int c = 0; c < 3; c++) {
+                    pixels[i * 6 + p * 3 + c] = (byte) (100 * i + 10 * p + c);
+                }
+            }
+        }
+        return ImageDataset.fromBytes("rgb", 1, 2, 3, 4, pixels, new byte[] {3, 1});
+    }
+
+    @Test
+    void rgbImagesCopyChannelsLastOrChannelsFirst() {
+        ImageDataset data = rgb();
+        assertArrayEquals(new int[] {1, 2, 3}, data.exampleShape());
+        assertEquals(6, data.exampleSize());
+        assertEquals(112, data.pixel(1, 0, 1, 2));
+        float[] last = new float[6];
+        data.copyInputs(new int[] {1}, 0, 1, last);
+        assertArrayEquals(new float[] {100 / 255f, 101 / 255f, 102 / 255f, 110 / 255f, 111 / 255f, 112 / 255f}, last);
+        ImageDataset first = data.channelsFirst();
+        assertArrayEquals(new int[] {3, 1, 2}, first.exampleShape());
+        float[] planes = new float[6];
+        first.copyInputs(new int[] {1}, 0, 1, planes);
+        assertArrayEquals(new float[] {100 / 255f, 110 / 255f, 101 / 255f, 111 / 255f, 102 / 255f, 112 / 255f}, planes);
+        assertEquals("rgb: 2 images of 1x2x3, 4 classes", data.describe());
+        float[] oneHot = new float[8];
+        data.copyTargets(new int[] {0, 1}, 0, 2, oneHot);
+        assertArrayEquals(new float[] {0, 0, 0, 1, 0, 1, 0, 0}, oneHot);
+    }
+
+    @Test
+    void checkFitsNamesBothSides() {
+        ImageDataset mnist = ImageDataset.fromBytes("mnist", 28, 28, 10, new byte[784], new byte[1]);
+        mnist.checkFits(FakeNetwork.shaped(new int[] {28, 28, 1}, 10));
+        mnist.checkFits(FakeNetwork.shaped(new int[] {1, 28, 28}, 10)); // one channel: the same floats
+        DataMismatchException e = assertThrows(DataMismatchException.class,
+                () -> mnist.checkFits(FakeNetwork.shaped(new int[] {32, 32, 3}, 10)));
+        assertEquals("the data's images are 28x28x1 but the model's input is (32, 32, 3)", e.getMessage());
+        assertTrue(e.modelSide());
+        e = assertThrows(DataMismatchException.class, () -> mnist.checkFits(FakeNetwork.shaped(new int[] {28, 28, 1}, 5)));
+        assertEquals("the data has 10 classes but the model's output has 5 values: end the model with "
+                + "Dense(10, activation='softmax')", e.getMessage());
+        ImageDataset colour = rgb();
+        e = assertThrows(DataMismatchException.class, () -> colour.checkFits(FakeNetwork.shaped(new int[] {3, 1, 2}, 4)));
+        assertEquals("the data's images are 1x2x3 but the model's input is (3, 1, 2) (channels first: give the data "
+                + "channels first too, with ImageDataset.channelsFirst())", e.getMessage());
+        colour.channelsFirst().checkFits(FakeNetwork.shaped(new int[] {3, 1, 2}, 4));
+    }
+
+    @Test
+    void arrayDatasetsHoldFeatureVectorsWithClassesOrVectorTargets() {
+        ArrayDataset classes = ArrayDataset.ofClasses("xor", new int[] {2}, new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 2,
+                new int[] {0, 1, 1, 0});
+        assertEquals(4, classes.count());
+        assertEquals(Dataset.TargetKind.CLASSES, classes.targetKind());
+        float[] in = new float[4];
+        float[] out = new float[4];
+        classes.copyInputs(new int[] {3, 1}, 0, 2, in);
+        classes.copyTargets(new int[] {3, 1}, 0, 2, out);
+        assertArrayEquals(new float[] {1, 1, 0, 1}, in);
+        assertArrayEquals(new float[] {1, 0, 0, 1}, out);
+        Dataset tail = classes.split(0.5).validation();
+        assertEquals(1, tail.label(0));
+        assertEquals("xor: 2 examples of 2, 2 classes", tail.describe());
+
+        ArrayDataset regression = ArrayDataset.ofVectors("line", new int[] {1}, new float[] {1, 2, 3}, new int[] {1},
+                new float[] {2, 4, 6});
+        assertEquals(0, regression.numClasses());
+        float[] y = new float[2];
+        regression.copyTargets(new int[] {2, 0}, 0, 2, y);
+        assertArrayEquals(new float[] {6, 2}, y);
+        regression.checkFits(FakeNetwork.shaped(new int[] {1}, 1));
+        DataMismatchException e = assertThrows(DataMismatchException.class,
+                () -> regression.checkFits(FakeNetwork.shaped(new int[] {1}, 3)));
+        assertEquals("the data's targets have 1 values but the model's output has 3", e.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> regression.label(0));
+        assertThrows(IllegalArgumentException.class, () -> ArrayDataset.ofClasses("bad", new int[] {2}, new float[3], 2,
+                new int[] {0, 1}));
     }
 
     private static long allocatedBytesDuring(Runnable action) {

@@ -1,5 +1,6 @@
 package dev.cnnc.runtime.data;
 
+import dev.cnnc.runtime.data.mnist.Mnist;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,13 +10,13 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds small IDX files (valid, or deliberately broken) for tests. */
-final class IdxFiles {
+public final class IdxFiles {
 
     private IdxFiles() {
     }
 
     /** Returns an IDX header: the 4-byte magic number followed by each size as a big-endian int32. */
-    static byte[] header(int magic, int... sizes) {
+    public static byte[] header(int magic, int... sizes) {
         ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * sizes.length);
         buffer.putInt(magic);
         for (int size : sizes) {
@@ -25,17 +26,17 @@ final class IdxFiles {
     }
 
     /** Returns a complete images file: a valid header for {@code count x rows x cols} and the pixels. */
-    static byte[] images(int count, int rows, int cols, byte[] pixels) {
+    public static byte[] images(int count, int rows, int cols, byte[] pixels) {
         return concat(header(Idx.IMAGES_MAGIC, count, rows, cols), pixels);
     }
 
     /** Returns a complete labels file. */
-    static byte[] labels(byte... labels) {
+    public static byte[] labels(byte... labels) {
         return concat(header(Idx.LABELS_MAGIC, labels.length), labels);
     }
 
     /** Returns {@code count * rows * cols} distinct-ish pixel bytes covering 0 and 255. */
-    static byte[] pixels(int count, int rows, int cols) {
+    public static byte[] pixels(int count, int rows, int cols) {
         byte[] pixels = new byte[count * rows * cols];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) (i * 37 + count);
@@ -46,7 +47,7 @@ final class IdxFiles {
     }
 
     /** Returns labels 0, 1, 2, ... modulo 10. */
-    static byte[] labelSequence(int count) {
+    public static byte[] labelSequence(int count) {
         byte[] labels = new byte[count];
         for (int i = 0; i < count; i++) {
             labels[i] = (byte) (i % 10);
@@ -54,7 +55,7 @@ final class IdxFiles {
         return labels;
     }
 
-    static byte[] gzip(byte[] data) {
+    public static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(data);
@@ -64,7 +65,7 @@ final class IdxFiles {
         return out.toByteArray();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.writeBytes(part);
@@ -72,7 +73,7 @@ final class IdxFiles {
         return out.toByteArray();
     }
 
-    static Path write(Path dir, String name, byte[] content) throws IOException {
+    public static Path write(Path dir, String name, byte[] content) throws IOException {
         return Files.write(dir.resolve(name), content);
     }
 
@@ -80,7 +81,7 @@ final class IdxFiles {
      * Writes the four MNIST files with tiny 2x3 images into {@code dir}: {@code trainCount} training and
      * {@code testCount} test examples, gzipped (with a .gz suffix) if asked.
      */
-    static Path writeMnistDir(Path dir, int trainCount, int testCount, boolean gzipped) throws IOException {
+    public static Path writeMnistDir(Path dir, int trainCount, int testCount, boolean gzipped) throws IOException {
         Files.createDirectories(dir);
         writeFile(dir, Mnist.TRAIN_IMAGES, images(trainCount, 2, 3, pixels(trainCount, 2, 3)), gzipped);
         writeFile(dir, Mnist.TRAIN_LABELS, labels(labelSequence(trainCount)), gzipped);

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cnnc.runtime.data.mnist.Mnist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,32 +4,32 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** A tiny ustar writer for building test archives byte by byte. */
-final class TarWriter {
+public final class TarWriter {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     /** Adds a regular file. */
-    TarWriter file(String name, byte[] data) {
+    public TarWriter file(String name, byte[] data) {
         return entry(name, "", '0', data);
     }
 
     /** Adds a regular file whose path is split into the ustar prefix and name fields. */
-    TarWriter fileWithPrefix(String prefix, String name, byte[] data) {
+    public TarWriter fileWithPrefix(String prefix, String name, byte[] data) {
         return entry(name, prefix, '0', data);
     }
 
     /** Adds a directory entry. */
-    TarWriter directory(String name) {
+    public TarWriter directory(String name) {
         return entry(name, "", '5', new byte[0]);
     }
 
     /** Adds a symbolic-link-like entry of another type, with data that must be skipped. */
-    TarWriter other(String name, char type, byte[] data) {
+    public TarWriter other(String name, char type, byte[] data) {
         return entry(name, "", type, data);
     }
 
     /** Adds a file whose real name is carried by a preceding pax extended header. */
-    TarWriter paxFile(String longName, byte[] data) {
+    public TarWriter paxFile(String longName, byte[] data) {
         byte[] record = (" path=" + longName + "\n").getBytes(StandardCharsets.UTF_8);
         int digits = 1;
         while (String.valueOf(digits + record.length).length() != digits) {
@@ -42,13 +42,13 @@ final class TarWriter {
     }
 
     /** Adds a file whose real name is carried by a preceding GNU long-name entry. */
-    TarWriter gnuLongNameFile(String longName, byte[] data) {
+    public TarWriter gnuLongNameFile(String longName, byte[] data) {
         entry("././@LongLink", "", 'L', (longName + "\0").getBytes(StandardCharsets.UTF_8));
         return entry("short", "", '0', data);
     }
 
     /** Adds an entry: a header block, then the data padded to a multiple of 512 bytes. */
-    TarWriter entry(String name, String prefix, char type, byte[] data) {
+    public TarWriter entry(String name, String prefix, char type, byte[] data) {
         out.writeBytes(header(name, prefix, type, data.length));
         out.writeBytes(data);
         out.writeBytes(new byte[(512 - data.length % 512) % 512]);
@@ -56,17 +56,17 @@ final class TarWriter {
     }
 
     /** Returns the archive with its two terminating zero blocks. */
-    byte[] finish() {
+    public byte[] finish() {
         out.writeBytes(new byte[1024]);
         return out.toByteArray();
     }
 
     /** Returns the archive without terminating zero blocks, as some writers leave it. */
-    byte[] finishWithoutEndBlocks() {
+    public byte[] finishWithoutEndBlocks() {
         return out.toByteArray();
     }
 
-    static byte[] header(String name, String prefix, char type, long size) {
+    public static byte[] header(String name, String prefix, char type, long size) {
         byte[] h = new byte[512];
         put(h, 0, name);
         put(h, 100, "0000644");

@@ -1,17 +1,35 @@
 package dev.cnnc.runtime.io;
 
+import dev.cnnc.runtime.ActivationKind;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A network with given parameter shapes and no computation: enough to save and load weights. */
-final class FakeNetwork implements Network {
+/** A network with given parameter shapes and no computation: enough to save and load weights, or check data shapes. */
+public final class FakeNetwork implements Network {
     private final String name;
     private final List<Parameter> parameters = new ArrayList<>();
+    private int[] inputShape = {4};
+    private int outputSize = 2;
+
+    /** A network without parameters of this input shape and output size, for shape checks. */
+    public static FakeNetwork shaped(int[] inputShape, int outputSize) {
+        FakeNetwork net = new FakeNetwork("Shaped");
+        net.inputShape = inputShape.clone();
+        net.outputSize = outputSize;
+        return net;
+    }
 
     FakeNetwork(String name, int[]... shapes) {
+        this(name, new boolean[0], shapes);
+    }
+
+    /** Tensor {@code k} is non-trainable state if {@code state[k]} (missing entries: trainable). */
+    FakeNetwork(String name, boolean[] state, int[]... shapes) {
         this.name = name;
         int k = 0;
         for (int[] shape : shapes) {
@@ -23,7 +41,10 @@ final class FakeNetwork implements Network {
             for (int i = 0; i < n; i++) {
                 v[i] = (float) Math.sin(i + 7 * k);
             }
-            parameters.add(new Parameter("layer_" + k++ + "/kernel", shape, v, new float[n]));
+            String tensor = "layer_" + k + "/kernel"; // one name for both kinds: only the flag tells them apart
+            boolean isState = k < state.length && state[k];
+            k++;
+            parameters.add(isState ? Parameter.state(tensor, shape, v) : new Parameter(tensor, shape, v, new float[n]));
         }
     }
 
@@ -32,23 +53,27 @@ final class FakeNetwork implements Network {
     }
 
     public int[] inputShape() {
-        return new int[] {4};
+        return inputShape.clone();
     }
 
     public int inputSize() {
-        return 4;
+        int n = 1;
+        for (int d : inputShape) {
+            n *= d;
+        }
+        return n;
     }
 
     public int outputSize() {
-        return 2;
+        return outputSize;
     }
 
     public int batchSize() {
         return 1;
     }
 
-    public String outputActivation() {
-        return "linear";
+    public ActivationKind outputActivation() {
+        return ActivationKind.LINEAR;
     }
 
     public long parameterCount() {
@@ -56,7 +81,7 @@ final class FakeNetwork implements Network {
     }
 
     public TrainingConfig trainingConfig() {
-        return TrainingConfig.defaults("sgd", "mean_squared_error");
+        return TrainingConfig.defaults(OptimizerKind.SGD, LossKind.MEAN_SQUARED_ERROR);
     }
 
     public String summary() {

@@ -69,7 +69,7 @@ class WeightsFileRobustnessTest {
     void aCutAtEverySectionBoundaryAndInsideEverySectionIsReportedAsTruncation() throws IOException {
         byte[] full = checkpoint();
         List<Integer> starts = sectionStarts(full);
-        assertEquals(5, starts.size(), "ARCH, PARM, OPTM, TRAN, END");
+        assertEquals(6, starts.size(), "ARCH, PARM, KIND, OPTM, TRAN, END");
         List<Integer> cuts = new ArrayList<>(List.of(0, 3, 8, 11, 12));
         for (int i = 0; i < starts.size(); i++) {
             int start = starts.get(i);
@@ -191,10 +191,10 @@ class WeightsFileRobustnessTest {
 
     @Test
     void versions() throws IOException {
-        assertEquals("format version 0 is not readable by this cnnc, which reads version 1", error(file(0, "ARCH",
+        assertEquals("format version 0 is not readable by this cnnc, which reads versions 1 to 2", error(file(0, "ARCH",
                 arch(ARCH), "PARM", floats(20))));
-        assertEquals("format version -1 is not readable by this cnnc, which reads version 1", error(file(-1)));
-        assertEquals("format version 2147483647 is not readable by this cnnc, which reads version 1; it was written by a "
+        assertEquals("format version -1 is not readable by this cnnc, which reads versions 1 to 2", error(file(-1)));
+        assertEquals("format version 2147483647 is not readable by this cnnc, which reads versions 1 to 2; it was written by a "
                 + "newer cnnc", error(file(Integer.MAX_VALUE)));
     }
 

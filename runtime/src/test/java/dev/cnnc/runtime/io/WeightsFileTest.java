@@ -132,12 +132,12 @@ class WeightsFileTest {
     @Test
     void aNewerFormatVersionIsRefused() throws IOException {
         byte[] full = Files.readAllBytes(saved());
-        ByteBuffer.wrap(full).putInt(8, 2);
+        ByteBuffer.wrap(full).putInt(8, 3);
         // as a newer cnnc would write it: with a valid checksum
         System.arraycopy(WeightsFile.sha256(full, full.length - 44), 0, full, full.length - 32, 32);
-        Path f = dir.resolve("v2");
+        Path f = dir.resolve("v3");
         Files.write(f, full);
-        assertEquals(f + ": format version 2 is not readable by this cnnc, which reads version 1; it was written by a newer cnnc",
+        assertEquals(f + ": format version 3 is not readable by this cnnc, which reads versions 1 to 2; it was written by a newer cnnc",
                 loadError(f));
     }
 
@@ -160,5 +160,71 @@ class WeightsFileTest {
         try (var s = Files.list(dir)) {
             assertEquals(List.of(f), s.toList(), "no temporary file is left behind");
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Version 2: trainable flags; version 1 still loads
+
+    /** A version 1 file as cnnc 0.1 wrote it: ARCH, PARM and END, no KIND section. */
+    static byte[] versionOne(String architecture, float[]... tensors) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.write(WeightsFile.MAGIC);
+        out.writeInt(1);
+        byte[] arch = architecture.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeBytes("ARCH");
+        out.writeLong(arch.length);
+        out.write(arch);
+        int n = Arrays.stream(tensors).mapToInt(t -> t.length).sum();
+        out.writeBytes("PARM");
+        out.writeLong(4L * n);
+        for (float[] t : tensors) {
+            for (float v : t) {
+                out.writeFloat(v);
+            }
+        }
+        out.flush();
+        byte[] body = bytes.toByteArray();
+        out.writeBytes("END ");
+        out.writeLong(32);
+        out.write(WeightsFile.sha256(body, body.length));
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aVersionOneFileLoadsWithEveryTensorTrainable() throws IOException {
+        float[] kernel = new float[18];
+        for (int i = 0; i < kernel.length; i++) {
+            kernel[i] = i * 0.5f - 3;
+        }
+        float[] bias = {7, -8};
+        Path f = dir.resolve("v1.cnnw");
+        Files.write(f, versionOne("model Net\ninput 4\nlayer_0/kernel 3 3 1 2\nlayer_1/kernel 2\n", kernel, bias));
+        FakeNetwork target = net();
+        WeightsFile.Contents c = WeightsFile.load(f, target);
+        assertEquals(1, c.version());
+        assertEquals(List.of(true, true), c.trainable());
+        assertArrayEquals(kernel, target.parameters().get(0).values());
+        assertArrayEquals(bias, target.parameters().get(1).values());
+        assertNull(c.optimizer());
+    }
+
+    @Test
+    void versionTwoRecordsWhichTensorsAreStateAndLoadsThemWithTheWeights() throws IOException {
+        FakeNetwork withState = new FakeNetwork("Net", new boolean[] {false, true}, new int[] {3, 3, 1, 2}, new int[] {2});
+        Path f = dir.resolve("state.cnnw");
+        WeightsFile.save(f, withState, null, null);
+        WeightsFile.Contents c = WeightsFile.read(f);
+        assertEquals(WeightsFile.VERSION, c.version());
+        assertEquals(List.of(true, false), c.trainable());
+        FakeNetwork target = new FakeNetwork("Net", new boolean[] {false, true}, new int[] {3, 3, 1, 2}, new int[] {2});
+        Arrays.fill(target.parameters().get(1).values(), 0f);
+        WeightsFile.load(f, target);
+        assertArrayEquals(withState.parameters().get(1).values(), target.parameters().get(1).values());
+        // The same names and shapes with the tensor trainable: the flag alone makes it another architecture.
+        String msg = assertThrows(WeightsFormatException.class, () -> WeightsFile.load(f, net())).getMessage();
+        assertEquals(f + ": the weights are for another architecture:\n"
+                + "  the file has:    layer_1/kernel (non-trainable state)\n"
+                + "  the model needs: layer_1/kernel (trainable)", msg);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cnnc.runtime.ActivationKind;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,28 +21,33 @@ class LossTest {
 
     @Test
     void namesAndAliases() {
-        assertSame(Loss.CATEGORICAL_CROSSENTROPY, Loss.of("categorical_crossentropy"));
-        assertSame(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, Loss.of("sparse_categorical_crossentropy"));
-        assertSame(Loss.BINARY_CROSSENTROPY, Loss.of("binary_crossentropy"));
-        assertSame(Loss.MEAN_SQUARED_ERROR, Loss.of("mean_squared_error"));
-        assertSame(Loss.MEAN_SQUARED_ERROR, Loss.of("mse"));
+        assertSame(Loss.CATEGORICAL_CROSSENTROPY, Loss.of(LossKind.fromKeras("categorical_crossentropy")));
+        assertSame(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, Loss.of(LossKind.fromKeras("sparse_categorical_crossentropy")));
+        assertSame(Loss.BINARY_CROSSENTROPY, Loss.of(LossKind.fromKeras("binary_crossentropy")));
+        assertSame(Loss.MEAN_SQUARED_ERROR, Loss.of(LossKind.fromKeras("mean_squared_error")));
+        assertSame(Loss.MEAN_SQUARED_ERROR, Loss.of(LossKind.fromKeras("mse")));
         assertEquals("mean_squared_error", Loss.MEAN_SQUARED_ERROR.kerasName());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Loss.of("crossentropy"));
+        for (LossKind kind : LossKind.values()) {
+            assertSame(kind, Loss.of(kind).kind());
+            assertEquals(kind.keras(), Loss.of(kind).kerasName());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LossKind.fromKeras("crossentropy"));
         assertEquals("unknown loss 'crossentropy' (known: categorical_crossentropy, sparse_categorical_crossentropy, "
                 + "binary_crossentropy, mean_squared_error, mse)", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Loss.of(null));
+        assertThrows(IllegalArgumentException.class, () -> LossKind.fromKeras(null));
     }
 
     @Test
     void fusesWith() {
-        assertTrue(Loss.CATEGORICAL_CROSSENTROPY.fusesWith("softmax"));
-        assertTrue(Loss.SPARSE_CATEGORICAL_CROSSENTROPY.fusesWith("softmax"));
-        assertTrue(Loss.BINARY_CROSSENTROPY.fusesWith("sigmoid"));
-        assertFalse(Loss.CATEGORICAL_CROSSENTROPY.fusesWith("sigmoid"));
-        assertFalse(Loss.BINARY_CROSSENTROPY.fusesWith("softmax"));
-        assertFalse(Loss.CATEGORICAL_CROSSENTROPY.fusesWith("linear"));
+        assertTrue(Loss.CATEGORICAL_CROSSENTROPY.fusesWith(ActivationKind.SOFTMAX));
+        assertTrue(Loss.SPARSE_CATEGORICAL_CROSSENTROPY.fusesWith(ActivationKind.SOFTMAX));
+        assertTrue(Loss.BINARY_CROSSENTROPY.fusesWith(ActivationKind.SIGMOID));
+        assertFalse(Loss.CATEGORICAL_CROSSENTROPY.fusesWith(ActivationKind.SIGMOID));
+        assertFalse(Loss.BINARY_CROSSENTROPY.fusesWith(ActivationKind.SOFTMAX));
+        assertFalse(Loss.CATEGORICAL_CROSSENTROPY.fusesWith(ActivationKind.LINEAR));
         assertFalse(Loss.CATEGORICAL_CROSSENTROPY.fusesWith(null));
-        for (String activation : new String[] {"softmax", "sigmoid", "linear"}) {
+        for (ActivationKind activation : ActivationKind.values()) {
             assertFalse(Loss.MEAN_SQUARED_ERROR.fusesWith(activation));
         }
     }
@@ -365,7 +371,7 @@ class LossTest {
             loss.compute(p, ONE_HOT, 0, 2, 4, 2, g, false);
             loss.compute(p, ONE_HOT, 0, 2, 4, 2, g, logits);
         });
-        OptimFixtures.assertAllocatesNothing(() -> Loss.of(loss.kerasName()));
+        OptimFixtures.assertAllocatesNothing(() -> Loss.of(loss.kind()));
     }
 
     @Test

@@ -82,17 +82,17 @@ class MetricsTest {
 
     @Test
     void kerasPicksTheAccuracyFromTheLossAndOutputSize() {
-        assertSame(Accuracy.BINARY, Metrics.accuracyFor("binary_crossentropy", 10));
-        assertSame(Accuracy.BINARY, Metrics.accuracyFor("binary_crossentropy", 1));
-        assertSame(Accuracy.BINARY, Metrics.accuracyFor("mse", 1));
-        assertSame(Accuracy.BINARY, Metrics.accuracyFor("categorical_crossentropy", 1));
-        assertSame(Accuracy.CATEGORICAL, Metrics.accuracyFor("categorical_crossentropy", 10));
-        assertSame(Accuracy.CATEGORICAL, Metrics.accuracyFor("sparse_categorical_crossentropy", 10));
-        assertSame(Accuracy.CATEGORICAL, Metrics.accuracyFor("mean_squared_error", 2));
+        assertSame(Accuracy.BINARY, Metrics.accuracyFor(LossKind.fromKeras("binary_crossentropy"), 10));
+        assertSame(Accuracy.BINARY, Metrics.accuracyFor(LossKind.fromKeras("binary_crossentropy"), 1));
+        assertSame(Accuracy.BINARY, Metrics.accuracyFor(LossKind.fromKeras("mse"), 1));
+        assertSame(Accuracy.BINARY, Metrics.accuracyFor(LossKind.fromKeras("categorical_crossentropy"), 1));
+        assertSame(Accuracy.CATEGORICAL, Metrics.accuracyFor(LossKind.fromKeras("categorical_crossentropy"), 10));
+        assertSame(Accuracy.CATEGORICAL, Metrics.accuracyFor(LossKind.fromKeras("sparse_categorical_crossentropy"), 10));
+        assertSame(Accuracy.CATEGORICAL, Metrics.accuracyFor(LossKind.fromKeras("mean_squared_error"), 2));
         assertSame(Accuracy.CATEGORICAL, Metrics.accuracyFor(Loss.MEAN_SQUARED_ERROR, 2));
         assertEquals("binary_accuracy", Accuracy.BINARY.kerasName());
         assertEquals("categorical_accuracy", Accuracy.CATEGORICAL.kerasName());
-        assertThrows(IllegalArgumentException.class, () -> Metrics.accuracyFor("hinge", 10));
+        assertThrows(IllegalArgumentException.class, () -> LossKind.fromKeras("hinge"));
     }
 
     @Test
@@ -100,9 +100,9 @@ class MetricsTest {
         float[] output = {0.6f, 0.7f, 0.1f, 0.2f};
         float[] targets = {1, 0, 0, 1};
         // categorical: argmax (0.6, 0.7) = 1 vs 0: wrong; argmax (0.1, 0.2) = 1 vs 1: right
-        assertEquals(1.0, Metrics.correct("categorical_crossentropy", output, targets, 0, 2, 2));
+        assertEquals(1.0, Metrics.correct(LossKind.fromKeras("categorical_crossentropy"), output, targets, 0, 2, 2));
         // binary: (1, 1) vs (1, 0): half; (0, 0) vs (0, 1): half
-        assertEquals(1.0, Metrics.correct("binary_crossentropy", output, targets, 0, 2, 2));
+        assertEquals(1.0, Metrics.correct(LossKind.fromKeras("binary_crossentropy"), output, targets, 0, 2, 2));
         assertEquals(0.5, Metrics.correct(Loss.BINARY_CROSSENTROPY, output, targets, 0, 1, 2));
         assertEquals(0.0, Metrics.correct(Loss.CATEGORICAL_CROSSENTROPY, output, targets, 0, 1, 2));
     }
@@ -122,8 +122,8 @@ class MetricsTest {
         float[] output = {0.6f, 0.7f, 0.1f, 0.2f};
         float[] targets = {1, 0, 0, 1};
         OptimFixtures.assertAllocatesNothing(() -> {
-            Metrics.correct("categorical_crossentropy", output, targets, 0, 2, 2);
-            Metrics.correct("binary_crossentropy", output, targets, 0, 2, 2);
+            Metrics.correct(LossKind.CATEGORICAL_CROSSENTROPY, output, targets, 0, 2, 2);
+            Metrics.correct(LossKind.BINARY_CROSSENTROPY, output, targets, 0, 2, 2);
         });
     }
 }

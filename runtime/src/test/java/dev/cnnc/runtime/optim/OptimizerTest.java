@@ -198,28 +198,28 @@ class OptimizerTest {
     @Test
     void createsEachOptimizerWithTheConfiguration() {
         List<Parameter> ps = twoParameters();
-        TrainingConfig sgd = new TrainingConfig("sgd", 0.05, 0.9, 0.8, true, 0.9, 0.999, 1e-7, false, 0.01, "mse", 1, 32,
-                0.0, true);
+        TrainingConfig sgd = TrainingConfig.builder(OptimizerKind.SGD, LossKind.MEAN_SQUARED_ERROR).learningRate(0.05)
+                .momentum(0.8).nesterov(true).decay(0.01).build();
         Sgd s = assertInstanceOf(Sgd.class, Optimizer.create(sgd, ps));
         assertEquals(0.05, s.learningRate());
         assertEquals(0.8, s.momentum());
         assertTrue(s.nesterov());
         assertEquals(0.01, s.decay());
 
-        RmsProp r = assertInstanceOf(RmsProp.class, Optimizer.create(TrainingConfig.defaults("rmsprop", "mse"), ps));
+        RmsProp r = assertInstanceOf(RmsProp.class, Optimizer.create(TrainingConfig.defaults(OptimizerKind.RMSPROP, LossKind.MEAN_SQUARED_ERROR), ps));
         assertEquals(0.001, r.learningRate());
         assertEquals(0.9, r.rho());
         assertEquals(1e-7, r.epsilon());
 
-        TrainingConfig adamConfig = new TrainingConfig("Adam", 0.002, 0.9, 0.0, false, 0.8, 0.99, 1e-4, true, 0.0, "mse",
-                1, 32, 0.0, true);
+        TrainingConfig adamConfig = TrainingConfig.builder(OptimizerKind.fromKeras("Adam"), LossKind.MEAN_SQUARED_ERROR)
+                .learningRate(0.002).beta1(0.8).beta2(0.99).epsilon(1e-4).amsgrad(true).build();
         Adam a = assertInstanceOf(Adam.class, Optimizer.create(adamConfig, ps));
         assertEquals(0.8, a.beta1());
         assertEquals(0.99, a.beta2());
         assertEquals(1e-4, a.epsilon());
         assertTrue(a.amsgrad());
 
-        Adagrad g = assertInstanceOf(Adagrad.class, Optimizer.create(TrainingConfig.defaults("adagrad", "mse"), ps));
+        Adagrad g = assertInstanceOf(Adagrad.class, Optimizer.create(TrainingConfig.defaults(OptimizerKind.ADAGRAD, LossKind.MEAN_SQUARED_ERROR), ps));
         assertEquals(0.01, g.learningRate());
     }
 
@@ -227,10 +227,9 @@ class OptimizerTest {
     void refusesUnknownOptimizersNamingTheKnownOnes() {
         List<Parameter> ps = twoParameters();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Optimizer.create(TrainingConfig.defaults("nadam", "mse"), ps));
+                () -> OptimizerKind.fromKeras("nadam"));
         assertEquals("unknown optimizer 'nadam' (known: sgd, rmsprop, adam, adagrad)", e.getMessage());
-        TrainingConfig none = new TrainingConfig(null, 0.01, 0.9, 0, false, 0.9, 0.999, 1e-7, false, 0, null, 1, 32, 0,
-                true);
+        TrainingConfig none = TrainingConfig.builder(null, null).learningRate(0.01).build();
         assertThrows(IllegalArgumentException.class, () -> Optimizer.create(none, ps));
     }
 
@@ -238,13 +237,13 @@ class OptimizerTest {
     void describesInKerasSpelling() {
         List<Parameter> ps = twoParameters();
         assertEquals("RMSprop(lr=0.001, rho=0.9, epsilon=1e-07)",
-                Optimizer.create(TrainingConfig.defaults("rmsprop", "mse"), ps).describe());
+                Optimizer.create(TrainingConfig.defaults(OptimizerKind.RMSPROP, LossKind.MEAN_SQUARED_ERROR), ps).describe());
         assertEquals("SGD(lr=0.01, momentum=0.0, nesterov=False)",
-                Optimizer.create(TrainingConfig.defaults("sgd", "mse"), ps).describe());
+                Optimizer.create(TrainingConfig.defaults(OptimizerKind.SGD, LossKind.MEAN_SQUARED_ERROR), ps).describe());
         assertEquals("Adam(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, amsgrad=False)",
-                Optimizer.create(TrainingConfig.defaults("adam", "mse"), ps).describe());
+                Optimizer.create(TrainingConfig.defaults(OptimizerKind.ADAM, LossKind.MEAN_SQUARED_ERROR), ps).describe());
         assertEquals("Adagrad(lr=0.01, epsilon=1e-07)",
-                Optimizer.create(TrainingConfig.defaults("adagrad", "mse"), ps).describe());
+                Optimizer.create(TrainingConfig.defaults(OptimizerKind.ADAGRAD, LossKind.MEAN_SQUARED_ERROR), ps).describe());
         assertEquals("SGD(lr=0.1, momentum=0.9, decay=1e-06, nesterov=True)",
                 new Sgd(ps, 0.1, 0.9, true, 1e-6).describe());
         assertEquals("Adam(lr=0.0001, beta_1=0.5, beta_2=0.99, epsilon=0.001, decay=0.25, amsgrad=True)",

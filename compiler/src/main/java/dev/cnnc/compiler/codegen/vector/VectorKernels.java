@@ -10,7 +10,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The Vector API variant of the convolution and dense kernels ({@code jdk.incubator.vector}, opt-in
- * with {@code JavaGenerator.Options.vector}). Register-blocked: 4 output pixels (or examples) by 2
+ * with {@code CnnCompiler.Options.vector}). Register-blocked: 4 output pixels (or examples) by 2
  * vectors of output channels are accumulated in registers over every tap and input channel, so that
  * each loaded weight serves 4 pixels and each loaded input 2 vectors of filters.
  *

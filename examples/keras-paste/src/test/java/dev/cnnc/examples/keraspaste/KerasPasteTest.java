@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.SyntheticDigits;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import java.util.List;
@@ -19,7 +20,7 @@ class KerasPasteTest {
         assertEquals("KerasPaste", model.name());
         assertEquals(93_322, model.parameterCount());
         TrainingConfig config = model.trainingConfig();
-        assertEquals("rmsprop", config.optimizer());
+        assertEquals("rmsprop", config.optimizer().keras());
         assertEquals(5, config.epochs());
         assertEquals(64, config.batchSize());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.SyntheticDigits;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import java.util.List;
@@ -19,7 +20,7 @@ class LeNet5Test {
         assertEquals(61_856, model.parameterCount());
         assertTrue(model.summary().contains("conv2d_2 (Conv2D)            (None, 14, 14, 6)         150"), model.summary());
         TrainingConfig config = model.trainingConfig();
-        assertEquals("sgd", config.optimizer());
+        assertEquals("sgd", config.optimizer().keras());
         assertTrue(config.nesterov());
         assertEquals(32, config.batchSize());
     }

@@ -2,19 +2,16 @@ package dev.cnnc.examples.mnist;
 
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.DataUnavailableException;
-import dev.cnnc.runtime.data.Mnist;
-import dev.cnnc.runtime.io.WeightsFile;
-import dev.cnnc.runtime.train.History;
-import dev.cnnc.runtime.train.Trainer;
+import dev.cnnc.runtime.data.mnist.Mnist;
+import dev.cnnc.runtime.train.TrainingSession;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Trains {@link MnistCnn} (generated from {@code examples/mnist/MnistCnn.cnn} by the Maven plugin)
- * on MNIST with the file's {@code compile}/{@code fit} settings, evaluates it on the 10,000 test
- * images and saves the weights: what {@code cnnc train} does, in a project of your own.
+ * on MNIST with the file's {@code compile}/{@code fit} settings, saves the weights and evaluates it
+ * on the 10,000 test images: what {@code cnnc train} does (the same {@link TrainingSession}), in a
+ * project of your own.
  *
  * <pre>
  * TrainMnist [--data DIR] [--epochs N] [--save FILE]
@@ -49,7 +46,6 @@ public final class TrainMnist {
         }
 
         long seed = 1;
-        int threads = Runtime.getRuntime().availableProcessors();
         TrainingConfig config = new MnistCnn(1, seed).trainingConfig(); // compile(...) and fit(...) of MnistCnn.cnn
         if (epochs != null) {
             config = config.withEpochs(epochs);
@@ -63,24 +59,10 @@ public final class TrainMnist {
             return;
         }
 
-        PrintStream out = System.out;
         MnistCnn model = new MnistCnn(1, seed); // holds the parameters; the trainer runs replicas of it
-        out.print(model.summary());
-        try (Trainer trainer = new Trainer(model, config, threads, seed, out, System.console() != null)) {
-            out.printf(Locale.ROOT, "Train on %d samples, %d thread%s, %s%n", mnist.train().count(), threads,
-                    threads == 1 ? "" : "s", trainer.optimizer().describe());
-            long start = System.nanoTime();
-            History history = trainer.fit(mnist.train(), null, 0, new History(), null);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Trainer.Evaluation test = trainer.evaluate(mnist.test(), out);
-            out.printf(Locale.ROOT, "test_loss: %.4f%ntest_acc: %.4f%n", test.loss(), test.accuracy());
-            out.printf(Locale.ROOT, "Training took %.1f s (%.0f images/s)%n", seconds,
-                    (double) mnist.train().count() * config.epochs() / Math.max(seconds, 1e-9));
-            WeightsFile.save(save, model,
-                    new WeightsFile.OptimizerState(trainer.optimizer().describe(), trainer.optimizer().iterations(),
-                            trainer.optimizer().slots()),
-                    new WeightsFile.TrainingState(config.epochs(), seed, config.batchSize(), history.all()));
-            out.println("Saved weights to " + save.toAbsolutePath());
+        try (TrainingSession session = TrainingSession.builder(model, config).seed(seed).out(System.out)
+                .terminal(System.console() != null).save(save.toAbsolutePath()).build()) {
+            session.train(mnist.train(), mnist.test());
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.SyntheticDigits;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import java.util.List;
@@ -18,8 +19,8 @@ class MnistCnnTest {
         MnistCnn model = new MnistCnn(1, 1L);
         assertEquals(93_322, model.parameterCount());
         TrainingConfig config = model.trainingConfig();
-        assertEquals("rmsprop", config.optimizer());
-        assertEquals("categorical_crossentropy", config.loss());
+        assertEquals("rmsprop", config.optimizer().keras());
+        assertEquals("categorical_crossentropy", config.loss().keras());
         assertEquals(5, config.epochs());
         assertEquals(64, config.batchSize());
     }

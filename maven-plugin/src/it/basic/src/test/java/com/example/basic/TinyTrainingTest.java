@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.ImageDataset;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import java.util.List;
@@ -33,14 +34,14 @@ class TinyTrainingTest {
                 }
             }
         }
-        return Dataset.fromBytes("synthetic", 8, 8, 3, pixels, labels);
+        return ImageDataset.fromBytes("synthetic", 8, 8, 3, pixels, labels);
     }
 
     @Test
     void theGeneratedModelTrains() throws Exception {
         Tiny probe = new Tiny(1, 1L);
         TrainingConfig config = probe.trainingConfig();
-        assertEquals("adam", config.optimizer());
+        assertEquals("adam", config.optimizer().keras());
         assertEquals(6, config.epochs());
         assertEquals(16, config.batchSize());
 

@@ -5,11 +5,16 @@ import dev.cnnc.golden.channelsfirst.channelsfirst.Conv2d1;
 import dev.cnnc.golden.channelsfirst.channelsfirst.Dense1;
 import dev.cnnc.golden.channelsfirst.channelsfirst.Flatten1;
 import dev.cnnc.golden.channelsfirst.channelsfirst.MaxPooling2d1;
+import dev.cnnc.runtime.ActivationKind;
+import dev.cnnc.runtime.Batch;
 import dev.cnnc.runtime.Init;
+import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.Rng;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.Arrays;
 import java.util.List;
 import javax.annotation.processing.Generated;
@@ -136,6 +141,11 @@ public final class ChannelsFirst implements Network {
     private double activityLoss;
 
     /**
+     * The batch of {@code forward(float[], int)} and {@code predict}.
+     */
+    private final Batch inferenceBatch;
+
+    /**
      * A model for batches of up to {@code batchSize} examples, its parameters initialized from
      * {@code seed} as the {@code .cnn} file declares (same seed, same weights, bit for bit).
      */
@@ -166,6 +176,7 @@ public final class ChannelsFirst implements Network {
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dense1Scratch = new float[320];
+        inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("conv2d_1/kernel", new int[] {3, 3, 2, 4}, conv2d1Kernel, dConv2d1Kernel),
                 new Parameter("conv2d_1/bias", new int[] {4}, conv2d1Bias, dConv2d1Bias),
                 new Parameter("dense_1/kernel", new int[] {64, 5}, dense1Kernel, dDense1Kernel),
@@ -216,8 +227,8 @@ public final class ChannelsFirst implements Network {
     }
 
     @Override
-    public String outputActivation() {
-        return "sigmoid";
+    public ActivationKind outputActivation() {
+        return ActivationKind.SIGMOID;
     }
 
     @Override
@@ -232,7 +243,11 @@ public final class ChannelsFirst implements Network {
 
     @Override
     public TrainingConfig trainingConfig() {
-        return new TrainingConfig("rmsprop", 0.001, 0.9, 0.0, false, 0.9, 0.999, 1.0E-7, false, 0.0, "binary_crossentropy", 1, 32, 0.0, true);
+        return TrainingConfig.builder(OptimizerKind.RMSPROP, LossKind.BINARY_CROSSENTROPY)
+                .learningRate(0.001).rho(0.9).momentum(0.0).nesterov(false)
+                .beta1(0.9).beta2(0.999).epsilon(1.0E-7).amsgrad(false).decay(0.0)
+                .epochs(1).batchSize(32).validationSplit(0.0).shuffle(true)
+                .build();
     }
 
     @Override
@@ -241,7 +256,9 @@ public final class ChannelsFirst implements Network {
     }
 
     @Override
-    public float[] forward(float[] input, int n) {
+    public float[] forward(Batch batch) {
+        int n = batch.size();
+        float[] input = batch.input();
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
@@ -250,6 +267,12 @@ public final class ChannelsFirst implements Network {
         Flatten1.forward(maxPooling2d1Out, flatten1Out, n);
         Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
         return dense1Out;
+    }
+
+    @Override
+    public float[] forward(float[] input, int n) {
+        checkBatch(input, INPUT_SIZE, n);
+        return forward(inferenceBatch.set(input, n, Mode.INFERENCE));
     }
 
     @Override

@@ -9,11 +9,16 @@ import dev.cnnc.examples.mnist.mnistcnn.Dense2;
 import dev.cnnc.examples.mnist.mnistcnn.Flatten1;
 import dev.cnnc.examples.mnist.mnistcnn.MaxPooling2d1;
 import dev.cnnc.examples.mnist.mnistcnn.MaxPooling2d2;
+import dev.cnnc.runtime.ActivationKind;
+import dev.cnnc.runtime.Batch;
 import dev.cnnc.runtime.Init;
+import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.Rng;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.Arrays;
 import java.util.List;
 import javax.annotation.processing.Generated;
@@ -241,6 +246,11 @@ public final class MnistCnn implements Network {
     private double activityLoss;
 
     /**
+     * The batch of {@code forward(float[], int)} and {@code predict}.
+     */
+    private final Batch inferenceBatch;
+
+    /**
      * A model for batches of up to {@code batchSize} examples, its parameters initialized from
      * {@code seed} as the {@code .cnn} file declares (same seed, same weights, bit for bit).
      */
@@ -294,6 +304,7 @@ public final class MnistCnn implements Network {
         dense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dDense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dense2Scratch = new float[640];
+        inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("conv2d_1/kernel", new int[] {3, 3, 1, 32}, conv2d1Kernel, dConv2d1Kernel),
                 new Parameter("conv2d_1/bias", new int[] {32}, conv2d1Bias, dConv2d1Bias),
                 new Parameter("conv2d_2/kernel", new int[] {3, 3, 32, 64}, conv2d2Kernel, dConv2d2Kernel),
@@ -359,8 +370,8 @@ public final class MnistCnn implements Network {
     }
 
     @Override
-    public String outputActivation() {
-        return "softmax";
+    public ActivationKind outputActivation() {
+        return ActivationKind.SOFTMAX;
     }
 
     @Override
@@ -375,7 +386,11 @@ public final class MnistCnn implements Network {
 
     @Override
     public TrainingConfig trainingConfig() {
-        return new TrainingConfig("rmsprop", 0.001, 0.9, 0.0, false, 0.9, 0.999, 1.0E-7, false, 0.0, "categorical_crossentropy", 5, 64, 0.0, true);
+        return TrainingConfig.builder(OptimizerKind.RMSPROP, LossKind.CATEGORICAL_CROSSENTROPY)
+                .learningRate(0.001).rho(0.9).momentum(0.0).nesterov(false)
+                .beta1(0.9).beta2(0.999).epsilon(1.0E-7).amsgrad(false).decay(0.0)
+                .epochs(5).batchSize(64).validationSplit(0.0).shuffle(true)
+                .build();
     }
 
     @Override
@@ -384,7 +399,9 @@ public final class MnistCnn implements Network {
     }
 
     @Override
-    public float[] forward(float[] input, int n) {
+    public float[] forward(Batch batch) {
+        int n = batch.size();
+        float[] input = batch.input();
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
@@ -397,6 +414,12 @@ public final class MnistCnn implements Network {
         Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
         Dense2.forward(dense1Out, dense2Out, dense2Kernel, dense2Bias, n);
         return dense2Out;
+    }
+
+    @Override
+    public float[] forward(float[] input, int n) {
+        checkBatch(input, INPUT_SIZE, n);
+        return forward(inferenceBatch.set(input, n, Mode.INFERENCE));
     }
 
     @Override

@@ -4,13 +4,18 @@ package dev.cnnc.golden.regularized;
 import dev.cnnc.golden.regularized.regularized.Conv2d1;
 import dev.cnnc.golden.regularized.regularized.Dense1;
 import dev.cnnc.golden.regularized.regularized.Flatten1;
+import dev.cnnc.runtime.ActivationKind;
+import dev.cnnc.runtime.Batch;
 import dev.cnnc.runtime.Constraints;
 import dev.cnnc.runtime.Init;
+import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.Penalties;
 import dev.cnnc.runtime.Rng;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.Arrays;
 import java.util.List;
 import javax.annotation.processing.Generated;
@@ -126,6 +131,11 @@ public final class Regularized implements Network {
     private double activityLoss;
 
     /**
+     * The batch of {@code forward(float[], int)} and {@code predict}.
+     */
+    private final Batch inferenceBatch;
+
+    /**
      * A model for batches of up to {@code batchSize} examples, its parameters initialized from
      * {@code seed} as the {@code .cnn} file declares (same seed, same weights, bit for bit).
      */
@@ -154,6 +164,7 @@ public final class Regularized implements Network {
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dense1Scratch = new float[128];
+        inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("conv2d_1/kernel", new int[] {3, 3, 1, 4}, conv2d1Kernel, dConv2d1Kernel),
                 new Parameter("conv2d_1/bias", new int[] {4}, conv2d1Bias, dConv2d1Bias),
                 new Parameter("dense_1/kernel", new int[] {64, 2}, dense1Kernel, dDense1Kernel),
@@ -203,8 +214,8 @@ public final class Regularized implements Network {
     }
 
     @Override
-    public String outputActivation() {
-        return "softmax";
+    public ActivationKind outputActivation() {
+        return ActivationKind.SOFTMAX;
     }
 
     @Override
@@ -219,7 +230,11 @@ public final class Regularized implements Network {
 
     @Override
     public TrainingConfig trainingConfig() {
-        return new TrainingConfig("sgd", 0.1, 0.9, 0.9, true, 0.9, 0.999, 1.0E-7, false, 0.0, "categorical_crossentropy", 3, 16, 0.0, true);
+        return TrainingConfig.builder(OptimizerKind.SGD, LossKind.CATEGORICAL_CROSSENTROPY)
+                .learningRate(0.1).rho(0.9).momentum(0.9).nesterov(true)
+                .beta1(0.9).beta2(0.999).epsilon(1.0E-7).amsgrad(false).decay(0.0)
+                .epochs(3).batchSize(16).validationSplit(0.0).shuffle(true)
+                .build();
     }
 
     @Override
@@ -228,7 +243,9 @@ public final class Regularized implements Network {
     }
 
     @Override
-    public float[] forward(float[] input, int n) {
+    public float[] forward(Batch batch) {
+        int n = batch.size();
+        float[] input = batch.input();
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
@@ -237,6 +254,12 @@ public final class Regularized implements Network {
         Flatten1.forward(conv2d1Out, flatten1Out, n);
         Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
         return dense1Out;
+    }
+
+    @Override
+    public float[] forward(float[] input, int n) {
+        checkBatch(input, INPUT_SIZE, n);
+        return forward(inferenceBatch.set(input, n, Mode.INFERENCE));
     }
 
     @Override

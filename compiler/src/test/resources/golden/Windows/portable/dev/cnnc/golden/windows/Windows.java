@@ -7,11 +7,16 @@ import dev.cnnc.golden.windows.windows.Conv2d3;
 import dev.cnnc.golden.windows.windows.Dense1;
 import dev.cnnc.golden.windows.windows.Flatten1;
 import dev.cnnc.golden.windows.windows.MaxPooling2d1;
+import dev.cnnc.runtime.ActivationKind;
+import dev.cnnc.runtime.Batch;
 import dev.cnnc.runtime.Init;
+import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.Rng;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.Arrays;
 import java.util.List;
 import javax.annotation.processing.Generated;
@@ -176,6 +181,11 @@ public final class Windows implements Network {
     private double activityLoss;
 
     /**
+     * The batch of {@code forward(float[], int)} and {@code predict}.
+     */
+    private final Batch inferenceBatch;
+
+    /**
      * A model for batches of up to {@code batchSize} examples, its parameters initialized from
      * {@code seed} as the {@code .cnn} file declares (same seed, same weights, bit for bit).
      */
@@ -215,6 +225,7 @@ public final class Windows implements Network {
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
+        inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("conv2d_1/kernel", new int[] {3, 3, 3, 8}, conv2d1Kernel, dConv2d1Kernel),
                 new Parameter("conv2d_1/bias", new int[] {8}, conv2d1Bias, dConv2d1Bias),
                 new Parameter("conv2d_2/kernel", new int[] {3, 3, 8, 8}, conv2d2Kernel, dConv2d2Kernel),
@@ -273,8 +284,8 @@ public final class Windows implements Network {
     }
 
     @Override
-    public String outputActivation() {
-        return "softmax";
+    public ActivationKind outputActivation() {
+        return ActivationKind.SOFTMAX;
     }
 
     @Override
@@ -289,7 +300,11 @@ public final class Windows implements Network {
 
     @Override
     public TrainingConfig trainingConfig() {
-        return new TrainingConfig("adam", 0.001, 0.9, 0.0, false, 0.9, 0.999, 1.0E-7, false, 0.0, "categorical_crossentropy", 1, 32, 0.0, true);
+        return TrainingConfig.builder(OptimizerKind.ADAM, LossKind.CATEGORICAL_CROSSENTROPY)
+                .learningRate(0.001).rho(0.9).momentum(0.0).nesterov(false)
+                .beta1(0.9).beta2(0.999).epsilon(1.0E-7).amsgrad(false).decay(0.0)
+                .epochs(1).batchSize(32).validationSplit(0.0).shuffle(true)
+                .build();
     }
 
     @Override
@@ -298,7 +313,9 @@ public final class Windows implements Network {
     }
 
     @Override
-    public float[] forward(float[] input, int n) {
+    public float[] forward(Batch batch) {
+        int n = batch.size();
+        float[] input = batch.input();
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
@@ -309,6 +326,12 @@ public final class Windows implements Network {
         Flatten1.forward(conv2d3Out, flatten1Out, n);
         Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
         return dense1Out;
+    }
+
+    @Override
+    public float[] forward(float[] input, int n) {
+        checkBatch(input, INPUT_SIZE, n);
+        return forward(inferenceBatch.set(input, n, Mode.INFERENCE));
     }
 
     @Override

@@ -1,5 +1,9 @@
-package dev.cnnc.runtime.data;
+package dev.cnnc.runtime.data.mnist;
 
+import dev.cnnc.runtime.data.DataUnavailableException;
+import dev.cnnc.runtime.data.Streams;
+import dev.cnnc.runtime.data.TarReader;
+import dev.cnnc.runtime.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,10 +14,8 @@ import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -310,29 +312,7 @@ final class MnistFetcher {
     private void install(Path staged, Path cacheDir) throws IOException {
         Files.createDirectories(cacheDir);
         for (String name : checksums.keySet()) {
-            moveAtomically(staged.resolve(name), cacheDir.resolve(name));
-        }
-        Streams.fsyncDirectory(cacheDir);
-    }
-
-    /**
-     * Renames {@code source} to {@code target} atomically. If they are on different file systems (the cache
-     * directory is a mount point or a link elsewhere), copies to a temporary name beside the target first.
-     */
-    static void moveAtomically(Path source, Path target) throws IOException {
-        try {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
-            try {
-                Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    channel.force(true);
-                }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFiles.move(staged.resolve(name), cacheDir.resolve(name));
         }
     }
 

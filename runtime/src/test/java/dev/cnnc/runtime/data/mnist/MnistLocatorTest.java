@@ -1,4 +1,4 @@
-package dev.cnnc.runtime.data;
+package dev.cnnc.runtime.data.mnist;
 
 import static dev.cnnc.runtime.data.IdxFiles.writeMnistDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cnnc.runtime.data.IdxFormatException;
+import dev.cnnc.runtime.data.DataUnavailableException;
+import dev.cnnc.runtime.data.IdxFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

