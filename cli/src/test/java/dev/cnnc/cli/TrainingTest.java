@@ -2,6 +2,7 @@ package dev.cnnc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,6 +151,108 @@ class TrainingTest {
             assertArrayEquals(straight.get(i), resumed.get(i), "parameter " + i);
         }
         assertEquals(3, WeightsFile.read(checkpoint).training().epochsDone());
+    }
+
+    /** Tiny with BatchNormalization after the convolution and after the hidden Dense layer. */
+    static final String BN_MODEL = MODEL.replace("model Tiny", "model TinyBn")
+            .replace("Conv2D(6, (3, 3), activation='relu')", "Conv2D(6, (3, 3))\nBatchNormalization()")
+            .replace("Dense(16, activation='relu')", "Dense(16, activation='relu')\nBatchNormalization(momentum=0.9)");
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "vector={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void batchNormalizationTrainsBitIdenticallyOnOneTwoAndThreeThreadsAndLearns(boolean vector) throws Exception {
+        NetworkFactory ctor = compile(BN_MODEL, vector);
+        List<float[]> one = train(ctor, 1, 2);
+        List<float[]> two = train(ctor, 2, 2);
+        List<float[]> three = train(ctor, 3, 2);
+        Network net = ctor.create(40, 5L);
+        for (int i = 0; i < one.size(); i++) {
+            assertArrayEquals(one.get(i), two.get(i), net.parameters().get(i) + ", 1 vs 2 threads");
+            assertArrayEquals(one.get(i), three.get(i), net.parameters().get(i) + ", 1 vs 3 threads");
+        }
+        // the moving statistics moved and the step counter counted the 2 x 25 steps
+        List<String> names = net.parameters().stream().map(p -> p.name()).toList();
+        assertTrue(names.contains("batch_normalization_1/moving_mean"), names.toString());
+        float[] steps = one.get(names.indexOf("batch_normalization_1/local_step"));
+        assertEquals(50f, steps[0]);
+        float[] movingVariance = one.get(names.indexOf("batch_normalization_2/moving_variance"));
+        assertFalse(java.util.Arrays.equals(movingVariance, new float[movingVariance.length]));
+        try (Trainer t = new Trainer(net, net.trainingConfig().withEpochs(3), 2, 5, quiet(), false)) {
+            History h = t.fit(synthetic(1000, 1), null, 0, new History(), null);
+            assertTrue(h.get("loss").get(2) < h.get("loss").get(0), h.toString());
+            Trainer.Evaluation e = t.evaluate(synthetic(300, 3), null); // inference: the moving statistics
+            assertTrue(e.accuracy() > 0.9, "accuracy " + e.accuracy());
+        }
+    }
+
+    /**
+     * The trainer runs a batch of 40 as chunks of 16, 16 and 8 on replicas; the batch statistics are
+     * still those of all 40 examples: after one step, the moving mean and variance (which, zero-debiased,
+     * equal the first batch's statistics) match those computed here over the whole batch, with Keras
+     * 2.2.4's correction of the variance, m / (m - (1 + epsilon)), and for images (TensorFlow's fused
+     * kernel) Bessel's m / (m - 1) before it.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "image={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void batchStatisticsAreThoseOfTheWholeBatchNotOfAChunk(boolean image) throws Exception {
+        int pixels = image ? 4 : 1;
+        String source = "model Stats\ninput(" + (image ? "2, 2, 5" : "5") + ")\nBatchNormalization()\n"
+                + (image ? "Flatten()\n" : "") + "Dense(2, activation='softmax')\n"
+                + "compile(optimizer='sgd', loss='categorical_crossentropy')\nfit(epochs=1, batch_size=40, shuffle=False)\n";
+        Network net = compile(source).create(40, 5L);
+        Random r = new Random(3);
+        float[] flat = new float[40 * pixels * 5];
+        int[] labels = new int[40];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = (float) (r.nextGaussian() * (i % 5 + 1) + i % 5);
+        }
+        for (int i = 0; i < 40; i++) {
+            labels[i] = r.nextInt(2);
+        }
+        dev.cnnc.runtime.data.Dataset data = dev.cnnc.runtime.data.ArrayDataset.ofClasses("stats",
+                image ? new int[] {2, 2, 5} : new int[] {5}, flat, 2, labels);
+        try (Trainer t = new Trainer(net, net.trainingConfig(), 2, 5, quiet(), false)) {
+            t.fit(data, null, 0, new History(), null);
+        }
+        assertEquals("batch_normalization_1/moving_mean", net.parameters().get(2).name());
+        float[] mean = net.parameters().get(2).values();
+        float[] variance = net.parameters().get(3).values();
+        int m = 40 * pixels;
+        for (int c = 0; c < 5; c++) {
+            double sum = 0;
+            for (int k = c; k < flat.length; k += 5) {
+                sum += flat[k];
+            }
+            double mu = sum / m;
+            double squares = 0;
+            for (int k = c; k < flat.length; k += 5) {
+                squares += (flat[k] - mu) * (flat[k] - mu);
+            }
+            double keras = squares / m * (image ? m / (m - 1.0) : 1) * m / (m - (1 + 1e-3));
+            assertEquals(mu, mean[c], 1e-5 * (1 + Math.abs(mu)), "moving mean " + c);
+            assertEquals(keras, variance[c], 1e-5 * keras, "moving variance " + c);
+        }
+    }
+
+    @Test
+    void batchNormalizationResumedFromACheckpointEndsWithTheSameWeightsAndState() throws Exception {
+        NetworkFactory ctor = compile(BN_MODEL);
+        List<float[]> straight = train(ctor, 2, 3);
+        Path checkpoint = dir.resolve("bn.cnnw");
+        Network first = ctor.create(40, 5L);
+        try (TrainingSession s = TrainingSession.builder(first, first.trainingConfig().withEpochs(2)).threads(2).seed(5)
+                .out(quiet()).checkpoint(checkpoint).build()) {
+            s.train(synthetic(1000, 1), null);
+        }
+        Network second = ctor.create(40, 5L);
+        try (TrainingSession s = TrainingSession.builder(second, second.trainingConfig()).threads(1).seed(5)
+                .out(quiet()).checkpoint(checkpoint).resume(true).build()) {
+            assertEquals(1, s.train(synthetic(1000, 1), null).epochsRun());
+        }
+        List<float[]> resumed = weights(second);
+        for (int i = 0; i < straight.size(); i++) {
+            assertArrayEquals(straight.get(i), resumed.get(i), second.parameters().get(i).toString());
+        }
     }
 
     @Test

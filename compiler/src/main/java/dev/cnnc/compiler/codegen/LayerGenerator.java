@@ -30,4 +30,43 @@ public interface LayerGenerator<L extends Layer> {
     default long scratchFloats(L layer, LayerSite site) {
         return 0;
     }
+
+    /** Floats per example the forward pass keeps for the backward pass ({@link LayerSite#keptField}); 0 for none. */
+    default long keptFloatsPerExample(L layer, LayerSite site) {
+        return 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Layers that need statistics over the whole batch (docs/training.md, "Phases"). Such a layer cuts
+    // the model's forward and backward passes: the forward phase before it ends with forwardSumsCall,
+    // the next begins with forwardCall; the backward phase after it ends with backwardSumsCall, the
+    // next begins with backwardCall. Between them the trainer adds every chunk's partial sums.
+
+    /** Doubles the layer needs in the model's sums arrays; more than 0 makes it a phase boundary. */
+    default int batchSums(L layer) {
+        return 0;
+    }
+
+    /** At the end of a forward phase: the replica's partial sums of the layer's input, at {@link LayerSite#sumsOffset}. */
+    default CodeBlock forwardSumsCall(L layer, LayerSite site) {
+        throw new UnsupportedOperationException(layer.kerasClass() + " has no batch sums");
+    }
+
+    /** At the end of a backward phase: the replica's partial sums of the layer's output gradient. */
+    default CodeBlock backwardSumsCall(L layer, LayerSite site) {
+        throw new UnsupportedOperationException(layer.kerasClass() + " has no batch sums");
+    }
+
+    /** In {@code updateState}: the layer's non-trainable state from the whole batch's sums. */
+    default CodeBlock updateStateCall(L layer, LayerSite site) {
+        return CodeBlock.of("");
+    }
+
+    /**
+     * Non-trainable tensors the generated code keeps beside the layer's Keras weights (saved and
+     * checkpointed with them, not counted by {@code summary()}): BatchNormalization's step counter.
+     */
+    default java.util.List<dev.cnnc.compiler.ir.Weight> hiddenState(L layer) {
+        return java.util.List.of();
+    }
 }

@@ -23,6 +23,7 @@ public final class LayerSite {
     private final ClassName className;
     private final boolean inputGradient;
     private final LayerGenerator<Layer> generator;
+    private int sumsOffset;
 
     LayerSite(Model model, int index, ClassName className, boolean inputGradient, Backend backend) {
         this.model = model;
@@ -53,6 +54,44 @@ public final class LayerSite {
     /** Floats of the layer's scratch buffer in the model ({@link #scratchFloatField}); 0 for none. */
     long scratchFloats() {
         return generator.scratchFloats(layer, this);
+    }
+
+    long keptFloatsPerExample() {
+        return generator.keptFloatsPerExample(layer, this);
+    }
+
+    int batchSums() {
+        return generator.batchSums(layer);
+    }
+
+    CodeBlock forwardSumsCall() {
+        return generator.forwardSumsCall(layer, this);
+    }
+
+    CodeBlock backwardSumsCall() {
+        return generator.backwardSumsCall(layer, this);
+    }
+
+    CodeBlock updateStateCall() {
+        return generator.updateStateCall(layer, this);
+    }
+
+    java.util.List<Weight> hiddenState() {
+        return generator.hiddenState(layer);
+    }
+
+    /** Where the layer's sums start in the model's sums arrays (set by the model generator). */
+    public int sumsOffset() {
+        return sumsOffset;
+    }
+
+    void sumsOffset(int offset) {
+        this.sumsOffset = offset;
+    }
+
+    /** The model's per-replica buffer of what the forward pass keeps for backward: {@code batchNormalization1Kept}. */
+    public String keptField() {
+        return fieldPrefix() + "Kept";
     }
 
     public ClassName className() {
@@ -91,7 +130,7 @@ public final class LayerSite {
 
     /** The model's field holding {@code weight}: {@code conv2d1Kernel}. */
     public String weightField(Weight weight) {
-        return fieldPrefix() + Names.capitalize(weight.role().keras());
+        return fieldPrefix() + dev.cnnc.compiler.ir.JavaNames.upperCamel(weight.role().keras());
     }
 
     /** The model's field holding the gradient of {@code weight}: {@code dConv2d1Kernel}. */

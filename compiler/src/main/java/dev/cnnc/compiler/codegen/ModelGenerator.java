@@ -61,6 +61,31 @@ final class ModelGenerator {
         this.className = className;
         this.layers = layers;
         this.inputGradient = inputGradient;
+        int sums = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSite g = layers.get(i);
+            if (g.batchSums() > 0) {
+                g.sumsOffset(sums);
+                sums += g.batchSums();
+                boundaries.add(i);
+            }
+        }
+        this.totalSums = sums;
+    }
+
+    /** Indexes of the layers that need whole-batch sums: the forward and backward passes are cut there. */
+    private final List<Integer> boundaries = new ArrayList<>();
+    private final int totalSums;
+
+    private boolean phased() {
+        return !boundaries.isEmpty();
+    }
+
+    /** A layer's Keras weights, then the state its generator keeps beside them. */
+    private static List<Weight> allWeights(LayerSite g) {
+        List<Weight> all = new ArrayList<>(g.layer().weights());
+        all.addAll(g.hiddenState());
+        return all;
     }
 
     private LayerSite last() {
@@ -82,10 +107,14 @@ final class ModelGenerator {
         type.addMethod(sharingConstructor());
         type.addMethod(initialize());
         type.addMethods(accessors());
-        type.addMethods(forward());
-        type.addMethod(backward());
-        type.addMethod(backwardFromLogits());
-        type.addMethod(backwardLayers());
+        if (phased()) {
+            type.addMethods(phasedPasses());
+        } else {
+            type.addMethods(forward());
+            type.addMethod(backward());
+            type.addMethod(backwardFromLogits());
+            type.addMethod(backwardLayers());
+        }
         type.addMethods(trainingSupport());
         type.addMethod(predict());
         if (inputGradient) {
@@ -114,7 +143,7 @@ final class ModelGenerator {
     private void addFields(TypeSpec.Builder type) {
         for (LayerSite g : layers) {
             Layer l = g.layer();
-            for (Weight w : l.weights()) {
+            for (Weight w : allWeights(g)) {
                 type.addField(FieldSpec.builder(float[].class, g.weightField(w), Modifier.PRIVATE, Modifier.FINAL)
                         .addJavadoc("$L $L $L, shared with replicas$L.\n", Comments.javadoc(l.name()), w.role().keras(),
                                 LayerSite.dims(w.shape()), w.trainable() ? "" : "; state, not trained")
@@ -134,6 +163,21 @@ final class ModelGenerator {
                 type.addField(FieldSpec.builder(float[].class, g.scratchFloatField(), Modifier.PRIVATE, Modifier.FINAL)
                         .addJavadoc("$L: working memory of the backward pass.\n", Comments.javadoc(l.name())).build());
             }
+            if (g.keptFloatsPerExample() > 0) {
+                type.addField(FieldSpec.builder(float[].class, g.keptField(), Modifier.PRIVATE, Modifier.FINAL)
+                        .addJavadoc("$L: what the forward pass keeps for the backward pass, per example.\n",
+                                Comments.javadoc(l.name())).build());
+            }
+        }
+        if (phased()) {
+            type.addField(FieldSpec.builder(double[].class, "partialSums", Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("This replica's sums over its own examples at the end of a phase.\n").build());
+            type.addField(FieldSpec.builder(double[].class, "batchSums", Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("The whole batch's sums, shared with replicas: written by the trainer between phases.\n")
+                    .build());
+            type.addField(FieldSpec.builder(MODE, "mode", Modifier.PRIVATE)
+                    .addJavadoc("The mode of the last forward pass, which its backward pass follows.\n")
+                    .initializer("$T.INFERENCE", MODE).build());
         }
         if (inputGradient) {
             type.addField(float[].class, "inputGradient", Modifier.PRIVATE, Modifier.FINAL);
@@ -168,7 +212,7 @@ final class ModelGenerator {
                 .addStatement("this.batchSize = batchSize");
         List<CodeBlock> parameters = new ArrayList<>();
         for (LayerSite g : layers) {
-            for (Weight w : g.layer().weights()) {
+            for (Weight w : allWeights(g)) {
                 m.addStatement("$L = shared == null ? new float[$L] : shared.$L", g.weightField(w), w.size(),
                         g.weightField(w));
                 String name = g.layer().name() + "/" + w.role().keras();
@@ -189,6 +233,13 @@ final class ModelGenerator {
             if (g.scratchFloats() > 0) {
                 m.addStatement("$L = new float[$L]", g.scratchFloatField(), g.scratchFloats());
             }
+            if (g.keptFloatsPerExample() > 0) {
+                m.addStatement("$L = new float[batchSize * $L]", g.keptField(), g.keptFloatsPerExample());
+            }
+        }
+        if (phased()) {
+            m.addStatement("partialSums = new double[$L]", totalSums);
+            m.addStatement("batchSums = shared == null ? new double[$L] : shared.batchSums", totalSums);
         }
         if (inputGradient) {
             m.addStatement("inputGradient = new float[batchSize * INPUT_SIZE]");
@@ -216,6 +267,9 @@ final class ModelGenerator {
         for (LayerSite g : layers) {
             for (Weight w : g.layer().weights()) {
                 m.addCode(initializerCall(g.weightField(w), w, stream++));
+            }
+            for (Weight w : g.hiddenState()) {
+                m.addCode(initializerCall(g.weightField(w), w, -1)); // constants: no stream
             }
         }
         return m.build();
@@ -313,12 +367,7 @@ final class ModelGenerator {
                 .addStatement("this.input = input")
                 .addStatement("activityLoss = 0");
         for (LayerSite g : layers) {
-            m.addCode(g.forwardCall());
-            Regularizer r = g.layer().activityRegularizer();
-            if (r != null) {
-                m.addStatement("activityLoss += $T.penalty($L, 0, n * $T.OUT_SIZE, $L, $L)", PENALTIES, g.out(),
-                        g.className(), r.l1(), r.l2());
-            }
+            m.addCode(forwardLayer(g));
         }
         MethodSpec inference = override("forward", float[].class)
                 .addParameter(float[].class, "input")
@@ -327,6 +376,150 @@ final class ModelGenerator {
                 .addStatement("return forward(inferenceBatch.set(input, n, $T.INFERENCE))", MODE)
                 .build();
         return List.of(m.addStatement("return $L", last().out()).build(), inference);
+    }
+
+    /** The layer's forward call and its activity penalty. */
+    private static CodeBlock forwardLayer(LayerSite g) {
+        CodeBlock.Builder b = CodeBlock.builder().add(g.forwardCall());
+        Regularizer r = g.layer().activityRegularizer();
+        if (r != null) {
+            b.addStatement("activityLoss += $T.penalty($L, 0, n * $T.OUT_SIZE, $L, $L)", PENALTIES, g.out(),
+                    g.className(), r.l1(), r.l2());
+        }
+        return b.build();
+    }
+
+    /** Copies the loss gradient into the last layer's output gradient, through its activation. */
+    private CodeBlock seedOutputGradient(String gradient) {
+        LayerSite last = last();
+        return CodeBlock.builder()
+                .addStatement("$T.arraycopy($L, 0, $L, 0, n * OUTPUT_SIZE)", System.class, gradient, last.dOut())
+                .add(activationBackward(last))
+                .build();
+    }
+
+    /** Copies the gradient of the last layer's logits into its pre-activation gradient (plus its activity penalty's). */
+    private CodeBlock seedLogitGradient(String gradient) {
+        LayerSite last = last();
+        CodeBlock.Builder b = CodeBlock.builder();
+        Regularizer r = last.layer().activityRegularizer();
+        if (r == null) {
+            return b.addStatement("$T.arraycopy($L, 0, $L, 0, n * OUTPUT_SIZE)", System.class, gradient, last.dOut()).build();
+        }
+        return b.add("// the activity penalty's gradient goes through the activation; the loss's is given\n")
+                .addStatement("$T.fill($L, 0, n * OUTPUT_SIZE, 0f)", Arrays.class, last.dOut())
+                .add(activationBackward(last))
+                .beginControlFlow("for (int j = 0; j < n * OUTPUT_SIZE; j++)")
+                .addStatement("$L[j] += $L[j]", last.dOut(), gradient)
+                .endControlFlow()
+                .build();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Models with layers that need whole-batch sums: passes in phases (docs/training.md)
+
+    private List<MethodSpec> phasedPasses() {
+        int phases = boundaries.size() + 1;
+        List<MethodSpec> list = new ArrayList<>();
+        list.add(override("phases", int.class).addStatement("return $L", phases).build());
+
+        MethodSpec.Builder forward = override("forwardPhase", float[].class)
+                .addParameter(BATCH, "batch").addParameter(int.class, "phase")
+                .addStatement("int n = batch.size()")
+                .beginControlFlow("switch (phase)");
+        for (int p = 0; p < phases; p++) {
+            forward.beginControlFlow("case $L ->", p);
+            int from;
+            if (p == 0) {
+                forward.addStatement("float[] input = batch.input()")
+                        .addStatement("checkBatch(input, INPUT_SIZE, n)")
+                        .addStatement("this.input = input")
+                        .addStatement("mode = batch.mode()")
+                        .addStatement("activityLoss = 0");
+                from = 0;
+            } else {
+                from = boundaries.get(p - 1);
+            }
+            int to = p < phases - 1 ? boundaries.get(p) : layers.size();
+            for (int i = from; i < to; i++) {
+                forward.addCode(forwardLayer(layers.get(i)));
+            }
+            if (p < phases - 1) {
+                forward.addComment("this replica's sums for the whole batch's statistics of $L",
+                        Comments.line(layers.get(to).layer().name()));
+                forward.addCode(layers.get(to).forwardSumsCall()).addStatement("return null");
+            } else {
+                forward.addStatement("return $L", last().out());
+            }
+            forward.endControlFlow();
+        }
+        forward.addStatement("default -> throw new $T($S + phase)", IndexOutOfBoundsException.class, "no phase ")
+                .endControlFlow();
+        list.add(forward.build());
+
+        MethodSpec.Builder backward = override("backwardPhase", void.class)
+                .addParameter(float[].class, "gradient").addParameter(boolean.class, "fromLogits")
+                .addParameter(int.class, "n").addParameter(int.class, "phase")
+                .beginControlFlow("switch (phase)");
+        for (int p = phases - 1; p >= 0; p--) {
+            backward.beginControlFlow("case $L ->", p);
+            int hi;
+            if (p == phases - 1) {
+                backward.addStatement("checkBatch(gradient, OUTPUT_SIZE, n)")
+                        .beginControlFlow("if (fromLogits)").addCode(seedLogitGradient("gradient"))
+                        .nextControlFlow("else").addCode(seedOutputGradient("gradient")).endControlFlow();
+                hi = layers.size() - 1;
+            } else {
+                int b = boundaries.get(p);
+                backward.addCode(layers.get(b).backwardCall());
+                hi = b - 1;
+            }
+            int lo = p > 0 ? boundaries.get(p - 1) : 0;
+            for (int i = hi; i >= lo; i--) {
+                LayerSite g = layers.get(i);
+                if (i < layers.size() - 1) {
+                    backward.addCode(activationBackward(g));
+                }
+                if (p > 0 && i == lo) {
+                    backward.addComment("this replica's sums for the whole batch's gradient statistics of $L",
+                            Comments.line(g.layer().name()));
+                    backward.addCode(g.backwardSumsCall());
+                } else {
+                    backward.addCode(g.backwardCall());
+                }
+            }
+            backward.endControlFlow();
+        }
+        backward.addStatement("default -> throw new $T($S + phase)", IndexOutOfBoundsException.class, "no phase ")
+                .endControlFlow();
+        list.add(backward.build());
+
+        for (boolean logits : new boolean[] {false, true}) {
+            String name = logits ? "logitGradient" : "outputGradient";
+            list.add(override(logits ? "backwardFromLogits" : "backward", void.class)
+                    .addParameter(float[].class, name).addParameter(int.class, "n")
+                    .addJavadoc("All backward phases on this replica alone: its own sums are the batch's.\n")
+                    .addStatement("backwardPhase($L, $L, n, $L)", name, logits, phases - 1)
+                    .beginControlFlow("for (int p = $L; p >= 0; p--)", phases - 2)
+                    .addStatement("$T.arraycopy(partialSums, 0, batchSums, 0, partialSums.length)", System.class)
+                    .addStatement("backwardPhase($L, $L, n, p)", name, logits)
+                    .endControlFlow()
+                    .build());
+        }
+        list.add(override("forward", float[].class)
+                .addParameter(float[].class, "input").addParameter(int.class, "n")
+                .addStatement("checkBatch(input, INPUT_SIZE, n)")
+                .addStatement("return forward(inferenceBatch.set(input, n, $T.INFERENCE))", MODE)
+                .build());
+        list.add(override("partialSums", double[].class).addStatement("return partialSums").build());
+        list.add(override("batchSums", double[].class).addStatement("return batchSums").build());
+        MethodSpec.Builder update = override("updateState", void.class).addParameter(BATCH, "step")
+                .addJavadoc("The moving statistics from the whole batch's sums; on the model, never on a replica.\n");
+        for (int b : boundaries) {
+            update.addCode(layers.get(b).updateStateCall());
+        }
+        list.add(update.build());
+        return list;
     }
 
     private MethodSpec backward() {

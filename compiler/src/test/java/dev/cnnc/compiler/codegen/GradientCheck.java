@@ -2,6 +2,8 @@ package dev.cnnc.compiler.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cnnc.runtime.Batch;
+import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ final class GradientCheck {
     static final int SAMPLES = 24;
 
     private final Network net;
+    private final Batch batch;
     private final float[] input;
     private final float[] weights;
     private final int n;
@@ -34,6 +37,14 @@ final class GradientCheck {
     private int skipped;
 
     GradientCheck(Network net, int n, long seed) {
+        this(net, n, seed, Mode.INFERENCE);
+    }
+
+    /**
+     * A check of the passes in {@code mode}: in training, layers with batch statistics normalize with
+     * those of the n examples, and the gradient includes the statistics' dependence on every input.
+     */
+    GradientCheck(Network net, int n, long seed, Mode mode) {
         this.net = net;
         this.n = n;
         Random r = new Random(seed);
@@ -45,6 +56,7 @@ final class GradientCheck {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (float) r.nextGaussian();
         }
+        batch = new Batch(n).set(input, n, mode);
     }
 
     /** A smaller step for deep models, where a large one moves too many max-pooling winners. */
@@ -58,7 +70,7 @@ final class GradientCheck {
     }
 
     double loss() {
-        float[] y = net.forward(input, n);
+        float[] y = net.forward(batch);
         double l = 0;
         for (int j = 0; j < weights.length; j++) {
             l += (double) weights[j] * y[j];
@@ -69,11 +81,11 @@ final class GradientCheck {
     /** Runs the check; returns this for assertions. */
     GradientCheck run() {
         net.zeroGradients();
-        net.forward(input, n);
+        net.forward(batch);
         net.backward(weights, n);
         net.addRegularizationGradients();
         Random pick = new Random(42);
-        for (Parameter p : net.parameters()) {
+        for (Parameter p : net.trainableParameters()) {
             float[] analytic = p.gradients().clone();
             for (int s = 0; s < Math.min(SAMPLES, p.size()); s++) {
                 int i = p.size() <= SAMPLES ? s : pick.nextInt(p.size());
@@ -95,11 +107,11 @@ final class GradientCheck {
      */
     GradientCheck runDirectional() {
         net.zeroGradients();
-        net.forward(input, n);
+        net.forward(batch);
         net.backward(weights, n);
         net.addRegularizationGradients();
         Random r = new Random(99);
-        for (Parameter p : net.parameters()) {
+        for (Parameter p : net.trainableParameters()) {
             float[] values = p.values();
             float[] saved = values.clone();
             double[] d = new double[values.length];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,33 @@ class GradientCheckTest {
             Network net = InMemoryCompiler.network(source, 7, 7, true, vector);
             new GradientCheck(net, 6, 11).run().assertPasses();
         }
+    }
+
+    /** Checks both variants in both modes: the modes differ for layers with batch statistics. */
+    private static void checkBothModes(String source) {
+        for (boolean vector : new boolean[] {false, true}) {
+            for (Mode mode : Mode.values()) {
+                Network net = InMemoryCompiler.network(source, 7, 7, true, vector);
+                new GradientCheck(net, 6, 11, mode).run().assertPasses();
+            }
+        }
+    }
+
+    static Stream<String> batchNormalizations() {
+        return Stream.of(
+                "input(5, 4, 3)\nConv2D(4, 2, activation='tanh')\nBatchNormalization()\nFlatten()\nDense(3)\n",
+                "input(3, 5, 4)\nConv2D(4, 2, data_format='channels_first')\nBatchNormalization(axis=1)\nFlatten()\nDense(2)\n",
+                "input(6)\nDense(5)\nBatchNormalization(momentum=0.9, epsilon=0.01)\nDense(3, activation='softmax')\n",
+                "input(6)\nBatchNormalization(center=False, gamma_initializer='he_normal')\nDense(2)\n",
+                "input(4, 4, 2)\nBatchNormalization(scale=False, beta_initializer='ones')\nConv2D(2, 3)\nFlatten()\n"
+                        + "Dense(4)\nBatchNormalization(axis=-1)\nDense(2)\n",
+                "input(3, 3, 2)\nBatchNormalization(axis=2)\nFlatten()\nDense(2)\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("batchNormalizations")
+    void batchNormalizationInTrainingAndInference(String source) {
+        checkBothModes(source);
     }
 
     static Stream<Arguments> convolutions() {

@@ -1,6 +1,7 @@
 package dev.cnnc.compiler.codegen.portable;
 
 import dev.cnnc.compiler.codegen.Backend;
+import dev.cnnc.compiler.ir.BatchNormLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.FlattenLayer;
@@ -13,7 +14,8 @@ public final class PortableBackend {
             Conv2DLayer.class, new Conv2DGenerator(),
             Pool2DLayer.class, new Pool2DGenerator(),
             FlattenLayer.class, new FlattenGenerator(),
-            DenseLayer.class, new DenseGenerator()), null);
+            DenseLayer.class, new DenseGenerator(),
+            BatchNormLayer.class, new BatchNormGenerator()), null);
 
     private PortableBackend() {}
 }

@@ -1,0 +1,354 @@
+package dev.cnnc.compiler.codegen.portable;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import dev.cnnc.compiler.codegen.LayerGenerator;
+import dev.cnnc.compiler.codegen.LayerSite;
+import dev.cnnc.compiler.ir.BatchNormLayer;
+import dev.cnnc.compiler.ir.Initializer;
+import dev.cnnc.compiler.ir.Weight;
+import java.util.Arrays;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * BatchNormalization in plain Java, over the model's two phases around it (docs/training.md).
+ * Forward: the phase before ends with {@code forwardSums} (the replica's example count and, per
+ * channel, the sum of its inputs and of their squares, in double); the trainer adds the chunks'
+ * sums; {@code forwardTraining} normalizes with the whole batch's mean and biased variance and keeps
+ * the normalized values for backward. Backward: {@code backwardSums} (per channel, the sum of the
+ * output gradient and of its product with the normalized values; the replica's gamma and beta
+ * gradients), the trainer adds them, and {@code backwardTraining} forms the input gradient
+ * {@code gamma * invStd / m * (m * dy - sum(dy) - xHat * sum(dy * xHat))}. At inference the layer is
+ * the affine map of the moving statistics. Values of an example are laid out
+ * {@code ((o * CHANNELS + c) * INNER + i)}: {@code OUTER} values before the channel axis,
+ * {@code INNER} after it.
+ */
+public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
+
+    @Override
+    public TypeSpec generate(BatchNormLayer l, LayerSite site) {
+        int c = l.channels();
+        TypeSpec.Builder t = site.classBuilder("normalizes axis " + (l.axis() + 1) + " (" + c + " channels), momentum "
+                + l.momentum() + ", epsilon " + l.epsilon() + (l.scale() ? "" : ", no gamma") + (l.center() ? "" : ", no beta")
+                + (l.fused() ? "; moving variance as TensorFlow's fused kernel" : ""));
+        t.addField(LayerSite.constant("CHANNELS", c));
+        t.addField(LayerSite.constant("OUTER", l.outer()));
+        t.addField(LayerSite.constant("INNER", l.inner()));
+        t.addField(LayerSite.constant("IN_SIZE", l.inputShape().size()));
+        t.addField(LayerSite.constant("OUT_SIZE", l.outputShape().size()));
+        t.addField(LayerSite.constant("SUMS", batchSums(l)));
+        t.addField(FieldSpec.builder(double.class, "EPSILON", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$L", l.epsilon()).build());
+        t.addField(FieldSpec.builder(double.class, "MOMENTUM", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$L", l.momentum()).build());
+        String gamma = l.scale() ? "gamma[c]" : "1f";
+        String beta = l.center() ? "beta[c]" : "0f";
+        t.addMethod(forwardSums());
+        t.addMethod(forwardTraining(l, gamma, beta));
+        t.addMethod(forwardInference(l, gamma, beta));
+        t.addMethod(backwardSums(l));
+        if (site.computesInputGradient()) {
+            t.addMethod(backwardTraining(l, gamma));
+        }
+        t.addMethod(backwardInference(l, site.computesInputGradient(), gamma));
+        t.addMethod(updateState(l));
+        return t.build();
+    }
+
+    /** Loops over the values of the first n examples, with {@code c} the channel and {@code j} the index. */
+    private static CodeBlock.Builder values(CodeBlock.Builder b) {
+        return b.beginControlFlow("for (int e = 0; e < n * OUTER; e++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .beginControlFlow("for (int i = 0; i < INNER; i++)")
+                .addStatement("int j = (e * CHANNELS + c) * INNER + i");
+    }
+
+    private static CodeBlock.Builder endValues(CodeBlock.Builder b) {
+        return b.endControlFlow().endControlFlow().endControlFlow();
+    }
+
+    private static MethodSpec forwardSums() {
+        CodeBlock.Builder b = CodeBlock.builder()
+                .addStatement("$T.fill(sums, at, at + 1 + 2 * CHANNELS, 0.0)", Arrays.class)
+                .addStatement("sums[at] = n");
+        values(b).addStatement("double x = in[j]")
+                .addStatement("sums[at + 1 + c] += x")
+                .addStatement("sums[at + 1 + CHANNELS + c] += x * x");
+        endValues(b);
+        return MethodSpec.methodBuilder("forwardSums").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("The replica's sums for the batch statistics: {@code sums[at]} = n, then per channel the sum\n"
+                        + "of the inputs and the sum of their squares.\n")
+                .addParameter(float[].class, "in").addParameter(double[].class, "sums").addParameter(int.class, "at")
+                .addParameter(int.class, "n").addCode(b.build()).build();
+    }
+
+    /** Sets {@code m}, and per channel {@code stats[c]} = mean and {@code stats[CHANNELS + c]} = 1 / sqrt(var + eps). */
+    private static CodeBlock statistics() {
+        return CodeBlock.builder()
+                .add("// the whole batch's statistics: mean and biased variance, per channel\n")
+                .addStatement("double m = sums[at] * OUTER * INNER")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("double mean = sums[at + 1 + c] / m")
+                .addStatement("double variance = Math.max(0.0, sums[at + 1 + CHANNELS + c] / m - mean * mean)")
+                .addStatement("stats[c] = (float) mean")
+                .addStatement("stats[CHANNELS + c] = (float) (1.0 / Math.sqrt(variance + EPSILON))")
+                .endControlFlow()
+                .build();
+    }
+
+    private static MethodSpec forwardTraining(BatchNormLayer l, String gamma, String beta) {
+        CodeBlock.Builder b = CodeBlock.builder().add(statistics());
+        values(b).addStatement("float xHat = (in[j] - stats[c]) * stats[CHANNELS + c]")
+                .addStatement("kept[j] = xHat")
+                .addStatement("out[j] = $L * xHat + $L", gamma, beta);
+        endValues(b);
+        MethodSpec.Builder m = MethodSpec.methodBuilder("forwardTraining").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("out = gamma * (in - mean) / sqrt(var + eps) + beta with the whole batch's statistics from\n"
+                        + "{@code sums}; keeps the normalized values in {@code kept} and the statistics in {@code stats}.\n")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kept");
+        weights(m, l);
+        return m.addParameter(double[].class, "sums").addParameter(int.class, "at").addParameter(float[].class, "stats")
+                .addParameter(int.class, "n").addCode(b.build()).build();
+    }
+
+    private static void weights(MethodSpec.Builder m, BatchNormLayer l) {
+        if (l.scale()) {
+            m.addParameter(float[].class, "gamma");
+        }
+        if (l.center()) {
+            m.addParameter(float[].class, "beta");
+        }
+    }
+
+    private static MethodSpec forwardInference(BatchNormLayer l, String gamma, String beta) {
+        CodeBlock.Builder b = CodeBlock.builder()
+                .add("// as tf.nn.batch_normalization: x * inv + (beta - mean * inv), inv = gamma / sqrt(var + eps)\n");
+        values(b).addStatement("float inv = (float) ($L / Math.sqrt(movingVariance[c] + EPSILON))", gamma)
+                .addStatement("out[j] = in[j] * inv + ($L - movingMean[c] * inv)", beta);
+        endValues(b);
+        MethodSpec.Builder m = MethodSpec.methodBuilder("forwardInference").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("out = gamma * (in - moving_mean) / sqrt(moving_variance + eps) + beta.\n")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out");
+        weights(m, l);
+        return m.addParameter(float[].class, "movingMean").addParameter(float[].class, "movingVariance")
+                .addParameter(int.class, "n").addCode(b.build()).build();
+    }
+
+    private static MethodSpec backwardSums(BatchNormLayer l) {
+        CodeBlock.Builder b = CodeBlock.builder()
+                .addStatement("$T.fill(sums, at + 1 + 2 * CHANNELS, at + 1 + 4 * CHANNELS, 0.0)", Arrays.class);
+        values(b).addStatement("double d = dOut[j]")
+                .addStatement("sums[at + 1 + 2 * CHANNELS + c] += d")
+                .addStatement("sums[at + 1 + 3 * CHANNELS + c] += d * kept[j]");
+        endValues(b);
+        b.beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
+        if (l.scale()) {
+            b.addStatement("dGamma[c] += (float) sums[at + 1 + 3 * CHANNELS + c]");
+        }
+        if (l.center()) {
+            b.addStatement("dBeta[c] += (float) sums[at + 1 + 2 * CHANNELS + c]");
+        }
+        b.endControlFlow();
+        MethodSpec.Builder m = MethodSpec.methodBuilder("backwardSums").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("The replica's sums of dOut and of dOut * xHat per channel, which are also its gradients of\n"
+                        + "beta and gamma.\n")
+                .addParameter(float[].class, "dOut").addParameter(float[].class, "kept");
+        if (l.scale()) {
+            m.addParameter(float[].class, "dGamma");
+        }
+        if (l.center()) {
+            m.addParameter(float[].class, "dBeta");
+        }
+        return m.addParameter(double[].class, "sums").addParameter(int.class, "at").addParameter(int.class, "n")
+                .addCode(b.build()).build();
+    }
+
+    private static MethodSpec backwardTraining(BatchNormLayer l, String gamma) {
+        CodeBlock.Builder b = CodeBlock.builder().addStatement("double m = sums[at] * OUTER * INNER");
+        values(b).addStatement("double sumD = sums[at + 1 + 2 * CHANNELS + c]")
+                .addStatement("double sumDx = sums[at + 1 + 3 * CHANNELS + c]")
+                .addStatement("dIn[j] = (float) ($L * stats[CHANNELS + c] / m * (m * dOut[j] - sumD - kept[j] * sumDx))",
+                        gamma);
+        endValues(b);
+        MethodSpec.Builder m = MethodSpec.methodBuilder("backwardTraining").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("dIn = gamma * invStd / m * (m * dOut - sum(dOut) - xHat * sum(dOut * xHat)), with the whole\n"
+                        + "batch's sums.\n")
+                .addParameter(float[].class, "dOut").addParameter(float[].class, "kept").addParameter(float[].class, "dIn");
+        if (l.scale()) {
+            m.addParameter(float[].class, "gamma");
+        }
+        return m.addParameter(double[].class, "sums").addParameter(int.class, "at").addParameter(float[].class, "stats")
+                .addParameter(int.class, "n").addCode(b.build()).build();
+    }
+
+    private static MethodSpec backwardInference(BatchNormLayer l, boolean inputGradient, String gamma) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        values(b).addStatement("float inv = (float) (1.0 / Math.sqrt(movingVariance[c] + EPSILON))")
+                .addStatement("float d = dOut[j]");
+        if (l.scale()) {
+            b.addStatement("dGamma[c] += d * (in[j] - movingMean[c]) * inv");
+        }
+        if (l.center()) {
+            b.addStatement("dBeta[c] += d");
+        }
+        if (inputGradient) {
+            b.addStatement("dIn[j] = d * $L * inv", gamma);
+        }
+        endValues(b);
+        MethodSpec.Builder m = MethodSpec.methodBuilder("backwardInference").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("The backward pass of the inference map (fixed moving statistics).\n")
+                .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
+        if (inputGradient) {
+            m.addParameter(float[].class, "dIn");
+        }
+        if (l.scale()) {
+            m.addParameter(float[].class, "gamma").addParameter(float[].class, "dGamma");
+        }
+        if (l.center()) {
+            m.addParameter(float[].class, "dBeta");
+        }
+        return m.addParameter(float[].class, "movingMean").addParameter(float[].class, "movingVariance")
+                .addParameter(int.class, "n").addCode(b.build()).build();
+    }
+
+    private static MethodSpec updateState(BatchNormLayer l) {
+        CodeBlock.Builder b = CodeBlock.builder()
+                .addStatement("double m = sums[at] * OUTER * INNER")
+                .addStatement("float step = localStep[0] + 1")
+                .addStatement("localStep[0] = step")
+                .add("// TensorFlow's zero-debiased moving average: moving = biased / (1 - momentum^t), where the hidden\n")
+                .add("// biased average (= moving * (1 - momentum^(t-1)) before this step) moves towards the value by (1 - momentum)\n")
+                .addStatement("double before = 1 - Math.pow(MOMENTUM, step - 1)")
+                .addStatement("double after = 1 - Math.pow(MOMENTUM, step)")
+                .add("// Keras' correction of the variance$L\n", l.fused() ? ", after TensorFlow's fused kernel applied Bessel's" : "")
+                .addStatement("double correction = $Lm / (m - (1.0 + EPSILON))", l.fused() ? "m / (m - 1) * " : "")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("double mean = sums[at + 1 + c] / m")
+                .addStatement("double variance = Math.max(0.0, sums[at + 1 + CHANNELS + c] / m - mean * mean) * correction")
+                .addStatement("double biasedMean = movingMean[c] * before")
+                .addStatement("double biasedVariance = movingVariance[c] * before")
+                .addStatement("movingMean[c] = (float) ((biasedMean - (biasedMean - mean) * (1 - MOMENTUM)) / after)")
+                .addStatement("movingVariance[c] = (float) ((biasedVariance - (biasedVariance - variance) * (1 - MOMENTUM)) / after)")
+                .endControlFlow();
+        return MethodSpec.methodBuilder("updateState").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("Moves the moving mean and variance towards the whole batch's, as Keras 2.2.4 with TensorFlow.\n")
+                .addParameter(double[].class, "sums").addParameter(int.class, "at")
+                .addParameter(float[].class, "movingMean").addParameter(float[].class, "movingVariance")
+                .addParameter(float[].class, "localStep").addCode(b.build()).build();
+    }
+
+    @Override
+    public long scratchFloats(BatchNormLayer l, LayerSite site) {
+        return 2L * l.channels();
+    }
+
+    @Override
+    public long keptFloatsPerExample(BatchNormLayer l, LayerSite site) {
+        return l.inputShape().size();
+    }
+
+    @Override
+    public int batchSums(BatchNormLayer l) {
+        return 1 + 4 * l.channels();
+    }
+
+    @Override
+    public List<Weight> hiddenState(BatchNormLayer l) {
+        return List.of(Weight.of(Weight.Role.LOCAL_STEP, new int[] {1}, false, Initializer.zeros(), null, null));
+    }
+
+    private static Weight weight(BatchNormLayer l, Weight.Role role) {
+        for (Weight w : l.weights()) {
+            if (w.role() == role) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** {@code , batchNormalization1Gamma, batchNormalization1Beta} as the layer has them. */
+    private static String affine(BatchNormLayer l, LayerSite site, boolean gradients) {
+        StringBuilder s = new StringBuilder();
+        for (Weight.Role role : new Weight.Role[] {Weight.Role.GAMMA, Weight.Role.BETA}) {
+            Weight w = weight(l, role);
+            if (w != null) {
+                s.append(", ").append(gradients ? site.weightGradientField(w) : site.weightField(w));
+            }
+        }
+        return s.toString();
+    }
+
+    private static String moving(BatchNormLayer l, LayerSite site) {
+        return site.weightField(weight(l, Weight.Role.MOVING_MEAN)) + ", "
+                + site.weightField(weight(l, Weight.Role.MOVING_VARIANCE));
+    }
+
+    @Override
+    public CodeBlock forwardSumsCall(BatchNormLayer l, LayerSite site) {
+        return CodeBlock.builder()
+                .beginControlFlow("if (mode == $T.TRAINING)", dev.cnnc.runtime.Mode.class)
+                .addStatement("$T.forwardSums($L, partialSums, $L, n)", site.className(), site.in(), site.sumsOffset())
+                .endControlFlow()
+                .build();
+    }
+
+    @Override
+    public CodeBlock forwardCall(BatchNormLayer l, LayerSite site) {
+        return CodeBlock.builder()
+                .beginControlFlow("if (mode == $T.TRAINING)", dev.cnnc.runtime.Mode.class)
+                .addStatement("$T.forwardTraining($L, $L, $L$L, batchSums, $L, $L, n)", site.className(), site.in(),
+                        site.out(), site.keptField(), affine(l, site, false), site.sumsOffset(), site.scratchFloatField())
+                .nextControlFlow("else")
+                .addStatement("$T.forwardInference($L, $L$L, $L, n)", site.className(), site.in(), site.out(),
+                        affine(l, site, false), moving(l, site))
+                .endControlFlow()
+                .build();
+    }
+
+    @Override
+    public CodeBlock backwardSumsCall(BatchNormLayer l, LayerSite site) {
+        return CodeBlock.builder()
+                .beginControlFlow("if (mode == $T.TRAINING)", dev.cnnc.runtime.Mode.class)
+                .addStatement("$T.backwardSums($L, $L$L, partialSums, $L, n)", site.className(), site.dOut(), site.keptField(),
+                        affine(l, site, true), site.sumsOffset())
+                .endControlFlow()
+                .build();
+    }
+
+    @Override
+    public CodeBlock backwardCall(BatchNormLayer l, LayerSite site) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        Weight gamma = weight(l, Weight.Role.GAMMA);
+        if (site.computesInputGradient()) {
+            b.beginControlFlow("if (mode == $T.TRAINING)", dev.cnnc.runtime.Mode.class)
+                    .addStatement("$T.backwardTraining($L, $L, $L$L, batchSums, $L, $L, n)", site.className(), site.dOut(),
+                            site.keptField(), site.dIn(), gamma == null ? "" : ", " + site.weightField(gamma),
+                            site.sumsOffset(), site.scratchFloatField())
+                    .nextControlFlow("else");
+        } else {
+            b.beginControlFlow("if (mode != $T.TRAINING)", dev.cnnc.runtime.Mode.class);
+        }
+        StringBuilder args = new StringBuilder(site.in() + ", " + site.dOut());
+        if (site.computesInputGradient()) {
+            args.append(", ").append(site.dIn());
+        }
+        if (gamma != null) {
+            args.append(", ").append(site.weightField(gamma)).append(", ").append(site.weightGradientField(gamma));
+        }
+        Weight beta = weight(l, Weight.Role.BETA);
+        if (beta != null) {
+            args.append(", ").append(site.weightGradientField(beta));
+        }
+        b.addStatement("$T.backwardInference($L, $L, n)", site.className(), args, moving(l, site));
+        return b.endControlFlow().build();
+    }
+
+    @Override
+    public CodeBlock updateStateCall(BatchNormLayer l, LayerSite site) {
+        return CodeBlock.builder().addStatement("$T.updateState(batchSums, $L, $L, $L)", site.className(), site.sumsOffset(),
+                moving(l, site), site.weightField(hiddenState(l).get(0))).build();
+    }
+}
