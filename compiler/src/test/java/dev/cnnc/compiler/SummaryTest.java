@@ -53,6 +53,39 @@ class SummaryTest {
         assertEquals(MNIST, Summary.of(example("examples/keras-paste/keras_paste.cnn"), false));
     }
 
+    /**
+     * BatchNormalization counts 4 values per channel (2 without scale or center), of which the moving
+     * mean and variance are non-trainable; its step counter is not a Keras weight and is not counted.
+     * Worked by hand from Keras 2.2.4's print_summary and BatchNormalization.build.
+     */
+    @Test
+    void batchNormalizationCountsItsMovingStatisticsAsNonTrainable() throws Exception {
+        String expected = String.join("\n",
+                "_________________________________________________________________",
+                "Layer (type)                 Output Shape              Param #   ",
+                "=================================================================",
+                "conv2d_1 (Conv2D)            (None, 6, 6, 4)           40        ",
+                "_________________________________________________________________",
+                "batch_normalization_1 (Batch (None, 6, 6, 4)           16        ",
+                "_________________________________________________________________",
+                "max_pooling2d_1 (MaxPooling2 (None, 3, 3, 4)           0         ",
+                "_________________________________________________________________",
+                "flatten_1 (Flatten)          (None, 36)                0         ",
+                "_________________________________________________________________",
+                "dense_1 (Dense)              (None, 8)                 296       ",
+                "_________________________________________________________________",
+                "batch_normalization_2 (Batch (None, 8)                 24        ",
+                "_________________________________________________________________",
+                "dense_2 (Dense)              (None, 3)                 27        ",
+                "=================================================================",
+                "Total params: 403",
+                "Trainable params: 379",
+                "Non-trainable params: 24",
+                "_________________________________________________________________",
+                "");
+        assertEquals(expected, Summary.of(example("compiler/src/test/resources/golden/cases/BatchNorm.cnn"), false));
+    }
+
     @Test
     void everyRowIsPaddedTo65Columns() throws Exception {
         String[] lines = Summary.of(example("examples/mnist/MnistCnn.cnn"), false).split("\n");

@@ -210,20 +210,35 @@ final class ModelGenerator {
                 .addStatement("throw new IllegalArgumentException($S + batchSize)", "batch size out of range: ")
                 .endControlFlow()
                 .addStatement("this.batchSize = batchSize");
+        // Keras' weights in layer order (as model.weights), then the state generators keep beside them
         List<CodeBlock> parameters = new ArrayList<>();
+        List<LayerSite> owners = new ArrayList<>();
+        List<Weight> ordered = new ArrayList<>();
         for (LayerSite g : layers) {
-            for (Weight w : allWeights(g)) {
-                m.addStatement("$L = shared == null ? new float[$L] : shared.$L", g.weightField(w), w.size(),
-                        g.weightField(w));
-                String name = g.layer().name() + "/" + w.role().keras();
-                if (w.trainable()) {
-                    m.addStatement("$L = new float[$L]", g.weightGradientField(w), w.size());
-                    parameters.add(CodeBlock.of("new $T($S, new int[] {$L}, $L, $L)", PARAMETER, name, join(w.shape()),
-                            g.weightField(w), g.weightGradientField(w)));
-                } else {
-                    parameters.add(CodeBlock.of("$T.state($S, new int[] {$L}, $L)", PARAMETER, name, join(w.shape()),
-                            g.weightField(w)));
-                }
+            for (Weight w : g.layer().weights()) {
+                owners.add(g);
+                ordered.add(w);
+            }
+        }
+        for (LayerSite g : layers) {
+            for (Weight w : g.hiddenState()) {
+                owners.add(g);
+                ordered.add(w);
+            }
+        }
+        for (int k = 0; k < ordered.size(); k++) {
+            LayerSite g = owners.get(k);
+            Weight w = ordered.get(k);
+            m.addStatement("$L = shared == null ? new float[$L] : shared.$L", g.weightField(w), w.size(),
+                    g.weightField(w));
+            String name = g.layer().name() + "/" + w.role().keras();
+            if (w.trainable()) {
+                m.addStatement("$L = new float[$L]", g.weightGradientField(w), w.size());
+                parameters.add(CodeBlock.of("new $T($S, new int[] {$L}, $L, $L)", PARAMETER, name, join(w.shape()),
+                        g.weightField(w), g.weightGradientField(w)));
+            } else {
+                parameters.add(CodeBlock.of("$T.state($S, new int[] {$L}, $L)", PARAMETER, name, join(w.shape()),
+                        g.weightField(w)));
             }
         }
         for (LayerSite g : layers) {

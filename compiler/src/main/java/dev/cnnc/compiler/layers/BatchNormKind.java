@@ -53,19 +53,20 @@ public final class BatchNormKind {
             }
         }
         Shape in = ctx.input();
-        if (!a.ok("axis") || in == null) {
+        if (in == null) {
             return null;
         }
+        // The output shape is the input's whatever the axis, so a wrong axis is reported and the last
+        // one assumed: the layers after it are still checked.
         int rank = in.rank() + 1; // Keras counts the batch axis
         if (axis == 0 || axis == -rank) {
             a.error("axis", "axis " + axis + " is the batch axis; BatchNormalization normalizes along a feature axis "
                     + "(-1 for the last, as after Dense or a channels-last Conv2D; 1 after a channels-first one)");
-            return null;
-        }
-        if (axis < -rank || axis >= rank) {
+            axis = -1;
+        } else if (axis < -rank || axis >= rank) {
             a.error("axis", "axis " + axis + " is out of range for an input of " + in.rank() + " dimensions "
                     + in.toKeras() + ": use -1 to " + (rank - 1) + " except 0");
-            return null;
+            axis = -1;
         }
         int index = (axis < 0 ? axis + rank : axis) - 1;
         // Keras 2.2.4 + TensorFlow on a CPU: 4-D inputs reduced over (0, 1, 2) take the fused kernel

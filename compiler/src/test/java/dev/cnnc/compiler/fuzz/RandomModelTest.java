@@ -132,7 +132,10 @@ class RandomModelTest {
         assertEquals(c.model().inputShape().size(), net.inputSize(), where);
         assertEquals(c.model().outputShape().size(), net.outputSize(), where);
         assertEquals(c.model().parameterCount(), net.parameterCount(), where);
-        assertEquals(c.model().parameterCount(), net.parameters().stream().mapToLong(Parameter::size).sum(), where);
+        // every Keras weight, and the one-element step counter each BatchNormalization keeps beside them
+        long counters = c.model().layers().stream().filter(l -> l instanceof dev.cnnc.compiler.ir.BatchNormLayer).count();
+        assertEquals(c.model().parameterCount() + counters, net.parameters().stream().mapToLong(Parameter::size).sum(),
+                where);
         return net;
     }
 
@@ -185,7 +188,9 @@ class RandomModelTest {
         scalar.applyConstraints();
         vector.applyConstraints();
         List<Weight> weights = c.model().layers().stream().flatMap(l -> l.weights().stream()).toList();
-        assertEquals(weights.size(), scalar.parameters().size(), where);
+        // Keras' weights first, then one step counter per BatchNormalization
+        assertEquals(weights.size() + c.model().layers().stream().filter(l -> l instanceof dev.cnnc.compiler.ir.BatchNormLayer)
+                .count(), scalar.parameters().size(), where);
         for (int i = 0; i < weights.size(); i++) {
             Parameter p = scalar.parameters().get(i);
             assertFinite(p.values(), p.name() + " after constraints", where);

@@ -66,6 +66,9 @@ final class RandomModels {
                 String format = r.nextInt(6) == 0 ? (channelsFirst ? "channels_last" : "channels_first")
                         : channelsFirst ? "channels_first" : "channels_last";
                 shape = r.nextInt(3) == 0 && b > 0 ? pool(shape, format) : conv(shape, format);
+                if (r.nextInt(4) == 0) {
+                    shape = batchNorm(shape, format);
+                }
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
                 shape = flatten(shape, channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last");
@@ -75,6 +78,9 @@ final class RandomModels {
             int dense = (flat ? 1 : 0) + r.nextInt(3);
             for (int d = 0; d < dense; d++) {
                 shape = dense(d == dense - 1);
+                if (d < dense - 1 && r.nextInt(5) == 0) {
+                    shape = batchNorm(shape, "channels_last");
+                }
             }
         }
         if (shape.length == 1 && r.nextBoolean()) {
@@ -150,6 +156,32 @@ final class RandomModels {
         String kind = r.nextInt(3) == 0 ? "MaxPool2D" : "MaxPooling2D";
         int c = first ? in[0] : in[2];
         return add(kind, args, first ? new int[] {c, outH, outW} : new int[] {outH, outW, c});
+    }
+
+    /** BatchNormalization along the channels ({@code axis=1} for channels-first); the shape is unchanged. */
+    private int[] batchNorm(int[] in, String format) {
+        List<String> args = new ArrayList<>();
+        if (format.equals("channels_first") && in.length == 3) {
+            args.add(r.nextBoolean() ? "axis=1" : "1");
+        } else if (r.nextInt(3) == 0) {
+            args.add("axis=" + (r.nextBoolean() ? -1 : in.length));
+        }
+        if (r.nextInt(3) == 0) {
+            args.add("momentum=" + pick("0.9", "0.5", "0.99"));
+        }
+        if (r.nextInt(3) == 0) {
+            args.add("epsilon=" + pick("1e-3", "0.01", "1e-5"));
+        }
+        if (r.nextInt(4) == 0) {
+            args.add("center=False");
+        }
+        if (r.nextInt(4) == 0) {
+            args.add("scale=False");
+        }
+        if (r.nextInt(4) == 0) {
+            args.add("gamma_initializer=" + pick("'ones'", "'he_normal'", "RandomUniform(0.5, 1.5)"));
+        }
+        return add("BatchNormalization", args, in.clone());
     }
 
     private int[] flatten(int[] in, String format) {
