@@ -146,4 +146,29 @@ class ShapeInferenceTest {
         assertEquals(93322, m.parameterCount());
         assertEquals(2_794_240, m.multiplyAdds());
     }
+
+    @Test
+    void batchNormalizationKeepsTheShapeAndCountsFourValuesPerChannelTwoOfThemNonTrainable() {
+        for (String source : new String[] {
+            "input(28, 28, 1)\nConv2D(32, 3)\nBatchNormalization()\n",
+            "from keras import layers, models\nmodel = models.Sequential()\n"
+                    + "model.add(layers.Conv2D(32, (3, 3), input_shape=(28, 28, 1)))\nmodel.add(layers.BatchNormalization())\n"}) {
+            dev.cnnc.compiler.ir.Model m = Sources.model(source);
+            dev.cnnc.compiler.ir.BatchNormLayer bn = (dev.cnnc.compiler.ir.BatchNormLayer) m.layers().get(1);
+            assertEquals(Shape.of(26, 26, 32), bn.outputShape());
+            assertEquals(2, bn.axis());
+            assertEquals(32, bn.channels());
+            assertEquals(4 * 32, bn.parameterCount());
+            assertEquals(2 * 32, bn.trainableParameterCount());
+            assertEquals(320 + 128, m.parameterCount());
+            assertEquals(320 + 64, m.trainableParameterCount());
+        }
+        dev.cnnc.compiler.ir.BatchNormLayer first = (dev.cnnc.compiler.ir.BatchNormLayer) Sources.model(
+                "input(3, 8, 8)\nBatchNormalization(axis=1, center=False)\n").layers().get(0);
+        assertEquals(0, first.axis());
+        assertEquals(3, first.channels());
+        assertEquals(64, first.inner());
+        assertEquals(3 * 3, first.parameterCount());
+        assertEquals(3, first.trainableParameterCount());
+    }
 }
