@@ -284,9 +284,28 @@ final class ModelGenerator {
                 : CodeBlock.of("$T.$L", LossKind.class, LossKind.valueOf(t.loss().name()));
         return CodeBlock.of("$T.builder($L, $L)\n.learningRate($L).rho($L).momentum($L).nesterov($L)"
                 + "\n.beta1($L).beta2($L).epsilon($L).amsgrad($L).decay($L)"
-                + "\n.epochs($L).batchSize($L).validationSplit($L).shuffle($L)\n.build()", TRAINING_CONFIG,
+                + "\n.epochs($L).batchSize($L).validationSplit($L).shuffle($L)$L\n.build()", TRAINING_CONFIG,
                 optimizer, loss, o.learningRate(), o.rho(), o.momentum(), o.nesterov(), o.beta1(), o.beta2(), o.epsilon(),
-                o.amsgrad(), o.decay(), t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle());
+                o.amsgrad(), o.decay(), t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle(),
+                optimizerExtras(o));
+    }
+
+    /**
+     * Nadam's {@code schedule_decay} and the gradient clipping, only where they matter
+     * (empty otherwise so that other models' configuration reads as before).
+     */
+    private static CodeBlock optimizerExtras(Optimizer o) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        if (o.kind() == Optimizer.Kind.NADAM) {
+            b.add(".scheduleDecay($L)", o.scheduleDecay());
+        }
+        if (o.clipnorm() > 0) {
+            b.add(".clipnorm($L)", o.clipnorm());
+        }
+        if (o.clipvalue() > 0) {
+            b.add(".clipvalue($L)", o.clipvalue());
+        }
+        return b.build();
     }
 
     private static MethodSpec.Builder override(String name, TypeName returns) {
