@@ -128,6 +128,39 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void activationLayersKeepTheShapeAndTakeKerasNames() {
+        Model m = Sources.model("""
+                input(6, 5, 3)
+                Activation('relu')
+                ReLU(max_value=6)
+                LeakyReLU()
+                PReLU()
+                PReLU(shared_axes=[1, 2])
+                ELU()
+                ThresholdedReLU()
+                Softmax()
+                Flatten()
+                Dense(4)
+                PReLU(shared_axes=1)
+                """);
+        String[] names = {"activation_1", "re_lu_1", "leaky_re_lu_1", "p_re_lu_1", "p_re_lu_2", "elu_1",
+            "thresholded_re_lu_1", "softmax_1", "flatten_1", "dense_1", "p_re_lu_3"};
+        long[] params = {0, 0, 0, 90, 3, 0, 0, 0, 0, 364, 1};
+        for (int i = 0; i < names.length; i++) {
+            Layer l = m.layers().get(i);
+            assertEquals(names[i], l.name());
+            assertEquals(params[i], l.parameterCount(), names[i]);
+            if (i < 8) {
+                assertEquals(Shape.of(6, 5, 3), l.outputShape(), names[i]);
+            }
+        }
+        assertEquals(Shape.of(4), m.layers().get(10).outputShape());
+        assertEquals(dev.cnnc.compiler.ir.Activation.SOFTMAX, m.layers().get(7).activation());
+        assertEquals(dev.cnnc.compiler.ir.Activation.RELU, m.layers().get(0).activation());
+        assertEquals(dev.cnnc.compiler.ir.Activation.LINEAR, m.layers().get(1).activation());
+    }
+
+    @Test
     void denseParameters() {
         Model m = Sources.model("input(576)\nDense(64)\nDense(10, use_bias=False)\n");
         assertEquals(576 * 64 + 64, m.layers().get(0).parameterCount());

@@ -80,4 +80,17 @@ class SummaryTest {
         assertEquals("conv2d_2 (Conv2D)            (None, 11, 11, 64)        18496     2,230,272      ", lines[7]);
         assertTrue(s.contains("Multiply-adds per example: 2,794,240 (forward pass)\n"), s);
     }
+
+    @Test
+    void activationLayerRowsAsKerasPrintsThem() {
+        Model m = Sources.model("input(4, 4, 2)\nActivation('relu')\nLeakyReLU()\nPReLU(shared_axes=[1, 2])\n"
+                + "ThresholdedReLU()\nFlatten()\nDense(3)\nSoftmax()\n");
+        String[] lines = Summary.of(m, false).split("\n");
+        assertEquals("activation_1 (Activation)    (None, 4, 4, 2)           0         ", lines[3]);
+        assertEquals("leaky_re_lu_1 (LeakyReLU)    (None, 4, 4, 2)           0         ", lines[5]);
+        assertEquals("p_re_lu_1 (PReLU)            (None, 4, 4, 2)           2         ", lines[7]);
+        assertEquals("thresholded_re_lu_1 (Thresho (None, 4, 4, 2)           0         ", lines[9]);
+        assertEquals("softmax_1 (Softmax)          (None, 3)                 0         ", lines[15]);
+        assertEquals("Total params: 101", lines[17]);
+    }
 }

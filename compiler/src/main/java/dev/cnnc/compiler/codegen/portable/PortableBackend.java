@@ -1,9 +1,12 @@
 package dev.cnnc.compiler.codegen.portable;
 
 import dev.cnnc.compiler.codegen.Backend;
+import dev.cnnc.compiler.ir.ActivationLayer;
+import dev.cnnc.compiler.ir.AdvancedActivationLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.FlattenLayer;
+import dev.cnnc.compiler.ir.PReluLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import java.util.Map;
 
@@ -13,7 +16,10 @@ public final class PortableBackend {
             Conv2DLayer.class, new Conv2DGenerator(),
             Pool2DLayer.class, new Pool2DGenerator(),
             FlattenLayer.class, new FlattenGenerator(),
-            DenseLayer.class, new DenseGenerator()), null);
+            DenseLayer.class, new DenseGenerator(),
+            ActivationLayer.class, new ActivationLayerGenerator(),
+            AdvancedActivationLayer.class, new AdvancedActivationGenerator(),
+            PReluLayer.class, new PReluGenerator()), null);
 
     private PortableBackend() {}
 }
