@@ -134,6 +134,10 @@ final class ModelGenerator {
                 type.addField(FieldSpec.builder(float[].class, g.scratchFloatField(), Modifier.PRIVATE, Modifier.FINAL)
                         .addJavadoc("$L: working memory of the backward pass.\n", Comments.javadoc(l.name())).build());
             }
+            for (ModelField f : g.modelFields()) {
+                type.addField(FieldSpec.builder(f.type(), f.name(), Modifier.PRIVATE, Modifier.FINAL)
+                        .addJavadoc("$L: $L\n", Comments.javadoc(l.name()), Comments.javadoc(f.javadoc())).build());
+            }
         }
         if (inputGradient) {
             type.addField(float[].class, "inputGradient", Modifier.PRIVATE, Modifier.FINAL);
@@ -188,6 +192,9 @@ final class ModelGenerator {
             m.addStatement("$L = new float[batchSize * $T.OUT_SIZE]", g.dOut(), g.className());
             if (g.scratchFloats() > 0) {
                 m.addStatement("$L = new float[$L]", g.scratchFloatField(), g.scratchFloats());
+            }
+            for (ModelField f : g.modelFields()) {
+                m.addStatement("$L = $L", f.name(), f.initializer());
             }
         }
         if (inputGradient) {

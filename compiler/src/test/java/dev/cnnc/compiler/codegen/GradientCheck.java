@@ -30,6 +30,8 @@ final class GradientCheck {
     private final float[] weights;
     private final int n;
     private final List<String> failures = new ArrayList<>();
+    /** Null for inference; else every forward pass runs in training mode with this batch (same noise each time). */
+    private dev.cnnc.runtime.Batch batch;
     private int checked;
     private int skipped;
 
@@ -57,8 +59,21 @@ final class GradientCheck {
         return input;
     }
 
+    /**
+     * Runs every forward pass in training mode with run seed {@code seed} and epoch 0: noise layers draw
+     * the same noise in every pass, so finite differences see the same function as the backward pass.
+     */
+    GradientCheck training(long seed) {
+        batch = new dev.cnnc.runtime.Batch(n).noise(seed, 0);
+        return this;
+    }
+
+    private float[] forward() {
+        return batch == null ? net.forward(input, n) : net.forward(batch.set(input, n, dev.cnnc.runtime.Mode.TRAINING));
+    }
+
     double loss() {
-        float[] y = net.forward(input, n);
+        float[] y = forward();
         double l = 0;
         for (int j = 0; j < weights.length; j++) {
             l += (double) weights[j] * y[j];
@@ -69,7 +84,7 @@ final class GradientCheck {
     /** Runs the check; returns this for assertions. */
     GradientCheck run() {
         net.zeroGradients();
-        net.forward(input, n);
+        forward();
         net.backward(weights, n);
         net.addRegularizationGradients();
         Random pick = new Random(42);
@@ -95,7 +110,7 @@ final class GradientCheck {
      */
     GradientCheck runDirectional() {
         net.zeroGradients();
-        net.forward(input, n);
+        forward();
         net.backward(weights, n);
         net.addRegularizationGradients();
         Random r = new Random(99);

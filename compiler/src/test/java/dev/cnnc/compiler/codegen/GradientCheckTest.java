@@ -129,6 +129,24 @@ class GradientCheckTest {
         check("input(6)\nActivation('sigmoid')\nDense(3)\nActivation('softmax')\n");
     }
 
+    /** Noise layers in training mode: the same batch and seed give the same noise in every pass. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("noiseLayers")
+    void noiseLayersInTraining(String layer) {
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network("input(3, 4, 2)\nConv2D(3, 2)\n" + layer + "\nFlatten()\nDense(3)\n"
+                    + layer.replace("SpatialDropout2D", "Dropout").replace("(None, 1, 1, 3)", "(None, None)") + "\n", 7, 7,
+                    true, vector);
+            new GradientCheck(net, 6, 11).training(5).run().assertPasses();
+            new GradientCheck(net, 6, 11).run().assertPasses(); // inference: the identity
+        }
+    }
+
+    static Stream<String> noiseLayers() {
+        return Stream.of("Dropout(0.5)", "Dropout(0.3, seed=4)", "Dropout(0.5, noise_shape=(None, 1, 1, 3))",
+                "SpatialDropout2D(0.4)", "GaussianNoise(0.5)", "GaussianDropout(0.4)", "Dropout(0.0)", "Dropout(1.0)");
+    }
+
     @Test
     void kernelBiasAndActivityRegularizers() {
         check("input(5)\nDense(4, kernel_regularizer=l1_l2(l1=0.01, l2=0.02), bias_regularizer=l2(0.5), "

@@ -70,4 +70,23 @@ class LayerTrainingTest {
             }
         }
     }
+
+    /** The MNIST-example shape with every noise layer: the masks depend on the example only. */
+    @Test
+    void noiseLayersTrainBitIdenticallyOnOneAndTwoThreads() {
+        String noisy = "input(12, 12, 1)\nConv2D(4, 3, activation='relu')\nSpatialDropout2D(0.2)\nMaxPooling2D(2)\n"
+                + "GaussianNoise(0.1)\nDropout(0.25)\nFlatten()\nDense(16, activation='relu')\nGaussianDropout(0.2)\n"
+                + "Dropout(0.5, seed=3)\nDense(4, activation='softmax')\n" + COMPILE;
+        // batch 40 in chunks of 16, 16 and 8; 200 examples: 5 steps per epoch
+        List<float[]> one = train(noisy, 1, 2);
+        List<float[]> two = train(noisy, 2, 2);
+        for (int i = 0; i < one.size(); i++) {
+            assertArrayEquals(one.get(i), two.get(i), "parameter " + i);
+        }
+        // ... and the noise is there: without it training goes elsewhere
+        List<float[]> quiet = train(noisy.replace("SpatialDropout2D(0.2)", "SpatialDropout2D(0)")
+                .replace("GaussianNoise(0.1)", "GaussianNoise(0)").replace("Dropout(0.25)", "Dropout(0)")
+                .replace("GaussianDropout(0.2)", "GaussianDropout(0)").replace("Dropout(0.5, seed=3)", "Dropout(0)"), 1, 2);
+        org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(one.get(0), quiet.get(0)));
+    }
 }

@@ -163,7 +163,8 @@ final class RandomModels {
             return in;
         }
         List<String> args = new ArrayList<>();
-        String kind = pick("Activation", "Softmax", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "PReLU");
+        String kind = pick("Activation", "Softmax", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "PReLU", "Dropout",
+                "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout");
         String activation = "linear";
         switch (kind) {
             case "Activation" -> {
@@ -197,6 +198,28 @@ final class RandomModels {
                     args.add((r.nextBoolean() ? "" : "theta=") + pick("1.0", "0.1", "0"));
                 }
             }
+            case "Dropout" -> {
+                args.add((r.nextBoolean() ? "" : "rate=") + pick("0.5", "0.25", "0.0", "0.9", "1"));
+                if (r.nextInt(3) == 0) {
+                    args.add("noise_shape=" + (in.length == 3 ? pick("None", "(None, 1, 1, " + in[2] + ")",
+                            "(None, " + in[0] + ", 1, None)", "[None, None, None, None]")
+                            : pick("None", "(None, " + in[0] + ")", "(None, 1)", "(None, None)")));
+                }
+                if (r.nextInt(3) == 0) {
+                    args.add("seed=" + pick("None", "1", "42"));
+                }
+            }
+            case "SpatialDropout2D" -> {
+                if (in.length != 3) {
+                    return in;
+                }
+                args.add((r.nextBoolean() ? "" : "rate=") + pick("0.5", "0.1"));
+                if (r.nextBoolean()) {
+                    args.add("data_format=" + casing(pick("channels_last", "channels_first")));
+                }
+            }
+            case "GaussianNoise" -> args.add((r.nextBoolean() ? "" : "stddev=") + pick("0.1", "1.0", "0"));
+            case "GaussianDropout" -> args.add((r.nextBoolean() ? "" : "rate=") + pick("0.1", "0.5", "0"));
             default -> { // PReLU
                 if (r.nextBoolean()) {
                     args.add("alpha_initializer=" + pick("'zeros'", "'ones'", "Constant(0.25)", "RandomUniform(0, 0.5)"));

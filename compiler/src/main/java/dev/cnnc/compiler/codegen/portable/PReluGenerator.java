@@ -41,8 +41,11 @@ public final class PReluGenerator implements WeightedLayerGenerator<PReluLayer> 
         return t.build();
     }
 
-    /** Loops over the examples and the input's axes, with {@code j} the element and {@code a} its alpha. */
-    private static CodeBlock loops(int[] dims, int[] alpha, CodeBlock body) {
+    /**
+     * Loops over the examples ({@code b}) and the input's axes, with {@code j} the element and {@code a}
+     * its index in a per-example tensor of shape {@code alpha} broadcast over its axes of length 1.
+     */
+    static CodeBlock loops(int[] dims, int[] alpha, CodeBlock body) {
         CodeBlock.Builder b = CodeBlock.builder().addStatement("int j = 0").beginControlFlow("for (int b = 0; b < n; b++)");
         StringBuilder index = new StringBuilder();
         long stride = 1;

@@ -6,6 +6,7 @@ import dev.cnnc.compiler.ir.AdvancedActivationLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.FlattenLayer;
+import dev.cnnc.compiler.ir.NoiseLayer;
 import dev.cnnc.compiler.ir.PReluLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import java.util.Map;
@@ -19,7 +20,8 @@ public final class PortableBackend {
             DenseLayer.class, new DenseGenerator(),
             ActivationLayer.class, new ActivationLayerGenerator(),
             AdvancedActivationLayer.class, new AdvancedActivationGenerator(),
-            PReluLayer.class, new PReluGenerator()), null);
+            PReluLayer.class, new PReluGenerator(),
+            NoiseLayer.class, new NoiseGenerator()), null);
 
     private PortableBackend() {}
 }
