@@ -93,4 +93,36 @@ class SummaryTest {
         assertEquals("softmax_1 (Softmax)          (None, 3)                 0         ", lines[15]);
         assertEquals("Total params: 101", lines[17]);
     }
+
+    /** Keras 2.2.4's model.summary() for examples/mnist_cnn.py, byte for byte. */
+    @Test
+    void kerasMnistCnnExamplePrintsExactlyAsKeras() throws Exception {
+        String expected = String.join("\n",
+                "_________________________________________________________________",
+                "Layer (type)                 Output Shape              Param #   ",
+                "=================================================================",
+                "conv2d_1 (Conv2D)            (None, 26, 26, 32)        320       ",
+                "_________________________________________________________________",
+                "conv2d_2 (Conv2D)            (None, 24, 24, 64)        18496     ",
+                "_________________________________________________________________",
+                "max_pooling2d_1 (MaxPooling2 (None, 12, 12, 64)        0         ",
+                "_________________________________________________________________",
+                "dropout_1 (Dropout)          (None, 12, 12, 64)        0         ",
+                "_________________________________________________________________",
+                "flatten_1 (Flatten)          (None, 9216)              0         ",
+                "_________________________________________________________________",
+                "dense_1 (Dense)              (None, 128)               1179776   ",
+                "_________________________________________________________________",
+                "dropout_2 (Dropout)          (None, 128)               0         ",
+                "_________________________________________________________________",
+                "dense_2 (Dense)              (None, 10)                1290      ",
+                "=================================================================",
+                "Total params: 1,199,882",
+                "Trainable params: 1,199,882",
+                "Non-trainable params: 0",
+                "_________________________________________________________________",
+                "");
+        assertEquals(expected, Summary.of(example("examples/keras-mnist/src/main/cnn/dev/cnnc/examples/kerasmnist/"
+                + "KerasMnistCnn.cnn"), false));
+    }
 }
