@@ -21,7 +21,7 @@ public final class ActivationLayerGenerator implements LayerGenerator<Activation
     @Override
     public TypeSpec generate(ActivationLayer l, LayerSite site) {
         Activation act = l.activation();
-        Shape shape = new Shape(l);
+        int lastAxis = l.inputShape().dim(l.inputShape().rank() - 1); // softmax normalizes over it
         TypeSpec.Builder t = site.classBuilder("activation " + ActivationCode.describe(act));
         t.addField(LayerSite.constant("IN_SIZE", l.inputShape().size()));
         t.addField(LayerSite.constant("OUT_SIZE", l.inputShape().size()));
@@ -35,8 +35,8 @@ public final class ActivationLayerGenerator implements LayerGenerator<Activation
         }
         t.addMethod(forward.build());
         if (act != Activation.LINEAR) {
-            t.addMethod(ActivationCode.forward(act, "OUT_SIZE", shape.lastAxis));
-            t.addMethod(ActivationCode.backward(act, "OUT_SIZE", shape.lastAxis));
+            t.addMethod(ActivationCode.forward(act, "OUT_SIZE", lastAxis));
+            t.addMethod(ActivationCode.backward(act, "OUT_SIZE", lastAxis));
         }
         if (site.computesInputGradient()) {
             t.addMethod(MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -46,13 +46,6 @@ public final class ActivationLayerGenerator implements LayerGenerator<Activation
                     .build());
         }
         return t.build();
-    }
-
-    /** The length of the last axis, over which softmax normalizes. */
-    private record Shape(int lastAxis) {
-        Shape(ActivationLayer l) {
-            this(l.inputShape().dim(l.inputShape().rank() - 1));
-        }
     }
 
     @Override
