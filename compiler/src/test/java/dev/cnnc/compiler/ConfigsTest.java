@@ -140,6 +140,68 @@ class ConfigsTest {
     }
 
     @Test
+    void adadeltaAdamaxAndNadamWithKerasDefaults() {
+        Optimizer adadelta = training("compile(optimizer='adadelta', loss='mse')").optimizer();
+        assertEquals(Optimizer.defaults(Optimizer.Kind.ADADELTA), adadelta);
+        assertEquals(1.0, adadelta.learningRate());
+        assertEquals(0.95, adadelta.rho());
+        assertEquals(1e-7, adadelta.epsilon());
+        assertEquals(adadelta, training("compile(optimizer=keras.optimizers.Adadelta(), loss='mse')").optimizer());
+        Optimizer adamax = training("compile(optimizer=Adamax(), loss='mse')").optimizer();
+        assertEquals(0.002, adamax.learningRate());
+        assertEquals(0.999, adamax.beta2());
+        Optimizer nadam = training("compile(optimizer='Nadam', loss='mse')").optimizer();
+        assertEquals(Optimizer.Kind.NADAM, nadam.kind());
+        assertEquals(0.002, nadam.learningRate());
+        assertEquals(0.004, nadam.scheduleDecay());
+        Optimizer custom = training("compile(optimizer=optimizers.Nadam(lr=0.001, beta_1=0.8, schedule_decay=0.01), "
+                + "loss='mse')").optimizer();
+        assertEquals(0.001, custom.learningRate());
+        assertEquals(0.8, custom.beta1());
+        assertEquals(0.01, custom.scheduleDecay());
+        Optimizer adadelta2 = training("compile(optimizer=Adadelta(lr=0.5, rho=0.9, epsilon=1e-6, decay=0.1), "
+                + "loss='mse')").optimizer();
+        assertEquals(0.5, adadelta2.learningRate());
+        assertEquals(0.9, adadelta2.rho());
+        assertEquals(1e-6, adadelta2.epsilon());
+        assertEquals(0.1, adadelta2.decay());
+    }
+
+    @Test
+    void decayAndClippingOnEveryOptimizer() {
+        // cifar10_cnn.py: keras.optimizers.rmsprop(lr=0.0001, decay=1e-6)
+        Optimizer rms = training("compile(optimizer=keras.optimizers.rmsprop(lr=0.0001, decay=1e-6), loss='mse')")
+                .optimizer();
+        assertEquals(Optimizer.Kind.RMSPROP, rms.kind());
+        assertEquals(1e-4, rms.learningRate());
+        assertEquals(1e-6, rms.decay());
+        for (String call : java.util.List.of("SGD", "RMSprop", "Adam", "Adagrad", "Adadelta", "Adamax")) {
+            Optimizer o = training("compile(optimizer=" + call + "(decay=0.01, clipnorm=1.5, clipvalue=0.5), loss='mse')")
+                    .optimizer();
+            assertEquals(0.01, o.decay(), call);
+            assertEquals(1.5, o.clipnorm(), call);
+            assertEquals(0.5, o.clipvalue(), call);
+        }
+        Optimizer nadam = training("compile(optimizer=Nadam(clipnorm=2), loss='mse')").optimizer();
+        assertEquals(2.0, nadam.clipnorm());
+        assertEquals(0.0, nadam.clipvalue());
+        assertEquals(0.0, training("compile(optimizer=Adam(), loss='mse')").optimizer().clipnorm());
+        // Keras 2.2.4's Nadam takes no decay
+        assertFalse(Sources.check("input(4)\nDense(2, activation='softmax')\n"
+                + "compile(optimizer=Nadam(decay=0.1), loss='mse')\n").ok());
+    }
+
+    @Test
+    void lossesAsReferencesToKerasFunctions() {
+        assertEquals(Loss.CATEGORICAL_CROSSENTROPY,
+                training("compile(optimizer='adam', loss=keras.losses.categorical_crossentropy)").loss());
+        assertEquals(Loss.MEAN_SQUARED_ERROR, training("compile(optimizer='adam', loss=losses.mse)").loss());
+        assertEquals(Loss.BINARY_CROSSENTROPY, training("compile(optimizer='adam', loss=binary_crossentropy)").loss());
+        assertFalse(Sources.check("input(4)\nDense(2, activation='softmax')\n"
+                + "compile(optimizer='adam', loss=keras.metrics.mse)\n").ok());
+    }
+
+    @Test
     void lossesAndMetricsAndFit() {
         Training t = training("compile(optimizer='rmsprop', loss='categorical_crossentropy', metrics=['acc'])\n"
                 + "fit(epochs=5, batch_size=64, validation_split=0.1)");

@@ -128,6 +128,72 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void activationLayersKeepTheShapeAndTakeKerasNames() {
+        Model m = Sources.model("""
+                input(6, 5, 3)
+                Activation('relu')
+                ReLU(max_value=6)
+                LeakyReLU()
+                PReLU()
+                PReLU(shared_axes=[1, 2])
+                ELU()
+                ThresholdedReLU()
+                Softmax()
+                Flatten()
+                Dense(4)
+                PReLU(shared_axes=1)
+                """);
+        String[] names = {"activation_1", "re_lu_1", "leaky_re_lu_1", "p_re_lu_1", "p_re_lu_2", "elu_1",
+            "thresholded_re_lu_1", "softmax_1", "flatten_1", "dense_1", "p_re_lu_3"};
+        long[] params = {0, 0, 0, 90, 3, 0, 0, 0, 0, 364, 1};
+        for (int i = 0; i < names.length; i++) {
+            Layer l = m.layers().get(i);
+            assertEquals(names[i], l.name());
+            assertEquals(params[i], l.parameterCount(), names[i]);
+            if (i < 8) {
+                assertEquals(Shape.of(6, 5, 3), l.outputShape(), names[i]);
+            }
+        }
+        assertEquals(Shape.of(4), m.layers().get(10).outputShape());
+        assertEquals(dev.cnnc.compiler.ir.Activation.SOFTMAX, m.layers().get(7).activation());
+        assertEquals(dev.cnnc.compiler.ir.Activation.RELU, m.layers().get(0).activation());
+        assertEquals(dev.cnnc.compiler.ir.Activation.LINEAR, m.layers().get(1).activation());
+    }
+
+    @Test
+    void noiseLayersKeepTheShapeAndTakeKerasNames() {
+        Model m = Sources.model("""
+                input(6, 5, 3)
+                Dropout(0.25)
+                SpatialDropout2D(0.1)
+                GaussianNoise(0.2)
+                GaussianDropout(rate=0.3)
+                Dropout(0.5, noise_shape=(None, 1, None, 3), seed=7)
+                SpatialDropout2D(0.1, 'channels_first')
+                Flatten()
+                Dropout(rate=2.0)
+                """);
+        String[] names = {"dropout_1", "spatial_dropout2d_1", "gaussian_noise_1", "gaussian_dropout_1", "dropout_2",
+            "spatial_dropout2d_2", "flatten_1", "dropout_3"};
+        for (int i = 0; i < names.length; i++) {
+            assertEquals(names[i], m.layers().get(i).name());
+            assertEquals(0, m.layers().get(i).parameterCount());
+        }
+        assertEquals(Shape.of(6, 5, 3), m.layers().get(5).outputShape());
+        assertEquals(Shape.of(90), m.layers().get(7).outputShape());
+        dev.cnnc.compiler.ir.NoiseLayer spatial = (dev.cnnc.compiler.ir.NoiseLayer) m.layers().get(1);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 1, 3}, spatial.maskShape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {6, 1, 1},
+                ((dev.cnnc.compiler.ir.NoiseLayer) m.layers().get(5)).maskShape());
+        dev.cnnc.compiler.ir.NoiseLayer shaped = (dev.cnnc.compiler.ir.NoiseLayer) m.layers().get(4);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 5, 3}, shaped.maskShape());
+        assertEquals(7L, shaped.seed());
+        dev.cnnc.compiler.ir.NoiseLayer clipped = (dev.cnnc.compiler.ir.NoiseLayer) m.layers().get(7);
+        assertEquals(1.0, clipped.amount()); // Keras clips the rate to [0, 1]: an inactive layer
+        org.junit.jupiter.api.Assertions.assertFalse(clipped.active());
+    }
+
+    @Test
     void denseParameters() {
         Model m = Sources.model("input(576)\nDense(64)\nDense(10, use_bias=False)\n");
         assertEquals(576 * 64 + 64, m.layers().get(0).parameterCount());

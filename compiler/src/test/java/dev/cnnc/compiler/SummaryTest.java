@@ -113,4 +113,49 @@ class SummaryTest {
         assertEquals("conv2d_2 (Conv2D)            (None, 11, 11, 64)        18496     2,230,272      ", lines[7]);
         assertTrue(s.contains("Multiply-adds per example: 2,794,240 (forward pass)\n"), s);
     }
+
+    @Test
+    void activationLayerRowsAsKerasPrintsThem() {
+        Model m = Sources.model("input(4, 4, 2)\nActivation('relu')\nLeakyReLU()\nPReLU(shared_axes=[1, 2])\n"
+                + "ThresholdedReLU()\nFlatten()\nDense(3)\nSoftmax()\n");
+        String[] lines = Summary.of(m, false).split("\n");
+        assertEquals("activation_1 (Activation)    (None, 4, 4, 2)           0         ", lines[3]);
+        assertEquals("leaky_re_lu_1 (LeakyReLU)    (None, 4, 4, 2)           0         ", lines[5]);
+        assertEquals("p_re_lu_1 (PReLU)            (None, 4, 4, 2)           2         ", lines[7]);
+        assertEquals("thresholded_re_lu_1 (Thresho (None, 4, 4, 2)           0         ", lines[9]);
+        assertEquals("softmax_1 (Softmax)          (None, 3)                 0         ", lines[15]);
+        assertEquals("Total params: 101", lines[17]);
+    }
+
+    /** Keras 2.2.4's model.summary() for examples/mnist_cnn.py, byte for byte. */
+    @Test
+    void kerasMnistCnnExamplePrintsExactlyAsKeras() throws Exception {
+        String expected = String.join("\n",
+                "_________________________________________________________________",
+                "Layer (type)                 Output Shape              Param #   ",
+                "=================================================================",
+                "conv2d_1 (Conv2D)            (None, 26, 26, 32)        320       ",
+                "_________________________________________________________________",
+                "conv2d_2 (Conv2D)            (None, 24, 24, 64)        18496     ",
+                "_________________________________________________________________",
+                "max_pooling2d_1 (MaxPooling2 (None, 12, 12, 64)        0         ",
+                "_________________________________________________________________",
+                "dropout_1 (Dropout)          (None, 12, 12, 64)        0         ",
+                "_________________________________________________________________",
+                "flatten_1 (Flatten)          (None, 9216)              0         ",
+                "_________________________________________________________________",
+                "dense_1 (Dense)              (None, 128)               1179776   ",
+                "_________________________________________________________________",
+                "dropout_2 (Dropout)          (None, 128)               0         ",
+                "_________________________________________________________________",
+                "dense_2 (Dense)              (None, 10)                1290      ",
+                "=================================================================",
+                "Total params: 1,199,882",
+                "Trainable params: 1,199,882",
+                "Non-trainable params: 0",
+                "_________________________________________________________________",
+                "");
+        assertEquals(expected, Summary.of(example("examples/keras-mnist/src/main/cnn/dev/cnnc/examples/kerasmnist/"
+                + "KerasMnistCnn.cnn"), false));
+    }
 }

@@ -24,6 +24,9 @@ public final class TrainingConfig {
     private final double epsilon;
     private final boolean amsgrad;
     private final double decay;
+    private final double scheduleDecay;
+    private final double clipnorm;
+    private final double clipvalue;
     private final LossKind loss;
     private final int epochs;
     private final int batchSize;
@@ -41,6 +44,9 @@ public final class TrainingConfig {
         this.epsilon = b.epsilon;
         this.amsgrad = b.amsgrad;
         this.decay = b.decay;
+        this.scheduleDecay = b.scheduleDecay;
+        this.clipnorm = b.clipnorm;
+        this.clipvalue = b.clipvalue;
         this.loss = b.loss;
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
@@ -50,8 +56,9 @@ public final class TrainingConfig {
 
     /**
      * A builder holding Keras 2.2.4's defaults: the optimizer's default learning rate (0.001 without
-     * one), {@code rho=0.9}, {@code momentum=0}, {@code beta_1=0.9}, {@code beta_2=0.999},
-     * {@code epsilon=1e-7}, no decay, 1 epoch, batch size 32, no validation split, shuffling.
+     * one), {@code rho=0.9} (0.95 for Adadelta), {@code momentum=0}, {@code beta_1=0.9},
+     * {@code beta_2=0.999}, {@code epsilon=1e-7}, no decay, Nadam's {@code schedule_decay=0.004}, no
+     * clipping, 1 epoch, batch size 32, no validation split, shuffling.
      *
      * @param optimizer null for a model without {@code compile(...)}
      * @param loss null for a model without {@code compile(...)}
@@ -120,6 +127,21 @@ public final class TrainingConfig {
         return decay;
     }
 
+    /** Nadam's {@code schedule_decay}. */
+    public double scheduleDecay() {
+        return scheduleDecay;
+    }
+
+    /** Gradient clipping by the global norm of all gradients; 0 for none. */
+    public double clipnorm() {
+        return clipnorm;
+    }
+
+    /** Gradient clipping of every element to {@code [-clipvalue, clipvalue]}; 0 for none. */
+    public double clipvalue() {
+        return clipvalue;
+    }
+
     /** The loss, or null if the file has no {@code compile}. */
     public LossKind loss() {
         return loss;
@@ -177,21 +199,23 @@ public final class TrainingConfig {
                 && Double.compare(momentum, c.momentum) == 0 && nesterov == c.nesterov
                 && Double.compare(beta1, c.beta1) == 0 && Double.compare(beta2, c.beta2) == 0
                 && Double.compare(epsilon, c.epsilon) == 0 && amsgrad == c.amsgrad
-                && Double.compare(decay, c.decay) == 0 && epochs == c.epochs && batchSize == c.batchSize
+                && Double.compare(decay, c.decay) == 0 && Double.compare(scheduleDecay, c.scheduleDecay) == 0
+                && Double.compare(clipnorm, c.clipnorm) == 0 && Double.compare(clipvalue, c.clipvalue) == 0 && epochs == c.epochs && batchSize == c.batchSize
                 && Double.compare(validationSplit, c.validationSplit) == 0 && shuffle == c.shuffle;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(optimizer, learningRate, rho, momentum, nesterov, beta1, beta2, epsilon, amsgrad, decay,
-                loss, epochs, batchSize, validationSplit, shuffle);
+                scheduleDecay, clipnorm, clipvalue, loss, epochs, batchSize, validationSplit, shuffle);
     }
 
     @Override
     public String toString() {
         return "TrainingConfig[optimizer=" + optimizer + ", learningRate=" + learningRate + ", rho=" + rho
                 + ", momentum=" + momentum + ", nesterov=" + nesterov + ", beta1=" + beta1 + ", beta2=" + beta2
-                + ", epsilon=" + epsilon + ", amsgrad=" + amsgrad + ", decay=" + decay + ", loss=" + loss
+                + ", epsilon=" + epsilon + ", amsgrad=" + amsgrad + ", decay=" + decay + ", scheduleDecay=" + scheduleDecay + ", clipnorm=" + clipnorm
+                + ", clipvalue=" + clipvalue + ", loss=" + loss
                 + ", epochs=" + epochs + ", batchSize=" + batchSize + ", validationSplit=" + validationSplit
                 + ", shuffle=" + shuffle + "]";
     }
@@ -209,6 +233,9 @@ public final class TrainingConfig {
         private double epsilon = 1e-7;
         private boolean amsgrad = false;
         private double decay = 0.0;
+        private double scheduleDecay = 0.004;
+        private double clipnorm = 0.0;
+        private double clipvalue = 0.0;
         private int epochs = 1;
         private int batchSize = 32;
         private double validationSplit = 0.0;
@@ -218,6 +245,7 @@ public final class TrainingConfig {
             this.optimizer = optimizer;
             this.loss = loss;
             this.learningRate = optimizer == null ? 0.001 : optimizer.defaultLearningRate();
+            this.rho = optimizer == OptimizerKind.ADADELTA ? 0.95 : 0.9;
         }
 
         private Builder(TrainingConfig c) {
@@ -232,6 +260,9 @@ public final class TrainingConfig {
             this.epsilon = c.epsilon;
             this.amsgrad = c.amsgrad;
             this.decay = c.decay;
+            this.scheduleDecay = c.scheduleDecay;
+            this.clipnorm = c.clipnorm;
+            this.clipvalue = c.clipvalue;
             this.epochs = c.epochs;
             this.batchSize = c.batchSize;
             this.validationSplit = c.validationSplit;
@@ -289,6 +320,24 @@ public final class TrainingConfig {
         /** {@code decay}. */
         public Builder decay(double v) {
             decay = v;
+            return this;
+        }
+
+        /** Nadam's {@code schedule_decay}. */
+        public Builder scheduleDecay(double v) {
+            scheduleDecay = v;
+            return this;
+        }
+
+        /** {@code clipnorm}: 0 for none. */
+        public Builder clipnorm(double v) {
+            clipnorm = v;
+            return this;
+        }
+
+        /** {@code clipvalue}: 0 for none. */
+        public Builder clipvalue(double v) {
+            clipvalue = v;
             return this;
         }
 

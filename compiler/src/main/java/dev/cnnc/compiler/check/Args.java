@@ -114,7 +114,7 @@ public final class Args {
         return a != null && a.isKeyword() ? a.name() : name;
     }
 
-    static String describe(Value v) {
+    public static String describe(Value v) {
         if (v instanceof Ast.NoneValue) {
             return "None";
         }
@@ -324,7 +324,7 @@ public final class Args {
     }
 
     /** The items of a tuple or list, or null for any other value. */
-    static List<Value> items(Value v) {
+    public static List<Value> items(Value v) {
         if (v instanceof Ast.TupleValue t) {
             return t.items();
         }

@@ -199,23 +199,45 @@ public final class Configs {
     private static final Map<String, Factory<Optimizer>> OPTIMIZERS = new LinkedHashMap<>();
 
     static {
-        register(OPTIMIZERS, new Factory<>(Signature.of("SGD").optional("lr", "momentum", "decay", "nesterov")
-                .alias("learning_rate", "lr").build(), a -> new Optimizer(Optimizer.Kind.SGD, lr(a, Optimizer.Kind.SGD), 0.9,
-                        a.number("momentum", 0, 0, MAX), a.bool("nesterov", false), 0.9, 0.999, Optimizer.KERAS_EPSILON,
-                        false, decay(a))), "sgd", "SGD");
-        register(OPTIMIZERS, new Factory<>(Signature.of("RMSprop").optional("lr", "rho", "epsilon", "decay")
-                .alias("learning_rate", "lr").build(), a -> new Optimizer(Optimizer.Kind.RMSPROP,
-                        lr(a, Optimizer.Kind.RMSPROP), a.number("rho", 0.9, 0, 1), 0, false, 0.9, 0.999, epsilon(a), false,
-                        decay(a))), "rmsprop", "RMSprop");
-        register(OPTIMIZERS, new Factory<>(Signature.of("Adam")
-                .optional("lr", "beta_1", "beta_2", "epsilon", "decay", "amsgrad").alias("learning_rate", "lr").build(),
-                a -> new Optimizer(Optimizer.Kind.ADAM, lr(a, Optimizer.Kind.ADAM), 0.9, 0, false,
-                        a.number("beta_1", 0.9, 0, 0.999999), a.number("beta_2", 0.999, 0, 0.999999), epsilon(a),
-                        a.bool("amsgrad", false), decay(a))), "adam", "Adam");
-        register(OPTIMIZERS, new Factory<>(Signature.of("Adagrad").optional("lr", "epsilon", "decay")
-                .alias("learning_rate", "lr").build(), a -> new Optimizer(Optimizer.Kind.ADAGRAD,
-                        lr(a, Optimizer.Kind.ADAGRAD), 0.9, 0, false, 0.9, 0.999, epsilon(a), false, decay(a))),
-                "adagrad", "Adagrad");
+        register(OPTIMIZERS, optimizer(Signature.of("SGD").optional("lr", "momentum", "decay", "nesterov"), a -> build(a,
+                Optimizer.Kind.SGD, 0.9, a.number("momentum", 0, 0, MAX), a.bool("nesterov", false), 0.9, 0.999,
+                Optimizer.KERAS_EPSILON, false, decay(a))), "sgd", "SGD");
+        register(OPTIMIZERS, optimizer(Signature.of("RMSprop").optional("lr", "rho", "epsilon", "decay"), a -> build(a,
+                Optimizer.Kind.RMSPROP, a.number("rho", 0.9, 0, 1), 0, false, 0.9, 0.999, epsilon(a), false, decay(a))),
+                "rmsprop", "RMSprop");
+        register(OPTIMIZERS, optimizer(Signature.of("Adam").optional("lr", "beta_1", "beta_2", "epsilon", "decay",
+                "amsgrad"), a -> build(a, Optimizer.Kind.ADAM, 0.9, 0, false, beta(a, "beta_1", 0.9),
+                        beta(a, "beta_2", 0.999), epsilon(a), a.bool("amsgrad", false), decay(a))), "adam", "Adam");
+        register(OPTIMIZERS, optimizer(Signature.of("Adagrad").optional("lr", "epsilon", "decay"), a -> build(a,
+                Optimizer.Kind.ADAGRAD, 0.9, 0, false, 0.9, 0.999, epsilon(a), false, decay(a))), "adagrad", "Adagrad");
+        register(OPTIMIZERS, optimizer(Signature.of("Adadelta").optional("lr", "rho", "epsilon", "decay"), a -> build(a,
+                Optimizer.Kind.ADADELTA, a.number("rho", 0.95, 0, 1), 0, false, 0.9, 0.999, epsilon(a), false, decay(a))),
+                "adadelta", "Adadelta");
+        register(OPTIMIZERS, optimizer(Signature.of("Adamax").optional("lr", "beta_1", "beta_2", "epsilon", "decay"),
+                a -> build(a, Optimizer.Kind.ADAMAX, 0.9, 0, false, beta(a, "beta_1", 0.9), beta(a, "beta_2", 0.999),
+                        epsilon(a), false, decay(a))), "adamax", "Adamax");
+        // Keras 2.2.4's Nadam has no decay (Nadam(decay=...) is a TypeError there).
+        register(OPTIMIZERS, optimizer(Signature.of("Nadam").optional("lr", "beta_1", "beta_2", "epsilon",
+                "schedule_decay"), a -> build(a, Optimizer.Kind.NADAM, 0.9, 0, false, beta(a, "beta_1", 0.9),
+                        beta(a, "beta_2", 0.999), epsilon(a), false, 0)), "nadam", "Nadam");
+    }
+
+    /** An optimizer's signature with Keras' {@code learning_rate} alias and the {@code clipnorm} and {@code clipvalue} every optimizer takes. */
+    private static Factory<Optimizer> optimizer(Signature.Builder signature, Function<Args, Optimizer> build) {
+        return new Factory<>(signature.optional("clipnorm", "clipvalue").alias("learning_rate", "lr").build(), build);
+    }
+
+    private static Optimizer build(Args a, Optimizer.Kind kind, double rho, double momentum, boolean nesterov,
+            double beta1, double beta2, double epsilon, boolean amsgrad, double decay) {
+        double scheduleDecay = kind == Optimizer.Kind.NADAM
+                ? a.number("schedule_decay", Optimizer.DEFAULT_SCHEDULE_DECAY, 0, MAX)
+                : Optimizer.DEFAULT_SCHEDULE_DECAY;
+        return new Optimizer(kind, lr(a, kind), rho, momentum, nesterov, beta1, beta2, epsilon, amsgrad, decay,
+                scheduleDecay, a.number("clipnorm", 0, 0, MAX), a.number("clipvalue", 0, 0, MAX));
+    }
+
+    private static double beta(Args a, String name, double fallback) {
+        return a.number(name, fallback, 0, 0.999999);
     }
 
     private static double lr(Args a, Optimizer.Kind kind) {
@@ -253,6 +275,15 @@ public final class Configs {
         for (Loss l : Loss.values()) {
             names.add(l.keras());
             names.addAll(l.aliases());
+        }
+        if (v instanceof Ast.NameValue n) {
+            // A reference to Keras' function: keras.losses.categorical_crossentropy, losses.mse, or the bare name.
+            int dot = n.name().lastIndexOf('.');
+            String qualifier = dot < 0 ? "" : n.name().substring(0, dot);
+            Loss loss = Loss.fromKeras(n.name().substring(dot + 1));
+            if (loss != null && (qualifier.isEmpty() || qualifier.equals("losses") || qualifier.endsWith(".losses"))) {
+                return loss;
+            }
         }
         if (!(v instanceof Ast.StringValue s)) {
             args.error(name, name + " must be the name of a loss such as 'categorical_crossentropy', found "

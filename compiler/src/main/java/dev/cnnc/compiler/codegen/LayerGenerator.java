@@ -3,6 +3,7 @@ package dev.cnnc.compiler.codegen;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.ir.Layer;
+import java.util.List;
 
 /**
  * Generates one kind of layer for one backend: the layer's class (shape constants, forward and
@@ -68,5 +69,13 @@ public interface LayerGenerator<L extends Layer> {
      */
     default java.util.List<dev.cnnc.compiler.ir.Weight> hiddenState(L layer) {
         return java.util.List.of();
+    }
+
+    /**
+     * Fields of the model this layer needs, one set per replica (a noise layer's mask and random
+     * generator), which its calls may pass to the layer; none by default.
+     */
+    default List<ModelField> modelFields(L layer, LayerSite site) {
+        return List.of();
     }
 }

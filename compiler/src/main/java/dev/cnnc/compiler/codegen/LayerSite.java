@@ -94,6 +94,16 @@ public final class LayerSite {
         return fieldPrefix() + "Kept";
     }
 
+    /** The fields of the model the layer needs besides its buffers and weights ({@link LayerGenerator#modelFields}). */
+    java.util.List<ModelField> modelFields() {
+        return generator.modelFields(layer, this);
+    }
+
+    /** The layer's index in the model, from 0: what {@code Batch.noiseSeed} takes as the layer. */
+    public int index() {
+        return index;
+    }
+
     public ClassName className() {
         return className;
     }

@@ -168,6 +168,10 @@ final class ModelGenerator {
                         .addJavadoc("$L: what the forward pass keeps for the backward pass, per example.\n",
                                 Comments.javadoc(l.name())).build());
             }
+            for (ModelField f : g.modelFields()) {
+                type.addField(FieldSpec.builder(f.type(), f.name(), Modifier.PRIVATE, Modifier.FINAL)
+                        .addJavadoc("$L: $L\n", Comments.javadoc(l.name()), Comments.javadoc(f.javadoc())).build());
+            }
         }
         if (phased()) {
             type.addField(FieldSpec.builder(double[].class, "partialSums", Modifier.PRIVATE, Modifier.FINAL)
@@ -250,6 +254,9 @@ final class ModelGenerator {
             }
             if (g.keptFloatsPerExample() > 0) {
                 m.addStatement("$L = new float[batchSize * $L]", g.keptField(), g.keptFloatsPerExample());
+            }
+            for (ModelField f : g.modelFields()) {
+                m.addStatement("$L = $L", f.name(), f.initializer());
             }
         }
         if (phased()) {
@@ -353,9 +360,28 @@ final class ModelGenerator {
                 : CodeBlock.of("$T.$L", LossKind.class, LossKind.valueOf(t.loss().name()));
         return CodeBlock.of("$T.builder($L, $L)\n.learningRate($L).rho($L).momentum($L).nesterov($L)"
                 + "\n.beta1($L).beta2($L).epsilon($L).amsgrad($L).decay($L)"
-                + "\n.epochs($L).batchSize($L).validationSplit($L).shuffle($L)\n.build()", TRAINING_CONFIG,
+                + "\n.epochs($L).batchSize($L).validationSplit($L).shuffle($L)$L\n.build()", TRAINING_CONFIG,
                 optimizer, loss, o.learningRate(), o.rho(), o.momentum(), o.nesterov(), o.beta1(), o.beta2(), o.epsilon(),
-                o.amsgrad(), o.decay(), t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle());
+                o.amsgrad(), o.decay(), t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle(),
+                optimizerExtras(o));
+    }
+
+    /**
+     * Nadam's {@code schedule_decay} and the gradient clipping, only where they matter
+     * (empty otherwise so that other models' configuration reads as before).
+     */
+    private static CodeBlock optimizerExtras(Optimizer o) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        if (o.kind() == Optimizer.Kind.NADAM) {
+            b.add(".scheduleDecay($L)", o.scheduleDecay());
+        }
+        if (o.clipnorm() > 0) {
+            b.add(".clipnorm($L)", o.clipnorm());
+        }
+        if (o.clipvalue() > 0) {
+            b.add(".clipvalue($L)", o.clipvalue());
+        }
+        return b.build();
     }
 
     private static MethodSpec.Builder override(String name, TypeName returns) {

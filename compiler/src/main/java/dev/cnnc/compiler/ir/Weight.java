@@ -19,7 +19,7 @@ public record Weight(Role role, int[] shape, boolean trainable, Initializer init
 
     /** What a weight is for, with Keras' name for it. */
     public enum Role {
-        KERNEL, BIAS, DEPTHWISE_KERNEL, POINTWISE_KERNEL, GAMMA, BETA, MOVING_MEAN, MOVING_VARIANCE,
+        KERNEL, BIAS, DEPTHWISE_KERNEL, POINTWISE_KERNEL, GAMMA, BETA, MOVING_MEAN, MOVING_VARIANCE, ALPHA,
         /** TensorFlow's counter of moving-average updates (hidden state of BatchNormalization). */
         LOCAL_STEP;
 

@@ -11,13 +11,16 @@ import java.util.Set;
 /** Every layer kind the language knows, by Keras class name and alias. Add a new kind here. */
 public final class LayerKinds {
     private static final List<LayerKind> ALL = List.of(Conv2DKind.KIND, Pooling2DKind.MAX, FlattenKind.KIND, DenseKind.KIND,
-            BatchNormKind.KIND);
+            BatchNormKind.KIND, ActivationKinds.ACTIVATION, ActivationKinds.SOFTMAX, ActivationKinds.RELU,
+            ActivationKinds.LEAKY_RELU, ActivationKinds.ELU, ActivationKinds.THRESHOLDED_RELU, ActivationKinds.PRELU,
+            NoiseKinds.DROPOUT, NoiseKinds.SPATIAL_DROPOUT_2D, NoiseKinds.GAUSSIAN_NOISE, NoiseKinds.GAUSSIAN_DROPOUT);
 
     /** Keras layers that cnnc does not implement yet: named in a clearer message than "unknown". */
-    private static final Set<String> NOT_YET = Set.of("Dropout", "AveragePooling2D", "AvgPool2D",
+    private static final Set<String> NOT_YET = Set.of("AveragePooling2D", "AvgPool2D",
             "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Conv1D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D",
-            "Conv2DTranspose", "Activation", "Reshape", "ZeroPadding2D", "UpSampling2D", "LeakyReLU", "PReLU", "ReLU",
-            "LSTM", "GRU", "SimpleRNN", "Embedding", "Cropping2D", "SpatialDropout2D", "GaussianNoise", "Permute");
+            "Conv2DTranspose", "Reshape", "ZeroPadding2D", "UpSampling2D",
+            "LSTM", "GRU", "SimpleRNN", "Embedding", "Cropping2D", "Permute",
+            "AlphaDropout", "SpatialDropout1D", "SpatialDropout3D");
 
     private static final Map<String, LayerKind> BY_NAME = new LinkedHashMap<>();
 

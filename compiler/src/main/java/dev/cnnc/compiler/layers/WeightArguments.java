@@ -45,7 +45,7 @@ final class WeightArguments {
         return w;
     }
 
-    private static void checkAxes(Args args, String name, Constraint c, int rank) {
+    static void checkAxes(Args args, String name, Constraint c, int rank) {
         int[] axes = c instanceof Constraint.MaxNorm m ? m.axes()
                 : c instanceof Constraint.UnitNorm u ? u.axes()
                 : c instanceof Constraint.MinMaxNorm mm ? mm.axes() : null;

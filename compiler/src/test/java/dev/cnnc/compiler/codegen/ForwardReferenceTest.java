@@ -193,4 +193,90 @@ class ForwardReferenceTest {
         assertEquals(p0, p[0], 1e-6);
         assertEquals(1 - p0, p[1], 1e-6);
     }
+
+    /** Elementwise activation layers on inputs that straddle their kinks, against Keras 2.2.4's definitions. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "ReLU()                                                    | relu",
+        "ReLU(max_value=0.5)                                       | relu6",
+        "ReLU(max_value=1.0, negative_slope=0.1, threshold=0.3)    | relufull",
+        "ReLU(threshold=-0.4)                                      | reluneg",
+        "LeakyReLU()                                               | leaky",
+        "LeakyReLU(alpha=0.05)                                     | leaky05",
+        "ELU(alpha=0.5)                                            | elu",
+        "ThresholdedReLU()                                         | thresholded",
+        "Activation('tanh')                                        | tanh",
+        "Activation('linear')                                      | linear",
+    })
+    void activationLayers(String layer, String which) {
+        Network net = InMemoryCompiler.network("input(2, 3, 4)\n" + layer + "\n", 3, 1, false);
+        float[] x = random(3 * 24, 17);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 1.5f;
+        }
+        float[] y = net.forward(x, 3);
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            double expected = switch (which) {
+                case "relu" -> Math.max(v, 0);
+                case "relu6" -> Math.min(Math.max(v, 0), 0.5);
+                case "relufull" -> (v > 0.3 ? Math.min(v, 1.0) : 0) - 0.1 * Math.max(0.3 - v, 0);
+                case "reluneg" -> v > -0.4 ? v : 0;
+                case "leaky" -> v > 0 ? v : 0.3 * v;
+                case "leaky05" -> v > 0 ? v : 0.05 * v;
+                case "elu" -> v > 0 ? v : 0.5 * (Math.exp(v) - 1);
+                case "thresholded" -> v > 1.0 ? v : 0;
+                case "tanh" -> Math.tanh(v);
+                default -> v;
+            };
+            assertEquals(expected, y[i], 1e-6, layer + " at " + v);
+        }
+    }
+
+    /** Softmax and Activation('softmax') normalize over the last axis of Keras' layout. */
+    @Test
+    void softmaxLayersOverTheLastAxis() {
+        for (String layer : new String[] {"Softmax()", "Activation('softmax')", "Softmax(axis=-1)"}) {
+            Network net = InMemoryCompiler.network("input(2, 3, 4)\n" + layer + "\n", 2, 1, false);
+            float[] x = random(2 * 24, 5);
+            float[] y = net.forward(x, 2);
+            for (int g = 0; g < x.length; g += 4) {
+                double sum = 0;
+                for (int k = 0; k < 4; k++) {
+                    sum += Math.exp(x[g + k]);
+                }
+                for (int k = 0; k < 4; k++) {
+                    assertEquals(Math.exp(x[g + k]) / sum, y[g + k], 1e-6, layer);
+                }
+            }
+        }
+    }
+
+    /** PReLU's alpha broadcast over its shared axes: per channel with shared_axes=[1, 2]. */
+    @Test
+    void preluSharesAlphaOverItsSharedAxes() {
+        Network net = InMemoryCompiler.network("input(2, 3, 4)\nPReLU(alpha_initializer=RandomUniform(0.1, 0.9), "
+                + "shared_axes=[1, 2])\n", 2, 1, false);
+        float[] alpha = net.parameters().get(0).values();
+        assertEquals(4, alpha.length);
+        assertEquals("p_re_lu_1/alpha", net.parameters().get(0).name());
+        float[] x = random(2 * 24, 8);
+        float[] y = net.forward(x, 2);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(x[i] > 0 ? x[i] : alpha[i % 4] * x[i], y[i], 1e-7);
+        }
+        Network full = InMemoryCompiler.network("input(2, 3, 4)\nPReLU(alpha_initializer=RandomUniform(0.1, 0.9), "
+                + "shared_axes=2)\n", 1, 1, false);
+        float[] a = full.parameters().get(0).values();
+        assertEquals(8, a.length); // (2, 1, 4)
+        float[] y2 = full.forward(x, 1);
+        for (int h = 0; h < 2; h++) {
+            for (int w = 0; w < 3; w++) {
+                for (int c = 0; c < 4; c++) {
+                    int i = (h * 3 + w) * 4 + c;
+                    assertEquals(x[i] > 0 ? x[i] : a[h * 4 + c] * x[i], y2[i], 1e-7);
+                }
+            }
+        }
+    }
 }

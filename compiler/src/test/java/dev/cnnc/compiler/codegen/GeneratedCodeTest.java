@@ -87,6 +87,33 @@ class GeneratedCodeTest {
     }
 
     @Test
+    void theTrainingConfigurationCarriesEveryOptimizerSetting() {
+        dev.cnnc.runtime.TrainingConfig nadam = InMemoryCompiler.network("""
+                input(4)
+                Dense(2, activation='softmax')
+                compile(optimizer=keras.optimizers.Nadam(lr=0.001, schedule_decay=0.01, clipnorm=1.5, clipvalue=0.25),
+                        loss=keras.losses.categorical_crossentropy)
+                """, 1, 7, false).trainingConfig();
+        assertEquals(dev.cnnc.runtime.optim.OptimizerKind.NADAM, nadam.optimizer());
+        assertEquals(0.001, nadam.learningRate());
+        assertEquals(0.01, nadam.scheduleDecay());
+        assertEquals(1.5, nadam.clipnorm());
+        assertEquals(0.25, nadam.clipvalue());
+        assertEquals(dev.cnnc.runtime.optim.LossKind.CATEGORICAL_CROSSENTROPY, nadam.loss());
+        dev.cnnc.runtime.TrainingConfig adadelta = InMemoryCompiler.network("""
+                input(4)
+                Dense(2, activation='softmax')
+                compile(optimizer=Adadelta(), loss='categorical_crossentropy')
+                """, 1, 7, false).trainingConfig();
+        assertEquals(dev.cnnc.runtime.optim.OptimizerKind.ADADELTA, adadelta.optimizer());
+        assertEquals(1.0, adadelta.learningRate());
+        assertEquals(0.95, adadelta.rho());
+        assertEquals(0.0, adadelta.clipnorm());
+        assertEquals("Adadelta(lr=1.0, rho=0.95, epsilon=1e-07)",
+                dev.cnnc.runtime.optim.Optimizer.create(adadelta, List.of()).describe());
+    }
+
+    @Test
     void filesAreMarkedAsGenerated() {
         for (GeneratedFile f : CnnCompiler.generate(InMemoryCompiler.model(MNIST), CnnCompiler.Options.defaults())) {
             String text = f.text();

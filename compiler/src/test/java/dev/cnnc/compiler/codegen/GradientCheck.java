@@ -28,7 +28,8 @@ final class GradientCheck {
     static final int SAMPLES = 24;
 
     private final Network net;
-    private final Batch batch;
+    /** The forward passes' batch: inference, or training (with the same noise every pass, see training(seed)). */
+    private Batch batch;
     private final float[] input;
     private final float[] weights;
     private final int n;
@@ -69,8 +70,21 @@ final class GradientCheck {
         return input;
     }
 
+    /**
+     * Runs every forward pass in training mode with run seed {@code seed} and epoch 0: noise layers draw
+     * the same noise in every pass, so finite differences see the same function as the backward pass.
+     */
+    GradientCheck training(long seed) {
+        batch = new Batch(n).set(input, n, Mode.TRAINING).noise(seed, 0);
+        return this;
+    }
+
+    private float[] forward() {
+        return net.forward(batch);
+    }
+
     double loss() {
-        float[] y = net.forward(batch);
+        float[] y = forward();
         double l = 0;
         for (int j = 0; j < weights.length; j++) {
             l += (double) weights[j] * y[j];
@@ -81,7 +95,7 @@ final class GradientCheck {
     /** Runs the check; returns this for assertions. */
     GradientCheck run() {
         net.zeroGradients();
-        net.forward(batch);
+        forward();
         net.backward(weights, n);
         net.addRegularizationGradients();
         Random pick = new Random(42);
@@ -107,7 +121,7 @@ final class GradientCheck {
      */
     GradientCheck runDirectional() {
         net.zeroGradients();
-        net.forward(batch);
+        forward();
         net.backward(weights, n);
         net.addRegularizationGradients();
         Random r = new Random(99);

@@ -135,6 +135,46 @@ class GradientCheckTest {
         check("input(2, 5, 5)\nConv2D(3, 3, activation='softmax', data_format='channels_first')\n");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("activationLayers")
+    void activationLayers(String layer) {
+        check("input(3, 4, 2)\nConv2D(3, 2, kernel_initializer=RandomNormal(stddev=0.7), bias_initializer=RandomNormal(stddev=0.5))\n"
+                + layer + "\nFlatten()\nDense(3)\n");
+    }
+
+    static Stream<String> activationLayers() {
+        return Stream.of("Activation('tanh')", "Activation('relu')", "Activation('linear')", "Activation('softmax')",
+                "Softmax()", "Softmax(axis=3)", "ReLU()", "ReLU(max_value=0.5)", "ReLU(negative_slope=0.2)",
+                "ReLU(max_value=1.0, negative_slope=0.1, threshold=0.3)", "ReLU(threshold=-0.4)", "LeakyReLU()",
+                "LeakyReLU(alpha=0.05)", "ELU()", "ELU(alpha=0.5)", "ThresholdedReLU()", "ThresholdedReLU(theta=0.2)",
+                "PReLU(alpha_initializer=RandomUniform(-0.5, 0.5))", "PReLU(alpha_initializer='ones', shared_axes=[1, 2])",
+                "PReLU(alpha_initializer=RandomNormal(stddev=0.5), shared_axes=3, alpha_regularizer=l2(0.1))");
+    }
+
+    @Test
+    void activationLayersFirstAndOnFlatInputs() {
+        check("input(6)\nLeakyReLU()\nDense(4)\nPReLU(alpha_initializer=RandomUniform(-1, 1))\nSoftmax()\n");
+        check("input(6)\nActivation('sigmoid')\nDense(3)\nActivation('softmax')\n");
+    }
+
+    /** Noise layers in training mode: the same batch and seed give the same noise in every pass. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("noiseLayers")
+    void noiseLayersInTraining(String layer) {
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network("input(3, 4, 2)\nConv2D(3, 2)\n" + layer + "\nFlatten()\nDense(3)\n"
+                    + layer.replace("SpatialDropout2D", "Dropout").replace("(None, 1, 1, 3)", "(None, None)") + "\n", 7, 7,
+                    true, vector);
+            new GradientCheck(net, 6, 11).training(5).run().assertPasses();
+            new GradientCheck(net, 6, 11).run().assertPasses(); // inference: the identity
+        }
+    }
+
+    static Stream<String> noiseLayers() {
+        return Stream.of("Dropout(0.5)", "Dropout(0.3, seed=4)", "Dropout(0.5, noise_shape=(None, 1, 1, 3))",
+                "SpatialDropout2D(0.4)", "GaussianNoise(0.5)", "GaussianDropout(0.4)", "Dropout(0.0)", "Dropout(1.0)");
+    }
+
     @Test
     void kernelBiasAndActivityRegularizers() {
         check("input(5)\nDense(4, kernel_regularizer=l1_l2(l1=0.01, l2=0.02), bias_regularizer=l2(0.5), "

@@ -7,7 +7,8 @@ import java.util.Random;
 import java.util.StringJoiner;
 
 /**
- * Random valid models: stacks of Conv2D, MaxPooling2D, Flatten and Dense drawn from everything
+ * Random valid models: stacks of Conv2D, MaxPooling2D, Flatten and Dense, with activation layers
+ * (Activation, Softmax, ReLU, LeakyReLU, ELU, ThresholdedReLU, PReLU) between them, drawn from everything
  * docs/language.md allows (kernel sizes, strides, dilation, both paddings and data formats,
  * activations, use_bias, initializers, regularizers, constraints, names, both statement styles),
  * with the shape of every layer computed independently of the compiler, from Keras' formulas, as
@@ -69,6 +70,7 @@ final class RandomModels {
                 if (r.nextInt(4) == 0) {
                     shape = batchNorm(shape, format);
                 }
+                shape = maybeElementwise(shape);
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
                 shape = flatten(shape, channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last");
@@ -81,11 +83,14 @@ final class RandomModels {
                 if (d < dense - 1 && r.nextInt(5) == 0) {
                     shape = batchNorm(shape, "channels_last");
                 }
+                shape = maybeElementwise(shape);
             }
         }
         if (shape.length == 1 && r.nextBoolean()) {
             String loss = lastActivation.equals("softmax") ? "'categorical_crossentropy'" : "'mse'";
-            statement("compile", "optimizer=" + pick("'rmsprop'", "'adam'", "SGD(lr=0.01, momentum=0.9)", "'adagrad'")
+            statement("compile", "optimizer=" + pick("'rmsprop'", "'adam'", "SGD(lr=0.01, momentum=0.9)", "'adagrad'",
+                    "'adadelta'", "Adadelta()", "optimizers.Adamax(lr=0.002, decay=0.01)", "'nadam'",
+                    "keras.optimizers.RMSprop(lr=1e-4, decay=1e-6)", "Adam(clipnorm=1.0)", "SGD(clipvalue=0.5)")
                     + ", loss=" + loss + ", metrics=['accuracy']", true);
             statement("fit", "epochs=" + (1 + r.nextInt(3)) + ", batch_size=" + (1 + r.nextInt(64)), true);
         }
@@ -182,6 +187,90 @@ final class RandomModels {
             args.add("gamma_initializer=" + pick("'ones'", "'he_normal'", "RandomUniform(0.5, 1.5)"));
         }
         return add("BatchNormalization", args, in.clone());
+    }
+
+    /** Now and then an activation layer, which keeps the shape. */
+    private int[] maybeElementwise(int[] in) {
+        if (r.nextInt(4) != 0) {
+            return in;
+        }
+        List<String> args = new ArrayList<>();
+        String kind = pick("Activation", "Softmax", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "PReLU", "Dropout",
+                "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout");
+        String activation = "linear";
+        switch (kind) {
+            case "Activation" -> {
+                activation = ACTIVATIONS[r.nextInt(ACTIVATIONS.length)];
+                args.add((r.nextBoolean() ? "" : "activation=") + "'" + activation + "'");
+            }
+            case "Softmax" -> {
+                activation = "softmax";
+                if (r.nextBoolean()) {
+                    args.add(pick("axis=-1", "-1", "axis=" + in.length));
+                }
+            }
+            case "ReLU" -> {
+                if (r.nextBoolean()) {
+                    args.add("max_value=" + pick("None", "6", "1.5", "6.0"));
+                }
+                if (r.nextBoolean()) {
+                    args.add("negative_slope=" + pick("0.0", "0.1", "0.3"));
+                }
+                if (r.nextInt(3) == 0) {
+                    args.add("threshold=" + pick("0.0", "0.5", "-0.5"));
+                }
+            }
+            case "LeakyReLU", "ELU" -> {
+                if (r.nextBoolean()) {
+                    args.add((r.nextBoolean() ? "" : "alpha=") + pick("0.3", "0.01", "1.0", "0.5"));
+                }
+            }
+            case "ThresholdedReLU" -> {
+                if (r.nextBoolean()) {
+                    args.add((r.nextBoolean() ? "" : "theta=") + pick("1.0", "0.1", "0"));
+                }
+            }
+            case "Dropout" -> {
+                args.add((r.nextBoolean() ? "" : "rate=") + pick("0.5", "0.25", "0.0", "0.9", "1"));
+                if (r.nextInt(3) == 0) {
+                    args.add("noise_shape=" + (in.length == 3 ? pick("None", "(None, 1, 1, " + in[2] + ")",
+                            "(None, " + in[0] + ", 1, None)", "[None, None, None, None]")
+                            : pick("None", "(None, " + in[0] + ")", "(None, 1)", "(None, None)")));
+                }
+                if (r.nextInt(3) == 0) {
+                    args.add("seed=" + pick("None", "1", "42"));
+                }
+            }
+            case "SpatialDropout2D" -> {
+                if (in.length != 3) {
+                    return in;
+                }
+                args.add((r.nextBoolean() ? "" : "rate=") + pick("0.5", "0.1"));
+                if (r.nextBoolean()) {
+                    args.add("data_format=" + casing(pick("channels_last", "channels_first")));
+                }
+            }
+            case "GaussianNoise" -> args.add((r.nextBoolean() ? "" : "stddev=") + pick("0.1", "1.0", "0"));
+            case "GaussianDropout" -> args.add((r.nextBoolean() ? "" : "rate=") + pick("0.1", "0.5", "0"));
+            default -> { // PReLU
+                if (r.nextBoolean()) {
+                    args.add("alpha_initializer=" + pick("'zeros'", "'ones'", "Constant(0.25)", "RandomUniform(0, 0.5)"));
+                }
+                if (in.length == 3 && r.nextBoolean()) {
+                    args.add("shared_axes=" + pick("[1, 2]", "(1, 2)", "1", "[3]", "[1, 2, 3]"));
+                } else if (r.nextInt(4) == 0) {
+                    args.add("shared_axes=" + pick("None", "1", "[1]"));
+                }
+                if (r.nextInt(4) == 0) {
+                    args.add("alpha_regularizer=" + regularizer());
+                }
+                if (r.nextInt(4) == 0) {
+                    args.add("alpha_constraint=" + pick("None", "non_neg()", "'non_neg'", "max_norm(2.0, axis=0)"));
+                }
+            }
+        }
+        lastActivation = activation;
+        return add(kind, args, in);
     }
 
     private int[] flatten(int[] in, String format) {

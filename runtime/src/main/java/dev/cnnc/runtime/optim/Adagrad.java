@@ -40,7 +40,7 @@ public final class Adagrad extends Optimizer {
 
     /** {@code Adagrad(lr=0.01, epsilon=1e-07)}. */
     @Override
-    public String describe() {
+    String describeOwn() {
         return "Adagrad(" + describeLearningRate() + ", epsilon=" + python(epsilon) + describeDecay() + ")";
     }
 

@@ -84,7 +84,7 @@ public final class Adam extends Optimizer {
 
     /** {@code Adam(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, amsgrad=False)}. */
     @Override
-    public String describe() {
+    String describeOwn() {
         return "Adam(" + describeLearningRate() + ", beta_1=" + python(beta1) + ", beta_2=" + python(beta2) + ", epsilon="
                 + python(epsilon) + describeDecay() + ", amsgrad=" + python(amsgrad) + ")";
     }

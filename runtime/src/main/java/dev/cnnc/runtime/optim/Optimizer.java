@@ -30,7 +30,7 @@ import java.util.Objects;
  *
  * <p>Optimizers are not thread-safe; {@link #update()} allocates nothing.
  */
-public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
+public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad, Adadelta, Adamax, Nadam {
 
     private final Parameter[] parameters;
     private final double learningRate;
@@ -38,6 +38,9 @@ public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
     private final String[] slotKinds;
     private final float[][] slots;
     private long iterations;
+    private double clipnorm;
+    private double clipvalue;
+    private float clipScale = 1f;
 
     /**
      * @param parameters the tensors to update; non-trainable ones ({@link Parameter#trainable()} false) are
@@ -74,13 +77,46 @@ public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
         if (config.optimizer() == null) {
             throw new IllegalArgumentException("the training configuration has no optimizer (no compile(...) line)");
         }
-        return switch (config.optimizer()) {
+        Optimizer optimizer = switch (config.optimizer()) {
             case SGD -> new Sgd(parameters, config.learningRate(), config.momentum(), config.nesterov(), config.decay());
             case RMSPROP -> new RmsProp(parameters, config.learningRate(), config.rho(), config.epsilon(), config.decay());
             case ADAM -> new Adam(parameters, config.learningRate(), config.beta1(), config.beta2(), config.epsilon(),
                     config.amsgrad(), config.decay());
             case ADAGRAD -> new Adagrad(parameters, config.learningRate(), config.epsilon(), config.decay());
+            case ADADELTA -> new Adadelta(parameters, config.learningRate(), config.rho(), config.epsilon(), config.decay());
+            case ADAMAX -> new Adamax(parameters, config.learningRate(), config.beta1(), config.beta2(), config.epsilon(),
+                    config.decay());
+            case NADAM -> new Nadam(parameters, config.learningRate(), config.beta1(), config.beta2(), config.epsilon(),
+                    config.scheduleDecay());
         };
+        return optimizer.clipping(config.clipnorm(), config.clipvalue());
+    }
+
+    /**
+     * Sets Keras' gradient clipping ({@code Optimizer.get_gradients} in 2.2.4), applied to the gradients,
+     * in place, at the start of every step: with {@code clipnorm > 0}, if the global L2 norm {@code n} of
+     * all the gradients together is at least {@code clipnorm}, every gradient is multiplied by
+     * {@code clipnorm / n}; then, with {@code clipvalue > 0}, every element is clipped to
+     * {@code [-clipvalue, clipvalue]}. Zero turns either off. The norm is summed in double in parameter
+     * order, so it does not depend on how {@link #update(int)} is spread over threads.
+     *
+     * @return this optimizer
+     * @throws IllegalArgumentException for a negative or non-finite value
+     */
+    public final Optimizer clipping(double clipnorm, double clipvalue) {
+        this.clipnorm = requireAtLeast("clipnorm", clipnorm, 0);
+        this.clipvalue = requireAtLeast("clipvalue", clipvalue, 0);
+        return this;
+    }
+
+    /** Keras' {@code clipnorm}; 0 for none. */
+    public final double clipnorm() {
+        return clipnorm;
+    }
+
+    /** Keras' {@code clipvalue}; 0 for none. */
+    public final double clipvalue() {
+        return clipvalue;
     }
 
     /**
@@ -88,12 +124,11 @@ public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
      * {@code lr_t = lr * (1 / (1 + decay * iterations()))}, then increments {@link #iterations()}.
      */
     public final void update() {
-        beginStep(currentLearningRate(), iterations);
+        beginUpdate();
         for (int i = 0; i < parameters.length; i++) {
-            Parameter parameter = parameters[i];
-            apply(i, parameter.values(), parameter.gradients());
+            update(i);
         }
-        iterations++;
+        endUpdate();
     }
 
     /**
@@ -103,13 +138,38 @@ public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
      * the results are those of {@link #update()}, bit for bit.
      */
     public final void beginUpdate() {
+        clipScale = 1f;
+        if (clipnorm > 0) {
+            double sum = 0;
+            for (Parameter p : parameters) {
+                for (float g : p.gradients()) {
+                    sum += (double) g * g;
+                }
+            }
+            double norm = Math.sqrt(sum);
+            if (norm >= clipnorm) {
+                clipScale = (float) (clipnorm / norm);
+            }
+        }
         beginStep(currentLearningRate(), iterations);
     }
 
     /** Updates parameter {@code index}; see {@link #beginUpdate()}. */
     public final void update(int index) {
         Parameter parameter = parameters[index];
-        apply(index, parameter.values(), parameter.gradients());
+        float[] g = parameter.gradients();
+        if (clipScale != 1f) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= clipScale;
+            }
+        }
+        if (clipvalue > 0) {
+            float c = (float) clipvalue;
+            for (int i = 0; i < g.length; i++) {
+                g[i] = Math.min(Math.max(g[i], -c), c);
+            }
+        }
+        apply(index, parameter.values(), g);
     }
 
     /** Ends the step begun by {@link #beginUpdate()}. */
@@ -143,9 +203,20 @@ public abstract sealed class Optimizer permits Sgd, RmsProp, Adam, Adagrad {
 
     /**
      * The optimizer and its hyper-parameters in Keras' spelling, with Python's number format:
-     * {@code RMSprop(lr=0.001, rho=0.9, epsilon=1e-07)}. {@code decay} is shown only when non-zero.
+     * {@code RMSprop(lr=0.001, rho=0.9, epsilon=1e-07)}. {@code decay}, {@code clipnorm} and
+     * {@code clipvalue} are shown only when non-zero, the clipping last.
      */
-    public abstract String describe();
+    public final String describe() {
+        String own = describeOwn();
+        if (clipnorm == 0 && clipvalue == 0) {
+            return own;
+        }
+        return own.substring(0, own.length() - 1) + (clipnorm > 0 ? ", clipnorm=" + python(clipnorm) : "")
+                + (clipvalue > 0 ? ", clipvalue=" + python(clipvalue) : "") + ")";
+    }
+
+    /** {@link #describe()} without the clipping. */
+    abstract String describeOwn();
 
     @Override
     public String toString() {

@@ -15,7 +15,13 @@ public enum OptimizerKind {
     /** {@code keras.optimizers.Adam}: {@code lr=0.001}. */
     ADAM("adam", 0.001),
     /** {@code keras.optimizers.Adagrad}: {@code lr=0.01}. */
-    ADAGRAD("adagrad", 0.01);
+    ADAGRAD("adagrad", 0.01),
+    /** {@code keras.optimizers.Adadelta}: {@code lr=1.0}. */
+    ADADELTA("adadelta", 1.0),
+    /** {@code keras.optimizers.Adamax}: {@code lr=0.002}. */
+    ADAMAX("adamax", 0.002),
+    /** {@code keras.optimizers.Nadam}: {@code lr=0.002}. */
+    NADAM("nadam", 0.002);
 
     private final String keras;
     private final double defaultLearningRate;
@@ -47,6 +53,6 @@ public enum OptimizerKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown optimizer '" + name + "' (known: sgd, rmsprop, adam, adagrad)");
+        throw new IllegalArgumentException("unknown optimizer '" + name + "' (known: sgd, rmsprop, adam, adagrad, adadelta, adamax, nadam)");
     }
 }

@@ -51,7 +51,7 @@ public final class RmsProp extends Optimizer {
 
     /** {@code RMSprop(lr=0.001, rho=0.9, epsilon=1e-07)}. */
     @Override
-    public String describe() {
+    String describeOwn() {
         return "RMSprop(" + describeLearningRate() + ", rho=" + python(rho) + ", epsilon=" + python(epsilon)
                 + describeDecay() + ")";
     }

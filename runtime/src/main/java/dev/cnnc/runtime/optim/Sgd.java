@@ -49,7 +49,7 @@ public final class Sgd extends Optimizer {
 
     /** {@code SGD(lr=0.01, momentum=0.0, nesterov=False)}. */
     @Override
-    public String describe() {
+    String describeOwn() {
         return "SGD(" + describeLearningRate() + ", momentum=" + python(momentum) + describeDecay() + ", nesterov="
                 + python(nesterov) + ")";
     }

@@ -51,7 +51,12 @@ class OptimizerTest {
                 Arguments.of("rmsprop", (Function<List<Parameter>, Optimizer>) ps -> new RmsProp(ps, 0.01, 0.9, 1e-7, 0.2)),
                 Arguments.of("adam", (Function<List<Parameter>, Optimizer>) ps -> new Adam(ps, 0.01, 0.9, 0.999, 1e-7, false, 0.0)),
                 Arguments.of("amsgrad", (Function<List<Parameter>, Optimizer>) ps -> new Adam(ps, 0.01, 0.9, 0.9, 1e-7, true, 0.3)),
-                Arguments.of("adagrad", (Function<List<Parameter>, Optimizer>) ps -> new Adagrad(ps, 0.1, 1e-7, 0.0)));
+                Arguments.of("adagrad", (Function<List<Parameter>, Optimizer>) ps -> new Adagrad(ps, 0.1, 1e-7, 0.0)),
+                Arguments.of("adadelta", (Function<List<Parameter>, Optimizer>) ps -> new Adadelta(ps, 1.0, 0.95, 1e-7, 0.1)),
+                Arguments.of("adamax", (Function<List<Parameter>, Optimizer>) ps -> new Adamax(ps, 0.002, 0.9, 0.999, 1e-7, 0.2)),
+                Arguments.of("nadam", (Function<List<Parameter>, Optimizer>) ps -> new Nadam(ps, 0.002, 0.9, 0.999, 1e-7, 0.004)),
+                Arguments.of("clipped", (Function<List<Parameter>, Optimizer>) ps -> new Adam(ps, 0.01, 0.9, 0.999, 1e-7, false, 0.0)
+                        .clipping(0.5, 0.25)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -184,6 +189,12 @@ class OptimizerTest {
                 new Adam(ps, 0.1, 0.9, 0.999, 1e-7, false, 0).slotNames());
         assertEquals(List.of("m/dense_1/kernel", "m/dense_1/bias", "v/dense_1/kernel", "v/dense_1/bias",
                 "vhat/dense_1/kernel", "vhat/dense_1/bias"), new Adam(ps, 0.1, 0.9, 0.999, 1e-7, true, 0).slotNames());
+        assertEquals(List.of("a/dense_1/kernel", "a/dense_1/bias", "d/dense_1/kernel", "d/dense_1/bias"),
+                new Adadelta(ps, 1.0, 0.95, 1e-7, 0).slotNames());
+        assertEquals(List.of("m/dense_1/kernel", "m/dense_1/bias", "u/dense_1/kernel", "u/dense_1/bias"),
+                new Adamax(ps, 0.002, 0.9, 0.999, 1e-7, 0).slotNames());
+        assertEquals(List.of("m/dense_1/kernel", "m/dense_1/bias", "v/dense_1/kernel", "v/dense_1/bias"),
+                new Nadam(ps, 0.002, 0.9, 0.999, 1e-7, 0.004).slotNames());
     }
 
     @Test
@@ -221,14 +232,36 @@ class OptimizerTest {
 
         Adagrad g = assertInstanceOf(Adagrad.class, Optimizer.create(TrainingConfig.defaults(OptimizerKind.ADAGRAD, LossKind.MEAN_SQUARED_ERROR), ps));
         assertEquals(0.01, g.learningRate());
+
+        Adadelta d = assertInstanceOf(Adadelta.class, Optimizer.create(TrainingConfig.defaults(OptimizerKind.ADADELTA, LossKind.MEAN_SQUARED_ERROR), ps));
+        assertEquals(1.0, d.learningRate());
+        assertEquals(0.95, d.rho());
+        assertEquals(1e-7, d.epsilon());
+
+        TrainingConfig adamaxConfig = TrainingConfig.builder(OptimizerKind.ADAMAX, LossKind.MEAN_SQUARED_ERROR)
+                .beta1(0.8).beta2(0.99).epsilon(1e-4).decay(0.1).clipnorm(2).clipvalue(0.5).build();
+        Adamax x = assertInstanceOf(Adamax.class, Optimizer.create(adamaxConfig, ps));
+        assertEquals(0.002, x.learningRate());
+        assertEquals(0.8, x.beta1());
+        assertEquals(0.99, x.beta2());
+        assertEquals(0.1, x.decay());
+        assertEquals(2.0, x.clipnorm());
+        assertEquals(0.5, x.clipvalue());
+
+        Nadam n = assertInstanceOf(Nadam.class, Optimizer.create(TrainingConfig.builder(OptimizerKind.NADAM,
+                LossKind.MEAN_SQUARED_ERROR).scheduleDecay(0.01).build(), ps));
+        assertEquals(0.002, n.learningRate());
+        assertEquals(0.01, n.scheduleDecay());
+        assertEquals(0.0, n.clipnorm());
     }
 
     @Test
     void refusesUnknownOptimizersNamingTheKnownOnes() {
         List<Parameter> ps = twoParameters();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OptimizerKind.fromKeras("nadam"));
-        assertEquals("unknown optimizer 'nadam' (known: sgd, rmsprop, adam, adagrad)", e.getMessage());
+                () -> OptimizerKind.fromKeras("lion"));
+        assertEquals("unknown optimizer 'lion' (known: sgd, rmsprop, adam, adagrad, adadelta, adamax, nadam)",
+                e.getMessage());
         TrainingConfig none = TrainingConfig.builder(null, null).learningRate(0.01).build();
         assertThrows(IllegalArgumentException.class, () -> Optimizer.create(none, ps));
     }
@@ -244,6 +277,15 @@ class OptimizerTest {
                 Optimizer.create(TrainingConfig.defaults(OptimizerKind.ADAM, LossKind.MEAN_SQUARED_ERROR), ps).describe());
         assertEquals("Adagrad(lr=0.01, epsilon=1e-07)",
                 Optimizer.create(TrainingConfig.defaults(OptimizerKind.ADAGRAD, LossKind.MEAN_SQUARED_ERROR), ps).describe());
+        assertEquals("Adadelta(lr=1.0, rho=0.95, epsilon=1e-07)",
+                Optimizer.create(TrainingConfig.defaults(OptimizerKind.ADADELTA, LossKind.MEAN_SQUARED_ERROR), ps).describe());
+        assertEquals("Adamax(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=1e-07)",
+                Optimizer.create(TrainingConfig.defaults(OptimizerKind.ADAMAX, LossKind.MEAN_SQUARED_ERROR), ps).describe());
+        assertEquals("Nadam(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=1e-07, schedule_decay=0.004)",
+                Optimizer.create(TrainingConfig.defaults(OptimizerKind.NADAM, LossKind.MEAN_SQUARED_ERROR), ps).describe());
+        assertEquals("RMSprop(lr=0.0001, rho=0.9, epsilon=1e-07, decay=1e-06, clipnorm=1.0, clipvalue=0.5)",
+                Optimizer.create(TrainingConfig.builder(OptimizerKind.RMSPROP, LossKind.MEAN_SQUARED_ERROR)
+                        .learningRate(1e-4).decay(1e-6).clipnorm(1).clipvalue(0.5).build(), ps).describe());
         assertEquals("SGD(lr=0.1, momentum=0.9, decay=1e-06, nesterov=True)",
                 new Sgd(ps, 0.1, 0.9, true, 1e-6).describe());
         assertEquals("Adam(lr=0.0001, beta_1=0.5, beta_2=0.99, epsilon=0.001, decay=0.25, amsgrad=True)",
