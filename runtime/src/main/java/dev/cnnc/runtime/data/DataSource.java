@@ -1,6 +1,5 @@
 package dev.cnnc.runtime.data;
 
-import dev.cnnc.runtime.data.mnist.Mnist;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -73,6 +72,22 @@ public final class DataSource {
             Objects.requireNonNull(train, "train");
             classNames = classNames == null ? null : List.copyOf(classNames);
         }
+    }
+
+    /** The standard IDX names (MNIST's, Fashion-MNIST's, ...), each raw or with {@code .gz}. */
+    static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+
+    /** {@code dir/name} if it is a file, else {@code dir/name.gz} if that is, else null. */
+    static Path findIdx(Path dir, String name) {
+        Path raw = dir.resolve(name);
+        if (Files.isRegularFile(raw)) {
+            return raw;
+        }
+        Path gzipped = dir.resolve(name + ".gz");
+        return Files.isRegularFile(gzipped) ? gzipped : null;
     }
 
     private final Kind kind;
@@ -160,7 +175,7 @@ public final class DataSource {
     private static Kind recognise(Path path) throws DataFormatException {
         String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.isDirectory(path)) {
-            if (Mnist.find(path, Mnist.TRAIN_IMAGES) != null) {
+            if (findIdx(path, TRAIN_IMAGES) != null) {
                 return Kind.IDX;
             }
             if (Files.exists(path.resolve("x_train.npy"))) {
@@ -211,9 +226,9 @@ public final class DataSource {
             case IDX -> {
                 if (Files.isDirectory(paths.get(0))) {
                     Path dir = paths.get(0);
-                    Dataset train = idx(Mnist.find(dir, Mnist.TRAIN_IMAGES), required(dir, Mnist.TRAIN_LABELS), needs);
-                    Path testImages = Mnist.find(dir, Mnist.TEST_IMAGES);
-                    Dataset test = testImages == null ? null : idx(testImages, required(dir, Mnist.TEST_LABELS), needs);
+                    Dataset train = idx(findIdx(dir, TRAIN_IMAGES), required(dir, TRAIN_LABELS), needs);
+                    Path testImages = findIdx(dir, TEST_IMAGES);
+                    Dataset test = testImages == null ? null : idx(testImages, required(dir, TEST_LABELS), needs);
                     return new Loaded(train, test, null, null);
                 }
                 return new Loaded(idx(paths.get(0), paths.get(1), needs), null, null, null);
@@ -262,7 +277,7 @@ public final class DataSource {
     }
 
     private static Path required(Path dir, String name) throws DataFormatException {
-        Path p = Mnist.find(dir, name);
+        Path p = findIdx(dir, name);
         if (p == null) {
             throw new DataFormatException(dir, "holds IDX images but no " + name + "[.gz] labels file");
         }
