@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -53,8 +52,10 @@ public final class Npz {
                 String name = file + "/" + e.getName();
                 try (InputStream in = zip.getInputStream(e)) {
                     arrays[i] = Npy.read(in, name, e.getSize());
-                } catch (ZipException | java.io.EOFException ex) {
-                    throw new DataFormatException(name, "the compressed entry is corrupt (" + ex.getMessage() + ")", ex);
+                } catch (DataFormatException ex) {
+                    throw ex;
+                } catch (IOException | RuntimeException ex) { // a damaged zip: ZipException, EOFException, ...
+                    throw new DataFormatException(name, "the zip entry is corrupt (" + ex + ")", ex);
                 }
             }
             return arrays;
@@ -79,8 +80,8 @@ public final class Npz {
         }
         try {
             return new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            throw new DataFormatException(file, "not a .npz archive (not a readable zip file: " + e.getMessage() + ")", e);
+        } catch (IOException | RuntimeException e) { // ZipException, or EOFException for a cut directory
+            throw new DataFormatException(file, "not a .npz archive (not a readable zip file: " + e + ")", e);
         }
     }
 }
