@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes one image file (PNG, JPEG, BMP, GIF, through {@code javax.imageio}) into the bytes a model's input
@@ -58,6 +61,7 @@ public final class ImageFiles {
             if (Files.size(file) == 0) {
                 throw new DataFormatException(file, "is empty (0 bytes), not an image");
             }
+            checkSize(file);
             img = ImageIO.read(file.toFile());
         } catch (DataFormatException e) {
             throw e;
@@ -101,6 +105,30 @@ public final class ImageFiles {
             }
         }
         return new Decoded(w, h, w == cols && h == rows ? full : resize(full, h, w, channels, rows, cols));
+    }
+
+    /** The most pixels an image may have: a damaged or hostile header must not exhaust the heap. */
+    public static final long MAX_PIXELS = 1L << 26;
+
+    /** Reads the image's size from its header, before decoding, and refuses more than {@link #MAX_PIXELS}. */
+    private static void checkSize(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return; // ImageIO.read will say it is not an image
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new DataFormatException(file, "says it is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + ", more than the " + MAX_PIXELS + " pixels cnnc decodes");
+                }
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     /** Bilinear resizing on pixel centres, as the class comment says. */
