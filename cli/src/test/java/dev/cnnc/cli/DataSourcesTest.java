@@ -217,6 +217,52 @@ class DataSourcesTest {
         assertTrue(Double.parseDouble(accuracy(r2)) > 0.9, r2.out());
     }
 
+    static byte[] floats32(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+            b.putFloat(f);
+        }
+        return b.array();
+    }
+
+    @Test
+    void meanSquaredErrorTrainsOnFloatTargetsFromAnNpz() throws IOException {
+        Random r = new Random(2);
+        int n = 64;
+        float[] x = new float[n * 4];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 4; k++) {
+                x[i * 4 + k] = r.nextFloat();
+                y[i] += (k + 1) * x[i * 4 + k]; // a linear function a Dense(1) can learn
+            }
+        }
+        Path npz = dir.resolve("regression.npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(npz))) {
+            entry(zip, "x_train", npy("<f4", new int[] {n, 2, 2}, floats32(x)));
+            entry(zip, "y_train", npy("<f4", new int[] {n}, floats32(y)));
+            entry(zip, "x_test", npy("<f4", new int[] {n, 2, 2}, floats32(x)));
+            entry(zip, "y_test", npy("<f4", new int[] {n}, floats32(y)));
+        }
+        Path m = Files.writeString(dir.resolve("Regression.cnn"), """
+                model Regression
+                input(2, 2, 1)
+                Flatten()
+                Dense(1)
+                compile(optimizer='rmsprop', loss='mean_squared_error')
+                fit(epochs=1, batch_size=8)
+                """);
+        double[] loss = new double[2];
+        int[] epochs = {1, 40};
+        for (int e = 0; e < 2; e++) {
+            MainTest.Result res = MainTest.run("train", m.toString(), "--data", npz.toString(), "--threads", "1",
+                    "--epochs", "" + epochs[e], "--learning-rate", "0.01");
+            assertEquals(0, res.exit(), res.err());
+            loss[e] = Double.parseDouble(res.out().replaceAll("(?s).*test_loss: ([0-9.]+).*", "$1"));
+        }
+        assertTrue(loss[1] < 0.05 * loss[0], "test loss after 1 and 40 epochs: " + loss[0] + ", " + loss[1]);
+    }
+
     private static void copyFolder(Path from, Path to) throws IOException {
         try (var s = Files.walk(from)) {
             for (Path f : s.toList()) {

@@ -175,7 +175,7 @@ public final class DataSource {
     private static Kind recognise(Path path) throws DataFormatException {
         String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.isDirectory(path)) {
-            if (findIdx(path, TRAIN_IMAGES) != null) {
+            if (findIdx(path, TRAIN_IMAGES) != null || holdsIdxFiles(path)) {
                 return Kind.IDX;
             }
             if (Files.exists(path.resolve("x_train.npy"))) {
@@ -197,6 +197,15 @@ public final class DataSource {
         }
         throw new DataFormatException(path, "cannot tell what kind of data this is from its name; write KIND:"
                 + path + " with KIND one of idx, npy, npz, images, csv");
+    }
+
+    /** Whether {@code dir} directly holds a file named like an IDX file ({@code ...-idx1-ubyte}, {@code ...-idx3-ubyte.gz}). */
+    private static boolean holdsIdxFiles(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().matches(".*-idx[0-9]-ubyte(\\.gz)?"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Path labelsBeside(Path images) throws DataFormatException {
@@ -226,7 +235,7 @@ public final class DataSource {
             case IDX -> {
                 if (Files.isDirectory(paths.get(0))) {
                     Path dir = paths.get(0);
-                    Dataset train = idx(findIdx(dir, TRAIN_IMAGES), required(dir, TRAIN_LABELS), needs);
+                    Dataset train = idx(required(dir, TRAIN_IMAGES), required(dir, TRAIN_LABELS), needs);
                     Path testImages = findIdx(dir, TEST_IMAGES);
                     Dataset test = testImages == null ? null : idx(testImages, required(dir, TEST_LABELS), needs);
                     return new Loaded(train, test, null, null);
@@ -279,7 +288,9 @@ public final class DataSource {
     private static Path required(Path dir, String name) throws DataFormatException {
         Path p = findIdx(dir, name);
         if (p == null) {
-            throw new DataFormatException(dir, "holds IDX images but no " + name + "[.gz] labels file");
+            throw new DataFormatException(dir, "holds IDX files but no " + name + "[.gz]; a folder of IDX files holds "
+                    + TRAIN_IMAGES + " and " + TRAIN_LABELS + " (and optionally " + TEST_IMAGES + " and " + TEST_LABELS
+                    + "), each raw or .gz; or give the files: idx:IMAGES,LABELS");
         }
         return p;
     }

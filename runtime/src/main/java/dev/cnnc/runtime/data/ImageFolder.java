@@ -110,6 +110,8 @@ public final class ImageFolder {
         byte[] pixels = new byte[Math.multiplyExact(n, size)];
         DataFormatException[] errors = new DataFormatException[n];
         int[][] sizes = new int[n][];
+        options.log().printf("Reading %d images of %d classes from %s (%dx%d %s, on %d cores)%n", n, classes.size(), dir,
+                cols, rows, channels == 1 ? "grey" : "RGB", Runtime.getRuntime().availableProcessors());
         IntStream.range(0, n).parallel().forEach(i -> {
             try {
                 ImageFiles.Decoded d = ImageFiles.read(files.get(i), rows, cols, channels);

@@ -222,6 +222,32 @@ class SourcesTest {
     }
 
     @Test
+    void aFolderOfIdxFilesWithoutTheTrainingImagesSaysWhatItNeeds() throws IOException {
+        Path d = dir.resolve("partial");
+        Files.createDirectories(d);
+        Files.write(d.resolve("t10k-labels-idx1-ubyte.gz"), IdxFiles.gzip(IdxFiles.labels((byte) 1)));
+        assertEquals(DataSource.Kind.IDX, DataSource.parse(d.toString()).kind());
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> DataSource.parse(d.toString()).load(options(GREY_4X4_3, false)));
+        assertTrue(e.getMessage().startsWith(d + ": holds IDX files but no train-images-idx3-ubyte[.gz]"), e.getMessage());
+    }
+
+    @Test
+    void wronglyShapedArraysAreNamed() {
+        Npy.Array flat = new Npy.Array("x.npy", "<f4", new int[] {4}, null, new float[4]);
+        Npy.Array y = new Npy.Array("y.npy", "<i8", new int[] {3}, null, new float[3]);
+        Npy.Array x = new Npy.Array("x.npy", "<f4", new int[] {4, 16}, null, new float[64]);
+        assertTrue(assertThrows(DataFormatException.class, () -> DataSource.fromArrays("t", flat, y, GREY_4X4_3))
+                .getMessage().startsWith("x.npy: the inputs have shape (4,)"));
+        assertTrue(assertThrows(DataFormatException.class, () -> DataSource.fromArrays("t", x, y, GREY_4X4_3))
+                .getMessage().equals("y.npy: holds 3 targets but the inputs x.npy hold 4 examples; they do not belong"
+                        + " together"));
+        Npy.Array half = new Npy.Array("y.npy", "<f4", new int[] {4}, null, new float[] {0, 1, 0.5f, 2});
+        assertTrue(assertThrows(DataFormatException.class, () -> DataSource.fromArrays("t", x, half, GREY_4X4_3))
+                .getMessage().contains("the target 0.5 of example 2 is not a class index"));
+    }
+
+    @Test
     void unknownKindsAndMissingPathsAreNamed() throws IOException {
         Path odd = Files.writeString(dir.resolve("data.bin"), "x");
         assertTrue(assertThrows(DataFormatException.class, () -> DataSource.parse(odd.toString())).getMessage()
