@@ -5,6 +5,7 @@ import dev.cnnc.runtime.data.Csv;
 import dev.cnnc.runtime.data.DataMismatchException;
 import dev.cnnc.runtime.data.DataSource;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.ImageCache;
 import dev.cnnc.runtime.data.Needs;
 import dev.cnnc.runtime.data.mnist.Mnist;
 import dev.cnnc.runtime.optim.LossKind;
@@ -40,6 +41,11 @@ final class DataOption {
             description = {"How CSV values are scaled: bytes (0..255, divided by 255), floats (as they are),",
                     "auto (bytes if every value is an integer 0..255; the default)."})
     String csvScale;
+
+    @Option(names = "--cache", paramLabel = "auto|yes|no", defaultValue = "auto",
+            description = {"Decode an image folder once into ~/.cnnc/cache/images and read it memory-mapped:",
+                    "yes, no, or auto (when the decoded images would take more than a quarter of the heap)."})
+    String cache;
 
     /** What was loaded: the sets (test and validation may be null) and the class names (or null). */
     record Data(Dataset train, Dataset test, Dataset validation, List<String> classNames) {}
@@ -82,7 +88,7 @@ final class DataOption {
                 return new Data(m.train(), m.test(), null, null);
             }
             DataSource.Loaded l = s.load(new DataSource.Options(Needs.of(model, loss(model)), skipBadImages, scale,
-                    PrintStreams.of(err)));
+                    PrintStreams.of(err), cacheMode(), ImageCache.defaultDir()));
             return new Data(l.train(), l.test(), l.validation(), l.classNames());
         } catch (DataMismatchException e) {
             throw new Main.UserException(e.getMessage(), Main.USAGE);
@@ -91,6 +97,15 @@ final class DataOption {
         } catch (IllegalArgumentException e) { // e.g. a path the file system cannot represent
             throw new Main.UserException(text + ": " + e.getMessage(), Main.USAGE);
         }
+    }
+
+    private ImageCache.Mode cacheMode() {
+        return switch (cache) {
+            case "auto" -> ImageCache.Mode.AUTO;
+            case "yes" -> ImageCache.Mode.ALWAYS;
+            case "no" -> ImageCache.Mode.NEVER;
+            default -> throw new Main.UserException("--cache takes auto, yes or no, not " + cache, Main.USAGE);
+        };
     }
 
     private Data mnist(Network model, PrintWriter err) {

@@ -47,12 +47,20 @@ public final class DataSource {
     }
 
     /** How a reader treats the data, beyond the model's needs. */
-    public record Options(Needs needs, boolean skipBadImages, Csv.Scale csvScale, PrintStream log) {
+    public record Options(Needs needs, boolean skipBadImages, Csv.Scale csvScale, PrintStream log,
+            ImageCache.Mode cache, Path cacheDir) {
         /** Checks the arguments. */
         public Options {
             Objects.requireNonNull(needs, "needs");
             Objects.requireNonNull(csvScale, "csvScale");
             Objects.requireNonNull(log, "log");
+            Objects.requireNonNull(cache, "cache");
+            Objects.requireNonNull(cacheDir, "cacheDir");
+        }
+
+        /** These options with image folders decoded into a cache in {@code cacheDir} as {@code cache} says. */
+        public Options(Needs needs, boolean skipBadImages, Csv.Scale csvScale, PrintStream log) {
+            this(needs, skipBadImages, csvScale, log, ImageCache.Mode.AUTO, ImageCache.defaultDir());
         }
 
         /** Defaults: stop at a bad image, CSV scale detected, notes to {@code System.err}. */

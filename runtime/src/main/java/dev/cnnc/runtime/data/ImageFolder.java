@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  * its input shape), on all cores, in a fixed order. An image that cannot be decoded (empty, corrupt, not an
  * image) stops loading with its name, unless {@link DataSource.Options#skipBadImages()}, which skips it with a
  * warning. Images of other sizes are resized, with one note saying how many and which sizes.
+ *
+ * <p>A folder whose decoded images would take more than a quarter of the heap (or any folder, with
+ * {@link ImageCache.Mode#ALWAYS}) is decoded once into an {@link ImageCache} file and read memory-mapped.
  */
 public final class ImageFolder {
     private ImageFolder() {}
@@ -107,6 +110,15 @@ public final class ImageFolder {
         int channels = needs.channels();
         int size = rows * cols * channels;
         int n = files.size();
+        if (ImageCache.wanted(options.cache(), (long) n * size)) {
+            byte[] lbs = new byte[n];
+            for (int i = 0; i < n; i++) {
+                lbs[i] = (byte) (int) labelList.get(i);
+            }
+            MappedImageDataset mapped = ImageCache.load(dir, files, lbs, classes, rows, cols, channels, options);
+            Dataset data = needs.channelsLast() || channels == 1 ? mapped : mapped.channelsFirst();
+            return needs.binary() ? new BinaryTargets(data) : data;
+        }
         byte[] pixels = new byte[Math.multiplyExact(n, size)];
         DataFormatException[] errors = new DataFormatException[n];
         int[][] sizes = new int[n][];

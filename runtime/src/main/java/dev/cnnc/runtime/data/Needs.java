@@ -47,9 +47,14 @@ public record Needs(int[] inputShape, int outputs, LossKind loss) {
         return binary() ? "Dense(1, activation='sigmoid') (two classes, 0 and 1)" : "Dense(" + outputs + ")";
     }
 
-    /** Whether the input is an image with channels last, {@code (rows, cols, channels)}, as Keras' default. */
+    /**
+     * Whether the input is an image with channels last, {@code (rows, cols, channels)}, as Keras' default; else
+     * channels first, {@code (channels, rows, cols)}. The shape alone tells: channels first when the first
+     * dimension is 1, 3 or 4 and the last is neither 1 nor 3 ({@code (3, 32, 32)}, {@code (1, 28, 28)},
+     * {@code (3, 4, 4)}); anything else is channels last ({@code (28, 28, 1)}, {@code (64, 64, 4)}).
+     */
     public boolean channelsLast() {
-        return inputShape.length == 3 && !(isChannelCount(inputShape[0]) && !isChannelCount(inputShape[2]));
+        return inputShape.length == 3 && !(isChannelCount(inputShape[0]) && inputShape[2] != 1 && inputShape[2] != 3);
     }
 
     /** Image rows, or -1 if the input is not an image. */
