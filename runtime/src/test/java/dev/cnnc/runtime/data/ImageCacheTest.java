@@ -113,6 +113,36 @@ class ImageCacheTest {
         assertArrayEquals(all(memory), all(cached));
     }
 
+    @Test
+    void copyingBatchesFromTheCacheAndAsBinaryTargetsAllocatesNothing() throws IOException {
+        Path root = folder();
+        Dataset cached = DataSource.parse(root.toString()).load(options(RGB, ImageCache.Mode.ALWAYS)).train();
+        Needs binary = new Needs(new int[] {4, 4, 3}, 1, LossKind.BINARY_CROSSENTROPY);
+        Dataset bin = DataSource.parse(root.toString()).load(options(binary, ImageCache.Mode.ALWAYS)).train();
+        assertInstanceOf(BinaryTargets.class, bin);
+        int[] order = {9, 3, 0, 5, 7, 1, 2, 8, 4, 6};
+        float[] x = new float[10 * 48];
+        float[] t = new float[20];
+        Runnable batches = () -> {
+            for (int k = 0; k < 20; k++) {
+                cached.copyInputs(order, 0, 10, x);
+                cached.copyTargets(order, 0, 10, t);
+                bin.copyInputs(order, 0, 10, x);
+                bin.copyTargets(order, 0, 10, t);
+            }
+        };
+        batches.run();
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        batches.run();
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertTrue(allocated < 256, "allocated " + allocated + " bytes copying 80 batches");
+        assertEquals(bin.label(6), (int) t[9]);
+    }
+
     private List<Path> caches() throws IOException {
         try (Stream<Path> s = Files.list(dir.resolve("cache"))) {
             return s.filter(p -> p.toString().endsWith(".cnni")).sorted().toList();
