@@ -65,6 +65,10 @@ public final class ImageFolder {
             throw new DataFormatException(dir, "holds no class folders; an image folder holds one subfolder per"
                     + " class (" + dir + "/cat/1.png, " + dir + "/dog/2.png)");
         }
+        if (names.size() > 256) {
+            throw new DataFormatException(dir, "holds " + names.size() + " class folders; an image folder may have at"
+                    + " most 256 classes (its labels are bytes)");
+        }
         if (names.size() == 1) {
             throw new DataFormatException(dir, "holds one class folder (" + names.get(0) + "); a classifier needs"
                     + " at least two, one subfolder per class");
