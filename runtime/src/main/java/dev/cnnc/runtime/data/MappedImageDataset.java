@@ -11,8 +11,9 @@ import java.util.Objects;
  * labels are on the heap (one byte per image).
  *
  * <p>The file is mapped in segments of at most 1 GiB holding whole images ({@code perSegment} each), since one
- * {@link ByteBuffer} spans at most 2 GiB. Reads use absolute {@link ByteBuffer#get(int)}, so copying allocates
- * nothing and views share the buffers across threads.
+ * {@link ByteBuffer} spans at most 2 GiB. Reads are absolute ({@link ByteBuffer#get(int, byte[], int, int)}) into
+ * one image's bytes per thread, allocated on the thread's first copy; after that copying allocates nothing, and
+ * views share the buffers across threads.
  */
 public final class MappedImageDataset implements Dataset {
     private static final float[] SCALE = new float[256];
@@ -34,6 +35,8 @@ public final class MappedImageDataset implements Dataset {
     private final int channels;
     private final int numClasses;
     private final boolean channelsFirst;
+    /** One image's bytes per thread, allocated on a thread's first copy and reused. */
+    private final ThreadLocal<byte[]> scratch;
 
     MappedImageDataset(String name, ByteBuffer[] segments, int perSegment, byte[] labels, int first, int count, int rows,
             int cols, int channels, int numClasses, boolean channelsFirst) {
@@ -48,6 +51,8 @@ public final class MappedImageDataset implements Dataset {
         this.channels = channels;
         this.numClasses = numClasses;
         this.channelsFirst = channelsFirst;
+        int size = rows * cols * channels;
+        this.scratch = ThreadLocal.withInitial(() -> new byte[size]);
     }
 
     /** This data with {@link #copyInputs} writing {@code (channels, rows, cols)}. */
@@ -108,8 +113,10 @@ public final class MappedImageDataset implements Dataset {
                     }
                 }
             } else {
+                byte[] bytes = scratch.get();
+                segment.get(src, bytes, 0, size); // absolute bulk get: no shared position, safe across threads
                 for (int p = 0; p < size; p++) {
-                    dest[dst + p] = SCALE[segment.get(src + p) & 0xFF];
+                    dest[dst + p] = SCALE[bytes[p] & 0xFF];
                 }
             }
         }
