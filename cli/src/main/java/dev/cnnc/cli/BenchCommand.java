@@ -56,7 +56,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         int threadCount = threads.count();
         Network probe = factory.create(1, 1);
-        Mnist.Data mnist = data.load(probe, spec.commandLine().getErr());
+        DataOption.Data mnist = data.load(probe, spec.commandLine().getErr());
+        if (mnist.test() == null) {
+            throw new Main.UserException("bench needs test data: give --test-data, or data with a test part", Main.USAGE);
+        }
         TrainingConfig config = probe.trainingConfig().isCompiled() ? probe.trainingConfig()
                 : TrainingConfig.defaults(OptimizerKind.RMSPROP, LossKind.CATEGORICAL_CROSSENTROPY).withBatchSize(64);
         config = config.withEpochs(1);

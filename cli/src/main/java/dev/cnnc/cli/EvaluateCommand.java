@@ -4,7 +4,7 @@ import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.DataMismatchException;
-import dev.cnnc.runtime.data.mnist.Mnist;
+import dev.cnnc.runtime.data.Dataset;
 import dev.cnnc.runtime.optim.LossKind;
 import dev.cnnc.runtime.optim.OptimizerKind;
 import dev.cnnc.runtime.train.TrainingSession;
@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate",
-        description = "Evaluates saved weights on the 10,000 MNIST test images: prints test_loss and test_acc.",
+        description = {"Evaluates saved weights on test data: prints test_loss and test_acc.",
+                "The data: --test-data, else the test part of --data (MNIST's 10,000 test images by default),",
+                "else all of --data."},
         mixinStandardHelpOptions = true)
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
@@ -51,10 +53,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         config = config.withBatchSize(64);
         Weights.load(weights, model);
-        Mnist.Data mnist = data.load(model, spec.commandLine().getErr());
+        DataOption.Data loaded = data.load(model, spec.commandLine().getErr());
+        Dataset test = loaded.test() != null ? loaded.test() : loaded.train();
         try (TrainingSession session = TrainingSession.builder(model, config).threads(threads.count()).seed(0)
                 .out(PrintStreams.of(spec.commandLine().getOut())).terminal(System.console() != null).build()) {
-            session.evaluate(mnist.test());
+            session.evaluate(test);
         } catch (DataMismatchException e) {
             throw new Main.UserException(e.getMessage(), e.modelSide() ? Main.MODEL_ERRORS : Main.USAGE);
         }

