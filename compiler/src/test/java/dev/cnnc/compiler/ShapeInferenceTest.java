@@ -120,6 +120,24 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void averagePoolingHasThePoolingShapesAndNoParameters() {
+        Pool2DLayer valid = (Pool2DLayer) only("(11, 11, 64)", "AveragePooling2D((2, 2))");
+        assertEquals(Shape.of(5, 5, 64), valid.outputShape());
+        assertEquals("AveragePooling2D", valid.kerasClass());
+        assertEquals(0, valid.parameterCount());
+        Pool2DLayer same = (Pool2DLayer) only("(11, 10, 64)", "AvgPool2D(3, strides=2, padding='same')");
+        // rows: ceil(11 / 2) = 6, total pad (6 - 1) * 2 + 3 - 11 = 2 -> (1, 1); columns: 5, pad 1 -> (0, 1)
+        assertEquals(Shape.of(6, 5, 64), same.outputShape());
+        assertEquals(1, same.geometry().padTop());
+        assertEquals(1, same.geometry().padBottom());
+        assertEquals(0, same.geometry().padLeft());
+        assertEquals(1, same.geometry().padRight());
+        assertEquals(Shape.of(4, 9, 3), only("(4, 27, 10)", "AveragePooling2D((3, 3), data_format='channels_first')")
+                .outputShape());
+        assertEquals(Shape.of(3, 3, 1), only("(4, 4, 1)", "AveragePooling2D((2, 2), strides=(1, 1))").outputShape());
+    }
+
+    @Test
     void flattenOfBothDataFormats() {
         Model m = Sources.model("input(3, 3, 64)\nFlatten()\n");
         assertEquals(Shape.of(576), m.outputShape());

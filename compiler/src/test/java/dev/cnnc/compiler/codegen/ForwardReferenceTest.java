@@ -149,6 +149,61 @@ class ForwardReferenceTest {
         assertArrayEquals(expected, net.forward(x, 2), 0f);
     }
 
+    /** TF's avg_pool: the mean of the window's real cells; padded cells count in neither sum nor divisor. */
+    @ParameterizedTest(name = "{0}x{1} pool {2}x{3} strides {4}x{5} {6} {7}")
+    @CsvSource({
+        "11, 11, 2, 2, 2, 2, valid, channels_last",
+        "11, 11, 2, 2, 2, 2, same, channels_last",
+        "7, 9, 3, 2, 1, 2, same, channels_last",
+        "9, 9, 3, 3, 2, 2, same, channels_first",
+        "6, 7, 2, 3, 2, 1, valid, channels_first",
+        "8, 7, 6, 5, 1, 2, same, channels_last",
+        "8, 7, 6, 5, 2, 1, same, channels_first",
+    })
+    void averagePooling(int h, int w, int ph, int pw, int sh, int sw, String padding, String format) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        int c = 3;
+        int oh = outLength(same, h, ph, sh, 1);
+        int ow = outLength(same, w, pw, sw, 1);
+        int top = padBefore(same, h, ph, sh, 1);
+        int left = padBefore(same, w, pw, sw, 1);
+        // All positive inputs: a padded cell counted in the divisor would shrink the mean and show up.
+        float[] x = random(2 * h * w * c, 4);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.abs(x[i]) + 0.1f;
+        }
+        float[] expected = new float[2 * oh * ow * c];
+        for (int b = 0; b < 2; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        double sum = 0;
+                        int count = 0;
+                        for (int ky = 0; ky < ph; ky++) {
+                            for (int kx = 0; kx < pw; kx++) {
+                                int iy = oy * sh - top + ky;
+                                int ix = ox * sw - left + kx;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                    sum += x[last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix];
+                                    count++;
+                                }
+                            }
+                        }
+                        expected[last ? ((b * oh + oy) * ow + ox) * c + ch : ((b * c + ch) * oh + oy) * ow + ox] =
+                                (float) (sum / count);
+                    }
+                }
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                    : "input(" + c + ", " + h + ", " + w + ")") + "\nAveragePooling2D((" + ph + ", " + pw + "), strides=("
+                    + sh + ", " + sw + "), padding='" + padding + "', data_format='" + format + "')\n", 2, 5, false, vector);
+            assertArrayEquals(expected, net.forward(x, 2), 1e-5f);
+        }
+    }
+
     @Test
     void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
         Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);

@@ -67,6 +67,21 @@ class GradientCheckTest {
                 "MaxPooling2D(2, strides=1, padding='same', data_format='channels_first')");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("averagePools")
+    void averagePooling(String layer) {
+        check("input(7, 9, 3)\n" + layer + "\n");
+    }
+
+    static Stream<String> averagePools() {
+        return Stream.of("AveragePooling2D()", "AvgPool2D((2, 3), strides=(1, 2))", "AveragePooling2D(3, strides=2)",
+                "AveragePooling2D((2, 2), padding='same')", "AveragePooling2D(3, strides=2, padding='same')",
+                "AveragePooling2D((2, 2), data_format='channels_first')",
+                "AveragePooling2D(3, strides=1, padding='same', data_format='channels_first')",
+                "AveragePooling2D((6, 5), strides=1, padding='same')",
+                "AveragePooling2D((6, 5), strides=2, padding='same', data_format='channels_first')");
+    }
+
     @Test
     void aSmallChainOfEveryKind() {
         Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"

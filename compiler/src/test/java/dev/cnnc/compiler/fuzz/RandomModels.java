@@ -7,7 +7,7 @@ import java.util.Random;
 import java.util.StringJoiner;
 
 /**
- * Random valid models: stacks of Conv2D, MaxPooling2D, Flatten and Dense drawn from everything
+ * Random valid models: stacks of Conv2D, MaxPooling2D, AveragePooling2D, Flatten and Dense drawn from everything
  * docs/language.md allows (kernel sizes, strides, dilation, both paddings and data formats,
  * activations, use_bias, initializers, regularizers, constraints, names, both statement styles),
  * with the shape of every layer computed independently of the compiler, from Keras' formulas, as
@@ -147,7 +147,7 @@ final class RandomModels {
         if (first || r.nextInt(4) == 0) {
             args.add("data_format=" + casing(format));
         }
-        String kind = r.nextInt(3) == 0 ? "MaxPool2D" : "MaxPooling2D";
+        String kind = pick("MaxPool2D", "MaxPooling2D", "MaxPooling2D", "AveragePooling2D", "AvgPool2D");
         int c = first ? in[0] : in[2];
         return add(kind, args, first ? new int[] {c, outH, outW} : new int[] {outH, outW, c});
     }
@@ -245,6 +245,15 @@ final class RandomModels {
         } else {
             out.append(r.nextInt(5) == 0 && !method ? "layers." : "").append(call).append('(').append(args).append(")\n");
         }
+    }
+
+    /** The class Keras prints for a layer written as {@code kind} (an alias or the class itself). */
+    static String kerasClass(String kind) {
+        return switch (kind) {
+            case "MaxPool2D" -> "MaxPooling2D";
+            case "AvgPool2D" -> "AveragePooling2D";
+            default -> kind;
+        };
     }
 
     // -----------------------------------------------------------------------------------------

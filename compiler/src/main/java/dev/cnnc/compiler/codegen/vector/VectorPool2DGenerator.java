@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.codegen.portable.Pool2DGenerator;
+import dev.cnnc.compiler.ir.Pool2DLayer;
 
 /**
  * Max pooling whose channels-last backward pass uses the Vector API: a vector of channels at a time,
@@ -12,6 +13,12 @@ import dev.cnnc.compiler.codegen.portable.Pool2DGenerator;
  * time. Forward (Math.max, auto-vectorized) and channels-first are the portable code.
  */
 final class VectorPool2DGenerator extends Pool2DGenerator {
+
+    /** Max pooling only; average pooling is the portable code. */
+    @Override
+    public boolean handles(Pool2DLayer layer) {
+        return layer.reduction() == Pool2DLayer.Reduction.MAX;
+    }
 
     @Override
     protected CodeBlock backwardChannelsLast(TypeSpec.Builder type, Window win) {
