@@ -138,6 +138,19 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void globalPoolingKeepsTheChannels() {
+        Layer max = only("(7, 5, 16)", "GlobalMaxPooling2D()");
+        assertEquals(Shape.of(16), max.outputShape());
+        assertEquals("global_max_pooling2d_1", max.name());
+        assertEquals(0, max.parameterCount());
+        Layer avg = only("(16, 7, 5)", "GlobalAvgPool2D(data_format='channels_first')");
+        assertEquals(Shape.of(16), avg.outputShape());
+        assertEquals("GlobalAveragePooling2D", avg.kerasClass());
+        assertEquals("global_average_pooling2d_1", avg.name());
+        assertEquals(Shape.of(5), only("(16, 7, 5)", "GlobalAveragePooling2D()").outputShape());
+    }
+
+    @Test
     void flattenOfBothDataFormats() {
         Model m = Sources.model("input(3, 3, 64)\nFlatten()\n");
         assertEquals(Shape.of(576), m.outputShape());

@@ -204,6 +204,44 @@ class ForwardReferenceTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GlobalMaxPooling2D, channels_last", "GlobalMaxPool2D, channels_first",
+        "GlobalAveragePooling2D, channels_last", "GlobalAvgPool2D, channels_first"})
+    void globalPooling(String layer, String format) {
+        boolean last = format.equals("channels_last");
+        boolean max = layer.contains("Max");
+        int h = 3;
+        int w = 5;
+        int c = 4;
+        float[] x = random(2 * h * w * c, 6);
+        float[] expected = new float[2 * c];
+        for (int b = 0; b < 2; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                double r = max ? Double.NEGATIVE_INFINITY : 0;
+                for (int y = 0; y < h; y++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        float v = x[last ? ((b * h + y) * w + xx) * c + ch : ((b * c + ch) * h + y) * w + xx];
+                        r = max ? Math.max(r, v) : r + v;
+                    }
+                }
+                expected[b * c + ch] = (float) (max ? r : r / (h * w));
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(3, 5, 4)" : "input(4, 3, 5)") + "\n" + layer
+                    + "(data_format='" + format + "')\n", 2, 5, false, vector);
+            assertArrayEquals(expected, net.forward(x, 2), 1e-5f);
+        }
+    }
+
+    @Test
+    void globalMaxPoolingTiesSendTheGradientToTheFirstCell() {
+        Network net = InMemoryCompiler.network("input(2, 2, 1)\nGlobalMaxPooling2D()\n", 1, 1, true);
+        net.forward(new float[] {1f, 3f, 3f, 3f}, 1);
+        net.backward(new float[] {1f}, 1);
+        assertArrayEquals(new float[] {0f, 1f, 0f, 0f}, InMemoryCompiler.inputGradient(net), 0f);
+    }
+
     @Test
     void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
         Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);

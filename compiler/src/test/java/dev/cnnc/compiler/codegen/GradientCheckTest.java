@@ -83,6 +83,14 @@ class GradientCheckTest {
     }
 
     @Test
+    void globalPoolingInBothDataFormats() {
+        check("input(3, 4, 5)\nGlobalAveragePooling2D()\nDense(2)\n");
+        check("input(3, 4, 5)\nGlobalAvgPool2D(data_format='channels_first')\nDense(2)\n");
+        check("input(3, 4, 5)\nGlobalMaxPooling2D()\nDense(2)\n");
+        check("input(3, 4, 5)\nGlobalMaxPool2D(data_format='channels_first')\nDense(2)\n");
+    }
+
+    @Test
     void aSmallChainOfEveryKind() {
         Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"
                 + "Conv2D(2, 2, activation='tanh')\nFlatten()\nDense(3, activation='softmax')\n", 3, 7, true);

@@ -7,7 +7,7 @@ import java.util.Random;
 import java.util.StringJoiner;
 
 /**
- * Random valid models: stacks of Conv2D, MaxPooling2D, AveragePooling2D, Flatten and Dense drawn from everything
+ * Random valid models: stacks of Conv2D, MaxPooling2D, AveragePooling2D, global poolings, Flatten and Dense drawn from everything
  * docs/language.md allows (kernel sizes, strides, dilation, both paddings and data formats,
  * activations, use_bias, initializers, regularizers, constraints, names, both statement styles),
  * with the shape of every layer computed independently of the compiler, from Keras' formulas, as
@@ -68,7 +68,8 @@ final class RandomModels {
                 shape = r.nextInt(3) == 0 && b > 0 ? pool(shape, format) : conv(shape, format);
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
-                shape = flatten(shape, channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last");
+                String format = channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last";
+                shape = r.nextInt(4) == 0 ? globalPool(shape, format) : flatten(shape, format);
             }
         }
         if (shape.length == 1) {
@@ -158,6 +159,16 @@ final class RandomModels {
             args.add(r.nextBoolean() ? "'" + format + "'" : "data_format='" + format + "'");
         }
         return add("Flatten", args, new int[] {in[0] * in[1] * in[2]});
+    }
+
+    private int[] globalPool(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        List<String> args = new ArrayList<>();
+        if (first || r.nextInt(4) == 0) {
+            args.add(r.nextBoolean() ? casing(format) : "data_format=" + casing(format));
+        }
+        String kind = pick("GlobalMaxPooling2D", "GlobalMaxPool2D", "GlobalAveragePooling2D", "GlobalAvgPool2D");
+        return add(kind, args, new int[] {first ? in[0] : in[2]});
     }
 
     private int[] dense(boolean last) {
@@ -252,6 +263,8 @@ final class RandomModels {
         return switch (kind) {
             case "MaxPool2D" -> "MaxPooling2D";
             case "AvgPool2D" -> "AveragePooling2D";
+            case "GlobalMaxPool2D" -> "GlobalMaxPooling2D";
+            case "GlobalAvgPool2D" -> "GlobalAveragePooling2D";
             default -> kind;
         };
     }

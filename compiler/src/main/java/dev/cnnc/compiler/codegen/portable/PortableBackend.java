@@ -4,6 +4,7 @@ import dev.cnnc.compiler.codegen.Backend;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.FlattenLayer;
+import dev.cnnc.compiler.ir.GlobalPool2DLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ public final class PortableBackend {
     public static final Backend INSTANCE = new Backend("portable", Map.of(
             Conv2DLayer.class, new Conv2DGenerator(),
             Pool2DLayer.class, new Pool2DGenerator(),
+            GlobalPool2DLayer.class, new GlobalPool2DGenerator(),
             FlattenLayer.class, new FlattenGenerator(),
             DenseLayer.class, new DenseGenerator()), null);
 

@@ -7,7 +7,7 @@ import javax.annotation.processing.Generated;
 /**
  * conv2d_1 (Conv2D): 4 filters of 3x3, strides (1, 1), dilation (1, 1), padding 'valid' (0, 0, 0, 0) (top, bottom, left, right), channels_last, activation linear
  *
- * <p>From {@code MoreLayers.cnn:5}: <code>Conv2D(4, (3, 3), data_format='channels_last')</code>
+ * <p>From {@code MoreLayers.cnn:6}: <code>Conv2D(4, (3, 3), data_format='channels_last')</code>
  *
  * <ul>
  * <li>input: (6, 6, 3), output: (4, 4, 4) (one example, Keras layout)

@@ -7,7 +7,7 @@ import javax.annotation.processing.Generated;
 /**
  * average_pooling2d_1 (AveragePooling2D): mean of 3x3 windows, strides (2, 2), padding 'same' (0, 1, 1, 1) (top, bottom, left, right), channels_last
  *
- * <p>From {@code MoreLayers.cnn:4}: <code>AveragePooling2D((3, 3), strides=2, padding='same')</code>
+ * <p>From {@code MoreLayers.cnn:5}: <code>AveragePooling2D((3, 3), strides=2, padding='same')</code>
  *
  * <ul>
  * <li>input: (12, 11, 3), output: (6, 6, 3) (one example, Keras layout)
