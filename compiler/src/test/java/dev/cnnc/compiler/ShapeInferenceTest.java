@@ -2,6 +2,7 @@ package dev.cnnc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cnnc.compiler.ir.Border2DLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.Layer;
@@ -148,6 +149,35 @@ class ShapeInferenceTest {
         assertEquals("GlobalAveragePooling2D", avg.kerasClass());
         assertEquals("global_average_pooling2d_1", avg.name());
         assertEquals(Shape.of(5), only("(16, 7, 5)", "GlobalAveragePooling2D()").outputShape());
+    }
+
+    @Test
+    void zeroPaddingInItsThreeForms() {
+        Layer dflt = only("(28, 28, 1)", "ZeroPadding2D()");
+        assertEquals(Shape.of(30, 30, 1), dflt.outputShape());
+        assertEquals("zero_padding2d_1", dflt.name());
+        assertEquals(0, dflt.parameterCount());
+        assertEquals(Shape.of(32, 32, 1), only("(28, 28, 1)", "ZeroPadding2D(2)").outputShape());
+        assertEquals(Shape.of(30, 34, 1), only("(28, 28, 1)", "ZeroPadding2D((1, 3))").outputShape());
+        Border2DLayer asym = (Border2DLayer) only("(28, 28, 1)", "ZeroPadding2D(padding=((0, 1), (2, 3)))");
+        assertEquals(Shape.of(29, 33, 1), asym.outputShape());
+        assertEquals(2, asym.left());
+        assertEquals(3, asym.right());
+        assertEquals(Shape.of(3, 29, 33), only("(3, 28, 28)", "ZeroPadding2D(((0, 1), (2, 3)), data_format='channels_first')")
+                .outputShape());
+    }
+
+    @Test
+    void croppingInItsThreeForms() {
+        Layer dflt = only("(28, 27, 2)", "Cropping2D()");
+        assertEquals(Shape.of(28, 27, 2), dflt.outputShape());
+        assertEquals("cropping2d_1", dflt.name());
+        assertEquals(Shape.of(24, 23, 2), only("(28, 27, 2)", "Cropping2D(2)").outputShape());
+        assertEquals(Shape.of(26, 21, 2), only("(28, 27, 2)", "Cropping2D((1, 3))").outputShape());
+        assertEquals(Shape.of(25, 22, 2), only("(28, 27, 2)", "Cropping2D(cropping=((0, 3), (4, 1)))").outputShape());
+        assertEquals(Shape.of(2, 25, 22), only("(2, 28, 27)", "Cropping2D(((0, 3), (4, 1)), 'channels_first')")
+                .outputShape());
+        assertEquals(Shape.of(1, 1, 2), only("(3, 3, 2)", "Cropping2D(1)").outputShape());
     }
 
     @Test

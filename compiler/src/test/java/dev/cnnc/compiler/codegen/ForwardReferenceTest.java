@@ -242,6 +242,46 @@ class ForwardReferenceTest {
         assertArrayEquals(new float[] {0f, 1f, 0f, 0f}, InMemoryCompiler.inputGradient(net), 0f);
     }
 
+    /** out(y, x) = in(y - top, x - left) where that is inside the input, else 0; cropping with negative offsets. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = ';', value = {
+        "ZeroPadding2D(((1, 2), (0, 3)), data_format='channels_last'); 1; 2; 0; 3",
+        "ZeroPadding2D((2, 1), data_format='channels_first'); 2; 2; 1; 1",
+        "ZeroPadding2D(data_format='channels_last'); 1; 1; 1; 1",
+        "Cropping2D(((1, 0), (2, 1)), data_format='channels_last'); -1; 0; -2; -1",
+        "Cropping2D(1, data_format='channels_first'); -1; -1; -1; -1",
+        "Cropping2D(data_format='channels_first'); 0; 0; 0; 0",
+    })
+    void zeroPaddingAndCropping(String layer, int top, int bottom, int left, int right) {
+        boolean last = layer.contains("channels_last");
+        int h = 4;
+        int w = 5;
+        int c = 3;
+        int oh = h + top + bottom;
+        int ow = w + left + right;
+        float[] x = random(2 * h * w * c, 7);
+        float[] expected = new float[2 * oh * ow * c];
+        for (int b = 0; b < 2; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int iy = oy - top;
+                        int ix = ox - left;
+                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                            expected[last ? ((b * oh + oy) * ow + ox) * c + ch : ((b * c + ch) * oh + oy) * ow + ox] =
+                                    x[last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix];
+                        }
+                    }
+                }
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(4, 5, 3)" : "input(3, 4, 5)") + "\n" + layer + "\n", 2, 5,
+                    false, vector);
+            assertArrayEquals(expected, net.forward(x, 2), 0f);
+        }
+    }
+
     @Test
     void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
         Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);

@@ -91,6 +91,14 @@ class GradientCheckTest {
     }
 
     @Test
+    void zeroPaddingAndCroppingInBothDataFormats() {
+        check("input(3, 4, 2)\nZeroPadding2D(((1, 2), (0, 3)))\nConv2D(2, 2)\n");
+        check("input(2, 3, 4)\nZeroPadding2D((2, 1), data_format='channels_first')\nConv2D(2, 2, data_format='channels_first')\n");
+        check("input(5, 6, 2)\nCropping2D(((1, 2), (0, 3)))\nConv2D(2, 2)\n");
+        check("input(2, 5, 6)\nCropping2D(1, data_format='channels_first')\nConv2D(2, 2, data_format='channels_first')\n");
+    }
+
+    @Test
     void aSmallChainOfEveryKind() {
         Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"
                 + "Conv2D(2, 2, activation='tanh')\nFlatten()\nDense(3, activation='softmax')\n", 3, 7, true);

@@ -65,7 +65,8 @@ final class RandomModels {
             for (int b = 0; b < blocks; b++) {
                 String format = r.nextInt(6) == 0 ? (channelsFirst ? "channels_last" : "channels_first")
                         : channelsFirst ? "channels_first" : "channels_last";
-                shape = r.nextInt(3) == 0 && b > 0 ? pool(shape, format) : conv(shape, format);
+                int pick = r.nextInt(8);
+                shape = pick < 2 && b > 0 ? pool(shape, format) : pick == 2 ? border(shape, format) : conv(shape, format);
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
                 String format = channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last";
@@ -151,6 +152,44 @@ final class RandomModels {
         String kind = pick("MaxPool2D", "MaxPooling2D", "MaxPooling2D", "AveragePooling2D", "AvgPool2D");
         int c = first ? in[0] : in[2];
         return add(kind, args, first ? new int[] {c, outH, outW} : new int[] {outH, outW, c});
+    }
+
+    /** ZeroPadding2D or Cropping2D (never cropping everything), in one of Keras' three forms. */
+    private int[] border(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        int h = first ? in[1] : in[0];
+        int w = first ? in[2] : in[1];
+        int c = first ? in[0] : in[2];
+        boolean pad = r.nextBoolean();
+        int[] b = new int[4];
+        int form = r.nextInt(3);
+        for (int i = 0; i < 4; i++) {
+            int limit = pad ? 3 : Math.max(0, (i < 2 ? h : w) - 1) / 2;
+            b[i] = form == 0 && i > 0 ? b[0] : form == 1 && i % 2 == 1 ? b[i - 1] : r.nextInt(limit + 1);
+        }
+        if (form == 0) {
+            int limit = pad ? 3 : Math.max(0, Math.min(h, w) - 1) / 2;
+            b[0] = r.nextInt(limit + 1);
+            java.util.Arrays.fill(b, b[0]);
+        }
+        String spec = switch (form) {
+            case 0 -> "" + b[0];
+            case 1 -> "(" + b[0] + ", " + b[2] + ")";
+            default -> "((" + b[0] + ", " + b[1] + "), (" + b[2] + ", " + b[3] + "))";
+        };
+        String name = pad ? "padding" : "cropping";
+        List<String> args = new ArrayList<>();
+        boolean dflt = pad ? form == 1 && b[0] == 1 && b[2] == 1 : b[0] + b[1] + b[2] + b[3] == 0;
+        if (!dflt || r.nextBoolean()) {
+            args.add(r.nextBoolean() ? spec : name + "=" + spec);
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        int sign = pad ? 1 : -1;
+        int oh = h + sign * (b[0] + b[1]);
+        int ow = w + sign * (b[2] + b[3]);
+        return add(pad ? "ZeroPadding2D" : "Cropping2D", args, first ? new int[] {c, oh, ow} : new int[] {oh, ow, c});
     }
 
     private int[] flatten(int[] in, String format) {

@@ -1,6 +1,7 @@
 package dev.cnnc.compiler.codegen.portable;
 
 import dev.cnnc.compiler.codegen.Backend;
+import dev.cnnc.compiler.ir.Border2DLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.FlattenLayer;
@@ -14,6 +15,7 @@ public final class PortableBackend {
             Conv2DLayer.class, new Conv2DGenerator(),
             Pool2DLayer.class, new Pool2DGenerator(),
             GlobalPool2DLayer.class, new GlobalPool2DGenerator(),
+            Border2DLayer.class, new Border2DGenerator(),
             FlattenLayer.class, new FlattenGenerator(),
             DenseLayer.class, new DenseGenerator()), null);
 

@@ -4,8 +4,10 @@ package dev.cnnc.golden.morelayers;
 import dev.cnnc.golden.morelayers.morelayers.AveragePooling2d1;
 import dev.cnnc.golden.morelayers.morelayers.AveragePooling2d2;
 import dev.cnnc.golden.morelayers.morelayers.Conv2d1;
+import dev.cnnc.golden.morelayers.morelayers.Cropping2d1;
 import dev.cnnc.golden.morelayers.morelayers.Dense1;
 import dev.cnnc.golden.morelayers.morelayers.GlobalMaxPooling2d1;
+import dev.cnnc.golden.morelayers.morelayers.ZeroPadding2d1;
 import dev.cnnc.runtime.ActivationKind;
 import dev.cnnc.runtime.Batch;
 import dev.cnnc.runtime.Init;
@@ -27,9 +29,13 @@ import javax.annotation.processing.Generated;
  * _________________________________________________________________
  * Layer (type)                 Output Shape              Param #   
  * =================================================================
- * average_pooling2d_1 (Average (None, 6, 6, 3)           0         
+ * zero_padding2d_1 (ZeroPaddin (None, 13, 14, 3)         0         
  * _________________________________________________________________
- * conv2d_1 (Conv2D)            (None, 4, 4, 4)           112       
+ * average_pooling2d_1 (Average (None, 7, 7, 3)           0         
+ * _________________________________________________________________
+ * conv2d_1 (Conv2D)            (None, 5, 5, 4)           112       
+ * _________________________________________________________________
+ * cropping2d_1 (Cropping2D)    (None, 4, 4, 4)           0         
  * _________________________________________________________________
  * average_pooling2d_2 (Average (None, 2, 2, 4)           0         
  * _________________________________________________________________
@@ -58,9 +64,13 @@ public final class MoreLayers implements Network {
     private static final String SUMMARY = "_________________________________________________________________\n"
             + "Layer (type)                 Output Shape              Param #   \n"
             + "=================================================================\n"
-            + "average_pooling2d_1 (Average (None, 6, 6, 3)           0         \n"
+            + "zero_padding2d_1 (ZeroPaddin (None, 13, 14, 3)         0         \n"
             + "_________________________________________________________________\n"
-            + "conv2d_1 (Conv2D)            (None, 4, 4, 4)           112       \n"
+            + "average_pooling2d_1 (Average (None, 7, 7, 3)           0         \n"
+            + "_________________________________________________________________\n"
+            + "conv2d_1 (Conv2D)            (None, 5, 5, 4)           112       \n"
+            + "_________________________________________________________________\n"
+            + "cropping2d_1 (Cropping2D)    (None, 4, 4, 4)           0         \n"
             + "_________________________________________________________________\n"
             + "average_pooling2d_2 (Average (None, 2, 2, 4)           0         \n"
             + "_________________________________________________________________\n"
@@ -102,18 +112,32 @@ public final class MoreLayers implements Network {
     private final float[] dDense1Bias;
 
     /**
-     * average_pooling2d_1 output (n, 6, 6, 3).
+     * zero_padding2d_1 output (n, 13, 14, 3).
+     */
+    private final float[] zeroPadding2d1Out;
+
+    private final float[] dZeroPadding2d1Out;
+
+    /**
+     * average_pooling2d_1 output (n, 7, 7, 3).
      */
     private final float[] averagePooling2d1Out;
 
     private final float[] dAveragePooling2d1Out;
 
     /**
-     * conv2d_1 output (n, 4, 4, 4).
+     * conv2d_1 output (n, 5, 5, 4).
      */
     private final float[] conv2d1Out;
 
     private final float[] dConv2d1Out;
+
+    /**
+     * cropping2d_1 output (n, 4, 4, 4).
+     */
+    private final float[] cropping2d1Out;
+
+    private final float[] dCropping2d1Out;
 
     /**
      * average_pooling2d_2 output (n, 2, 2, 4).
@@ -162,7 +186,7 @@ public final class MoreLayers implements Network {
     }
 
     private MoreLayers(MoreLayers shared, int batchSize) {
-        if (batchSize < 1 || (long) batchSize * 396 > Integer.MAX_VALUE - 8) {
+        if (batchSize < 1 || (long) batchSize * 546 > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("batch size out of range: " + batchSize);
         }
         this.batchSize = batchSize;
@@ -174,10 +198,14 @@ public final class MoreLayers implements Network {
         dDense1Kernel = new float[12];
         dense1Bias = shared == null ? new float[3] : shared.dense1Bias;
         dDense1Bias = new float[3];
+        zeroPadding2d1Out = new float[batchSize * ZeroPadding2d1.OUT_SIZE];
+        dZeroPadding2d1Out = new float[batchSize * ZeroPadding2d1.OUT_SIZE];
         averagePooling2d1Out = new float[batchSize * AveragePooling2d1.OUT_SIZE];
         dAveragePooling2d1Out = new float[batchSize * AveragePooling2d1.OUT_SIZE];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        cropping2d1Out = new float[batchSize * Cropping2d1.OUT_SIZE];
+        dCropping2d1Out = new float[batchSize * Cropping2d1.OUT_SIZE];
         averagePooling2d2Out = new float[batchSize * AveragePooling2d2.OUT_SIZE];
         dAveragePooling2d2Out = new float[batchSize * AveragePooling2d2.OUT_SIZE];
         globalMaxPooling2d1Out = new float[batchSize * GlobalMaxPooling2d1.OUT_SIZE];
@@ -270,9 +298,11 @@ public final class MoreLayers implements Network {
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
-        AveragePooling2d1.forward(input, averagePooling2d1Out, n);
+        ZeroPadding2d1.forward(input, zeroPadding2d1Out, n);
+        AveragePooling2d1.forward(zeroPadding2d1Out, averagePooling2d1Out, n);
         Conv2d1.forward(averagePooling2d1Out, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
-        AveragePooling2d2.forward(conv2d1Out, averagePooling2d2Out, n);
+        Cropping2d1.forward(conv2d1Out, cropping2d1Out, n);
+        AveragePooling2d2.forward(cropping2d1Out, averagePooling2d2Out, n);
         GlobalMaxPooling2d1.forward(averagePooling2d2Out, globalMaxPooling2d1Out, n);
         Dense1.forward(globalMaxPooling2d1Out, dense1Out, dense1Kernel, dense1Bias, n);
         return dense1Out;
@@ -305,8 +335,10 @@ public final class MoreLayers implements Network {
     private void backwardLayers(int n) {
         Dense1.backward(globalMaxPooling2d1Out, dDense1Out, dGlobalMaxPooling2d1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
         GlobalMaxPooling2d1.backward(averagePooling2d2Out, globalMaxPooling2d1Out, dGlobalMaxPooling2d1Out, dAveragePooling2d2Out, n);
-        AveragePooling2d2.backward(dAveragePooling2d2Out, dConv2d1Out, n);
+        AveragePooling2d2.backward(dAveragePooling2d2Out, dCropping2d1Out, n);
+        Cropping2d1.backward(dCropping2d1Out, dConv2d1Out, n);
         Conv2d1.backward(averagePooling2d1Out, dConv2d1Out, dAveragePooling2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+        AveragePooling2d1.backward(dAveragePooling2d1Out, dZeroPadding2d1Out, n);
     }
 
     @Override

@@ -7,10 +7,10 @@ import javax.annotation.processing.Generated;
 /**
  * conv2d_1 (Conv2D): 4 filters of 3x3, strides (1, 1), dilation (1, 1), padding 'valid' (0, 0, 0, 0) (top, bottom, left, right), channels_last, activation linear
  *
- * <p>From {@code MoreLayers.cnn:6}: <code>Conv2D(4, (3, 3), data_format='channels_last')</code>
+ * <p>From {@code MoreLayers.cnn:7}: <code>Conv2D(4, (3, 3))</code>
  *
  * <ul>
- * <li>input: (6, 6, 3), output: (4, 4, 4) (one example, Keras layout)
+ * <li>input: (7, 7, 3), output: (5, 5, 4) (one example, Keras layout)
  * <li>kernel: (3, 3, 3, 4), glorot_uniform
  * <li>bias: (4), zeros
  * <li>parameters: 112
@@ -21,15 +21,15 @@ import javax.annotation.processing.Generated;
         comments = "from MoreLayers.cnn"
 )
 public final class Conv2d1 {
-    public static final int IN_HEIGHT = 6;
+    public static final int IN_HEIGHT = 7;
 
-    public static final int IN_WIDTH = 6;
+    public static final int IN_WIDTH = 7;
 
     public static final int IN_CHANNELS = 3;
 
-    public static final int OUT_HEIGHT = 4;
+    public static final int OUT_HEIGHT = 5;
 
-    public static final int OUT_WIDTH = 4;
+    public static final int OUT_WIDTH = 5;
 
     public static final int FILTERS = 4;
 
@@ -53,9 +53,9 @@ public final class Conv2d1 {
 
     public static final int PAD_RIGHT = 0;
 
-    public static final int IN_SIZE = 108;
+    public static final int IN_SIZE = 147;
 
-    public static final int OUT_SIZE = 64;
+    public static final int OUT_SIZE = 100;
 
     private Conv2d1() {
     }
@@ -63,7 +63,7 @@ public final class Conv2d1 {
     /**
      * out = conv(in, kernel) + bias, for the first {@code n} examples.
      *
-     * <p>in (n, 6, 6, 3), out (n, 4, 4, 4), kernel (3, 3, 3, 4), bias (4).
+     * <p>in (n, 7, 7, 3), out (n, 5, 5, 4), kernel (3, 3, 3, 4), bias (4).
      */
     public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
         for (int b = 0; b < n; b++) {

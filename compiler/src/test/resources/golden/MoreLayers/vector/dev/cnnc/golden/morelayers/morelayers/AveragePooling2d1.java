@@ -5,12 +5,12 @@ import java.util.Arrays;
 import javax.annotation.processing.Generated;
 
 /**
- * average_pooling2d_1 (AveragePooling2D): mean of 3x3 windows, strides (2, 2), padding 'same' (0, 1, 1, 1) (top, bottom, left, right), channels_last
+ * average_pooling2d_1 (AveragePooling2D): mean of 3x3 windows, strides (2, 2), padding 'same' (1, 1, 0, 1) (top, bottom, left, right), channels_last
  *
- * <p>From {@code MoreLayers.cnn:5}: <code>AveragePooling2D((3, 3), strides=2, padding='same')</code>
+ * <p>From {@code MoreLayers.cnn:6}: <code>AveragePooling2D((3, 3), strides=2, padding='same')</code>
  *
  * <ul>
- * <li>input: (12, 11, 3), output: (6, 6, 3) (one example, Keras layout)
+ * <li>input: (13, 14, 3), output: (7, 7, 3) (one example, Keras layout)
  * <li>parameters: 0
  * </ul>
  */
@@ -19,15 +19,15 @@ import javax.annotation.processing.Generated;
         comments = "from MoreLayers.cnn"
 )
 public final class AveragePooling2d1 {
-    public static final int IN_HEIGHT = 12;
+    public static final int IN_HEIGHT = 13;
 
-    public static final int IN_WIDTH = 11;
+    public static final int IN_WIDTH = 14;
 
     public static final int CHANNELS = 3;
 
-    public static final int OUT_HEIGHT = 6;
+    public static final int OUT_HEIGHT = 7;
 
-    public static final int OUT_WIDTH = 6;
+    public static final int OUT_WIDTH = 7;
 
     public static final int POOL_HEIGHT = 3;
 
@@ -37,17 +37,17 @@ public final class AveragePooling2d1 {
 
     public static final int STRIDE_WIDTH = 2;
 
-    public static final int PAD_TOP = 0;
+    public static final int PAD_TOP = 1;
 
     public static final int PAD_BOTTOM = 1;
 
-    public static final int PAD_LEFT = 1;
+    public static final int PAD_LEFT = 0;
 
     public static final int PAD_RIGHT = 1;
 
-    public static final int IN_SIZE = 396;
+    public static final int IN_SIZE = 546;
 
-    public static final int OUT_SIZE = 108;
+    public static final int OUT_SIZE = 147;
 
     private AveragePooling2d1() {
     }
@@ -55,7 +55,7 @@ public final class AveragePooling2d1 {
     /**
      * out = the mean of each window's real (not padded) cells.
      *
-     * <p>in (n, 12, 11, 3), out (n, 6, 6, 3).
+     * <p>in (n, 13, 14, 3), out (n, 7, 7, 3).
      */
     public static void forward(float[] in, float[] out, int n) {
         for (int b = 0; b < n; b++) {
@@ -66,31 +66,29 @@ public final class AveragePooling2d1 {
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS;
                     Arrays.fill(out, o, o + CHANNELS, 0f);
                     int i;
-                    // tap (0, 0)
-                    if (ix >= 0 && ix < 11) {
+                    if (iy >= 0 && iy < 13) {
+                        // tap (0, 0)
                         i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS;
                         for (int c = 0; c < CHANNELS; c++) {
                             out[o + c] += in[i + c];
                         }
-                    }
-                    // tap (0, 1)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] += in[i + c];
-                    }
-                    // tap (0, 2)
-                    if (ix + 2 >= 0 && ix + 2 < 11) {
-                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS;
+                        // tap (0, 1)
+                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS;
                         for (int c = 0; c < CHANNELS; c++) {
                             out[o + c] += in[i + c];
+                        }
+                        // tap (0, 2)
+                        if (ix + 2 >= 0 && ix + 2 < 14) {
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS;
+                            for (int c = 0; c < CHANNELS; c++) {
+                                out[o + c] += in[i + c];
+                            }
                         }
                     }
                     // tap (1, 0)
-                    if (ix >= 0 && ix < 11) {
-                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] += in[i + c];
-                        }
+                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS;
+                    for (int c = 0; c < CHANNELS; c++) {
+                        out[o + c] += in[i + c];
                     }
                     // tap (1, 1)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS;
@@ -98,19 +96,17 @@ public final class AveragePooling2d1 {
                         out[o + c] += in[i + c];
                     }
                     // tap (1, 2)
-                    if (ix + 2 >= 0 && ix + 2 < 11) {
+                    if (ix + 2 >= 0 && ix + 2 < 14) {
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS;
                         for (int c = 0; c < CHANNELS; c++) {
                             out[o + c] += in[i + c];
                         }
                     }
-                    if (iy + 2 >= 0 && iy + 2 < 12) {
+                    if (iy + 2 >= 0 && iy + 2 < 13) {
                         // tap (2, 0)
-                        if (ix >= 0 && ix < 11) {
-                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS;
-                            for (int c = 0; c < CHANNELS; c++) {
-                                out[o + c] += in[i + c];
-                            }
+                        i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS;
+                        for (int c = 0; c < CHANNELS; c++) {
+                            out[o + c] += in[i + c];
                         }
                         // tap (2, 1)
                         i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS;
@@ -118,7 +114,7 @@ public final class AveragePooling2d1 {
                             out[o + c] += in[i + c];
                         }
                         // tap (2, 2)
-                        if (ix + 2 >= 0 && ix + 2 < 11) {
+                        if (ix + 2 >= 0 && ix + 2 < 14) {
                             i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS;
                             for (int c = 0; c < CHANNELS; c++) {
                                 out[o + c] += in[i + c];
@@ -131,6 +127,82 @@ public final class AveragePooling2d1 {
                     float scale = 1f / (rows * columns);
                     for (int c = 0; c < CHANNELS; c++) {
                         out[o + c] *= scale;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * dIn = each output's gradient, shared equally by the real cells of its window.
+     */
+    public static void backward(float[] dOut, float[] dIn, int n) {
+        Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
+        for (int b = 0; b < n; b++) {
+            for (int oy = 0; oy < OUT_HEIGHT; oy++) {
+                int iy = oy * STRIDE_HEIGHT - PAD_TOP;
+                for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                    int ix = ox * STRIDE_WIDTH - PAD_LEFT;
+                    int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS;
+                    // the window's real cells: padding counts neither in the sum nor in the divisor
+                    int rows = Math.min(iy + POOL_HEIGHT, IN_HEIGHT) - Math.max(iy, 0);
+                    int columns = Math.min(ix + POOL_WIDTH, IN_WIDTH) - Math.max(ix, 0);
+                    float scale = 1f / (rows * columns);
+                    int i;
+                    if (iy >= 0 && iy < 13) {
+                        // tap (0, 0)
+                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS;
+                        for (int c = 0; c < CHANNELS; c++) {
+                            dIn[i + c] += dOut[o + c] * scale;
+                        }
+                        // tap (0, 1)
+                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS;
+                        for (int c = 0; c < CHANNELS; c++) {
+                            dIn[i + c] += dOut[o + c] * scale;
+                        }
+                        // tap (0, 2)
+                        if (ix + 2 >= 0 && ix + 2 < 14) {
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS;
+                            for (int c = 0; c < CHANNELS; c++) {
+                                dIn[i + c] += dOut[o + c] * scale;
+                            }
+                        }
+                    }
+                    // tap (1, 0)
+                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS;
+                    for (int c = 0; c < CHANNELS; c++) {
+                        dIn[i + c] += dOut[o + c] * scale;
+                    }
+                    // tap (1, 1)
+                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS;
+                    for (int c = 0; c < CHANNELS; c++) {
+                        dIn[i + c] += dOut[o + c] * scale;
+                    }
+                    // tap (1, 2)
+                    if (ix + 2 >= 0 && ix + 2 < 14) {
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS;
+                        for (int c = 0; c < CHANNELS; c++) {
+                            dIn[i + c] += dOut[o + c] * scale;
+                        }
+                    }
+                    if (iy + 2 >= 0 && iy + 2 < 13) {
+                        // tap (2, 0)
+                        i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS;
+                        for (int c = 0; c < CHANNELS; c++) {
+                            dIn[i + c] += dOut[o + c] * scale;
+                        }
+                        // tap (2, 1)
+                        i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS;
+                        for (int c = 0; c < CHANNELS; c++) {
+                            dIn[i + c] += dOut[o + c] * scale;
+                        }
+                        // tap (2, 2)
+                        if (ix + 2 >= 0 && ix + 2 < 14) {
+                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS;
+                            for (int c = 0; c < CHANNELS; c++) {
+                                dIn[i + c] += dOut[o + c] * scale;
+                            }
+                        }
                     }
                 }
             }
