@@ -181,6 +181,25 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void reshapeInfersTheUnknownDimension() {
+        Layer r = only("(28, 28, 1)", "Reshape((784,))");
+        assertEquals(Shape.of(784), r.outputShape());
+        assertEquals("reshape_1", r.name());
+        assertEquals(Shape.of(7, 112), only("(28, 28, 1)", "Reshape((7, -1))").outputShape());
+        assertEquals(Shape.of(4, 7, 28), only("(28, 28, 1)", "Reshape(target_shape=(-1, 7, 28))").outputShape());
+        assertEquals(Shape.of(2, 3, 4), only("(24)", "Reshape([2, 3, 4])").outputShape());
+    }
+
+    @Test
+    void permuteReordersTheAxes() {
+        Layer p = only("(5, 6, 3)", "Permute((3, 1, 2))");
+        assertEquals(Shape.of(3, 5, 6), p.outputShape());
+        assertEquals("permute_1", p.name());
+        assertEquals(Shape.of(6, 5, 3), only("(5, 6, 3)", "Permute(dims=(2, 1, 3))").outputShape());
+        assertEquals(Shape.of(5, 6, 3), only("(5, 6, 3)", "Permute((1, 2, 3))").outputShape());
+    }
+
+    @Test
     void flattenOfBothDataFormats() {
         Model m = Sources.model("input(3, 3, 64)\nFlatten()\n");
         assertEquals(Shape.of(576), m.outputShape());

@@ -225,6 +225,31 @@ public final class Args {
         return (int) x;
     }
 
+    /**
+     * A tuple or list of integers, each at most {@link #MAX_DIMENSION} in magnitude, as written
+     * (zero and negative values are the caller's to judge); null if absent or after reporting.
+     */
+    public int[] intTuple(String name) {
+        Value v = value(name);
+        if (v == null) {
+            return null;
+        }
+        List<Value> items = items(v);
+        if (items == null || items.isEmpty() || !items.stream().allMatch(i -> i instanceof Ast.IntValue)) {
+            return mismatch(name, "a tuple of integers", v, null);
+        }
+        int[] out = new int[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            long x = ((Ast.IntValue) items.get(i)).value();
+            if (Math.abs(x) > MAX_DIMENSION) {
+                error(name, String.format("%s is too large: %,d (the limit is %,d)", label(name), x, MAX_DIMENSION));
+                return null;
+            }
+            out[i] = (int) x;
+        }
+        return out;
+    }
+
     /** Like {@link #intPair} but {@code None} (or absent) gives null. */
     public int[] intPairOrNone(String name) {
         return absentOrNone(name) ? null : intPair(name, new int[] {1, 1});

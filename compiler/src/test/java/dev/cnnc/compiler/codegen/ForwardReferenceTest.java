@@ -282,6 +282,32 @@ class ForwardReferenceTest {
         }
     }
 
+    /** Reshape keeps the C order; Permute((2, 3, 1)) of (a, b, c) is (b, c, a) with out[j, k, i] = in[i, j, k]. */
+    @Test
+    void reshapeKeepsTheOrderAndPermuteMovesTheAxes() {
+        int a = 2;
+        int bb = 3;
+        int c = 4;
+        float[] x = random(2 * a * bb * c, 8);
+        float[] expected = new float[x.length];
+        for (int n = 0; n < 2; n++) {
+            for (int i = 0; i < a; i++) {
+                for (int j = 0; j < bb; j++) {
+                    for (int k = 0; k < c; k++) {
+                        expected[n * 24 + (j * c + k) * a + i] = x[n * 24 + (i * bb + j) * c + k];
+                    }
+                }
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network reshape = InMemoryCompiler.network("input(2, 3, 4)\nReshape((-1, 2))\nReshape((24,))\n", 2, 5, false,
+                    vector);
+            assertArrayEquals(x, reshape.forward(x, 2), 0f);
+            Network permute = InMemoryCompiler.network("input(2, 3, 4)\nPermute((2, 3, 1))\n", 2, 5, false, vector);
+            assertArrayEquals(expected, permute.forward(x, 2), 0f);
+        }
+    }
+
     @Test
     void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
         Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);

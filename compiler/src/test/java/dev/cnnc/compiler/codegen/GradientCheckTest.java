@@ -99,6 +99,15 @@ class GradientCheckTest {
     }
 
     @Test
+    void reshapeAndPermute() {
+        check("input(3, 4, 2)\nReshape((4, -1, 3))\nConv2D(2, 2)\n");
+        check("input(12)\nReshape((2, 3, 2))\nConv2D(2, 2, data_format='channels_first')\n");
+        check("input(3, 4, 2)\nPermute((2, 3, 1))\nConv2D(2, 2)\n");
+        check("input(3, 4, 2)\nPermute((3, 1, 2))\nFlatten()\nDense(2)\n");
+        check("input(3, 4, 2)\nReshape((6, 4))\nPermute((2, 1))\nReshape((2, 2, 6))\nConv2D(2, 2)\n");
+    }
+
+    @Test
     void aSmallChainOfEveryKind() {
         Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"
                 + "Conv2D(2, 2, activation='tanh')\nFlatten()\nDense(3, activation='softmax')\n", 3, 7, true);

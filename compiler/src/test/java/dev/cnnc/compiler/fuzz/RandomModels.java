@@ -65,8 +65,10 @@ final class RandomModels {
             for (int b = 0; b < blocks; b++) {
                 String format = r.nextInt(6) == 0 ? (channelsFirst ? "channels_last" : "channels_first")
                         : channelsFirst ? "channels_first" : "channels_last";
-                int pick = r.nextInt(8);
-                shape = pick < 2 && b > 0 ? pool(shape, format) : pick == 2 ? border(shape, format) : conv(shape, format);
+                // the first block is a convolution, so that the model has weights before its head
+                int pick = b == 0 ? 7 : r.nextInt(8);
+                shape = pick < 2 ? pool(shape, format) : pick == 2 ? border(shape, format)
+                        : pick == 3 ? reshapeOrPermute(shape) : conv(shape, format);
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
                 String format = channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last";
@@ -190,6 +192,30 @@ final class RandomModels {
         int oh = h + sign * (b[0] + b[1]);
         int ow = w + sign * (b[2] + b[3]);
         return add(pad ? "ZeroPadding2D" : "Cropping2D", args, first ? new int[] {c, oh, ow} : new int[] {oh, ow, c});
+    }
+
+    /** A rank-3 Reshape (maybe with -1) or a Permute of the 3 axes. */
+    private int[] reshapeOrPermute(int[] in) {
+        List<String> args = new ArrayList<>();
+        if (r.nextBoolean()) {
+            int[][] perms = {{1, 2, 3}, {1, 3, 2}, {2, 1, 3}, {2, 3, 1}, {3, 1, 2}, {3, 2, 1}};
+            int[] p = perms[r.nextInt(perms.length)];
+            String dims = "(" + p[0] + ", " + p[1] + ", " + p[2] + ")";
+            args.add(r.nextBoolean() ? dims : "dims=" + dims);
+            return add("Permute", args, new int[] {in[p[0] - 1], in[p[1] - 1], in[p[2] - 1]});
+        }
+        int[] out = switch (r.nextInt(3)) {
+            case 0 -> new int[] {in[1], in[0], in[2]};
+            case 1 -> new int[] {in[0] * in[1], 1, in[2]};
+            default -> new int[] {in[0], in[2], in[1]};
+        };
+        int unknown = r.nextInt(4);
+        StringJoiner j = new StringJoiner(", ", "(", ")");
+        for (int i = 0; i < 3; i++) {
+            j.add(i == unknown ? "-1" : "" + out[i]);
+        }
+        args.add(r.nextBoolean() ? j.toString() : "target_shape=" + j);
+        return add("Reshape", args, out);
     }
 
     private int[] flatten(int[] in, String format) {

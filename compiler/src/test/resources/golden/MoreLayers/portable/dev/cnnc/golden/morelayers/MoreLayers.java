@@ -7,6 +7,8 @@ import dev.cnnc.golden.morelayers.morelayers.Conv2d1;
 import dev.cnnc.golden.morelayers.morelayers.Cropping2d1;
 import dev.cnnc.golden.morelayers.morelayers.Dense1;
 import dev.cnnc.golden.morelayers.morelayers.GlobalMaxPooling2d1;
+import dev.cnnc.golden.morelayers.morelayers.Permute1;
+import dev.cnnc.golden.morelayers.morelayers.Reshape1;
 import dev.cnnc.golden.morelayers.morelayers.ZeroPadding2d1;
 import dev.cnnc.runtime.ActivationKind;
 import dev.cnnc.runtime.Batch;
@@ -38,6 +40,10 @@ import javax.annotation.processing.Generated;
  * cropping2d_1 (Cropping2D)    (None, 4, 4, 4)           0         
  * _________________________________________________________________
  * average_pooling2d_2 (Average (None, 2, 2, 4)           0         
+ * _________________________________________________________________
+ * reshape_1 (Reshape)          (None, 2, 4, 2)           0         
+ * _________________________________________________________________
+ * permute_1 (Permute)          (None, 2, 2, 4)           0         
  * _________________________________________________________________
  * global_max_pooling2d_1 (Glob (None, 4)                 0         
  * _________________________________________________________________
@@ -73,6 +79,10 @@ public final class MoreLayers implements Network {
             + "cropping2d_1 (Cropping2D)    (None, 4, 4, 4)           0         \n"
             + "_________________________________________________________________\n"
             + "average_pooling2d_2 (Average (None, 2, 2, 4)           0         \n"
+            + "_________________________________________________________________\n"
+            + "reshape_1 (Reshape)          (None, 2, 4, 2)           0         \n"
+            + "_________________________________________________________________\n"
+            + "permute_1 (Permute)          (None, 2, 2, 4)           0         \n"
             + "_________________________________________________________________\n"
             + "global_max_pooling2d_1 (Glob (None, 4)                 0         \n"
             + "_________________________________________________________________\n"
@@ -147,6 +157,20 @@ public final class MoreLayers implements Network {
     private final float[] dAveragePooling2d2Out;
 
     /**
+     * reshape_1 output (n, 2, 4, 2).
+     */
+    private final float[] reshape1Out;
+
+    private final float[] dReshape1Out;
+
+    /**
+     * permute_1 output (n, 2, 2, 4).
+     */
+    private final float[] permute1Out;
+
+    private final float[] dPermute1Out;
+
+    /**
      * global_max_pooling2d_1 output (n, 4).
      */
     private final float[] globalMaxPooling2d1Out;
@@ -208,6 +232,10 @@ public final class MoreLayers implements Network {
         dCropping2d1Out = new float[batchSize * Cropping2d1.OUT_SIZE];
         averagePooling2d2Out = new float[batchSize * AveragePooling2d2.OUT_SIZE];
         dAveragePooling2d2Out = new float[batchSize * AveragePooling2d2.OUT_SIZE];
+        reshape1Out = new float[batchSize * Reshape1.OUT_SIZE];
+        dReshape1Out = new float[batchSize * Reshape1.OUT_SIZE];
+        permute1Out = new float[batchSize * Permute1.OUT_SIZE];
+        dPermute1Out = new float[batchSize * Permute1.OUT_SIZE];
         globalMaxPooling2d1Out = new float[batchSize * GlobalMaxPooling2d1.OUT_SIZE];
         dGlobalMaxPooling2d1Out = new float[batchSize * GlobalMaxPooling2d1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
@@ -303,7 +331,9 @@ public final class MoreLayers implements Network {
         Conv2d1.forward(averagePooling2d1Out, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
         Cropping2d1.forward(conv2d1Out, cropping2d1Out, n);
         AveragePooling2d2.forward(cropping2d1Out, averagePooling2d2Out, n);
-        GlobalMaxPooling2d1.forward(averagePooling2d2Out, globalMaxPooling2d1Out, n);
+        Reshape1.forward(averagePooling2d2Out, reshape1Out, n);
+        Permute1.forward(reshape1Out, permute1Out, n);
+        GlobalMaxPooling2d1.forward(permute1Out, globalMaxPooling2d1Out, n);
         Dense1.forward(globalMaxPooling2d1Out, dense1Out, dense1Kernel, dense1Bias, n);
         return dense1Out;
     }
@@ -334,7 +364,9 @@ public final class MoreLayers implements Network {
      */
     private void backwardLayers(int n) {
         Dense1.backward(globalMaxPooling2d1Out, dDense1Out, dGlobalMaxPooling2d1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
-        GlobalMaxPooling2d1.backward(averagePooling2d2Out, globalMaxPooling2d1Out, dGlobalMaxPooling2d1Out, dAveragePooling2d2Out, n);
+        GlobalMaxPooling2d1.backward(permute1Out, globalMaxPooling2d1Out, dGlobalMaxPooling2d1Out, dPermute1Out, n);
+        Permute1.backward(dPermute1Out, dReshape1Out, n);
+        Reshape1.backward(dReshape1Out, dAveragePooling2d2Out, n);
         AveragePooling2d2.backward(dAveragePooling2d2Out, dCropping2d1Out, n);
         Cropping2d1.backward(dCropping2d1Out, dConv2d1Out, n);
         Conv2d1.backward(averagePooling2d1Out, dConv2d1Out, dAveragePooling2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);

@@ -7,7 +7,7 @@ import javax.annotation.processing.Generated;
 /**
  * global_max_pooling2d_1 (GlobalMaxPooling2D): max of each channel over its 2x2 cells, channels_last
  *
- * <p>From {@code MoreLayers.cnn:10}: <code>GlobalMaxPooling2D()</code>
+ * <p>From {@code MoreLayers.cnn:12}: <code>GlobalMaxPooling2D()</code>
  *
  * <ul>
  * <li>input: (2, 2, 4), output: (4) (one example, Keras layout)
