@@ -200,6 +200,17 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void upSamplingMultipliesHeightAndWidth() {
+        Layer u = only("(7, 5, 3)", "UpSampling2D()");
+        assertEquals(Shape.of(14, 10, 3), u.outputShape());
+        assertEquals("up_sampling2d_1", u.name());
+        assertEquals(0, u.parameterCount());
+        assertEquals(Shape.of(21, 10, 3), only("(7, 5, 3)", "UpSampling2D((3, 2), interpolation='bilinear')").outputShape());
+        assertEquals(Shape.of(7, 15, 9), only("(7, 5, 3)", "UpSampling2D(size=3, data_format='channels_first')")
+                .outputShape());
+    }
+
+    @Test
     void flattenOfBothDataFormats() {
         Model m = Sources.model("input(3, 3, 64)\nFlatten()\n");
         assertEquals(Shape.of(576), m.outputShape());

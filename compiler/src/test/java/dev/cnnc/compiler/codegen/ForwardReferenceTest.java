@@ -308,6 +308,61 @@ class ForwardReferenceTest {
         }
     }
 
+    /**
+     * TF1 resize_nearest_neighbor / resize_bilinear with align_corners=False: source = dst * (in / out)
+     * in float, no half-pixel offset; bilinear reads floor and min(ceil, in - 1).
+     */
+    @ParameterizedTest(name = "size ({0}, {1}) {2} {3}")
+    @CsvSource({"2, 2, nearest, channels_last", "3, 2, nearest, channels_first", "2, 2, bilinear, channels_last",
+        "3, 5, bilinear, channels_last", "2, 3, bilinear, channels_first", "1, 1, bilinear, channels_first"})
+    void upSampling(int sh, int sw, String interpolation, String format) {
+        boolean last = format.equals("channels_last");
+        boolean bilinear = interpolation.equals("bilinear");
+        int h = 3;
+        int w = 4;
+        int c = 2;
+        int oh = h * sh;
+        int ow = w * sw;
+        float scaleH = (float) h / oh;
+        float scaleW = (float) w / ow;
+        float[] x = random(2 * h * w * c, 9);
+        float[] expected = new float[2 * oh * ow * c];
+        for (int b = 0; b < 2; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float sy = oy * scaleH;
+                        float sx = ox * scaleW;
+                        int y0 = (int) Math.floor(sy);
+                        int x0 = (int) Math.floor(sx);
+                        float v;
+                        if (bilinear) {
+                            int y1 = Math.min(y0 + 1, h - 1);
+                            int x1 = Math.min(x0 + 1, w - 1);
+                            double fy = sy - y0;
+                            double fx = sx - x0;
+                            int bb = b;
+                            int cc = ch;
+                            java.util.function.IntBinaryOperator at = (yy, xx) -> last
+                                    ? ((bb * h + yy) * w + xx) * c + cc : ((bb * c + cc) * h + yy) * w + xx;
+                            v = (float) ((1 - fy) * ((1 - fx) * x[at.applyAsInt(y0, x0)] + fx * x[at.applyAsInt(y0, x1)])
+                                    + fy * ((1 - fx) * x[at.applyAsInt(y1, x0)] + fx * x[at.applyAsInt(y1, x1)]));
+                        } else {
+                            v = x[last ? ((b * h + y0) * w + x0) * c + ch : ((b * c + ch) * h + y0) * w + x0];
+                        }
+                        expected[last ? ((b * oh + oy) * ow + ox) * c + ch : ((b * c + ch) * oh + oy) * ow + ox] = v;
+                    }
+                }
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(3, 4, 2)" : "input(2, 3, 4)") + "\nUpSampling2D((" + sh
+                    + ", " + sw + "), data_format='" + format + "', interpolation='" + interpolation + "')\n", 2, 5, false,
+                    vector);
+            assertArrayEquals(expected, net.forward(x, 2), 1e-5f);
+        }
+    }
+
     @Test
     void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
         Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);

@@ -107,6 +107,19 @@ class GradientCheckTest {
         check("input(3, 4, 2)\nReshape((6, 4))\nPermute((2, 1))\nReshape((2, 2, 6))\nConv2D(2, 2)\n");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("upSamplings")
+    void upSampling(String layer) {
+        String format = layer.contains("channels_first") ? ", data_format='channels_first'" : "";
+        check("input(3, 4, 2)\n" + layer + "\nConv2D(2, 2" + format + ")\n");
+    }
+
+    static Stream<String> upSamplings() {
+        return Stream.of("UpSampling2D()", "UpSampling2D((3, 2))", "UpSampling2D(3, data_format='channels_first')",
+                "UpSampling2D(interpolation='bilinear')", "UpSampling2D((3, 2), interpolation='bilinear')",
+                "UpSampling2D((2, 3), data_format='channels_first', interpolation='bilinear')");
+    }
+
     @Test
     void aSmallChainOfEveryKind() {
         Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"

@@ -60,15 +60,17 @@ final class RandomModels {
         }
         out.append(r.nextBoolean() ? "input" + tuple(input) : "input(shape=" + tuple(input) + ")").append('\n');
         int[] shape = input;
+        boolean weighted = false; // a model without weights has no gradient to compare
         if (!flat) {
             int blocks = r.nextInt(4);
+            weighted = blocks > 0; // the first block is a convolution
             for (int b = 0; b < blocks; b++) {
                 String format = r.nextInt(6) == 0 ? (channelsFirst ? "channels_last" : "channels_first")
                         : channelsFirst ? "channels_first" : "channels_last";
                 // the first block is a convolution, so that the model has weights before its head
-                int pick = b == 0 ? 7 : r.nextInt(8);
+                int pick = b == 0 ? 9 : r.nextInt(10);
                 shape = pick < 2 ? pool(shape, format) : pick == 2 ? border(shape, format)
-                        : pick == 3 ? reshapeOrPermute(shape) : conv(shape, format);
+                        : pick == 3 ? reshapeOrPermute(shape) : pick == 4 ? upSampling(shape, format) : conv(shape, format);
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
                 String format = channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last";
@@ -76,7 +78,7 @@ final class RandomModels {
             }
         }
         if (shape.length == 1) {
-            int dense = (flat ? 1 : 0) + r.nextInt(3);
+            int dense = (weighted ? 0 : 1) + r.nextInt(3);
             for (int d = 0; d < dense; d++) {
                 shape = dense(d == dense - 1);
             }
@@ -216,6 +218,24 @@ final class RandomModels {
         }
         args.add(r.nextBoolean() ? j.toString() : "target_shape=" + j);
         return add("Reshape", args, out);
+    }
+
+    private int[] upSampling(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        int[] size = {1 + r.nextInt(3), 1 + r.nextInt(3)};
+        List<String> args = new ArrayList<>();
+        if (size[0] != 2 || size[1] != 2 || r.nextBoolean()) {
+            args.add((r.nextBoolean() ? "" : "size=") + pair(size));
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        String interpolation = r.nextBoolean() ? "bilinear" : "nearest";
+        if (interpolation.equals("bilinear") || r.nextInt(4) == 0) {
+            args.add("interpolation='" + interpolation + "'");
+        }
+        return add("UpSampling2D", args, first ? new int[] {in[0], in[1] * size[0], in[2] * size[1]}
+                : new int[] {in[0] * size[0], in[1] * size[1], in[2]});
     }
 
     private int[] flatten(int[] in, String format) {

@@ -9,6 +9,7 @@ import dev.cnnc.compiler.ir.GlobalPool2DLayer;
 import dev.cnnc.compiler.ir.PermuteLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.ReshapeLayer;
+import dev.cnnc.compiler.ir.UpSampling2DLayer;
 import java.util.Map;
 
 /** Plain Java for every layer kind: correct everywhere, auto-vectorized by C2 where it can. Add a new kind here. */
@@ -20,6 +21,7 @@ public final class PortableBackend {
             Map.entry(Border2DLayer.class, new Border2DGenerator()),
             Map.entry(ReshapeLayer.class, new ReshapeGenerator()),
             Map.entry(PermuteLayer.class, new PermuteGenerator()),
+            Map.entry(UpSampling2DLayer.class, new UpSampling2DGenerator()),
             Map.entry(FlattenLayer.class, new FlattenGenerator()),
             Map.entry(DenseLayer.class, new DenseGenerator())), null);
 

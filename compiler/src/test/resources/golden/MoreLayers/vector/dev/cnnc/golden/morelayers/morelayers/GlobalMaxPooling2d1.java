@@ -5,12 +5,12 @@ import java.util.Arrays;
 import javax.annotation.processing.Generated;
 
 /**
- * global_max_pooling2d_1 (GlobalMaxPooling2D): max of each channel over its 2x2 cells, channels_last
+ * global_max_pooling2d_1 (GlobalMaxPooling2D): max of each channel over its 2x4 cells, channels_last
  *
- * <p>From {@code MoreLayers.cnn:12}: <code>GlobalMaxPooling2D()</code>
+ * <p>From {@code MoreLayers.cnn:13}: <code>GlobalMaxPooling2D()</code>
  *
  * <ul>
- * <li>input: (2, 2, 4), output: (4) (one example, Keras layout)
+ * <li>input: (2, 4, 12), output: (12) (one example, Keras layout)
  * <li>parameters: 0
  * </ul>
  */
@@ -21,15 +21,15 @@ import javax.annotation.processing.Generated;
 public final class GlobalMaxPooling2d1 {
     public static final int HEIGHT = 2;
 
-    public static final int WIDTH = 2;
+    public static final int WIDTH = 4;
 
-    public static final int CHANNELS = 4;
+    public static final int CHANNELS = 12;
 
-    public static final int CELLS = 4;
+    public static final int CELLS = 8;
 
-    public static final int IN_SIZE = 16;
+    public static final int IN_SIZE = 96;
 
-    public static final int OUT_SIZE = 4;
+    public static final int OUT_SIZE = 12;
 
     private GlobalMaxPooling2d1() {
     }
@@ -37,7 +37,7 @@ public final class GlobalMaxPooling2d1 {
     /**
      * out = the max of each channel.
      *
-     * <p>in (n, 2, 2, 4), out (n, 4).
+     * <p>in (n, 2, 4, 12), out (n, 12).
      */
     public static void forward(float[] in, float[] out, int n) {
         for (int b = 0; b < n; b++) {
