@@ -211,6 +211,20 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void depthwiseConv2dMultipliesTheChannels() {
+        Layer d = only("(28, 28, 3)", "DepthwiseConv2D(3, depth_multiplier=2)");
+        assertEquals(Shape.of(26, 26, 6), d.outputShape());
+        assertEquals("depthwise_conv2d_1", d.name());
+        // Keras: 3 * 3 * 3 * 2 depthwise kernel + 6 bias
+        assertEquals(60, d.parameterCount());
+        assertEquals("depthwise_kernel", d.weights().get(0).role().keras());
+        Layer same = only("(3, 28, 27)", "DepthwiseConv2D((3, 3), strides=2, padding='same', data_format='channels_first', "
+                + "use_bias=False)");
+        assertEquals(Shape.of(3, 14, 14), same.outputShape());
+        assertEquals(27, same.parameterCount());
+    }
+
+    @Test
     void flattenOfBothDataFormats() {
         Model m = Sources.model("input(3, 3, 64)\nFlatten()\n");
         assertEquals(Shape.of(576), m.outputShape());

@@ -363,6 +363,61 @@ class ForwardReferenceTest {
         }
     }
 
+    /** Keras' depthwise_conv2d: out[.., c * dm + m] = sum over taps of in[.., c] * kernel[ky, kx, c, m] (+ bias). */
+    @ParameterizedTest(name = "{0}x{1}x{2} kernel {3}x{4} dm {5} strides {6} {7} {8}")
+    @CsvSource({
+        "7, 9, 2, 3, 2, 1, 1, valid, channels_last",
+        "7, 9, 3, 3, 3, 2, 2, same, channels_last",
+        "8, 6, 2, 2, 3, 3, 1, same, channels_first",
+        "9, 8, 3, 6, 5, 2, 2, same, channels_last",
+        "9, 8, 2, 3, 3, 2, 2, valid, channels_first",
+    })
+    void depthwiseConv2d(int h, int w, int c, int kh, int kw, int dm, int s, String padding, String format) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        int oh = outLength(same, h, kh, s, 1);
+        int ow = outLength(same, w, kw, s, 1);
+        int top = padBefore(same, h, kh, s, 1);
+        int left = padBefore(same, w, kw, s, 1);
+        float[] x = random(2 * h * w * c, 10);
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                    : "input(" + c + ", " + h + ", " + w + ")") + "\nDepthwiseConv2D((" + kh + ", " + kw + "), strides=" + s
+                    + ", padding='" + padding + "', depth_multiplier=" + dm + ", data_format='" + format
+                    + "', bias_initializer=RandomNormal())\n", 2, 5, false, vector);
+            assertEquals("depthwise_conv2d_1/depthwise_kernel", net.parameters().get(0).name());
+            float[] kernel = net.parameters().get(0).values();
+            float[] bias = net.parameters().get(1).values();
+            int oc = c * dm;
+            float[] expected = new float[2 * oh * ow * oc];
+            for (int b = 0; b < 2; b++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int m = 0; m < dm; m++) {
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                double sum = bias[ch * dm + m];
+                                for (int ky = 0; ky < kh; ky++) {
+                                    for (int kx = 0; kx < kw; kx++) {
+                                        int iy = oy * s - top + ky;
+                                        int ix = ox * s - left + kx;
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                            int xi = last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix;
+                                            sum += x[xi] * kernel[((ky * kw + kx) * c + ch) * dm + m];
+                                        }
+                                    }
+                                }
+                                int f = ch * dm + m;
+                                expected[last ? ((b * oh + oy) * ow + ox) * oc + f : ((b * oc + f) * oh + oy) * ow + ox] =
+                                        (float) sum;
+                            }
+                        }
+                    }
+                }
+            }
+            assertArrayEquals(expected, net.forward(x, 2), 1e-4f);
+        }
+    }
+
     @Test
     void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
         Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);

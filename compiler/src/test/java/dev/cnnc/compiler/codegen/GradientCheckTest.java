@@ -120,6 +120,21 @@ class GradientCheckTest {
                 "UpSampling2D((2, 3), data_format='channels_first', interpolation='bilinear')");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwise")
+    void depthwiseConv2d(String layer) {
+        String input = layer.contains("channels_first") ? "input(2, 7, 6)" : "input(7, 6, 2)";
+        check(input + "\n" + layer + "\n");
+    }
+
+    static Stream<String> depthwise() {
+        return Stream.of("DepthwiseConv2D(3)", "DepthwiseConv2D((3, 2), depth_multiplier=3, use_bias=False)",
+                "DepthwiseConv2D(3, strides=2, padding='same', depth_multiplier=2, activation='tanh')",
+                "DepthwiseConv2D((2, 3), strides=(1, 2), data_format='channels_first', depth_multiplier=2)",
+                "DepthwiseConv2D(3, padding='same', data_format='channels_first', use_bias=False)",
+                "DepthwiseConv2D((6, 5), padding='same', depthwise_regularizer=l2(0.1), bias_initializer='ones')");
+    }
+
     @Test
     void aSmallChainOfEveryKind() {
         Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"

@@ -70,7 +70,8 @@ final class RandomModels {
                 // the first block is a convolution, so that the model has weights before its head
                 int pick = b == 0 ? 9 : r.nextInt(10);
                 shape = pick < 2 ? pool(shape, format) : pick == 2 ? border(shape, format)
-                        : pick == 3 ? reshapeOrPermute(shape) : pick == 4 ? upSampling(shape, format) : conv(shape, format);
+                        : pick == 3 ? reshapeOrPermute(shape) : pick == 4 ? upSampling(shape, format)
+                        : r.nextInt(4) == 0 ? depthwise(shape, format) : conv(shape, format);
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
                 String format = channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last";
@@ -126,6 +127,36 @@ final class RandomModels {
         }
         weightArguments(args, 4, false);
         return add("Conv2D", args, first ? new int[] {filters, outH, outW} : new int[] {outH, outW, filters});
+    }
+
+    private int[] depthwise(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        int h = first ? in[1] : in[0];
+        int w = first ? in[2] : in[1];
+        int c = first ? in[0] : in[2];
+        int multiplier = 1 + r.nextInt(3);
+        int[] strides = r.nextInt(3) == 0 ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : new int[] {1, 1};
+        boolean same = r.nextBoolean();
+        int[] kernel = {window(h, 1, same), window(w, 1, same)};
+        int outH = length(h, kernel[0], strides[0], 1, same);
+        int outW = length(w, kernel[1], strides[1], 1, same);
+        List<String> args = new ArrayList<>();
+        args.add((r.nextBoolean() ? "" : "kernel_size=") + pair(kernel));
+        if (strides[0] != 1 || strides[1] != 1 || r.nextInt(4) == 0) {
+            args.add("strides=" + pair(strides));
+        }
+        if (same || r.nextInt(3) == 0) {
+            args.add("padding=" + casing(same ? "same" : "valid"));
+        }
+        if (multiplier != 1 || r.nextInt(4) == 0) {
+            args.add("depth_multiplier=" + multiplier);
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        weightArguments(args, 4, false, "depthwise");
+        int oc = c * multiplier;
+        return add("DepthwiseConv2D", args, first ? new int[] {oc, outH, outW} : new int[] {outH, outW, oc});
     }
 
     private int[] pool(int[] in, String format) {
@@ -266,6 +297,11 @@ final class RandomModels {
 
     /** activation, use_bias, initializers, regularizers and constraints, each present or not. */
     private void weightArguments(List<String> args, int kernelRank, boolean last) {
+        weightArguments(args, kernelRank, last, "kernel");
+    }
+
+    /** The same, the kernel's arguments named {@code <kernel>_initializer}, ... (DepthwiseConv2D: depthwise). */
+    private void weightArguments(List<String> args, int kernelRank, boolean last, String kernel) {
         String activation = last && r.nextBoolean() ? "softmax" : ACTIVATIONS[r.nextInt(ACTIVATIONS.length)];
         lastActivation = "linear";
         if (!activation.equals("linear") || r.nextInt(4) == 0) {
@@ -279,7 +315,7 @@ final class RandomModels {
             args.add("use_bias=" + (bias ? "True" : "False"));
         }
         if (r.nextInt(3) == 0) {
-            args.add("kernel_initializer=" + pick("'glorot_uniform'", "'glorot_normal'", "'he_normal'", "'he_uniform'",
+            args.add(kernel + "_initializer=" + pick("'glorot_uniform'", "'glorot_normal'", "'he_normal'", "'he_uniform'",
                     "'lecun_normal'", "'lecun_uniform'", "RandomNormal(stddev=0.1, seed=3)", "'random_uniform'",
                     "TruncatedNormal(0.0, 0.2)", "VarianceScaling(2.0, 'fan_out', 'uniform')",
                     "initializers.VarianceScaling(scale=0.5, mode='fan_avg', distribution='normal', seed=None)",
@@ -290,7 +326,7 @@ final class RandomModels {
                     "RandomNormal(0.0, 0.05)"));
         }
         if (r.nextInt(3) == 0) {
-            args.add("kernel_regularizer=" + regularizer());
+            args.add(kernel + "_regularizer=" + regularizer());
         }
         if (bias && r.nextInt(5) == 0) {
             args.add("bias_regularizer=" + regularizer());
@@ -299,7 +335,7 @@ final class RandomModels {
             args.add("activity_regularizer=" + regularizer());
         }
         if (r.nextInt(3) == 0) {
-            args.add("kernel_constraint=" + constraint(kernelRank));
+            args.add(kernel + "_constraint=" + constraint(kernelRank));
         }
         if (bias && r.nextInt(5) == 0) {
             args.add("bias_constraint=" + constraint(1));

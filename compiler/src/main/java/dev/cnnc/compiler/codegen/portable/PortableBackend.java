@@ -4,6 +4,7 @@ import dev.cnnc.compiler.codegen.Backend;
 import dev.cnnc.compiler.ir.Border2DLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
+import dev.cnnc.compiler.ir.DepthwiseConv2DLayer;
 import dev.cnnc.compiler.ir.FlattenLayer;
 import dev.cnnc.compiler.ir.GlobalPool2DLayer;
 import dev.cnnc.compiler.ir.PermuteLayer;
@@ -22,6 +23,7 @@ public final class PortableBackend {
             Map.entry(ReshapeLayer.class, new ReshapeGenerator()),
             Map.entry(PermuteLayer.class, new PermuteGenerator()),
             Map.entry(UpSampling2DLayer.class, new UpSampling2DGenerator()),
+            Map.entry(DepthwiseConv2DLayer.class, new DepthwiseConv2DGenerator()),
             Map.entry(FlattenLayer.class, new FlattenGenerator()),
             Map.entry(DenseLayer.class, new DenseGenerator())), null);
 

@@ -5,15 +5,15 @@ import java.util.Arrays;
 import javax.annotation.processing.Generated;
 
 /**
- * conv2d_1 (Conv2D): 4 filters of 3x3, strides (1, 1), dilation (1, 1), padding 'valid' (0, 0, 0, 0) (top, bottom, left, right), channels_last, activation linear
+ * conv2d_1 (Conv2D): 4 filters of 1x1, strides (1, 1), dilation (1, 1), padding 'valid' (0, 0, 0, 0) (top, bottom, left, right), channels_last, activation linear
  *
- * <p>From {@code MoreLayers.cnn:7}: <code>Conv2D(4, (3, 3))</code>
+ * <p>From {@code MoreLayers.cnn:9}: <code>Conv2D(4, (1, 1))</code>
  *
  * <ul>
- * <li>input: (7, 7, 3), output: (5, 5, 4) (one example, Keras layout)
- * <li>kernel: (3, 3, 3, 4), glorot_uniform
+ * <li>input: (5, 5, 6), output: (5, 5, 4) (one example, Keras layout)
+ * <li>kernel: (1, 1, 6, 4), glorot_uniform
  * <li>bias: (4), zeros
- * <li>parameters: 112
+ * <li>parameters: 28
  * </ul>
  */
 @Generated(
@@ -21,11 +21,11 @@ import javax.annotation.processing.Generated;
         comments = "from MoreLayers.cnn"
 )
 public final class Conv2d1 {
-    public static final int IN_HEIGHT = 7;
+    public static final int IN_HEIGHT = 5;
 
-    public static final int IN_WIDTH = 7;
+    public static final int IN_WIDTH = 5;
 
-    public static final int IN_CHANNELS = 3;
+    public static final int IN_CHANNELS = 6;
 
     public static final int OUT_HEIGHT = 5;
 
@@ -33,9 +33,9 @@ public final class Conv2d1 {
 
     public static final int FILTERS = 4;
 
-    public static final int KERNEL_HEIGHT = 3;
+    public static final int KERNEL_HEIGHT = 1;
 
-    public static final int KERNEL_WIDTH = 3;
+    public static final int KERNEL_WIDTH = 1;
 
     public static final int STRIDE_HEIGHT = 1;
 
@@ -53,7 +53,7 @@ public final class Conv2d1 {
 
     public static final int PAD_RIGHT = 0;
 
-    public static final int IN_SIZE = 147;
+    public static final int IN_SIZE = 150;
 
     public static final int OUT_SIZE = 100;
 
@@ -63,7 +63,7 @@ public final class Conv2d1 {
     /**
      * out = conv(in, kernel) + bias, for the first {@code n} examples.
      *
-     * <p>in (n, 7, 7, 3), out (n, 5, 5, 4), kernel (3, 3, 3, 4), bias (4).
+     * <p>in (n, 5, 5, 6), out (n, 5, 5, 4), kernel (1, 1, 6, 4), bias (4).
      */
     public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
         for (int b = 0; b < n; b++) {
@@ -79,78 +79,6 @@ public final class Conv2d1 {
                     for (int c = 0; c < IN_CHANNELS; c++) {
                         float v = in[i + c];
                         int k = (0 * IN_CHANNELS + c) * FILTERS;
-                        for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
-                        }
-                    }
-                    // tap (0, 1)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (1 * IN_CHANNELS + c) * FILTERS;
-                        for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
-                        }
-                    }
-                    // tap (0, 2)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (2 * IN_CHANNELS + c) * FILTERS;
-                        for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
-                        }
-                    }
-                    // tap (1, 0)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (3 * IN_CHANNELS + c) * FILTERS;
-                        for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
-                        }
-                    }
-                    // tap (1, 1)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (4 * IN_CHANNELS + c) * FILTERS;
-                        for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
-                        }
-                    }
-                    // tap (1, 2)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (5 * IN_CHANNELS + c) * FILTERS;
-                        for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
-                        }
-                    }
-                    // tap (2, 0)
-                    i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (6 * IN_CHANNELS + c) * FILTERS;
-                        for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
-                        }
-                    }
-                    // tap (2, 1)
-                    i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (7 * IN_CHANNELS + c) * FILTERS;
-                        for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
-                        }
-                    }
-                    // tap (2, 2)
-                    i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (8 * IN_CHANNELS + c) * FILTERS;
                         for (int f = 0; f < FILTERS; f++) {
                             out[o + f] += v * kernel[k + f];
                         }
@@ -181,110 +109,6 @@ public final class Conv2d1 {
                     for (int c = 0; c < IN_CHANNELS; c++) {
                         float v = in[i + c];
                         int k = (0 * IN_CHANNELS + c) * FILTERS;
-                        float s = 0f;
-                        for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
-                            s += kernel[k + f] * d;
-                        }
-                        dIn[i + c] += s;
-                    }
-                    // tap (0, 1)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (1 * IN_CHANNELS + c) * FILTERS;
-                        float s = 0f;
-                        for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
-                            s += kernel[k + f] * d;
-                        }
-                        dIn[i + c] += s;
-                    }
-                    // tap (0, 2)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (2 * IN_CHANNELS + c) * FILTERS;
-                        float s = 0f;
-                        for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
-                            s += kernel[k + f] * d;
-                        }
-                        dIn[i + c] += s;
-                    }
-                    // tap (1, 0)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (3 * IN_CHANNELS + c) * FILTERS;
-                        float s = 0f;
-                        for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
-                            s += kernel[k + f] * d;
-                        }
-                        dIn[i + c] += s;
-                    }
-                    // tap (1, 1)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (4 * IN_CHANNELS + c) * FILTERS;
-                        float s = 0f;
-                        for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
-                            s += kernel[k + f] * d;
-                        }
-                        dIn[i + c] += s;
-                    }
-                    // tap (1, 2)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (5 * IN_CHANNELS + c) * FILTERS;
-                        float s = 0f;
-                        for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
-                            s += kernel[k + f] * d;
-                        }
-                        dIn[i + c] += s;
-                    }
-                    // tap (2, 0)
-                    i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (6 * IN_CHANNELS + c) * FILTERS;
-                        float s = 0f;
-                        for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
-                            s += kernel[k + f] * d;
-                        }
-                        dIn[i + c] += s;
-                    }
-                    // tap (2, 1)
-                    i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (7 * IN_CHANNELS + c) * FILTERS;
-                        float s = 0f;
-                        for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
-                            s += kernel[k + f] * d;
-                        }
-                        dIn[i + c] += s;
-                    }
-                    // tap (2, 2)
-                    i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        int k = (8 * IN_CHANNELS + c) * FILTERS;
                         float s = 0f;
                         for (int f = 0; f < FILTERS; f++) {
                             float d = dOut[o + f];

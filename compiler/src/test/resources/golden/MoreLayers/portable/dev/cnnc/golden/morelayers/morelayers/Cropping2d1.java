@@ -7,7 +7,7 @@ import javax.annotation.processing.Generated;
 /**
  * cropping2d_1 (Cropping2D): cropped: (0, 1) rows, (1, 0) columns, channels_last
  *
- * <p>From {@code MoreLayers.cnn:8}: <code>Cropping2D(((0, 1), (1, 0)))</code>
+ * <p>From {@code MoreLayers.cnn:10}: <code>Cropping2D(((0, 1), (1, 0)))</code>
  *
  * <ul>
  * <li>input: (5, 5, 4), output: (4, 4, 4) (one example, Keras layout)

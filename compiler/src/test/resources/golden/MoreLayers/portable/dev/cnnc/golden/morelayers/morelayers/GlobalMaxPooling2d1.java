@@ -7,7 +7,7 @@ import javax.annotation.processing.Generated;
 /**
  * global_max_pooling2d_1 (GlobalMaxPooling2D): max of each channel over its 2x4 cells, channels_last
  *
- * <p>From {@code MoreLayers.cnn:13}: <code>GlobalMaxPooling2D()</code>
+ * <p>From {@code MoreLayers.cnn:15}: <code>GlobalMaxPooling2D()</code>
  *
  * <ul>
  * <li>input: (2, 4, 12), output: (12) (one example, Keras layout)

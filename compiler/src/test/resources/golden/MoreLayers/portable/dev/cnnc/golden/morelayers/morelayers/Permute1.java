@@ -6,7 +6,7 @@ import javax.annotation.processing.Generated;
 /**
  * permute_1 (Permute): axes reordered as (3, 1, 2): output axis i is input axis dims[i]
  *
- * <p>From {@code MoreLayers.cnn:11}: <code>Permute((3, 1, 2))</code>
+ * <p>From {@code MoreLayers.cnn:13}: <code>Permute((3, 1, 2))</code>
  *
  * <ul>
  * <li>input: (2, 4, 2), output: (2, 2, 4) (one example, Keras layout)

@@ -6,7 +6,7 @@ import javax.annotation.processing.Generated;
 /**
  * reshape_1 (Reshape): the same values in the same order as (2, 4, 2)
  *
- * <p>From {@code MoreLayers.cnn:10}: <code>Reshape((2, -1, 2))</code>
+ * <p>From {@code MoreLayers.cnn:12}: <code>Reshape((2, -1, 2))</code>
  *
  * <ul>
  * <li>input: (2, 2, 4), output: (2, 4, 2) (one example, Keras layout)

@@ -7,7 +7,7 @@ import javax.annotation.processing.Generated;
 /**
  * up_sampling2d_1 (UpSampling2D): bilinear upsampling by (2, 3), channels_first
  *
- * <p>From {@code MoreLayers.cnn:12}: <code>UpSampling2D((2, 3), interpolation='bilinear', data_format='channels_first')</code>
+ * <p>From {@code MoreLayers.cnn:14}: <code>UpSampling2D((2, 3), interpolation='bilinear', data_format='channels_first')</code>
  *
  * <ul>
  * <li>input: (2, 2, 4), output: (2, 4, 12) (one example, Keras layout)

@@ -7,7 +7,7 @@ import javax.annotation.processing.Generated;
 /**
  * zero_padding2d_1 (ZeroPadding2D): zeros added: (1, 0) rows, (2, 1) columns, channels_last
  *
- * <p>From {@code MoreLayers.cnn:5}: <code>ZeroPadding2D(((1, 0), (2, 1)))</code>
+ * <p>From {@code MoreLayers.cnn:6}: <code>ZeroPadding2D(((1, 0), (2, 1)))</code>
  *
  * <ul>
  * <li>input: (12, 11, 3), output: (13, 14, 3) (one example, Keras layout)

@@ -7,7 +7,7 @@ import javax.annotation.processing.Generated;
 /**
  * average_pooling2d_1 (AveragePooling2D): mean of 3x3 windows, strides (2, 2), padding 'same' (1, 1, 0, 1) (top, bottom, left, right), channels_last
  *
- * <p>From {@code MoreLayers.cnn:6}: <code>AveragePooling2D((3, 3), strides=2, padding='same')</code>
+ * <p>From {@code MoreLayers.cnn:7}: <code>AveragePooling2D((3, 3), strides=2, padding='same')</code>
  *
  * <ul>
  * <li>input: (13, 14, 3), output: (7, 7, 3) (one example, Keras layout)

@@ -7,7 +7,7 @@ import javax.annotation.processing.Generated;
 /**
  * average_pooling2d_2 (AveragePooling2D): mean of 2x2 windows, strides (2, 2), padding 'valid' (0, 0, 0, 0) (top, bottom, left, right), channels_last
  *
- * <p>From {@code MoreLayers.cnn:9}: <code>AvgPool2D(2)</code>
+ * <p>From {@code MoreLayers.cnn:11}: <code>AvgPool2D(2)</code>
  *
  * <ul>
  * <li>input: (4, 4, 4), output: (2, 2, 4) (one example, Keras layout)

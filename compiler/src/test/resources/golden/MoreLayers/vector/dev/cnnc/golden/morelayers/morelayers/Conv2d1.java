@@ -7,15 +7,15 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * conv2d_1 (Conv2D): 4 filters of 3x3, strides (1, 1), dilation (1, 1), padding 'valid' (0, 0, 0, 0) (top, bottom, left, right), channels_last, activation linear
+ * conv2d_1 (Conv2D): 4 filters of 1x1, strides (1, 1), dilation (1, 1), padding 'valid' (0, 0, 0, 0) (top, bottom, left, right), channels_last, activation linear
  *
- * <p>From {@code MoreLayers.cnn:7}: <code>Conv2D(4, (3, 3))</code>
+ * <p>From {@code MoreLayers.cnn:9}: <code>Conv2D(4, (1, 1))</code>
  *
  * <ul>
- * <li>input: (7, 7, 3), output: (5, 5, 4) (one example, Keras layout)
- * <li>kernel: (3, 3, 3, 4), glorot_uniform
+ * <li>input: (5, 5, 6), output: (5, 5, 4) (one example, Keras layout)
+ * <li>kernel: (1, 1, 6, 4), glorot_uniform
  * <li>bias: (4), zeros
- * <li>parameters: 112
+ * <li>parameters: 28
  * </ul>
  */
 @Generated(
@@ -23,11 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
         comments = "from MoreLayers.cnn"
 )
 public final class Conv2d1 {
-    public static final int IN_HEIGHT = 7;
+    public static final int IN_HEIGHT = 5;
 
-    public static final int IN_WIDTH = 7;
+    public static final int IN_WIDTH = 5;
 
-    public static final int IN_CHANNELS = 3;
+    public static final int IN_CHANNELS = 6;
 
     public static final int OUT_HEIGHT = 5;
 
@@ -35,9 +35,9 @@ public final class Conv2d1 {
 
     public static final int FILTERS = 4;
 
-    public static final int KERNEL_HEIGHT = 3;
+    public static final int KERNEL_HEIGHT = 1;
 
-    public static final int KERNEL_WIDTH = 3;
+    public static final int KERNEL_WIDTH = 1;
 
     public static final int STRIDE_HEIGHT = 1;
 
@@ -55,7 +55,7 @@ public final class Conv2d1 {
 
     public static final int PAD_RIGHT = 0;
 
-    public static final int IN_SIZE = 147;
+    public static final int IN_SIZE = 150;
 
     public static final int OUT_SIZE = 100;
 
@@ -90,7 +90,7 @@ public final class Conv2d1 {
     /**
      * out = conv(in, kernel) + bias, for the first {@code n} examples.
      *
-     * <p>in (n, 7, 7, 3), out (n, 5, 5, 4), kernel (3, 3, 3, 4). Vector API variant.
+     * <p>in (n, 5, 5, 6), out (n, 5, 5, 4), kernel (1, 1, 6, 4). Vector API variant.
      */
     public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
         int pixels = n * OUT_HEIGHT * OUT_WIDTH;

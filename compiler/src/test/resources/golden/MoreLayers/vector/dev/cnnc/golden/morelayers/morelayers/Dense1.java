@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * dense_1 (Dense): 3 units, activation softmax
  *
- * <p>From {@code MoreLayers.cnn:14}: <code>Dense(3, activation='softmax')</code>
+ * <p>From {@code MoreLayers.cnn:16}: <code>Dense(3, activation='softmax')</code>
  *
  * <ul>
  * <li>input: (12), output: (3) (one example, Keras layout)
