@@ -225,6 +225,22 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void separableConv2dParametersAsKeras() {
+        Layer sep = only("(28, 28, 3)", "SeparableConv2D(16, 3, depth_multiplier=2)");
+        assertEquals(Shape.of(26, 26, 16), sep.outputShape());
+        assertEquals("separable_conv2d_1", sep.name());
+        // Keras: depthwise 3*3*3*2 = 54, pointwise 1*1*6*16 = 96, bias 16
+        assertEquals(166, sep.parameterCount());
+        assertEquals("[depthwise_kernel, pointwise_kernel, bias]",
+                sep.weights().stream().map(w -> w.role().keras()).toList().toString());
+        Layer cf = only("(3, 28, 27)", "SeparableConv2D(8, (3, 3), strides=2, padding='same', "
+                + "data_format='channels_first', use_bias=False)");
+        assertEquals(Shape.of(8, 14, 14), cf.outputShape());
+        assertEquals(27 + 24, cf.parameterCount());
+        assertEquals(Shape.of(24, 24, 4), only("(28, 28, 1)", "SeparableConv2D(4, 3, dilation_rate=2)").outputShape());
+    }
+
+    @Test
     void flattenOfBothDataFormats() {
         Model m = Sources.model("input(3, 3, 64)\nFlatten()\n");
         assertEquals(Shape.of(576), m.outputShape());

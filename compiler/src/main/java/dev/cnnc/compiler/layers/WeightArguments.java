@@ -48,17 +48,23 @@ final class WeightArguments {
                 Configs.constraint(args, "bias_constraint"));
         checkAxes(args, kernel + "_constraint", w.kernelConstraint(), kernelRank);
         checkAxes(args, "bias_constraint", w.biasConstraint(), 1);
-        if (!w.useBias()) {
+        warnUnusedBias(args, w.useBias());
+        return w;
+    }
+
+    /** Warns at each bias argument given with {@code use_bias=False}. */
+    static void warnUnusedBias(Args args, boolean useBias) {
+        if (!useBias) {
             for (String unused : List.of("bias_initializer", "bias_regularizer", "bias_constraint")) {
                 if (args.has(unused)) {
                     args.diagnostics().warning(args.span(unused), unused + " has no effect with use_bias=False");
                 }
             }
         }
-        return w;
     }
 
-    private static void checkAxes(Args args, String name, Constraint c, int rank) {
+    /** Reports a constraint axis outside a weight of {@code rank} axes. */
+    static void checkAxes(Args args, String name, Constraint c, int rank) {
         int[] axes = c instanceof Constraint.MaxNorm m ? m.axes()
                 : c instanceof Constraint.UnitNorm u ? u.axes()
                 : c instanceof Constraint.MinMaxNorm mm ? mm.axes() : null;

@@ -418,6 +418,70 @@ class ForwardReferenceTest {
         }
     }
 
+    /** Keras' separable_conv2d: the depthwise convolution, then a 1x1 convolution over its c * dm channels, then bias. */
+    @ParameterizedTest(name = "{0}x{1}x{2} kernel {3}x{4} dm {5} filters {6} strides {7} dilation {8} {9} {10}")
+    @CsvSource({
+        "7, 9, 2, 3, 2, 1, 3, 1, 1, valid, channels_last",
+        "7, 9, 3, 3, 3, 2, 4, 2, 1, same, channels_last",
+        "8, 6, 2, 2, 3, 3, 2, 1, 2, same, channels_first",
+        "9, 8, 2, 6, 5, 2, 3, 1, 1, same, channels_last",
+        "9, 8, 2, 3, 3, 2, 5, 2, 1, valid, channels_first",
+    })
+    void separableConv2d(int h, int w, int c, int kh, int kw, int dm, int filters, int s, int d, String padding,
+            String format) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        int oh = outLength(same, h, kh, s, d);
+        int ow = outLength(same, w, kw, s, d);
+        int top = padBefore(same, h, kh, s, d);
+        int left = padBefore(same, w, kw, s, d);
+        float[] x = random(2 * h * w * c, 11);
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                    : "input(" + c + ", " + h + ", " + w + ")") + "\nSeparableConv2D(" + filters + ", (" + kh + ", " + kw
+                    + "), strides=" + s + ", dilation_rate=" + d + ", padding='" + padding + "', depth_multiplier=" + dm
+                    + ", data_format='" + format + "', bias_initializer=RandomNormal())\n", 2, 5, false, vector);
+            assertEquals("separable_conv2d_1/depthwise_kernel", net.parameters().get(0).name());
+            assertEquals("separable_conv2d_1/pointwise_kernel", net.parameters().get(1).name());
+            assertEquals("separable_conv2d_1/bias", net.parameters().get(2).name());
+            float[] dk = net.parameters().get(0).values();
+            float[] pk = net.parameters().get(1).values();
+            float[] bias = net.parameters().get(2).values();
+            int mc = c * dm;
+            float[] expected = new float[2 * oh * ow * filters];
+            for (int b = 0; b < 2; b++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        double[] middle = new double[mc];
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int m = 0; m < dm; m++) {
+                                for (int ky = 0; ky < kh; ky++) {
+                                    for (int kx = 0; kx < kw; kx++) {
+                                        int iy = oy * s - top + ky * d;
+                                        int ix = ox * s - left + kx * d;
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                            int xi = last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix;
+                                            middle[ch * dm + m] += x[xi] * dk[((ky * kw + kx) * c + ch) * dm + m];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        for (int f = 0; f < filters; f++) {
+                            double sum = bias[f];
+                            for (int j = 0; j < mc; j++) {
+                                sum += middle[j] * pk[j * filters + f];
+                            }
+                            expected[last ? ((b * oh + oy) * ow + ox) * filters + f : ((b * filters + f) * oh + oy) * ow + ox] =
+                                    (float) sum;
+                        }
+                    }
+                }
+            }
+            assertArrayEquals(expected, net.forward(x, 2), 1e-4f);
+        }
+    }
+
     @Test
     void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
         Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);

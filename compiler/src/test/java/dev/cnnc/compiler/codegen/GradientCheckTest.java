@@ -135,6 +135,23 @@ class GradientCheckTest {
                 "DepthwiseConv2D((6, 5), padding='same', depthwise_regularizer=l2(0.1), bias_initializer='ones')");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("separable")
+    void separableConv2d(String layer) {
+        String input = layer.contains("channels_first") ? "input(2, 7, 6)" : "input(7, 6, 2)";
+        check(input + "\n" + layer + "\n");
+    }
+
+    static Stream<String> separable() {
+        return Stream.of("SeparableConv2D(3, 3)", "SeparableConv2D(2, (3, 2), depth_multiplier=3, use_bias=False)",
+                "SeparableConv2D(3, 3, strides=2, padding='same', depth_multiplier=2, activation='tanh')",
+                "SeparableConv2D(2, 2, dilation_rate=2, padding='same')",
+                "SeparableConv2D(3, (2, 3), strides=(1, 2), data_format='channels_first', depth_multiplier=2)",
+                "SeparableConv2D(2, 3, padding='same', data_format='channels_first', use_bias=False, "
+                        + "pointwise_regularizer=l2(0.1), depthwise_regularizer=l1(0.05))",
+                "SeparableConv2D(2, (6, 5), padding='same', bias_initializer='ones')");
+    }
+
     @Test
     void aSmallChainOfEveryKind() {
         Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"

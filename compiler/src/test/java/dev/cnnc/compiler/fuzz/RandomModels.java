@@ -71,7 +71,7 @@ final class RandomModels {
                 int pick = b == 0 ? 9 : r.nextInt(10);
                 shape = pick < 2 ? pool(shape, format) : pick == 2 ? border(shape, format)
                         : pick == 3 ? reshapeOrPermute(shape) : pick == 4 ? upSampling(shape, format)
-                        : r.nextInt(4) == 0 ? depthwise(shape, format) : conv(shape, format);
+                        : r.nextInt(4) == 0 ? depthwise(shape, format, r.nextBoolean()) : conv(shape, format);
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
                 String format = channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last";
@@ -129,19 +129,30 @@ final class RandomModels {
         return add("Conv2D", args, first ? new int[] {filters, outH, outW} : new int[] {outH, outW, filters});
     }
 
-    private int[] depthwise(int[] in, String format) {
+    /** DepthwiseConv2D, or (separable) SeparableConv2D with its filters, dilation and pointwise arguments. */
+    private int[] depthwise(int[] in, String format, boolean separable) {
         boolean first = format.equals("channels_first");
         int h = first ? in[1] : in[0];
         int w = first ? in[2] : in[1];
         int c = first ? in[0] : in[2];
         int multiplier = 1 + r.nextInt(3);
-        int[] strides = r.nextInt(3) == 0 ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : new int[] {1, 1};
+        int filters = 1 + r.nextInt(5);
+        boolean dilated = separable && r.nextInt(4) == 0;
+        int[] dilation = dilated ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : new int[] {1, 1};
+        int[] strides = !dilated && r.nextInt(3) == 0 ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : new int[] {1, 1};
         boolean same = r.nextBoolean();
-        int[] kernel = {window(h, 1, same), window(w, 1, same)};
-        int outH = length(h, kernel[0], strides[0], 1, same);
-        int outW = length(w, kernel[1], strides[1], 1, same);
+        int[] kernel = {window(h, dilation[0], same), window(w, dilation[1], same)};
+        int outH = length(h, kernel[0], strides[0], dilation[0], same);
+        int outW = length(w, kernel[1], strides[1], dilation[1], same);
         List<String> args = new ArrayList<>();
-        args.add((r.nextBoolean() ? "" : "kernel_size=") + pair(kernel));
+        boolean positional = r.nextBoolean();
+        if (separable) {
+            args.add(positional ? "" + filters : "filters=" + filters);
+        }
+        args.add((positional ? "" : "kernel_size=") + pair(kernel));
+        if (dilated) {
+            args.add("dilation_rate=" + pair(dilation));
+        }
         if (strides[0] != 1 || strides[1] != 1 || r.nextInt(4) == 0) {
             args.add("strides=" + pair(strides));
         }
@@ -155,8 +166,18 @@ final class RandomModels {
             args.add("data_format=" + casing(format));
         }
         weightArguments(args, 4, false, "depthwise");
-        int oc = c * multiplier;
-        return add("DepthwiseConv2D", args, first ? new int[] {oc, outH, outW} : new int[] {outH, outW, oc});
+        if (separable && r.nextInt(3) == 0) {
+            args.add("pointwise_initializer=" + pick("'he_normal'", "'zeros'", "RandomNormal(stddev=0.1)"));
+        }
+        if (separable && r.nextInt(3) == 0) {
+            args.add("pointwise_regularizer=" + regularizer());
+        }
+        if (separable && r.nextInt(3) == 0) {
+            args.add("pointwise_constraint=" + constraint(4));
+        }
+        int oc = separable ? filters : c * multiplier;
+        return add(separable ? "SeparableConv2D" : "DepthwiseConv2D", args,
+                first ? new int[] {oc, outH, outW} : new int[] {outH, outW, oc});
     }
 
     private int[] pool(int[] in, String format) {

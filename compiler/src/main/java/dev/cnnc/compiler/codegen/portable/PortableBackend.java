@@ -10,6 +10,7 @@ import dev.cnnc.compiler.ir.GlobalPool2DLayer;
 import dev.cnnc.compiler.ir.PermuteLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.ReshapeLayer;
+import dev.cnnc.compiler.ir.SeparableConv2DLayer;
 import dev.cnnc.compiler.ir.UpSampling2DLayer;
 import java.util.Map;
 
@@ -24,6 +25,7 @@ public final class PortableBackend {
             Map.entry(PermuteLayer.class, new PermuteGenerator()),
             Map.entry(UpSampling2DLayer.class, new UpSampling2DGenerator()),
             Map.entry(DepthwiseConv2DLayer.class, new DepthwiseConv2DGenerator()),
+            Map.entry(SeparableConv2DLayer.class, new SeparableConv2DGenerator()),
             Map.entry(FlattenLayer.class, new FlattenGenerator()),
             Map.entry(DenseLayer.class, new DenseGenerator())), null);
 
