@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cnnc.compiler.ir.Border2DLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
+import dev.cnnc.compiler.ir.Conv2DTransposeLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.Layer;
 import dev.cnnc.compiler.ir.Model;
@@ -238,6 +239,30 @@ class ShapeInferenceTest {
         assertEquals(Shape.of(8, 14, 14), cf.outputShape());
         assertEquals(27 + 24, cf.parameterCount());
         assertEquals(Shape.of(24, 24, 4), only("(28, 28, 1)", "SeparableConv2D(4, 3, dilation_rate=2)").outputShape());
+    }
+
+    /** Keras 2.2.4 deconv_length by hand: valid n*s + max(k - s, 0); same n*s; with output_padding (n-1)*s + k - 2*pad + op. */
+    @Test
+    void conv2dTransposeOutputLengths() {
+        Conv2DTransposeLayer valid = (Conv2DTransposeLayer) only("(5, 5, 1)", "Conv2DTranspose(4, 3, strides=2)");
+        assertEquals(Shape.of(11, 11, 4), valid.outputShape());
+        assertEquals("conv2d_transpose_1", valid.name());
+        // kernel (3, 3, 4, 1) + bias 4
+        assertEquals(40, valid.parameterCount());
+        assertEquals(Shape.of(10, 10, 4), only("(5, 5, 1)", "Conv2DTranspose(4, 3, strides=2, padding='same')").outputShape());
+        assertEquals(Shape.of(12, 12, 4), only("(5, 5, 1)", "Conv2DTranspose(4, 3, strides=2, output_padding=1)")
+                .outputShape());
+        Conv2DTransposeLayer same = (Conv2DTransposeLayer) only("(5, 5, 1)",
+                "Conv2DTranspose(4, 3, strides=2, padding='same', output_padding=(0, 1))");
+        // rows (5 - 1) * 2 + 3 - 2 + 0 = 9, columns 10; the convolution 9 -> 5 pads (1, 1), 10 -> 5 pads (0, 1)
+        assertEquals(Shape.of(9, 10, 4), same.outputShape());
+        assertEquals(1, same.geometry().padTop());
+        assertEquals(0, same.geometry().padLeft());
+        assertEquals(Shape.of(2, 15, 3), only("(5, 5, 3)", "Conv2DTranspose(2, (2, 1), strides=(3, 1), "
+                + "data_format='channels_first')").outputShape());
+        assertEquals(Shape.of(9, 9, 2), only("(5, 5, 3)", "Deconvolution2D(2, 3, dilation_rate=2)").outputShape());
+        Layer small = only("(5, 5, 1)", "Conv2DTranspose(4, 2, strides=3)");
+        assertEquals(Shape.of(15, 15, 4), small.outputShape());
     }
 
     @Test

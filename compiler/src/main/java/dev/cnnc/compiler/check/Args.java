@@ -250,6 +250,26 @@ public final class Args {
         return out;
     }
 
+    /** An integer or a tuple of two, each at least 0 (Conv2DTranspose's {@code output_padding}); None or absent gives null. */
+    public int[] nonNegativePairOrNone(String name) {
+        if (absentOrNone(name)) {
+            return null;
+        }
+        Value v = value(name);
+        if (v instanceof Ast.IntValue) {
+            int a = nonNegative(name, v);
+            return a < 0 ? null : new int[] {a, a};
+        }
+        List<Value> items = items(v);
+        if (items == null || items.size() != 2 || !(items.get(0) instanceof Ast.IntValue)
+                || !(items.get(1) instanceof Ast.IntValue)) {
+            return mismatch(name, "an integer, a tuple of 2 integers or None", v, null);
+        }
+        int a = nonNegative(name, items.get(0));
+        int b = nonNegative(name, items.get(1));
+        return a < 0 || b < 0 ? null : new int[] {a, b};
+    }
+
     /** Like {@link #intPair} but {@code None} (or absent) gives null. */
     public int[] intPairOrNone(String name) {
         return absentOrNone(name) ? null : intPair(name, new int[] {1, 1});

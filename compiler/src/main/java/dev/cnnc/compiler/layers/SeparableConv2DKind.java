@@ -25,10 +25,10 @@ import java.util.List;
  * depthwise_initializer='glorot_uniform', pointwise_initializer='glorot_uniform',
  * bias_initializer='zeros', depthwise_regularizer=None, pointwise_regularizer=None,
  * bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
- * pointwise_constraint=None, bias_constraint=None)}, as Keras 2.2.4.
+ * pointwise_constraint=None, bias_constraint=None)}, alias {@code SeparableConvolution2D}, as Keras 2.2.4.
  */
 public final class SeparableConv2DKind {
-    public static final LayerKind KIND = new LayerKind("SeparableConv2D", List.of(),
+    public static final LayerKind KIND = new LayerKind("SeparableConv2D", List.of("SeparableConvolution2D"),
             Signature.of("SeparableConv2D").required("filters", "kernel_size")
                     .optional("strides", "padding", "data_format", "dilation_rate", "depth_multiplier", "activation",
                             "use_bias", "depthwise_initializer", "pointwise_initializer", "bias_initializer",

@@ -482,6 +482,86 @@ class ForwardReferenceTest {
         }
     }
 
+    /** Keras 2.2.4 conv_utils.deconv_length; -1 stands for output_padding=None. */
+    private static int deconvLength(int n, int s, int k, boolean same, int outputPadding, int d) {
+        int kernel = k + (k - 1) * (d - 1);
+        if (outputPadding < 0) {
+            return same ? n * s : n * s + Math.max(kernel - s, 0);
+        }
+        return (n - 1) * s + kernel - 2 * (same ? kernel / 2 : 0) + outputPadding;
+    }
+
+    /**
+     * TF conv2d_transpose: the input gradient of the convolution from the output back to the input,
+     * out[oy, ox, f] = bias[f] + sum of in[y, x, c] * kernel[ky, kx, f, c] over oy = y * s - top + ky * d.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} kernel {3}x{4} filters {5} strides {6} dilation {7} {8} output_padding {9} {10}")
+    @CsvSource({
+        "4, 5, 2, 3, 3, 3, 1, 1, valid, -1, channels_last",
+        "4, 5, 2, 3, 3, 3, 2, 1, same, -1, channels_last",
+        "4, 5, 2, 4, 3, 2, 2, 1, same, 1, channels_last",
+        "3, 4, 3, 2, 2, 2, 3, 1, valid, -1, channels_first",
+        "3, 4, 3, 3, 2, 2, 2, 1, valid, 1, channels_first",
+        "5, 4, 2, 2, 3, 3, 1, 2, same, -1, channels_last",
+        "5, 4, 2, 6, 5, 2, 1, 1, same, -1, channels_first",
+    })
+    void conv2dTranspose(int h, int w, int c, int kh, int kw, int filters, int s, int d, String padding, int op,
+            String format) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        int oh = deconvLength(h, s, kh, same, op, d);
+        int ow = deconvLength(w, s, kw, same, op, d);
+        int top = padBefore(same, oh, kh, s, d);
+        int left = padBefore(same, ow, kw, s, d);
+        float[] x = random(2 * h * w * c, 12);
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                    : "input(" + c + ", " + h + ", " + w + ")") + "\nConv2DTranspose(" + filters + ", (" + kh + ", " + kw
+                    + "), strides=" + s + ", dilation_rate=" + d + ", padding='" + padding + "', output_padding="
+                    + (op < 0 ? "None" : op) + ", data_format='" + format + "', bias_initializer=RandomNormal())\n", 2, 5,
+                    false, vector);
+            float[] kernel = net.parameters().get(0).values();
+            float[] bias = net.parameters().get(1).values();
+            double[] expected = new double[2 * oh * ow * filters];
+            for (int b = 0; b < 2; b++) {
+                for (int f = 0; f < filters; f++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            expected[last ? ((b * oh + oy) * ow + ox) * filters + f : ((b * filters + f) * oh + oy) * ow + ox] =
+                                    bias[f];
+                        }
+                    }
+                }
+                for (int y = 0; y < h; y++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                int oy = y * s - top + ky * d;
+                                int ox = xx * s - left + kx * d;
+                                if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) {
+                                    continue;
+                                }
+                                for (int f = 0; f < filters; f++) {
+                                    for (int ch = 0; ch < c; ch++) {
+                                        double v = x[last ? ((b * h + y) * w + xx) * c + ch : ((b * c + ch) * h + y) * w + xx];
+                                        expected[last ? ((b * oh + oy) * ow + ox) * filters + f
+                                                : ((b * filters + f) * oh + oy) * ow + ox] +=
+                                                v * kernel[((ky * kw + kx) * filters + f) * c + ch];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            float[] e = new float[expected.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = (float) expected[i];
+            }
+            assertArrayEquals(e, net.forward(x, 2), 1e-4f);
+        }
+    }
+
     @Test
     void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
         Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);

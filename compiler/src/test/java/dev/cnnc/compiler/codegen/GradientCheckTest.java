@@ -152,6 +152,22 @@ class GradientCheckTest {
                 "SeparableConv2D(2, (6, 5), padding='same', bias_initializer='ones')");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transposed")
+    void conv2dTranspose(String layer) {
+        String input = layer.contains("channels_first") ? "input(2, 4, 5)" : "input(4, 5, 2)";
+        check(input + "\n" + layer + "\n");
+    }
+
+    static Stream<String> transposed() {
+        return Stream.of("Conv2DTranspose(3, 3)", "Conv2DTranspose(2, (3, 2), strides=2, use_bias=False)",
+                "Conv2DTranspose(2, 3, strides=2, padding='same', activation='tanh')",
+                "Conv2DTranspose(2, (4, 3), strides=(2, 3), padding='same', output_padding=(1, 2))",
+                "Conv2DTranspose(2, 3, strides=2, output_padding=1, data_format='channels_first')",
+                "Conv2DTranspose(3, 2, dilation_rate=2, padding='same', data_format='channels_first')",
+                "Conv2DTranspose(2, 2, strides=3)", "Conv2DTranspose(2, (6, 5), padding='same')");
+    }
+
     @Test
     void aSmallChainOfEveryKind() {
         Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"

@@ -71,7 +71,8 @@ final class RandomModels {
                 int pick = b == 0 ? 9 : r.nextInt(10);
                 shape = pick < 2 ? pool(shape, format) : pick == 2 ? border(shape, format)
                         : pick == 3 ? reshapeOrPermute(shape) : pick == 4 ? upSampling(shape, format)
-                        : r.nextInt(4) == 0 ? depthwise(shape, format, r.nextBoolean()) : conv(shape, format);
+                        : r.nextInt(4) == 0 ? depthwise(shape, format, r.nextBoolean())
+                        : r.nextInt(5) == 0 ? transposed(shape, format) : conv(shape, format);
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
                 String format = channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last";
@@ -178,6 +179,57 @@ final class RandomModels {
         int oc = separable ? filters : c * multiplier;
         return add(separable ? "SeparableConv2D" : "DepthwiseConv2D", args,
                 first ? new int[] {oc, outH, outW} : new int[] {outH, outW, oc});
+    }
+
+    /** Conv2DTranspose, its output length by Keras' deconv_length; only combinations TensorFlow accepts. */
+    private int[] transposed(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        int h = first ? in[1] : in[0];
+        int w = first ? in[2] : in[1];
+        int filters = 1 + r.nextInt(4);
+        boolean dilated = r.nextInt(5) == 0;
+        int d = dilated ? 2 : 1;
+        int[] strides = !dilated && r.nextBoolean() ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : new int[] {1, 1};
+        boolean same = r.nextBoolean();
+        // odd kernels: with 'same' and an output_padding, an even one can fail TensorFlow's check
+        int[] kernel = {1 + 2 * r.nextInt(3), 1 + 2 * r.nextInt(3)};
+        boolean padded = r.nextInt(3) == 0;
+        int[] op = {padded ? r.nextInt(strides[0]) : -1, padded ? r.nextInt(strides[1]) : -1};
+        int outH = deconvLength(h, strides[0], kernel[0], same, op[0], d);
+        int outW = deconvLength(w, strides[1], kernel[1], same, op[1], d);
+        List<String> args = new ArrayList<>();
+        boolean positional = r.nextBoolean();
+        args.add(positional ? "" + filters : "filters=" + filters);
+        args.add((positional ? "" : "kernel_size=") + pair(kernel));
+        if (strides[0] != 1 || strides[1] != 1 || r.nextInt(4) == 0) {
+            args.add("strides=" + pair(strides));
+        }
+        if (same || r.nextInt(3) == 0) {
+            args.add("padding=" + casing(same ? "same" : "valid"));
+        }
+        if (padded) {
+            args.add("output_padding=" + pair(op));
+        } else if (r.nextInt(4) == 0) {
+            args.add("output_padding=None");
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        if (dilated) {
+            args.add("dilation_rate=" + d);
+        }
+        weightArguments(args, 4, false);
+        return add(pick("Conv2DTranspose", "Conv2DTranspose", "Deconvolution2D"), args,
+                first ? new int[] {filters, outH, outW} : new int[] {outH, outW, filters});
+    }
+
+    /** Keras 2.2.4 conv_utils.deconv_length; {@code outputPadding} -1 for None. */
+    static int deconvLength(int n, int s, int k, boolean same, int outputPadding, int d) {
+        int kernel = k + (k - 1) * (d - 1);
+        if (outputPadding < 0) {
+            return same ? n * s : n * s + Math.max(kernel - s, 0);
+        }
+        return (n - 1) * s + kernel - 2 * (same ? kernel / 2 : 0) + outputPadding;
     }
 
     private int[] pool(int[] in, String format) {
@@ -407,6 +459,7 @@ final class RandomModels {
             case "AvgPool2D" -> "AveragePooling2D";
             case "GlobalMaxPool2D" -> "GlobalMaxPooling2D";
             case "GlobalAvgPool2D" -> "GlobalAveragePooling2D";
+            case "Deconvolution2D" -> "Conv2DTranspose";
             default -> kind;
         };
     }

@@ -3,6 +3,7 @@ package dev.cnnc.compiler.codegen.portable;
 import dev.cnnc.compiler.codegen.Backend;
 import dev.cnnc.compiler.ir.Border2DLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
+import dev.cnnc.compiler.ir.Conv2DTransposeLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.DepthwiseConv2DLayer;
 import dev.cnnc.compiler.ir.FlattenLayer;
@@ -26,6 +27,7 @@ public final class PortableBackend {
             Map.entry(UpSampling2DLayer.class, new UpSampling2DGenerator()),
             Map.entry(DepthwiseConv2DLayer.class, new DepthwiseConv2DGenerator()),
             Map.entry(SeparableConv2DLayer.class, new SeparableConv2DGenerator()),
+            Map.entry(Conv2DTransposeLayer.class, new Conv2DTransposeGenerator()),
             Map.entry(FlattenLayer.class, new FlattenGenerator()),
             Map.entry(DenseLayer.class, new DenseGenerator())), null);
 

@@ -5,12 +5,12 @@ import java.util.Arrays;
 import javax.annotation.processing.Generated;
 
 /**
- * global_max_pooling2d_1 (GlobalMaxPooling2D): max of each channel over its 2x4 cells, channels_last
+ * global_max_pooling2d_1 (GlobalMaxPooling2D): max of each channel over its 4x8 cells, channels_last
  *
- * <p>From {@code MoreLayers.cnn:15}: <code>GlobalMaxPooling2D()</code>
+ * <p>From {@code MoreLayers.cnn:16}: <code>GlobalMaxPooling2D()</code>
  *
  * <ul>
- * <li>input: (2, 4, 12), output: (12) (one example, Keras layout)
+ * <li>input: (4, 8, 3), output: (3) (one example, Keras layout)
  * <li>parameters: 0
  * </ul>
  */
@@ -19,17 +19,17 @@ import javax.annotation.processing.Generated;
         comments = "from MoreLayers.cnn"
 )
 public final class GlobalMaxPooling2d1 {
-    public static final int HEIGHT = 2;
+    public static final int HEIGHT = 4;
 
-    public static final int WIDTH = 4;
+    public static final int WIDTH = 8;
 
-    public static final int CHANNELS = 12;
+    public static final int CHANNELS = 3;
 
-    public static final int CELLS = 8;
+    public static final int CELLS = 32;
 
     public static final int IN_SIZE = 96;
 
-    public static final int OUT_SIZE = 12;
+    public static final int OUT_SIZE = 3;
 
     private GlobalMaxPooling2d1() {
     }
@@ -37,7 +37,7 @@ public final class GlobalMaxPooling2d1 {
     /**
      * out = the max of each channel.
      *
-     * <p>in (n, 2, 4, 12), out (n, 12).
+     * <p>in (n, 4, 8, 3), out (n, 3).
      */
     public static void forward(float[] in, float[] out, int n) {
         for (int b = 0; b < n; b++) {

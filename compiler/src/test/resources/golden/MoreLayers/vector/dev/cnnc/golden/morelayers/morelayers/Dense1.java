@@ -8,13 +8,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * dense_1 (Dense): 3 units, activation softmax
  *
- * <p>From {@code MoreLayers.cnn:16}: <code>Dense(3, activation='softmax')</code>
+ * <p>From {@code MoreLayers.cnn:17}: <code>Dense(3, activation='softmax')</code>
  *
  * <ul>
- * <li>input: (12), output: (3) (one example, Keras layout)
- * <li>kernel: (12, 3), glorot_uniform
+ * <li>input: (3), output: (3) (one example, Keras layout)
+ * <li>kernel: (3, 3), glorot_uniform
  * <li>bias: (3), zeros
- * <li>parameters: 39
+ * <li>parameters: 12
  * </ul>
  */
 @Generated(
@@ -22,11 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
         comments = "from MoreLayers.cnn"
 )
 public final class Dense1 {
-    public static final int INPUTS = 12;
+    public static final int INPUTS = 3;
 
     public static final int UNITS = 3;
 
-    public static final int IN_SIZE = 12;
+    public static final int IN_SIZE = 3;
 
     public static final int OUT_SIZE = 3;
 
@@ -61,7 +61,7 @@ public final class Dense1 {
     /**
      * out = softmax over the last axis of in . kernel + bias, for the first {@code n} examples.
      *
-     * <p>in (n, 12), out (n, 3), kernel (12, 3). Vector API variant.
+     * <p>in (n, 3), out (n, 3), kernel (3, 3). Vector API variant.
      */
     public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
         int b = 0;
