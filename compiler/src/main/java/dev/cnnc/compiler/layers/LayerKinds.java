@@ -10,16 +10,15 @@ import java.util.Set;
 
 /** Every layer kind the language knows, by Keras class name and alias. Add a new kind here. */
 public final class LayerKinds {
-    private static final List<LayerKind> ALL = List.of(Conv2DKind.KIND, DepthwiseConv2DKind.KIND, SeparableConv2DKind.KIND,
-            Conv2DTransposeKind.KIND, Pooling2DKind.MAX, Pooling2DKind.AVERAGE,
+    private static final List<LayerKind> ALL = List.of(Conv2DKind.KIND, DepthwiseConv2DKind.KIND,
+            SeparableConv2DKind.KIND, Conv2DTransposeKind.KIND, Pooling2DKind.MAX, Pooling2DKind.AVERAGE,
             GlobalPooling2DKind.MAX, GlobalPooling2DKind.AVERAGE, Border2DKind.ZERO_PADDING, Border2DKind.CROPPING,
             ReshapeKind.RESHAPE, ReshapeKind.PERMUTE, UpSampling2DKind.KIND, FlattenKind.KIND, DenseKind.KIND);
 
     /** Keras layers that cnnc does not implement yet: named in a clearer message than "unknown". */
-    private static final Set<String> NOT_YET = Set.of("Dropout", "BatchNormalization",
-            "Conv1D", "Conv3D",
-            "Activation", "LeakyReLU", "PReLU", "ReLU",
-            "LSTM", "GRU", "SimpleRNN", "Embedding", "SpatialDropout2D", "GaussianNoise");
+    private static final Set<String> NOT_YET = Set.of("Dropout", "BatchNormalization", "Conv1D", "Conv3D",
+            "Activation", "LeakyReLU", "PReLU", "ReLU", "LSTM", "GRU", "SimpleRNN", "Embedding", "SpatialDropout2D",
+            "GaussianNoise");
 
     private static final Map<String, LayerKind> BY_NAME = new LinkedHashMap<>();
 
