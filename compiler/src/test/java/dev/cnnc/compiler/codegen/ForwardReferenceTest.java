@@ -150,20 +150,21 @@ class ForwardReferenceTest {
     }
 
     /** TF's avg_pool: the mean of the window's real cells; padded cells count in neither sum nor divisor. */
-    @ParameterizedTest(name = "{0}x{1} pool {2}x{3} strides {4}x{5} {6} {7}")
+    @ParameterizedTest(name = "{0}x{1}x{8} pool {2}x{3} strides {4}x{5} {6} {7}")
     @CsvSource({
-        "11, 11, 2, 2, 2, 2, valid, channels_last",
-        "11, 11, 2, 2, 2, 2, same, channels_last",
-        "7, 9, 3, 2, 1, 2, same, channels_last",
-        "9, 9, 3, 3, 2, 2, same, channels_first",
-        "6, 7, 2, 3, 2, 1, valid, channels_first",
-        "8, 7, 6, 5, 1, 2, same, channels_last",
-        "8, 7, 6, 5, 2, 1, same, channels_first",
+        "11, 11, 2, 2, 2, 2, valid, channels_last, 3",
+        "11, 11, 2, 2, 2, 2, same, channels_last, 3",
+        "7, 9, 3, 2, 1, 2, same, channels_last, 3",
+        "9, 9, 3, 3, 2, 2, same, channels_first, 3",
+        "6, 7, 2, 3, 2, 1, valid, channels_first, 3",
+        "8, 7, 6, 5, 1, 2, same, channels_last, 3",
+        "8, 7, 6, 5, 2, 1, same, channels_first, 3",
+        "7, 6, 3, 3, 2, 2, same, channels_last, 37",
+        "6, 5, 6, 5, 1, 1, same, channels_last, 35",
     })
-    void averagePooling(int h, int w, int ph, int pw, int sh, int sw, String padding, String format) {
+    void averagePooling(int h, int w, int ph, int pw, int sh, int sw, String padding, String format, int c) {
         boolean last = format.equals("channels_last");
         boolean same = padding.equals("same");
-        int c = 3;
         int oh = outLength(same, h, ph, sh, 1);
         int ow = outLength(same, w, pw, sw, 1);
         int top = padBefore(same, h, ph, sh, 1);

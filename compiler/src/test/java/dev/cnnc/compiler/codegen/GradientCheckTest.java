@@ -188,6 +188,8 @@ class GradientCheckTest {
         check("input(9, 10, 5)\nConv2D(37, (3, 3), padding='same')\nConv2D(33, (2, 3), strides=2)\nFlatten()\n"
                 + "Dense(70, activation='tanh')\nDense(35)\n");
         check("input(7, 7, 8)\nConv2D(64, 3, dilation_rate=2, padding='same', use_bias=False)\n");
+        check("input(5, 6, 37)\nAveragePooling2D(3, strides=2, padding='same')\n");
+        check("input(5, 6, 33)\nAveragePooling2D((6, 5), strides=1, padding='same')\n");
     }
 
     @Test

@@ -53,14 +53,14 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
                 .addJavadoc(average ? "out = the mean of each window's real (not padded) cells.\n" : "out = the max of each window.\n")
                 .addJavadoc("\n<p>in $L, out $L.\n", LayerSite.batch(l.inputShape()), LayerSite.batch(l.outputShape()))
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n")
-                .addCode(average ? averageForward(g, win) : last ? forwardChannelsLast(win) : forwardChannelsFirst(win))
+                .addCode(average ? (last ? averageForwardChannelsLast(t, g, win) : averageForward(g, win)) : last ? forwardChannelsLast(win) : forwardChannelsFirst(win))
                 .build());
         if (site.computesInputGradient() && average) {
             t.addMethod(MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                     .addJavadoc("dIn = each output's gradient, shared equally by the real cells of its window.\n")
                     .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn").addParameter(int.class, "n")
                     .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class)
-                    .addCode(averageBackward(g, win))
+                    .addCode(last ? averageBackwardChannelsLast(t, g, win) : averageBackward(g, win))
                     .build());
         } else if (site.computesInputGradient()) {
             MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -84,7 +84,7 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
      * {@code float scale = 1f / count}: the reciprocal of the number of real cells of the window at
      * {@code (iy, ix)}; a constant when no window reaches into the padding.
      */
-    private static void averageScale(CodeBlock.Builder b, Geometry2D g) {
+    protected static void averageScale(CodeBlock.Builder b, Geometry2D g) {
         if (g.padTop() == 0 && g.padBottom() == 0 && g.padLeft() == 0 && g.padRight() == 0) {
             b.addStatement("float scale = 1f / (POOL_HEIGHT * POOL_WIDTH)");
         } else {
@@ -95,58 +95,63 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
         }
     }
 
-    private static CodeBlock averageForward(Geometry2D g, Window win) {
-        boolean last = g.channelsLast();
+    /**
+     * The channels-last average forward pass; {@code type} is the class being built, for generators
+     * that need more members.
+     */
+    protected CodeBlock averageForwardChannelsLast(TypeSpec.Builder type, Geometry2D g, Window win) {
         CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
-        if (last) {
-            positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
-                    .addStatement("$T.fill(out, o, o + CHANNELS, 0f)", Arrays.class)
-                    .addStatement("int i");
-            b.add(win.taps((row, column, tap) -> CodeBlock.builder()
-                    .addStatement("i = $L", inLast(row, column))
-                    .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
-                    .addStatement("out[o + c] += in[i + c]")
-                    .endControlFlow()
-                    .build()));
-            averageScale(b, g);
-            b.beginControlFlow("for (int c = 0; c < CHANNELS; c++)").addStatement("out[o + c] *= scale").endControlFlow();
-        } else {
-            b.beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
-            positions(b).addStatement("float sum = 0f");
-            b.add(win.taps((row, column, tap) -> CodeBlock.builder()
-                    .addStatement("sum += in[$L]", inFirst(row, column))
-                    .build()));
-            averageScale(b, g);
-            b.addStatement("out[((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = sum * scale");
-            b.endControlFlow();
-        }
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
+                .addStatement("$T.fill(out, o, o + CHANNELS, 0f)", Arrays.class)
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L", inLast(row, column))
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("out[o + c] += in[i + c]")
+                .endControlFlow()
+                .build()));
+        averageScale(b, g);
+        b.beginControlFlow("for (int c = 0; c < CHANNELS; c++)").addStatement("out[o + c] *= scale").endControlFlow();
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock averageForward(Geometry2D g, Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
+        positions(b).addStatement("float sum = 0f");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("sum += in[$L]", inFirst(row, column))
+                .build()));
+        averageScale(b, g);
+        b.addStatement("out[((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = sum * scale");
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    /** The channels-last average backward pass, as {@link #averageForwardChannelsLast}. */
+    protected CodeBlock averageBackwardChannelsLast(TypeSpec.Builder type, Geometry2D g, Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS");
+        averageScale(b, g);
+        b.addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L", inLast(row, column))
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("dIn[i + c] += dOut[o + c] * scale")
+                .endControlFlow()
+                .build()));
         return b.endControlFlow().endControlFlow().endControlFlow().build();
     }
 
     private static CodeBlock averageBackward(Geometry2D g, Window win) {
-        boolean last = g.channelsLast();
-        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
-        if (last) {
-            positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS");
-            averageScale(b, g);
-            b.addStatement("int i");
-            b.add(win.taps((row, column, tap) -> CodeBlock.builder()
-                    .addStatement("i = $L", inLast(row, column))
-                    .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
-                    .addStatement("dIn[i + c] += dOut[o + c] * scale")
-                    .endControlFlow()
-                    .build()));
-        } else {
-            b.beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
-            positions(b);
-            averageScale(b, g);
-            b.addStatement("float d = dOut[((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] * scale");
-            b.add(win.taps((row, column, tap) -> CodeBlock.builder()
-                    .addStatement("dIn[$L] += d", inFirst(row, column))
-                    .build()));
-            b.endControlFlow();
-        }
-        return b.endControlFlow().endControlFlow().endControlFlow().build();
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
+        positions(b);
+        averageScale(b, g);
+        b.addStatement("float d = dOut[((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] * scale");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("dIn[$L] += d", inFirst(row, column))
+                .build()));
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
     }
 
     /** {@code ((b * IN_HEIGHT + iy + row) * IN_WIDTH + ix + column) * CHANNELS}: a tap's first channel, channels-last. */

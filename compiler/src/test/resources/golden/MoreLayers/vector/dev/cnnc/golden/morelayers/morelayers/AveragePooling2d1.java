@@ -3,6 +3,8 @@ package dev.cnnc.golden.morelayers.morelayers;
 
 import java.util.Arrays;
 import javax.annotation.processing.Generated;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * average_pooling2d_1 (AveragePooling2D): mean of 3x3 windows, strides (2, 2), padding 'same' (1, 1, 0, 1) (top, bottom, left, right), channels_last
@@ -49,6 +51,31 @@ public final class AveragePooling2d1 {
 
     public static final int OUT_SIZE = 147;
 
+    /**
+     * The widest vectors of this machine.
+     */
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * Floats per vector.
+     */
+    private static final int L = S.length();
+
+    /**
+     * Output channels computed with vectors; the rest are scalar.
+     */
+    private static final int F_VEC = CHANNELS - CHANNELS % (2 * L);
+
+    /**
+     * 32 vector registers (AVX-512): room for 16 accumulators.
+     */
+    private static final boolean WIDE = S.vectorBitSize() >= 512;
+
+    /**
+     * Output channels done 4 vectors at a time where registers allow.
+     */
+    private static final int F_VEC4 = WIDE ? CHANNELS - CHANNELS % (4 * L) : 0;
+
     private AveragePooling2d1() {
     }
 
@@ -58,75 +85,100 @@ public final class AveragePooling2d1 {
      * <p>in (n, 13, 14, 3), out (n, 7, 7, 3).
      */
     public static void forward(float[] in, float[] out, int n) {
+        int channelsVec = CHANNELS - CHANNELS % L;
         for (int b = 0; b < n; b++) {
             for (int oy = 0; oy < OUT_HEIGHT; oy++) {
                 int iy = oy * STRIDE_HEIGHT - PAD_TOP;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int ix = ox * STRIDE_WIDTH - PAD_LEFT;
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS;
-                    Arrays.fill(out, o, o + CHANNELS, 0f);
-                    int i;
-                    if (iy >= 0 && iy < 13) {
-                        // tap (0, 0)
-                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] += in[i + c];
-                        }
-                        // tap (0, 1)
-                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] += in[i + c];
-                        }
-                        // tap (0, 2)
-                        if (ix + 2 >= 0 && ix + 2 < 14) {
-                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS;
-                            for (int c = 0; c < CHANNELS; c++) {
-                                out[o + c] += in[i + c];
-                            }
-                        }
-                    }
-                    // tap (1, 0)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] += in[i + c];
-                    }
-                    // tap (1, 1)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] += in[i + c];
-                    }
-                    // tap (1, 2)
-                    if (ix + 2 >= 0 && ix + 2 < 14) {
-                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] += in[i + c];
-                        }
-                    }
-                    if (iy + 2 >= 0 && iy + 2 < 13) {
-                        // tap (2, 0)
-                        i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] += in[i + c];
-                        }
-                        // tap (2, 1)
-                        i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] += in[i + c];
-                        }
-                        // tap (2, 2)
-                        if (ix + 2 >= 0 && ix + 2 < 14) {
-                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS;
-                            for (int c = 0; c < CHANNELS; c++) {
-                                out[o + c] += in[i + c];
-                            }
-                        }
-                    }
                     // the window's real cells: padding counts neither in the sum nor in the divisor
                     int rows = Math.min(iy + POOL_HEIGHT, IN_HEIGHT) - Math.max(iy, 0);
                     int columns = Math.min(ix + POOL_WIDTH, IN_WIDTH) - Math.max(ix, 0);
                     float scale = 1f / (rows * columns);
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] *= scale;
+                    for (int c = 0; c < channelsVec; c += L) {
+                        FloatVector sum = FloatVector.zero(S);
+                        int i;
+                        if (iy >= 0 && iy < 13) {
+                            // tap (0, 0)
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c;
+                            sum = sum.add(FloatVector.fromArray(S, in, i));
+                            // tap (0, 1)
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                            sum = sum.add(FloatVector.fromArray(S, in, i));
+                            // tap (0, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 14) {
+                                i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                                sum = sum.add(FloatVector.fromArray(S, in, i));
+                            }
+                        }
+                        // tap (1, 0)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c;
+                        sum = sum.add(FloatVector.fromArray(S, in, i));
+                        // tap (1, 1)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                        sum = sum.add(FloatVector.fromArray(S, in, i));
+                        // tap (1, 2)
+                        if (ix + 2 >= 0 && ix + 2 < 14) {
+                            i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                            sum = sum.add(FloatVector.fromArray(S, in, i));
+                        }
+                        if (iy + 2 >= 0 && iy + 2 < 13) {
+                            // tap (2, 0)
+                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS + c;
+                            sum = sum.add(FloatVector.fromArray(S, in, i));
+                            // tap (2, 1)
+                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                            sum = sum.add(FloatVector.fromArray(S, in, i));
+                            // tap (2, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 14) {
+                                i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                                sum = sum.add(FloatVector.fromArray(S, in, i));
+                            }
+                        }
+                        sum.mul(scale).intoArray(out, o + c);
+                    }
+                    for (int c = channelsVec; c < CHANNELS; c++) {
+                        float sum = 0f;
+                        int i;
+                        if (iy >= 0 && iy < 13) {
+                            // tap (0, 0)
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c;
+                            sum += in[i];
+                            // tap (0, 1)
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                            sum += in[i];
+                            // tap (0, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 14) {
+                                i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                                sum += in[i];
+                            }
+                        }
+                        // tap (1, 0)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c;
+                        sum += in[i];
+                        // tap (1, 1)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                        sum += in[i];
+                        // tap (1, 2)
+                        if (ix + 2 >= 0 && ix + 2 < 14) {
+                            i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                            sum += in[i];
+                        }
+                        if (iy + 2 >= 0 && iy + 2 < 13) {
+                            // tap (2, 0)
+                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS + c;
+                            sum += in[i];
+                            // tap (2, 1)
+                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                            sum += in[i];
+                            // tap (2, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 14) {
+                                i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                                sum += in[i];
+                            }
+                        }
+                        out[o + c] = sum * scale;
                     }
                 }
             }
@@ -138,6 +190,7 @@ public final class AveragePooling2d1 {
      */
     public static void backward(float[] dOut, float[] dIn, int n) {
         Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
+        int channelsVec = CHANNELS - CHANNELS % L;
         for (int b = 0; b < n; b++) {
             for (int oy = 0; oy < OUT_HEIGHT; oy++) {
                 int iy = oy * STRIDE_HEIGHT - PAD_TOP;
@@ -148,59 +201,85 @@ public final class AveragePooling2d1 {
                     int rows = Math.min(iy + POOL_HEIGHT, IN_HEIGHT) - Math.max(iy, 0);
                     int columns = Math.min(ix + POOL_WIDTH, IN_WIDTH) - Math.max(ix, 0);
                     float scale = 1f / (rows * columns);
-                    int i;
-                    if (iy >= 0 && iy < 13) {
-                        // tap (0, 0)
-                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            dIn[i + c] += dOut[o + c] * scale;
+                    for (int c = 0; c < channelsVec; c += L) {
+                        FloatVector d = FloatVector.fromArray(S, dOut, o + c).mul(scale);
+                        int i;
+                        if (iy >= 0 && iy < 13) {
+                            // tap (0, 0)
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c;
+                            FloatVector.fromArray(S, dIn, i).add(d).intoArray(dIn, i);
+                            // tap (0, 1)
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                            FloatVector.fromArray(S, dIn, i).add(d).intoArray(dIn, i);
+                            // tap (0, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 14) {
+                                i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                                FloatVector.fromArray(S, dIn, i).add(d).intoArray(dIn, i);
+                            }
                         }
-                        // tap (0, 1)
-                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            dIn[i + c] += dOut[o + c] * scale;
-                        }
-                        // tap (0, 2)
+                        // tap (1, 0)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c;
+                        FloatVector.fromArray(S, dIn, i).add(d).intoArray(dIn, i);
+                        // tap (1, 1)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                        FloatVector.fromArray(S, dIn, i).add(d).intoArray(dIn, i);
+                        // tap (1, 2)
                         if (ix + 2 >= 0 && ix + 2 < 14) {
-                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS;
-                            for (int c = 0; c < CHANNELS; c++) {
-                                dIn[i + c] += dOut[o + c] * scale;
+                            i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                            FloatVector.fromArray(S, dIn, i).add(d).intoArray(dIn, i);
+                        }
+                        if (iy + 2 >= 0 && iy + 2 < 13) {
+                            // tap (2, 0)
+                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS + c;
+                            FloatVector.fromArray(S, dIn, i).add(d).intoArray(dIn, i);
+                            // tap (2, 1)
+                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                            FloatVector.fromArray(S, dIn, i).add(d).intoArray(dIn, i);
+                            // tap (2, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 14) {
+                                i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                                FloatVector.fromArray(S, dIn, i).add(d).intoArray(dIn, i);
                             }
                         }
                     }
-                    // tap (1, 0)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        dIn[i + c] += dOut[o + c] * scale;
-                    }
-                    // tap (1, 1)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        dIn[i + c] += dOut[o + c] * scale;
-                    }
-                    // tap (1, 2)
-                    if (ix + 2 >= 0 && ix + 2 < 14) {
-                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            dIn[i + c] += dOut[o + c] * scale;
+                    for (int c = channelsVec; c < CHANNELS; c++) {
+                        float d = dOut[o + c] * scale;
+                        int i;
+                        if (iy >= 0 && iy < 13) {
+                            // tap (0, 0)
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c;
+                            dIn[i] += d;
+                            // tap (0, 1)
+                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                            dIn[i] += d;
+                            // tap (0, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 14) {
+                                i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                                dIn[i] += d;
+                            }
                         }
-                    }
-                    if (iy + 2 >= 0 && iy + 2 < 13) {
-                        // tap (2, 0)
-                        i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            dIn[i + c] += dOut[o + c] * scale;
-                        }
-                        // tap (2, 1)
-                        i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            dIn[i + c] += dOut[o + c] * scale;
-                        }
-                        // tap (2, 2)
+                        // tap (1, 0)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c;
+                        dIn[i] += d;
+                        // tap (1, 1)
+                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                        dIn[i] += d;
+                        // tap (1, 2)
                         if (ix + 2 >= 0 && ix + 2 < 14) {
-                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS;
-                            for (int c = 0; c < CHANNELS; c++) {
-                                dIn[i + c] += dOut[o + c] * scale;
+                            i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                            dIn[i] += d;
+                        }
+                        if (iy + 2 >= 0 && iy + 2 < 13) {
+                            // tap (2, 0)
+                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS + c;
+                            dIn[i] += d;
+                            // tap (2, 1)
+                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS + c;
+                            dIn[i] += d;
+                            // tap (2, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 14) {
+                                i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS + c;
+                                dIn[i] += d;
                             }
                         }
                     }
