@@ -74,7 +74,12 @@ public final class Conv2DTransposeKind {
                 dilation[0]);
         long outW = deconvLength(w, strides[1], kernel[1], padding, outputPadding == null ? null : outputPadding[1],
                 dilation[1]);
-        if (outH < 1 || outW < 1 || outH > Args.MAX_DIMENSION || outW > Args.MAX_DIMENSION) {
+        if (outH > Args.MAX_DIMENSION || outW > Args.MAX_DIMENSION) {
+            ctx.error(String.format("Conv2DTranspose output would be %dx%d, larger than the limit of %,d per dimension",
+                    outH, outW, Args.MAX_DIMENSION));
+            return null;
+        }
+        if (outH < 1 || outW < 1) {
             ctx.error("Conv2DTranspose output would be " + outH + "x" + outW + ": kernel " + Windows.kernelText(kernel, dilation)
                     + " on " + in + " with padding '" + padding.keras() + "'");
             return null;
