@@ -2,7 +2,9 @@ package dev.cnnc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cnnc.compiler.ir.Border2DLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
+import dev.cnnc.compiler.ir.Conv2DTransposeLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.Layer;
 import dev.cnnc.compiler.ir.Model;
@@ -117,6 +119,150 @@ class ShapeInferenceTest {
         assertEquals(Shape.of(6, 6, 2), only("(13, 13, 2)", "MaxPooling2D(3, strides=2)").outputShape());
         assertEquals(Shape.of(4, 13, 13), only("(4, 27, 27)", "MaxPooling2D(2, data_format='channels_first')")
                 .outputShape());
+    }
+
+    @Test
+    void averagePoolingHasThePoolingShapesAndNoParameters() {
+        Pool2DLayer valid = (Pool2DLayer) only("(11, 11, 64)", "AveragePooling2D((2, 2))");
+        assertEquals(Shape.of(5, 5, 64), valid.outputShape());
+        assertEquals("AveragePooling2D", valid.kerasClass());
+        assertEquals(0, valid.parameterCount());
+        Pool2DLayer same = (Pool2DLayer) only("(11, 10, 64)", "AvgPool2D(3, strides=2, padding='same')");
+        // rows: ceil(11 / 2) = 6, total pad (6 - 1) * 2 + 3 - 11 = 2 -> (1, 1); columns: 5, pad 1 -> (0, 1)
+        assertEquals(Shape.of(6, 5, 64), same.outputShape());
+        assertEquals(1, same.geometry().padTop());
+        assertEquals(1, same.geometry().padBottom());
+        assertEquals(0, same.geometry().padLeft());
+        assertEquals(1, same.geometry().padRight());
+        assertEquals(Shape.of(4, 9, 3), only("(4, 27, 10)", "AveragePooling2D((3, 3), data_format='channels_first')")
+                .outputShape());
+        assertEquals(Shape.of(3, 3, 1), only("(4, 4, 1)", "AveragePooling2D((2, 2), strides=(1, 1))").outputShape());
+    }
+
+    @Test
+    void globalPoolingKeepsTheChannels() {
+        Layer max = only("(7, 5, 16)", "GlobalMaxPooling2D()");
+        assertEquals(Shape.of(16), max.outputShape());
+        assertEquals("global_max_pooling2d_1", max.name());
+        assertEquals(0, max.parameterCount());
+        Layer avg = only("(16, 7, 5)", "GlobalAvgPool2D(data_format='channels_first')");
+        assertEquals(Shape.of(16), avg.outputShape());
+        assertEquals("GlobalAveragePooling2D", avg.kerasClass());
+        assertEquals("global_average_pooling2d_1", avg.name());
+        assertEquals(Shape.of(5), only("(16, 7, 5)", "GlobalAveragePooling2D()").outputShape());
+    }
+
+    @Test
+    void zeroPaddingInItsThreeForms() {
+        Layer dflt = only("(28, 28, 1)", "ZeroPadding2D()");
+        assertEquals(Shape.of(30, 30, 1), dflt.outputShape());
+        assertEquals("zero_padding2d_1", dflt.name());
+        assertEquals(0, dflt.parameterCount());
+        assertEquals(Shape.of(32, 32, 1), only("(28, 28, 1)", "ZeroPadding2D(2)").outputShape());
+        assertEquals(Shape.of(30, 34, 1), only("(28, 28, 1)", "ZeroPadding2D((1, 3))").outputShape());
+        Border2DLayer asym = (Border2DLayer) only("(28, 28, 1)", "ZeroPadding2D(padding=((0, 1), (2, 3)))");
+        assertEquals(Shape.of(29, 33, 1), asym.outputShape());
+        assertEquals(2, asym.left());
+        assertEquals(3, asym.right());
+        assertEquals(Shape.of(3, 29, 33), only("(3, 28, 28)", "ZeroPadding2D(((0, 1), (2, 3)), data_format='channels_first')")
+                .outputShape());
+    }
+
+    @Test
+    void croppingInItsThreeForms() {
+        Layer dflt = only("(28, 27, 2)", "Cropping2D()");
+        assertEquals(Shape.of(28, 27, 2), dflt.outputShape());
+        assertEquals("cropping2d_1", dflt.name());
+        assertEquals(Shape.of(24, 23, 2), only("(28, 27, 2)", "Cropping2D(2)").outputShape());
+        assertEquals(Shape.of(26, 21, 2), only("(28, 27, 2)", "Cropping2D((1, 3))").outputShape());
+        assertEquals(Shape.of(25, 22, 2), only("(28, 27, 2)", "Cropping2D(cropping=((0, 3), (4, 1)))").outputShape());
+        assertEquals(Shape.of(2, 25, 22), only("(2, 28, 27)", "Cropping2D(((0, 3), (4, 1)), 'channels_first')")
+                .outputShape());
+        assertEquals(Shape.of(1, 1, 2), only("(3, 3, 2)", "Cropping2D(1)").outputShape());
+    }
+
+    @Test
+    void reshapeInfersTheUnknownDimension() {
+        Layer r = only("(28, 28, 1)", "Reshape((784,))");
+        assertEquals(Shape.of(784), r.outputShape());
+        assertEquals("reshape_1", r.name());
+        assertEquals(Shape.of(7, 112), only("(28, 28, 1)", "Reshape((7, -1))").outputShape());
+        assertEquals(Shape.of(4, 7, 28), only("(28, 28, 1)", "Reshape(target_shape=(-1, 7, 28))").outputShape());
+        assertEquals(Shape.of(2, 3, 4), only("(24)", "Reshape([2, 3, 4])").outputShape());
+    }
+
+    @Test
+    void permuteReordersTheAxes() {
+        Layer p = only("(5, 6, 3)", "Permute((3, 1, 2))");
+        assertEquals(Shape.of(3, 5, 6), p.outputShape());
+        assertEquals("permute_1", p.name());
+        assertEquals(Shape.of(6, 5, 3), only("(5, 6, 3)", "Permute(dims=(2, 1, 3))").outputShape());
+        assertEquals(Shape.of(5, 6, 3), only("(5, 6, 3)", "Permute((1, 2, 3))").outputShape());
+    }
+
+    @Test
+    void upSamplingMultipliesHeightAndWidth() {
+        Layer u = only("(7, 5, 3)", "UpSampling2D()");
+        assertEquals(Shape.of(14, 10, 3), u.outputShape());
+        assertEquals("up_sampling2d_1", u.name());
+        assertEquals(0, u.parameterCount());
+        assertEquals(Shape.of(21, 10, 3), only("(7, 5, 3)", "UpSampling2D((3, 2), interpolation='bilinear')").outputShape());
+        assertEquals(Shape.of(7, 15, 9), only("(7, 5, 3)", "UpSampling2D(size=3, data_format='channels_first')")
+                .outputShape());
+    }
+
+    @Test
+    void depthwiseConv2dMultipliesTheChannels() {
+        Layer d = only("(28, 28, 3)", "DepthwiseConv2D(3, depth_multiplier=2)");
+        assertEquals(Shape.of(26, 26, 6), d.outputShape());
+        assertEquals("depthwise_conv2d_1", d.name());
+        // Keras: 3 * 3 * 3 * 2 depthwise kernel + 6 bias
+        assertEquals(60, d.parameterCount());
+        assertEquals("depthwise_kernel", d.weights().get(0).role().keras());
+        Layer same = only("(3, 28, 27)", "DepthwiseConv2D((3, 3), strides=2, padding='same', data_format='channels_first', "
+                + "use_bias=False)");
+        assertEquals(Shape.of(3, 14, 14), same.outputShape());
+        assertEquals(27, same.parameterCount());
+    }
+
+    @Test
+    void separableConv2dParametersAsKeras() {
+        Layer sep = only("(28, 28, 3)", "SeparableConv2D(16, 3, depth_multiplier=2)");
+        assertEquals(Shape.of(26, 26, 16), sep.outputShape());
+        assertEquals("separable_conv2d_1", sep.name());
+        // Keras: depthwise 3*3*3*2 = 54, pointwise 1*1*6*16 = 96, bias 16
+        assertEquals(166, sep.parameterCount());
+        assertEquals("[depthwise_kernel, pointwise_kernel, bias]",
+                sep.weights().stream().map(w -> w.role().keras()).toList().toString());
+        Layer cf = only("(3, 28, 27)", "SeparableConv2D(8, (3, 3), strides=2, padding='same', "
+                + "data_format='channels_first', use_bias=False)");
+        assertEquals(Shape.of(8, 14, 14), cf.outputShape());
+        assertEquals(27 + 24, cf.parameterCount());
+        assertEquals(Shape.of(24, 24, 4), only("(28, 28, 1)", "SeparableConv2D(4, 3, dilation_rate=2)").outputShape());
+    }
+
+    /** Keras 2.2.4 deconv_length by hand: valid n*s + max(k - s, 0); same n*s; with output_padding (n-1)*s + k - 2*pad + op. */
+    @Test
+    void conv2dTransposeOutputLengths() {
+        Conv2DTransposeLayer valid = (Conv2DTransposeLayer) only("(5, 5, 1)", "Conv2DTranspose(4, 3, strides=2)");
+        assertEquals(Shape.of(11, 11, 4), valid.outputShape());
+        assertEquals("conv2d_transpose_1", valid.name());
+        // kernel (3, 3, 4, 1) + bias 4
+        assertEquals(40, valid.parameterCount());
+        assertEquals(Shape.of(10, 10, 4), only("(5, 5, 1)", "Conv2DTranspose(4, 3, strides=2, padding='same')").outputShape());
+        assertEquals(Shape.of(12, 12, 4), only("(5, 5, 1)", "Conv2DTranspose(4, 3, strides=2, output_padding=1)")
+                .outputShape());
+        Conv2DTransposeLayer same = (Conv2DTransposeLayer) only("(5, 5, 1)",
+                "Conv2DTranspose(4, 3, strides=2, padding='same', output_padding=(0, 1))");
+        // rows (5 - 1) * 2 + 3 - 2 + 0 = 9, columns 10; the convolution 9 -> 5 pads (1, 1), 10 -> 5 pads (0, 1)
+        assertEquals(Shape.of(9, 10, 4), same.outputShape());
+        assertEquals(1, same.geometry().padTop());
+        assertEquals(0, same.geometry().padLeft());
+        assertEquals(Shape.of(2, 15, 3), only("(5, 5, 3)", "Conv2DTranspose(2, (2, 1), strides=(3, 1), "
+                + "data_format='channels_first')").outputShape());
+        assertEquals(Shape.of(9, 9, 2), only("(5, 5, 3)", "Deconvolution2D(2, 3, dilation_rate=2)").outputShape());
+        Layer small = only("(5, 5, 1)", "Conv2DTranspose(4, 2, strides=3)");
+        assertEquals(Shape.of(15, 15, 4), small.outputShape());
     }
 
     @Test

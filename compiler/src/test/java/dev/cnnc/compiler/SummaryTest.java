@@ -104,6 +104,45 @@ class SummaryTest {
         assertEquals("dense_1 (Dense)              (None, 2)                 8         ", lines[5]);
     }
 
+    /**
+     * The layers beyond the MNIST set: Keras' automatic names and class names cut to the column as
+     * print_row does; parameter counts worked by hand (depthwise 3*3*3*2 + 6; separable 3*3*6 + 6*4
+     * + 4; transpose 3*3*2*4 + 2).
+     */
+    @Test
+    void newLayerKindsPrintWithKerasNamesAndCounts() {
+        Model m = Sources.model("""
+                input(8, 8, 3)
+                DepthwiseConv2D(3, depth_multiplier=2)
+                SeparableConv2D(4, 3, padding='same')
+                Conv2DTranspose(2, 3, strides=2)
+                ZeroPadding2D(1)
+                Cropping2D(((1, 0), (0, 1)))
+                AveragePooling2D()
+                UpSampling2D()
+                Permute((3, 1, 2))
+                Reshape((14, 14, 2))
+                GlobalAveragePooling2D()
+                """);
+        String[] lines = Summary.of(m, false).split("\n");
+        String[] expected = {
+            "depthwise_conv2d_1 (Depthwis (None, 6, 6, 6)           60        ",
+            "separable_conv2d_1 (Separabl (None, 6, 6, 4)           82        ",
+            "conv2d_transpose_1 (Conv2DTr (None, 13, 13, 2)         74        ",
+            "zero_padding2d_1 (ZeroPaddin (None, 15, 15, 2)         0         ",
+            "cropping2d_1 (Cropping2D)    (None, 14, 14, 2)         0         ",
+            "average_pooling2d_1 (Average (None, 7, 7, 2)           0         ",
+            "up_sampling2d_1 (UpSampling2 (None, 14, 14, 2)         0         ",
+            "permute_1 (Permute)          (None, 2, 14, 14)         0         ",
+            "reshape_1 (Reshape)          (None, 14, 14, 2)         0         ",
+            "global_average_pooling2d_1 ( (None, 2)                 0         ",
+        };
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], lines[3 + 2 * i]);
+        }
+        assertTrue(Summary.of(m, false).contains("Total params: 216\n"));
+    }
+
     @Test
     void flopsColumnAddsMultiplyAdds() throws Exception {
         String s = Summary.of(example("examples/mnist/MnistCnn.cnn"), true);

@@ -173,6 +173,103 @@ public final class Args {
         return new int[] {a, b};
     }
 
+    /**
+     * Keras' 2-D border spec (ZeroPadding2D's {@code padding}, Cropping2D's {@code cropping}) as
+     * {@code {top, bottom, left, right}}: an integer for all four, {@code (rows, columns)} for
+     * symmetric borders, or {@code ((top, bottom), (left, right))}; each at least 0.
+     */
+    public int[] border2D(String name, int[] fallback) {
+        Value v = value(name);
+        if (v == null) {
+            return fallback.clone();
+        }
+        String expected = "an integer, a tuple of 2 integers or a tuple of 2 tuples of 2 integers";
+        if (v instanceof Ast.IntValue) {
+            int n = nonNegative(name, v);
+            return n < 0 ? fallback.clone() : new int[] {n, n, n, n};
+        }
+        List<Value> items = items(v);
+        if (items == null || items.size() != 2) {
+            return mismatch(name, expected, v, fallback.clone());
+        }
+        int[] out = new int[4];
+        for (int axis = 0; axis < 2; axis++) {
+            Value item = items.get(axis);
+            List<Value> pair = item instanceof Ast.IntValue ? List.of(item, item) : items(item);
+            if (pair == null || pair.size() != 2 || !(pair.get(0) instanceof Ast.IntValue)
+                    || !(pair.get(1) instanceof Ast.IntValue)) {
+                return mismatch(name, expected, v, fallback.clone());
+            }
+            for (int side = 0; side < 2; side++) {
+                int n = nonNegative(name, pair.get(side));
+                if (n < 0) {
+                    return fallback.clone();
+                }
+                out[axis * 2 + side] = n;
+            }
+        }
+        return out;
+    }
+
+    /** An integer in {@code [0, MAX_DIMENSION]}, or -1 after reporting. */
+    private int nonNegative(String name, Value v) {
+        long x = ((Ast.IntValue) v).value();
+        if (x < 0) {
+            error(name, label(name) + " must not be negative, found " + x);
+            return -1;
+        }
+        if (x > MAX_DIMENSION) {
+            error(name, String.format("%s is too large: %,d (the limit is %,d)", label(name), x, MAX_DIMENSION));
+            return -1;
+        }
+        return (int) x;
+    }
+
+    /**
+     * A tuple or list of integers, each at most {@link #MAX_DIMENSION} in magnitude, as written
+     * (zero and negative values are the caller's to judge); null if absent or after reporting.
+     */
+    public int[] intTuple(String name) {
+        Value v = value(name);
+        if (v == null) {
+            return null;
+        }
+        List<Value> items = items(v);
+        if (items == null || items.isEmpty() || !items.stream().allMatch(i -> i instanceof Ast.IntValue)) {
+            return mismatch(name, "a tuple of integers", v, null);
+        }
+        int[] out = new int[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            long x = ((Ast.IntValue) items.get(i)).value();
+            if (Math.abs(x) > MAX_DIMENSION) {
+                error(name, String.format("%s is too large: %,d (the limit is %,d)", label(name), x, MAX_DIMENSION));
+                return null;
+            }
+            out[i] = (int) x;
+        }
+        return out;
+    }
+
+    /** An integer or a tuple of two, each at least 0 (Conv2DTranspose's {@code output_padding}); None or absent gives null. */
+    public int[] nonNegativePairOrNone(String name) {
+        if (absentOrNone(name)) {
+            return null;
+        }
+        Value v = value(name);
+        if (v instanceof Ast.IntValue) {
+            int a = nonNegative(name, v);
+            return a < 0 ? null : new int[] {a, a};
+        }
+        List<Value> items = items(v);
+        if (items == null || items.size() != 2 || !(items.get(0) instanceof Ast.IntValue)
+                || !(items.get(1) instanceof Ast.IntValue)) {
+            return mismatch(name, "an integer, a tuple of 2 integers or None", v, null);
+        }
+        int a = nonNegative(name, items.get(0));
+        int b = nonNegative(name, items.get(1));
+        return a < 0 || b < 0 ? null : new int[] {a, b};
+    }
+
     /** Like {@link #intPair} but {@code None} (or absent) gives null. */
     public int[] intPairOrNone(String name) {
         return absentOrNone(name) ? null : intPair(name, new int[] {1, 1});

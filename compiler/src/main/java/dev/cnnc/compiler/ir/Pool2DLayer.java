@@ -9,7 +9,12 @@ public record Pool2DLayer(String name, Span span, Shape inputShape, Shape output
     /** How a window is reduced to one value, with the Keras class that does it. */
     public enum Reduction {
         /** The maximum; with {@code same}, padded cells never win. */
-        MAX("MaxPooling2D");
+        MAX("MaxPooling2D"),
+        /**
+         * The mean; with {@code same}, the divisor is the number of real (not padded) cells of the
+         * window, as TensorFlow's {@code avg_pool}.
+         */
+        AVERAGE("AveragePooling2D");
 
         private final String kerasClass;
 
@@ -19,6 +24,11 @@ public record Pool2DLayer(String name, Span span, Shape inputShape, Shape output
 
         public String kerasClass() {
             return kerasClass;
+        }
+
+        /** {@code max} or {@code mean}, for comments. */
+        public String describe() {
+            return this == MAX ? "max" : "mean";
         }
     }
 

@@ -13,8 +13,13 @@ public record WeightOptions(Activation activation, boolean useBias, Initializer 
 
     /** The kernel of {@code kernelShape} and, with {@code use_bias}, a bias of {@code units}: Keras' order. */
     public List<Weight> weights(int[] kernelShape, int units) {
+        return weights(Weight.Role.KERNEL, kernelShape, units);
+    }
+
+    /** Like {@link #weights(int[], int)}, the kernel in {@code kernelRole} ({@code depthwise_kernel}). */
+    public List<Weight> weights(Weight.Role kernelRole, int[] kernelShape, int units) {
         List<Weight> w = new ArrayList<>(2);
-        w.add(Weight.of(Weight.Role.KERNEL, kernelShape, kernelInitializer, kernelRegularizer, kernelConstraint));
+        w.add(Weight.of(kernelRole, kernelShape, kernelInitializer, kernelRegularizer, kernelConstraint));
         if (useBias) {
             w.add(Weight.of(Weight.Role.BIAS, new int[] {units}, biasInitializer, biasRegularizer, biasConstraint));
         }

@@ -10,16 +10,16 @@ import java.util.Set;
 
 /** Every layer kind the language knows, by Keras class name and alias. Add a new kind here. */
 public final class LayerKinds {
-    private static final List<LayerKind> ALL = List.of(Conv2DKind.KIND, Pooling2DKind.MAX, FlattenKind.KIND, DenseKind.KIND,
+    private static final List<LayerKind> ALL = List.of(Conv2DKind.KIND, DepthwiseConv2DKind.KIND,
+            SeparableConv2DKind.KIND, Conv2DTransposeKind.KIND, Pooling2DKind.MAX, Pooling2DKind.AVERAGE,
+            GlobalPooling2DKind.MAX, GlobalPooling2DKind.AVERAGE, Border2DKind.ZERO_PADDING, Border2DKind.CROPPING,
+            ReshapeKind.RESHAPE, ReshapeKind.PERMUTE, UpSampling2DKind.KIND, FlattenKind.KIND, DenseKind.KIND,
             BatchNormKind.KIND, ActivationKinds.ACTIVATION, ActivationKinds.SOFTMAX, ActivationKinds.RELU,
             ActivationKinds.LEAKY_RELU, ActivationKinds.ELU, ActivationKinds.THRESHOLDED_RELU, ActivationKinds.PRELU,
             NoiseKinds.DROPOUT, NoiseKinds.SPATIAL_DROPOUT_2D, NoiseKinds.GAUSSIAN_NOISE, NoiseKinds.GAUSSIAN_DROPOUT);
 
     /** Keras layers that cnnc does not implement yet: named in a clearer message than "unknown". */
-    private static final Set<String> NOT_YET = Set.of("AveragePooling2D", "AvgPool2D",
-            "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Conv1D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D",
-            "Conv2DTranspose", "Reshape", "ZeroPadding2D", "UpSampling2D",
-            "LSTM", "GRU", "SimpleRNN", "Embedding", "Cropping2D", "Permute",
+    private static final Set<String> NOT_YET = Set.of("Conv1D", "Conv3D", "LSTM", "GRU", "SimpleRNN", "Embedding",
             "AlphaDropout", "SpatialDropout1D", "SpatialDropout3D");
 
     private static final Map<String, LayerKind> BY_NAME = new LinkedHashMap<>();

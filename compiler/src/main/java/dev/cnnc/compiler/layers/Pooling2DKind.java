@@ -15,11 +15,13 @@ import java.util.List;
 
 /**
  * The 2-D poolings: {@code MaxPooling2D(pool_size=(2, 2), strides=None, padding='valid',
- * data_format=None)}, alias {@code MaxPool2D}. {@code strides=None} means {@code pool_size}; output
+ * data_format=None)}, alias {@code MaxPool2D}, and {@code AveragePooling2D} (same arguments), alias
+ * {@code AvgPool2D}. {@code strides=None} means {@code pool_size}; output
  * sizes follow the convolution formulas.
  */
 public final class Pooling2DKind {
     public static final LayerKind MAX = kind(Reduction.MAX, "MaxPool2D");
+    public static final LayerKind AVERAGE = kind(Reduction.AVERAGE, "AvgPool2D");
 
     private Pooling2DKind() {}
 

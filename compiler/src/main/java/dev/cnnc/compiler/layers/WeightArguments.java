@@ -21,30 +21,49 @@ final class WeightArguments {
             "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
             "bias_constraint");
 
+    /**
+     * {@link #PARAMETERS} with {@code kernel} in the kernel's argument names: {@code depthwise} gives
+     * DepthwiseConv2D's {@code depthwise_initializer}, ... in the same order.
+     */
+    static List<String> parameters(String kernel) {
+        return PARAMETERS.stream().map(p -> p.startsWith("kernel_") ? kernel + p.substring("kernel".length()) : p).toList();
+    }
+
     /** Reads the shared arguments; constraint axes are checked against the kernel's rank. */
     static WeightOptions bind(Args args, int kernelRank) {
+        return bind(args, kernelRank, "kernel");
+    }
+
+    /** Like {@link #bind(Args, int)}, the kernel's arguments named {@code <kernel>_initializer}, .... */
+    static WeightOptions bind(Args args, int kernelRank, String kernel) {
         WeightOptions w = new WeightOptions(
                 Configs.activation(args, "activation"),
                 args.bool("use_bias", true),
-                Configs.initializer(args, "kernel_initializer", Initializer.glorotUniform()),
+                Configs.initializer(args, kernel + "_initializer", Initializer.glorotUniform()),
                 Configs.initializer(args, "bias_initializer", Initializer.zeros()),
-                Configs.regularizer(args, "kernel_regularizer"),
+                Configs.regularizer(args, kernel + "_regularizer"),
                 Configs.regularizer(args, "bias_regularizer"),
                 Configs.regularizer(args, "activity_regularizer"),
-                Configs.constraint(args, "kernel_constraint"),
+                Configs.constraint(args, kernel + "_constraint"),
                 Configs.constraint(args, "bias_constraint"));
-        checkAxes(args, "kernel_constraint", w.kernelConstraint(), kernelRank);
+        checkAxes(args, kernel + "_constraint", w.kernelConstraint(), kernelRank);
         checkAxes(args, "bias_constraint", w.biasConstraint(), 1);
-        if (!w.useBias()) {
+        warnUnusedBias(args, w.useBias());
+        return w;
+    }
+
+    /** Warns at each bias argument given with {@code use_bias=False}. */
+    static void warnUnusedBias(Args args, boolean useBias) {
+        if (!useBias) {
             for (String unused : List.of("bias_initializer", "bias_regularizer", "bias_constraint")) {
                 if (args.has(unused)) {
                     args.diagnostics().warning(args.span(unused), unused + " has no effect with use_bias=False");
                 }
             }
         }
-        return w;
     }
 
+    /** Reports a constraint axis outside a weight of {@code rank} axes. */
     static void checkAxes(Args args, String name, Constraint c, int rank) {
         int[] axes = c instanceof Constraint.MaxNorm m ? m.axes()
                 : c instanceof Constraint.UnitNorm u ? u.axes()

@@ -8,9 +8,14 @@ final class Windows {
 
     /** Reports and returns false unless the layer's input has 3 dimensions. */
     static boolean checkRank3(LayerContext ctx, String kerasClass) {
-        if (ctx.input().rank() != 3) {
+        if (ctx.input().rank() == 1) {
             ctx.error(kerasClass + " needs an input of 3 dimensions (height, width, channels), but its input is flat ("
                     + ctx.input() + " values)");
+            return false;
+        }
+        if (ctx.input().rank() != 3) {
+            ctx.error(kerasClass + " needs an input of 3 dimensions (height, width, channels), but its input has "
+                    + ctx.input().rank() + " (" + ctx.input() + ")");
             return false;
         }
         return true;

@@ -149,6 +149,420 @@ class ForwardReferenceTest {
         assertArrayEquals(expected, net.forward(x, 2), 0f);
     }
 
+    /** TF's avg_pool: the mean of the window's real cells; padded cells count in neither sum nor divisor. */
+    @ParameterizedTest(name = "{0}x{1}x{8} pool {2}x{3} strides {4}x{5} {6} {7}")
+    @CsvSource({
+        "11, 11, 2, 2, 2, 2, valid, channels_last, 3",
+        "11, 11, 2, 2, 2, 2, same, channels_last, 3",
+        "7, 9, 3, 2, 1, 2, same, channels_last, 3",
+        "9, 9, 3, 3, 2, 2, same, channels_first, 3",
+        "6, 7, 2, 3, 2, 1, valid, channels_first, 3",
+        "8, 7, 6, 5, 1, 2, same, channels_last, 3",
+        "8, 7, 6, 5, 2, 1, same, channels_first, 3",
+        "7, 6, 3, 3, 2, 2, same, channels_last, 37",
+        "6, 5, 6, 5, 1, 1, same, channels_last, 35",
+    })
+    void averagePooling(int h, int w, int ph, int pw, int sh, int sw, String padding, String format, int c) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        int oh = outLength(same, h, ph, sh, 1);
+        int ow = outLength(same, w, pw, sw, 1);
+        int top = padBefore(same, h, ph, sh, 1);
+        int left = padBefore(same, w, pw, sw, 1);
+        // All positive inputs: a padded cell counted in the divisor would shrink the mean and show up.
+        float[] x = random(2 * h * w * c, 4);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.abs(x[i]) + 0.1f;
+        }
+        float[] expected = new float[2 * oh * ow * c];
+        for (int b = 0; b < 2; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        double sum = 0;
+                        int count = 0;
+                        for (int ky = 0; ky < ph; ky++) {
+                            for (int kx = 0; kx < pw; kx++) {
+                                int iy = oy * sh - top + ky;
+                                int ix = ox * sw - left + kx;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                    sum += x[last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix];
+                                    count++;
+                                }
+                            }
+                        }
+                        expected[last ? ((b * oh + oy) * ow + ox) * c + ch : ((b * c + ch) * oh + oy) * ow + ox] =
+                                (float) (sum / count);
+                    }
+                }
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                    : "input(" + c + ", " + h + ", " + w + ")") + "\nAveragePooling2D((" + ph + ", " + pw + "), strides=("
+                    + sh + ", " + sw + "), padding='" + padding + "', data_format='" + format + "')\n", 2, 5, false, vector);
+            assertArrayEquals(expected, net.forward(x, 2), 1e-5f);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GlobalMaxPooling2D, channels_last", "GlobalMaxPool2D, channels_first",
+        "GlobalAveragePooling2D, channels_last", "GlobalAvgPool2D, channels_first"})
+    void globalPooling(String layer, String format) {
+        boolean last = format.equals("channels_last");
+        boolean max = layer.contains("Max");
+        int h = 3;
+        int w = 5;
+        int c = 4;
+        float[] x = random(2 * h * w * c, 6);
+        float[] expected = new float[2 * c];
+        for (int b = 0; b < 2; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                double r = max ? Double.NEGATIVE_INFINITY : 0;
+                for (int y = 0; y < h; y++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        float v = x[last ? ((b * h + y) * w + xx) * c + ch : ((b * c + ch) * h + y) * w + xx];
+                        r = max ? Math.max(r, v) : r + v;
+                    }
+                }
+                expected[b * c + ch] = (float) (max ? r : r / (h * w));
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(3, 5, 4)" : "input(4, 3, 5)") + "\n" + layer
+                    + "(data_format='" + format + "')\n", 2, 5, false, vector);
+            assertArrayEquals(expected, net.forward(x, 2), 1e-5f);
+        }
+    }
+
+    @Test
+    void globalMaxPoolingTiesSendTheGradientToTheFirstCell() {
+        Network net = InMemoryCompiler.network("input(2, 2, 1)\nGlobalMaxPooling2D()\n", 1, 1, true);
+        net.forward(new float[] {1f, 3f, 3f, 3f}, 1);
+        net.backward(new float[] {1f}, 1);
+        assertArrayEquals(new float[] {0f, 1f, 0f, 0f}, InMemoryCompiler.inputGradient(net), 0f);
+    }
+
+    /** out(y, x) = in(y - top, x - left) where that is inside the input, else 0; cropping with negative offsets. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = ';', value = {
+        "ZeroPadding2D(((1, 2), (0, 3)), data_format='channels_last'); 1; 2; 0; 3",
+        "ZeroPadding2D((2, 1), data_format='channels_first'); 2; 2; 1; 1",
+        "ZeroPadding2D(data_format='channels_last'); 1; 1; 1; 1",
+        "Cropping2D(((1, 0), (2, 1)), data_format='channels_last'); -1; 0; -2; -1",
+        "Cropping2D(1, data_format='channels_first'); -1; -1; -1; -1",
+        "Cropping2D(data_format='channels_first'); 0; 0; 0; 0",
+    })
+    void zeroPaddingAndCropping(String layer, int top, int bottom, int left, int right) {
+        boolean last = layer.contains("channels_last");
+        int h = 4;
+        int w = 5;
+        int c = 3;
+        int oh = h + top + bottom;
+        int ow = w + left + right;
+        float[] x = random(2 * h * w * c, 7);
+        float[] expected = new float[2 * oh * ow * c];
+        for (int b = 0; b < 2; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int iy = oy - top;
+                        int ix = ox - left;
+                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                            expected[last ? ((b * oh + oy) * ow + ox) * c + ch : ((b * c + ch) * oh + oy) * ow + ox] =
+                                    x[last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix];
+                        }
+                    }
+                }
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(4, 5, 3)" : "input(3, 4, 5)") + "\n" + layer + "\n", 2, 5,
+                    false, vector);
+            assertArrayEquals(expected, net.forward(x, 2), 0f);
+        }
+    }
+
+    /** Reshape keeps the C order; Permute((2, 3, 1)) of (a, b, c) is (b, c, a) with out[j, k, i] = in[i, j, k]. */
+    @Test
+    void reshapeKeepsTheOrderAndPermuteMovesTheAxes() {
+        int a = 2;
+        int bb = 3;
+        int c = 4;
+        float[] x = random(2 * a * bb * c, 8);
+        float[] expected = new float[x.length];
+        for (int n = 0; n < 2; n++) {
+            for (int i = 0; i < a; i++) {
+                for (int j = 0; j < bb; j++) {
+                    for (int k = 0; k < c; k++) {
+                        expected[n * 24 + (j * c + k) * a + i] = x[n * 24 + (i * bb + j) * c + k];
+                    }
+                }
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network reshape = InMemoryCompiler.network("input(2, 3, 4)\nReshape((-1, 2))\nReshape((24,))\n", 2, 5, false,
+                    vector);
+            assertArrayEquals(x, reshape.forward(x, 2), 0f);
+            Network permute = InMemoryCompiler.network("input(2, 3, 4)\nPermute((2, 3, 1))\n", 2, 5, false, vector);
+            assertArrayEquals(expected, permute.forward(x, 2), 0f);
+        }
+    }
+
+    /**
+     * TF1 resize_nearest_neighbor / resize_bilinear with align_corners=False: source = dst * (in / out)
+     * in float, no half-pixel offset; bilinear reads floor and min(ceil, in - 1).
+     */
+    @ParameterizedTest(name = "size ({0}, {1}) {2} {3}")
+    @CsvSource({"2, 2, nearest, channels_last", "3, 2, nearest, channels_first", "2, 2, bilinear, channels_last",
+        "3, 5, bilinear, channels_last", "2, 3, bilinear, channels_first", "1, 1, bilinear, channels_first"})
+    void upSampling(int sh, int sw, String interpolation, String format) {
+        boolean last = format.equals("channels_last");
+        boolean bilinear = interpolation.equals("bilinear");
+        int h = 3;
+        int w = 4;
+        int c = 2;
+        int oh = h * sh;
+        int ow = w * sw;
+        float scaleH = (float) h / oh;
+        float scaleW = (float) w / ow;
+        float[] x = random(2 * h * w * c, 9);
+        float[] expected = new float[2 * oh * ow * c];
+        for (int b = 0; b < 2; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float sy = oy * scaleH;
+                        float sx = ox * scaleW;
+                        int y0 = (int) Math.floor(sy);
+                        int x0 = (int) Math.floor(sx);
+                        float v;
+                        if (bilinear) {
+                            int y1 = Math.min(y0 + 1, h - 1);
+                            int x1 = Math.min(x0 + 1, w - 1);
+                            double fy = sy - y0;
+                            double fx = sx - x0;
+                            int bb = b;
+                            int cc = ch;
+                            java.util.function.IntBinaryOperator at = (yy, xx) -> last
+                                    ? ((bb * h + yy) * w + xx) * c + cc : ((bb * c + cc) * h + yy) * w + xx;
+                            v = (float) ((1 - fy) * ((1 - fx) * x[at.applyAsInt(y0, x0)] + fx * x[at.applyAsInt(y0, x1)])
+                                    + fy * ((1 - fx) * x[at.applyAsInt(y1, x0)] + fx * x[at.applyAsInt(y1, x1)]));
+                        } else {
+                            v = x[last ? ((b * h + y0) * w + x0) * c + ch : ((b * c + ch) * h + y0) * w + x0];
+                        }
+                        expected[last ? ((b * oh + oy) * ow + ox) * c + ch : ((b * c + ch) * oh + oy) * ow + ox] = v;
+                    }
+                }
+            }
+        }
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(3, 4, 2)" : "input(2, 3, 4)") + "\nUpSampling2D((" + sh
+                    + ", " + sw + "), data_format='" + format + "', interpolation='" + interpolation + "')\n", 2, 5, false,
+                    vector);
+            assertArrayEquals(expected, net.forward(x, 2), 1e-5f);
+        }
+    }
+
+    /** Keras' depthwise_conv2d: out[.., c * dm + m] = sum over taps of in[.., c] * kernel[ky, kx, c, m] (+ bias). */
+    @ParameterizedTest(name = "{0}x{1}x{2} kernel {3}x{4} dm {5} strides {6} {7} {8}")
+    @CsvSource({
+        "7, 9, 2, 3, 2, 1, 1, valid, channels_last",
+        "7, 9, 3, 3, 3, 2, 2, same, channels_last",
+        "8, 6, 2, 2, 3, 3, 1, same, channels_first",
+        "9, 8, 3, 6, 5, 2, 2, same, channels_last",
+        "9, 8, 2, 3, 3, 2, 2, valid, channels_first",
+    })
+    void depthwiseConv2d(int h, int w, int c, int kh, int kw, int dm, int s, String padding, String format) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        int oh = outLength(same, h, kh, s, 1);
+        int ow = outLength(same, w, kw, s, 1);
+        int top = padBefore(same, h, kh, s, 1);
+        int left = padBefore(same, w, kw, s, 1);
+        float[] x = random(2 * h * w * c, 10);
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                    : "input(" + c + ", " + h + ", " + w + ")") + "\nDepthwiseConv2D((" + kh + ", " + kw + "), strides=" + s
+                    + ", padding='" + padding + "', depth_multiplier=" + dm + ", data_format='" + format
+                    + "', bias_initializer=RandomNormal())\n", 2, 5, false, vector);
+            assertEquals("depthwise_conv2d_1/depthwise_kernel", net.parameters().get(0).name());
+            float[] kernel = net.parameters().get(0).values();
+            float[] bias = net.parameters().get(1).values();
+            int oc = c * dm;
+            float[] expected = new float[2 * oh * ow * oc];
+            for (int b = 0; b < 2; b++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int m = 0; m < dm; m++) {
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                double sum = bias[ch * dm + m];
+                                for (int ky = 0; ky < kh; ky++) {
+                                    for (int kx = 0; kx < kw; kx++) {
+                                        int iy = oy * s - top + ky;
+                                        int ix = ox * s - left + kx;
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                            int xi = last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix;
+                                            sum += x[xi] * kernel[((ky * kw + kx) * c + ch) * dm + m];
+                                        }
+                                    }
+                                }
+                                int f = ch * dm + m;
+                                expected[last ? ((b * oh + oy) * ow + ox) * oc + f : ((b * oc + f) * oh + oy) * ow + ox] =
+                                        (float) sum;
+                            }
+                        }
+                    }
+                }
+            }
+            assertArrayEquals(expected, net.forward(x, 2), 1e-4f);
+        }
+    }
+
+    /** Keras' separable_conv2d: the depthwise convolution, then a 1x1 convolution over its c * dm channels, then bias. */
+    @ParameterizedTest(name = "{0}x{1}x{2} kernel {3}x{4} dm {5} filters {6} strides {7} dilation {8} {9} {10}")
+    @CsvSource({
+        "7, 9, 2, 3, 2, 1, 3, 1, 1, valid, channels_last",
+        "7, 9, 3, 3, 3, 2, 4, 2, 1, same, channels_last",
+        "8, 6, 2, 2, 3, 3, 2, 1, 2, same, channels_first",
+        "9, 8, 2, 6, 5, 2, 3, 1, 1, same, channels_last",
+        "9, 8, 2, 3, 3, 2, 5, 2, 1, valid, channels_first",
+    })
+    void separableConv2d(int h, int w, int c, int kh, int kw, int dm, int filters, int s, int d, String padding,
+            String format) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        int oh = outLength(same, h, kh, s, d);
+        int ow = outLength(same, w, kw, s, d);
+        int top = padBefore(same, h, kh, s, d);
+        int left = padBefore(same, w, kw, s, d);
+        float[] x = random(2 * h * w * c, 11);
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                    : "input(" + c + ", " + h + ", " + w + ")") + "\nSeparableConv2D(" + filters + ", (" + kh + ", " + kw
+                    + "), strides=" + s + ", dilation_rate=" + d + ", padding='" + padding + "', depth_multiplier=" + dm
+                    + ", data_format='" + format + "', bias_initializer=RandomNormal())\n", 2, 5, false, vector);
+            assertEquals("separable_conv2d_1/depthwise_kernel", net.parameters().get(0).name());
+            assertEquals("separable_conv2d_1/pointwise_kernel", net.parameters().get(1).name());
+            assertEquals("separable_conv2d_1/bias", net.parameters().get(2).name());
+            float[] dk = net.parameters().get(0).values();
+            float[] pk = net.parameters().get(1).values();
+            float[] bias = net.parameters().get(2).values();
+            int mc = c * dm;
+            float[] expected = new float[2 * oh * ow * filters];
+            for (int b = 0; b < 2; b++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        double[] middle = new double[mc];
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int m = 0; m < dm; m++) {
+                                for (int ky = 0; ky < kh; ky++) {
+                                    for (int kx = 0; kx < kw; kx++) {
+                                        int iy = oy * s - top + ky * d;
+                                        int ix = ox * s - left + kx * d;
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                            int xi = last ? ((b * h + iy) * w + ix) * c + ch : ((b * c + ch) * h + iy) * w + ix;
+                                            middle[ch * dm + m] += x[xi] * dk[((ky * kw + kx) * c + ch) * dm + m];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        for (int f = 0; f < filters; f++) {
+                            double sum = bias[f];
+                            for (int j = 0; j < mc; j++) {
+                                sum += middle[j] * pk[j * filters + f];
+                            }
+                            expected[last ? ((b * oh + oy) * ow + ox) * filters + f : ((b * filters + f) * oh + oy) * ow + ox] =
+                                    (float) sum;
+                        }
+                    }
+                }
+            }
+            assertArrayEquals(expected, net.forward(x, 2), 1e-4f);
+        }
+    }
+
+    /** Keras 2.2.4 conv_utils.deconv_length; -1 stands for output_padding=None. */
+    private static int deconvLength(int n, int s, int k, boolean same, int outputPadding, int d) {
+        int kernel = k + (k - 1) * (d - 1);
+        if (outputPadding < 0) {
+            return same ? n * s : n * s + Math.max(kernel - s, 0);
+        }
+        return (n - 1) * s + kernel - 2 * (same ? kernel / 2 : 0) + outputPadding;
+    }
+
+    /**
+     * TF conv2d_transpose: the input gradient of the convolution from the output back to the input,
+     * out[oy, ox, f] = bias[f] + sum of in[y, x, c] * kernel[ky, kx, f, c] over oy = y * s - top + ky * d.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} kernel {3}x{4} filters {5} strides {6} dilation {7} {8} output_padding {9} {10}")
+    @CsvSource({
+        "4, 5, 2, 3, 3, 3, 1, 1, valid, -1, channels_last",
+        "4, 5, 2, 3, 3, 3, 2, 1, same, -1, channels_last",
+        "4, 5, 2, 4, 3, 2, 2, 1, same, 1, channels_last",
+        "3, 4, 3, 2, 2, 2, 3, 1, valid, -1, channels_first",
+        "3, 4, 3, 3, 2, 2, 2, 1, valid, 1, channels_first",
+        "5, 4, 2, 2, 3, 3, 1, 2, same, -1, channels_last",
+        "5, 4, 2, 6, 5, 2, 1, 1, same, -1, channels_first",
+    })
+    void conv2dTranspose(int h, int w, int c, int kh, int kw, int filters, int s, int d, String padding, int op,
+            String format) {
+        boolean last = format.equals("channels_last");
+        boolean same = padding.equals("same");
+        int oh = deconvLength(h, s, kh, same, op, d);
+        int ow = deconvLength(w, s, kw, same, op, d);
+        int top = padBefore(same, oh, kh, s, d);
+        int left = padBefore(same, ow, kw, s, d);
+        float[] x = random(2 * h * w * c, 12);
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network((last ? "input(" + h + ", " + w + ", " + c + ")"
+                    : "input(" + c + ", " + h + ", " + w + ")") + "\nConv2DTranspose(" + filters + ", (" + kh + ", " + kw
+                    + "), strides=" + s + ", dilation_rate=" + d + ", padding='" + padding + "', output_padding="
+                    + (op < 0 ? "None" : op) + ", data_format='" + format + "', bias_initializer=RandomNormal())\n", 2, 5,
+                    false, vector);
+            float[] kernel = net.parameters().get(0).values();
+            float[] bias = net.parameters().get(1).values();
+            double[] expected = new double[2 * oh * ow * filters];
+            for (int b = 0; b < 2; b++) {
+                for (int f = 0; f < filters; f++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            expected[last ? ((b * oh + oy) * ow + ox) * filters + f : ((b * filters + f) * oh + oy) * ow + ox] =
+                                    bias[f];
+                        }
+                    }
+                }
+                for (int y = 0; y < h; y++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                int oy = y * s - top + ky * d;
+                                int ox = xx * s - left + kx * d;
+                                if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) {
+                                    continue;
+                                }
+                                for (int f = 0; f < filters; f++) {
+                                    for (int ch = 0; ch < c; ch++) {
+                                        double v = x[last ? ((b * h + y) * w + xx) * c + ch : ((b * c + ch) * h + y) * w + xx];
+                                        expected[last ? ((b * oh + oy) * ow + ox) * filters + f
+                                                : ((b * filters + f) * oh + oy) * ow + ox] +=
+                                                v * kernel[((ky * kw + kx) * filters + f) * c + ch];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            float[] e = new float[expected.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = (float) expected[i];
+            }
+            assertArrayEquals(e, net.forward(x, 2), 1e-4f);
+        }
+    }
+
     @Test
     void maxPoolingTiesSendTheGradientToTheFirstTapInRowMajorOrder() {
         Network net = InMemoryCompiler.network("input(2, 2, 1)\nMaxPooling2D()\n", 1, 1, true);

@@ -69,6 +69,20 @@ class GeneratedCodeTest {
                 Flatten(data_format='channels_first')
                 Dense(10, activation='sigmoid', activity_regularizer=l1(0.01))
                 """));
+        for (String format : List.of("channels_last", "channels_first")) {
+            String f = "data_format='" + format + "'";
+            models.add(InMemoryCompiler.model("input(32, 32, 32)\n"
+                    + "DepthwiseConv2D((5, 5), padding='same', depth_multiplier=2, activation='elu', " + f + ")\n"
+                    + "SeparableConv2D(64, (5, 5), strides=2, padding='same', depth_multiplier=2, " + f + ")\n"
+                    + "SeparableConv2D(16, (5, 5), dilation_rate=2, padding='same', " + f + ")\n"
+                    + "Conv2DTranspose(32, (5, 5), strides=2, padding='same', output_padding=1, activation='relu', " + f + ")\n"
+                    + "Conv2DTranspose(8, (9, 9), padding='same', " + f + ")\n"
+                    + "AveragePooling2D((5, 5), strides=1, padding='same', " + f + ")\n"
+                    + "AveragePooling2D((9, 9), strides=2, padding='same', " + f + ")\n"
+                    + "ZeroPadding2D(((1, 2), (3, 4)), " + f + ")\nCropping2D(((2, 1), (4, 3)), " + f + ")\n"
+                    + "UpSampling2D((2, 3), interpolation='bilinear', " + f + ")\nUpSampling2D(" + f + ")\n"
+                    + "Permute((2, 3, 1))\nReshape((-1, 32, 8))\nGlobalMaxPooling2D(" + f + ")\nDense(10)\n"));
+        }
         return models.stream();
     }
 

@@ -95,6 +95,107 @@ class GradientCheckTest {
                 "MaxPooling2D(2, strides=1, padding='same', data_format='channels_first')");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("averagePools")
+    void averagePooling(String layer) {
+        check("input(7, 9, 3)\n" + layer + "\n");
+    }
+
+    static Stream<String> averagePools() {
+        return Stream.of("AveragePooling2D()", "AvgPool2D((2, 3), strides=(1, 2))", "AveragePooling2D(3, strides=2)",
+                "AveragePooling2D((2, 2), padding='same')", "AveragePooling2D(3, strides=2, padding='same')",
+                "AveragePooling2D((2, 2), data_format='channels_first')",
+                "AveragePooling2D(3, strides=1, padding='same', data_format='channels_first')",
+                "AveragePooling2D((6, 5), strides=1, padding='same')",
+                "AveragePooling2D((6, 5), strides=2, padding='same', data_format='channels_first')");
+    }
+
+    @Test
+    void globalPoolingInBothDataFormats() {
+        check("input(3, 4, 5)\nGlobalAveragePooling2D()\nDense(2)\n");
+        check("input(3, 4, 5)\nGlobalAvgPool2D(data_format='channels_first')\nDense(2)\n");
+        check("input(3, 4, 5)\nGlobalMaxPooling2D()\nDense(2)\n");
+        check("input(3, 4, 5)\nGlobalMaxPool2D(data_format='channels_first')\nDense(2)\n");
+    }
+
+    @Test
+    void zeroPaddingAndCroppingInBothDataFormats() {
+        check("input(3, 4, 2)\nZeroPadding2D(((1, 2), (0, 3)))\nConv2D(2, 2)\n");
+        check("input(2, 3, 4)\nZeroPadding2D((2, 1), data_format='channels_first')\nConv2D(2, 2, data_format='channels_first')\n");
+        check("input(5, 6, 2)\nCropping2D(((1, 2), (0, 3)))\nConv2D(2, 2)\n");
+        check("input(2, 5, 6)\nCropping2D(1, data_format='channels_first')\nConv2D(2, 2, data_format='channels_first')\n");
+    }
+
+    @Test
+    void reshapeAndPermute() {
+        check("input(3, 4, 2)\nReshape((4, -1, 3))\nConv2D(2, 2)\n");
+        check("input(12)\nReshape((2, 3, 2))\nConv2D(2, 2, data_format='channels_first')\n");
+        check("input(3, 4, 2)\nPermute((2, 3, 1))\nConv2D(2, 2)\n");
+        check("input(3, 4, 2)\nPermute((3, 1, 2))\nFlatten()\nDense(2)\n");
+        check("input(3, 4, 2)\nReshape((6, 4))\nPermute((2, 1))\nReshape((2, 2, 6))\nConv2D(2, 2)\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("upSamplings")
+    void upSampling(String layer) {
+        String format = layer.contains("channels_first") ? ", data_format='channels_first'" : "";
+        check("input(3, 4, 2)\n" + layer + "\nConv2D(2, 2" + format + ")\n");
+    }
+
+    static Stream<String> upSamplings() {
+        return Stream.of("UpSampling2D()", "UpSampling2D((3, 2))", "UpSampling2D(3, data_format='channels_first')",
+                "UpSampling2D(interpolation='bilinear')", "UpSampling2D((3, 2), interpolation='bilinear')",
+                "UpSampling2D((2, 3), data_format='channels_first', interpolation='bilinear')");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwise")
+    void depthwiseConv2d(String layer) {
+        String input = layer.contains("channels_first") ? "input(2, 7, 6)" : "input(7, 6, 2)";
+        check(input + "\n" + layer + "\n");
+    }
+
+    static Stream<String> depthwise() {
+        return Stream.of("DepthwiseConv2D(3)", "DepthwiseConv2D((3, 2), depth_multiplier=3, use_bias=False)",
+                "DepthwiseConv2D(3, strides=2, padding='same', depth_multiplier=2, activation='tanh')",
+                "DepthwiseConv2D((2, 3), strides=(1, 2), data_format='channels_first', depth_multiplier=2)",
+                "DepthwiseConv2D(3, padding='same', data_format='channels_first', use_bias=False)",
+                "DepthwiseConv2D((6, 5), padding='same', depthwise_regularizer=l2(0.1), bias_initializer='ones')");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("separable")
+    void separableConv2d(String layer) {
+        String input = layer.contains("channels_first") ? "input(2, 7, 6)" : "input(7, 6, 2)";
+        check(input + "\n" + layer + "\n");
+    }
+
+    static Stream<String> separable() {
+        return Stream.of("SeparableConv2D(3, 3)", "SeparableConv2D(2, (3, 2), depth_multiplier=3, use_bias=False)",
+                "SeparableConv2D(3, 3, strides=2, padding='same', depth_multiplier=2, activation='tanh')",
+                "SeparableConv2D(2, 2, dilation_rate=2, padding='same')",
+                "SeparableConv2D(3, (2, 3), strides=(1, 2), data_format='channels_first', depth_multiplier=2)",
+                "SeparableConv2D(2, 3, padding='same', data_format='channels_first', use_bias=False, "
+                        + "pointwise_regularizer=l2(0.1), depthwise_regularizer=l1(0.05))",
+                "SeparableConv2D(2, (6, 5), padding='same', bias_initializer='ones')");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transposed")
+    void conv2dTranspose(String layer) {
+        String input = layer.contains("channels_first") ? "input(2, 4, 5)" : "input(4, 5, 2)";
+        check(input + "\n" + layer + "\n");
+    }
+
+    static Stream<String> transposed() {
+        return Stream.of("Conv2DTranspose(3, 3)", "Conv2DTranspose(2, (3, 2), strides=2, use_bias=False)",
+                "Conv2DTranspose(2, 3, strides=2, padding='same', activation='tanh')",
+                "Conv2DTranspose(2, (4, 3), strides=(2, 3), padding='same', output_padding=(1, 2))",
+                "Conv2DTranspose(2, 3, strides=2, output_padding=1, data_format='channels_first')",
+                "Conv2DTranspose(3, 2, dilation_rate=2, padding='same', data_format='channels_first')",
+                "Conv2DTranspose(2, 2, strides=3)", "Conv2DTranspose(2, (6, 5), padding='same')");
+    }
+
     @Test
     void aSmallChainOfEveryKind() {
         Network net = InMemoryCompiler.network("input(8, 8, 1)\nConv2D(2, 3, activation='tanh')\nMaxPooling2D(2)\n"
@@ -115,6 +216,8 @@ class GradientCheckTest {
         check("input(9, 10, 5)\nConv2D(37, (3, 3), padding='same')\nConv2D(33, (2, 3), strides=2)\nFlatten()\n"
                 + "Dense(70, activation='tanh')\nDense(35)\n");
         check("input(7, 7, 8)\nConv2D(64, 3, dilation_rate=2, padding='same', use_bias=False)\n");
+        check("input(5, 6, 37)\nAveragePooling2D(3, strides=2, padding='same')\n");
+        check("input(5, 6, 33)\nAveragePooling2D((6, 5), strides=1, padding='same')\n");
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.util.Random;
 import java.util.StringJoiner;
 
 /**
- * Random valid models: stacks of Conv2D, MaxPooling2D, Flatten and Dense, with activation layers
- * (Activation, Softmax, ReLU, LeakyReLU, ELU, ThresholdedReLU, PReLU) between them, drawn from everything
+ * Random valid models: stacks of Conv2D and its variants, poolings, borders, reshapes, up-sampling,
+ * BatchNormalization, activation and noise layers, Flatten and Dense, drawn from everything
  * docs/language.md allows (kernel sizes, strides, dilation, both paddings and data formats,
  * activations, use_bias, initializers, regularizers, constraints, names, both statement styles),
  * with the shape of every layer computed independently of the compiler, from Keras' formulas, as
@@ -61,23 +61,31 @@ final class RandomModels {
         }
         out.append(r.nextBoolean() ? "input" + tuple(input) : "input(shape=" + tuple(input) + ")").append('\n');
         int[] shape = input;
+        boolean weighted = false; // a model without weights has no gradient to compare
         if (!flat) {
             int blocks = r.nextInt(4);
+            weighted = blocks > 0; // the first block is a convolution
             for (int b = 0; b < blocks; b++) {
                 String format = r.nextInt(6) == 0 ? (channelsFirst ? "channels_last" : "channels_first")
                         : channelsFirst ? "channels_first" : "channels_last";
-                shape = r.nextInt(3) == 0 && b > 0 ? pool(shape, format) : conv(shape, format);
+                // the first block is a convolution, so that the model has weights before its head
+                int pick = b == 0 ? 9 : r.nextInt(10);
+                shape = pick < 2 ? pool(shape, format) : pick == 2 ? border(shape, format)
+                        : pick == 3 ? reshapeOrPermute(shape) : pick == 4 ? upSampling(shape, format)
+                        : r.nextInt(4) == 0 ? depthwise(shape, format, r.nextBoolean())
+                        : r.nextInt(5) == 0 ? transposed(shape, format) : conv(shape, format);
                 if (r.nextInt(4) == 0) {
                     shape = batchNorm(shape, format);
                 }
                 shape = maybeElementwise(shape);
             }
             if (blocks == 0 || r.nextInt(8) > 0) { // else the model ends on a feature map
-                shape = flatten(shape, channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last");
+                String format = channelsFirst && r.nextInt(4) > 0 ? "channels_first" : "channels_last";
+                shape = r.nextInt(4) == 0 ? globalPool(shape, format) : flatten(shape, format);
             }
         }
         if (shape.length == 1) {
-            int dense = (flat ? 1 : 0) + r.nextInt(3);
+            int dense = (weighted ? 0 : 1) + r.nextInt(3);
             for (int d = 0; d < dense; d++) {
                 shape = dense(d == dense - 1);
                 if (d < dense - 1 && r.nextInt(5) == 0) {
@@ -133,6 +141,108 @@ final class RandomModels {
         return add("Conv2D", args, first ? new int[] {filters, outH, outW} : new int[] {outH, outW, filters});
     }
 
+    /** DepthwiseConv2D, or (separable) SeparableConv2D with its filters, dilation and pointwise arguments. */
+    private int[] depthwise(int[] in, String format, boolean separable) {
+        boolean first = format.equals("channels_first");
+        int h = first ? in[1] : in[0];
+        int w = first ? in[2] : in[1];
+        int c = first ? in[0] : in[2];
+        int multiplier = 1 + r.nextInt(3);
+        int filters = 1 + r.nextInt(5);
+        boolean dilated = separable && r.nextInt(4) == 0;
+        int[] dilation = dilated ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : new int[] {1, 1};
+        int[] strides = !dilated && r.nextInt(3) == 0 ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : new int[] {1, 1};
+        boolean same = r.nextBoolean();
+        int[] kernel = {window(h, dilation[0], same), window(w, dilation[1], same)};
+        int outH = length(h, kernel[0], strides[0], dilation[0], same);
+        int outW = length(w, kernel[1], strides[1], dilation[1], same);
+        List<String> args = new ArrayList<>();
+        boolean positional = r.nextBoolean();
+        if (separable) {
+            args.add(positional ? "" + filters : "filters=" + filters);
+        }
+        args.add((positional ? "" : "kernel_size=") + pair(kernel));
+        if (dilated) {
+            args.add("dilation_rate=" + pair(dilation));
+        }
+        if (strides[0] != 1 || strides[1] != 1 || r.nextInt(4) == 0) {
+            args.add("strides=" + pair(strides));
+        }
+        if (same || r.nextInt(3) == 0) {
+            args.add("padding=" + casing(same ? "same" : "valid"));
+        }
+        if (multiplier != 1 || r.nextInt(4) == 0) {
+            args.add("depth_multiplier=" + multiplier);
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        weightArguments(args, 4, false, "depthwise");
+        if (separable && r.nextInt(3) == 0) {
+            args.add("pointwise_initializer=" + pick("'he_normal'", "'zeros'", "RandomNormal(stddev=0.1)"));
+        }
+        if (separable && r.nextInt(3) == 0) {
+            args.add("pointwise_regularizer=" + regularizer());
+        }
+        if (separable && r.nextInt(3) == 0) {
+            args.add("pointwise_constraint=" + constraint(4));
+        }
+        int oc = separable ? filters : c * multiplier;
+        return add(separable ? "SeparableConv2D" : "DepthwiseConv2D", args,
+                first ? new int[] {oc, outH, outW} : new int[] {outH, outW, oc});
+    }
+
+    /** Conv2DTranspose, its output length by Keras' deconv_length; only combinations TensorFlow accepts. */
+    private int[] transposed(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        int h = first ? in[1] : in[0];
+        int w = first ? in[2] : in[1];
+        int filters = 1 + r.nextInt(4);
+        boolean dilated = r.nextInt(5) == 0;
+        int d = dilated ? 2 : 1;
+        int[] strides = !dilated && r.nextBoolean() ? new int[] {1 + r.nextInt(3), 1 + r.nextInt(3)} : new int[] {1, 1};
+        boolean same = r.nextBoolean();
+        // odd kernels: with 'same' and an output_padding, an even one can fail TensorFlow's check
+        int[] kernel = {1 + 2 * r.nextInt(3), 1 + 2 * r.nextInt(3)};
+        boolean padded = r.nextInt(3) == 0;
+        int[] op = {padded ? r.nextInt(strides[0]) : -1, padded ? r.nextInt(strides[1]) : -1};
+        int outH = deconvLength(h, strides[0], kernel[0], same, op[0], d);
+        int outW = deconvLength(w, strides[1], kernel[1], same, op[1], d);
+        List<String> args = new ArrayList<>();
+        boolean positional = r.nextBoolean();
+        args.add(positional ? "" + filters : "filters=" + filters);
+        args.add((positional ? "" : "kernel_size=") + pair(kernel));
+        if (strides[0] != 1 || strides[1] != 1 || r.nextInt(4) == 0) {
+            args.add("strides=" + pair(strides));
+        }
+        if (same || r.nextInt(3) == 0) {
+            args.add("padding=" + casing(same ? "same" : "valid"));
+        }
+        if (padded) {
+            args.add("output_padding=" + pair(op));
+        } else if (r.nextInt(4) == 0) {
+            args.add("output_padding=None");
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        if (dilated) {
+            args.add("dilation_rate=" + d);
+        }
+        weightArguments(args, 4, false);
+        return add(pick("Conv2DTranspose", "Conv2DTranspose", "Deconvolution2D"), args,
+                first ? new int[] {filters, outH, outW} : new int[] {outH, outW, filters});
+    }
+
+    /** Keras 2.2.4 conv_utils.deconv_length; {@code outputPadding} -1 for None. */
+    static int deconvLength(int n, int s, int k, boolean same, int outputPadding, int d) {
+        int kernel = k + (k - 1) * (d - 1);
+        if (outputPadding < 0) {
+            return same ? n * s : n * s + Math.max(kernel - s, 0);
+        }
+        return (n - 1) * s + kernel - 2 * (same ? kernel / 2 : 0) + outputPadding;
+    }
+
     private int[] pool(int[] in, String format) {
         boolean first = format.equals("channels_first");
         int h = first ? in[1] : in[0];
@@ -158,7 +268,7 @@ final class RandomModels {
         if (first || r.nextInt(4) == 0) {
             args.add("data_format=" + casing(format));
         }
-        String kind = r.nextInt(3) == 0 ? "MaxPool2D" : "MaxPooling2D";
+        String kind = pick("MaxPool2D", "MaxPooling2D", "MaxPooling2D", "AveragePooling2D", "AvgPool2D");
         int c = first ? in[0] : in[2];
         return add(kind, args, first ? new int[] {c, outH, outW} : new int[] {outH, outW, c});
     }
@@ -273,12 +383,102 @@ final class RandomModels {
         return add(kind, args, in);
     }
 
+    /** ZeroPadding2D or Cropping2D (never cropping everything), in one of Keras' three forms. */
+    private int[] border(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        int h = first ? in[1] : in[0];
+        int w = first ? in[2] : in[1];
+        int c = first ? in[0] : in[2];
+        boolean pad = r.nextBoolean();
+        int[] b = new int[4];
+        int form = r.nextInt(3);
+        for (int i = 0; i < 4; i++) {
+            int limit = pad ? 3 : Math.max(0, (i < 2 ? h : w) - 1) / 2;
+            b[i] = form == 0 && i > 0 ? b[0] : form == 1 && i % 2 == 1 ? b[i - 1] : r.nextInt(limit + 1);
+        }
+        if (form == 0) {
+            int limit = pad ? 3 : Math.max(0, Math.min(h, w) - 1) / 2;
+            b[0] = r.nextInt(limit + 1);
+            java.util.Arrays.fill(b, b[0]);
+        }
+        String spec = switch (form) {
+            case 0 -> "" + b[0];
+            case 1 -> "(" + b[0] + ", " + b[2] + ")";
+            default -> "((" + b[0] + ", " + b[1] + "), (" + b[2] + ", " + b[3] + "))";
+        };
+        String name = pad ? "padding" : "cropping";
+        List<String> args = new ArrayList<>();
+        boolean dflt = pad ? form == 1 && b[0] == 1 && b[2] == 1 : b[0] + b[1] + b[2] + b[3] == 0;
+        if (!dflt || r.nextBoolean()) {
+            args.add(r.nextBoolean() ? spec : name + "=" + spec);
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        int sign = pad ? 1 : -1;
+        int oh = h + sign * (b[0] + b[1]);
+        int ow = w + sign * (b[2] + b[3]);
+        return add(pad ? "ZeroPadding2D" : "Cropping2D", args, first ? new int[] {c, oh, ow} : new int[] {oh, ow, c});
+    }
+
+    /** A rank-3 Reshape (maybe with -1) or a Permute of the 3 axes. */
+    private int[] reshapeOrPermute(int[] in) {
+        List<String> args = new ArrayList<>();
+        if (r.nextBoolean()) {
+            int[][] perms = {{1, 2, 3}, {1, 3, 2}, {2, 1, 3}, {2, 3, 1}, {3, 1, 2}, {3, 2, 1}};
+            int[] p = perms[r.nextInt(perms.length)];
+            String dims = "(" + p[0] + ", " + p[1] + ", " + p[2] + ")";
+            args.add(r.nextBoolean() ? dims : "dims=" + dims);
+            return add("Permute", args, new int[] {in[p[0] - 1], in[p[1] - 1], in[p[2] - 1]});
+        }
+        int[] out = switch (r.nextInt(3)) {
+            case 0 -> new int[] {in[1], in[0], in[2]};
+            case 1 -> new int[] {in[0] * in[1], 1, in[2]};
+            default -> new int[] {in[0], in[2], in[1]};
+        };
+        int unknown = r.nextInt(4);
+        StringJoiner j = new StringJoiner(", ", "(", ")");
+        for (int i = 0; i < 3; i++) {
+            j.add(i == unknown ? "-1" : "" + out[i]);
+        }
+        args.add(r.nextBoolean() ? j.toString() : "target_shape=" + j);
+        return add("Reshape", args, out);
+    }
+
+    private int[] upSampling(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        int[] size = {1 + r.nextInt(3), 1 + r.nextInt(3)};
+        List<String> args = new ArrayList<>();
+        if (size[0] != 2 || size[1] != 2 || r.nextBoolean()) {
+            args.add((r.nextBoolean() ? "" : "size=") + pair(size));
+        }
+        if (first || r.nextInt(4) == 0) {
+            args.add("data_format=" + casing(format));
+        }
+        String interpolation = r.nextBoolean() ? "bilinear" : "nearest";
+        if (interpolation.equals("bilinear") || r.nextInt(4) == 0) {
+            args.add("interpolation='" + interpolation + "'");
+        }
+        return add("UpSampling2D", args, first ? new int[] {in[0], in[1] * size[0], in[2] * size[1]}
+                : new int[] {in[0] * size[0], in[1] * size[1], in[2]});
+    }
+
     private int[] flatten(int[] in, String format) {
         List<String> args = new ArrayList<>();
         if (format.equals("channels_first") || r.nextInt(4) == 0) {
             args.add(r.nextBoolean() ? "'" + format + "'" : "data_format='" + format + "'");
         }
         return add("Flatten", args, new int[] {in[0] * in[1] * in[2]});
+    }
+
+    private int[] globalPool(int[] in, String format) {
+        boolean first = format.equals("channels_first");
+        List<String> args = new ArrayList<>();
+        if (first || r.nextInt(4) == 0) {
+            args.add(r.nextBoolean() ? casing(format) : "data_format=" + casing(format));
+        }
+        String kind = pick("GlobalMaxPooling2D", "GlobalMaxPool2D", "GlobalAveragePooling2D", "GlobalAvgPool2D");
+        return add(kind, args, new int[] {first ? in[0] : in[2]});
     }
 
     private int[] dense(boolean last) {
@@ -291,6 +491,11 @@ final class RandomModels {
 
     /** activation, use_bias, initializers, regularizers and constraints, each present or not. */
     private void weightArguments(List<String> args, int kernelRank, boolean last) {
+        weightArguments(args, kernelRank, last, "kernel");
+    }
+
+    /** The same, the kernel's arguments named {@code <kernel>_initializer}, ... (DepthwiseConv2D: depthwise). */
+    private void weightArguments(List<String> args, int kernelRank, boolean last, String kernel) {
         String activation = last && r.nextBoolean() ? "softmax" : ACTIVATIONS[r.nextInt(ACTIVATIONS.length)];
         lastActivation = "linear";
         if (!activation.equals("linear") || r.nextInt(4) == 0) {
@@ -304,7 +509,7 @@ final class RandomModels {
             args.add("use_bias=" + (bias ? "True" : "False"));
         }
         if (r.nextInt(3) == 0) {
-            args.add("kernel_initializer=" + pick("'glorot_uniform'", "'glorot_normal'", "'he_normal'", "'he_uniform'",
+            args.add(kernel + "_initializer=" + pick("'glorot_uniform'", "'glorot_normal'", "'he_normal'", "'he_uniform'",
                     "'lecun_normal'", "'lecun_uniform'", "RandomNormal(stddev=0.1, seed=3)", "'random_uniform'",
                     "TruncatedNormal(0.0, 0.2)", "VarianceScaling(2.0, 'fan_out', 'uniform')",
                     "initializers.VarianceScaling(scale=0.5, mode='fan_avg', distribution='normal', seed=None)",
@@ -315,7 +520,7 @@ final class RandomModels {
                     "RandomNormal(0.0, 0.05)"));
         }
         if (r.nextInt(3) == 0) {
-            args.add("kernel_regularizer=" + regularizer());
+            args.add(kernel + "_regularizer=" + regularizer());
         }
         if (bias && r.nextInt(5) == 0) {
             args.add("bias_regularizer=" + regularizer());
@@ -324,7 +529,7 @@ final class RandomModels {
             args.add("activity_regularizer=" + regularizer());
         }
         if (r.nextInt(3) == 0) {
-            args.add("kernel_constraint=" + constraint(kernelRank));
+            args.add(kernel + "_constraint=" + constraint(kernelRank));
         }
         if (bias && r.nextInt(5) == 0) {
             args.add("bias_constraint=" + constraint(1));
@@ -366,6 +571,18 @@ final class RandomModels {
         } else {
             out.append(r.nextInt(5) == 0 && !method ? "layers." : "").append(call).append('(').append(args).append(")\n");
         }
+    }
+
+    /** The class Keras prints for a layer written as {@code kind} (an alias or the class itself). */
+    static String kerasClass(String kind) {
+        return switch (kind) {
+            case "MaxPool2D" -> "MaxPooling2D";
+            case "AvgPool2D" -> "AveragePooling2D";
+            case "GlobalMaxPool2D" -> "GlobalMaxPooling2D";
+            case "GlobalAvgPool2D" -> "GlobalAveragePooling2D";
+            case "Deconvolution2D" -> "Conv2DTranspose";
+            default -> kind;
+        };
     }
 
     // -----------------------------------------------------------------------------------------

@@ -8,11 +8,15 @@ import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.ir.Geometry2D;
 import dev.cnnc.compiler.ir.Pool2DLayer;
+import dev.cnnc.compiler.ir.Pool2DLayer.Reduction;
 import java.util.Arrays;
 import javax.lang.model.element.Modifier;
 
 /**
- * 2-D pooling in plain Java. Max pooling: forward takes the max of each window (Math.max:
+ * 2-D pooling in plain Java. Average pooling: forward sums each window's real cells and divides by
+ * their count (with {@code same}, padded cells count neither in the sum nor in the divisor, as
+ * TensorFlow's {@code avg_pool}); backward gives each real cell of the window its share,
+ * {@code dOut / count}. Max pooling: forward takes the max of each window (Math.max:
  * branch-free, vectorizable; NaN wins); backward sends each output's gradient to the first input of
  * its window, in row-major order, that equals the max: ties go to the first tap; padded cells are
  * skipped, so they never win. Nothing is kept between the passes but the input and output.
@@ -25,7 +29,8 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
     public TypeSpec generate(Pool2DLayer l, LayerSite site) {
         Geometry2D g = l.geometry();
         Window win = Window.of(g);
-        TypeSpec.Builder t = site.classBuilder("max of " + g.kernelHeight() + "x" + g.kernelWidth() + " windows, strides ("
+        boolean average = l.reduction() == Reduction.AVERAGE;
+        TypeSpec.Builder t = site.classBuilder(l.reduction().describe() + " of " + g.kernelHeight() + "x" + g.kernelWidth() + " windows, strides ("
                 + g.strideHeight() + ", " + g.strideWidth() + "), padding '" + g.padding().keras() + "' "
                 + g.describePads() + ", " + g.dataFormat().keras());
         t.addField(LayerSite.constant("IN_HEIGHT", g.inHeight()));
@@ -45,12 +50,19 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
         t.addField(LayerSite.constant("OUT_SIZE", l.outputShape().size()));
         boolean last = g.channelsLast();
         t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("out = the max of each window.\n")
+                .addJavadoc(average ? "out = the mean of each window's real (not padded) cells.\n" : "out = the max of each window.\n")
                 .addJavadoc("\n<p>in $L, out $L.\n", LayerSite.batch(l.inputShape()), LayerSite.batch(l.outputShape()))
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n")
-                .addCode(last ? forwardChannelsLast(win) : forwardChannelsFirst(win))
+                .addCode(average ? (last ? averageForwardChannelsLast(t, g, win) : averageForward(g, win)) : last ? forwardChannelsLast(win) : forwardChannelsFirst(win))
                 .build());
-        if (site.computesInputGradient()) {
+        if (site.computesInputGradient() && average) {
+            t.addMethod(MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addJavadoc("dIn = each output's gradient, shared equally by the real cells of its window.\n")
+                    .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn").addParameter(int.class, "n")
+                    .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class)
+                    .addCode(last ? averageBackwardChannelsLast(t, g, win) : averageBackward(g, win))
+                    .build());
+        } else if (site.computesInputGradient()) {
             MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                     .addJavadoc("dIn = each output's gradient, sent to the first input of its window (row-major) that "
                             + "equals the max; zero elsewhere.\n")
@@ -66,6 +78,80 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
     /** Loops over output positions, setting {@code iy} and {@code ix} for the window. */
     protected static CodeBlock.Builder positions(CodeBlock.Builder b) {
         return Conv2DGenerator.positions(b);
+    }
+
+    /**
+     * {@code float scale = 1f / count}: the reciprocal of the number of real cells of the window at
+     * {@code (iy, ix)}; a constant when no window reaches into the padding.
+     */
+    protected static void averageScale(CodeBlock.Builder b, Geometry2D g) {
+        if (g.padTop() == 0 && g.padBottom() == 0 && g.padLeft() == 0 && g.padRight() == 0) {
+            b.addStatement("float scale = 1f / (POOL_HEIGHT * POOL_WIDTH)");
+        } else {
+            b.add("// the window's real cells: padding counts neither in the sum nor in the divisor\n")
+                    .addStatement("int rows = Math.min(iy + POOL_HEIGHT, IN_HEIGHT) - Math.max(iy, 0)")
+                    .addStatement("int columns = Math.min(ix + POOL_WIDTH, IN_WIDTH) - Math.max(ix, 0)")
+                    .addStatement("float scale = 1f / (rows * columns)");
+        }
+    }
+
+    /**
+     * The channels-last average forward pass; {@code type} is the class being built, for generators
+     * that need more members.
+     */
+    protected CodeBlock averageForwardChannelsLast(TypeSpec.Builder type, Geometry2D g, Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
+                .addStatement("$T.fill(out, o, o + CHANNELS, 0f)", Arrays.class)
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L", inLast(row, column))
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("out[o + c] += in[i + c]")
+                .endControlFlow()
+                .build()));
+        averageScale(b, g);
+        b.beginControlFlow("for (int c = 0; c < CHANNELS; c++)").addStatement("out[o + c] *= scale").endControlFlow();
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock averageForward(Geometry2D g, Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
+        positions(b).addStatement("float sum = 0f");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("sum += in[$L]", inFirst(row, column))
+                .build()));
+        averageScale(b, g);
+        b.addStatement("out[((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = sum * scale");
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    /** The channels-last average backward pass, as {@link #averageForwardChannelsLast}. */
+    protected CodeBlock averageBackwardChannelsLast(TypeSpec.Builder type, Geometry2D g, Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS");
+        averageScale(b, g);
+        b.addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L", inLast(row, column))
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .addStatement("dIn[i + c] += dOut[o + c] * scale")
+                .endControlFlow()
+                .build()));
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock averageBackward(Geometry2D g, Window win) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
+        positions(b);
+        averageScale(b, g);
+        b.addStatement("float d = dOut[((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] * scale");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("dIn[$L] += d", inFirst(row, column))
+                .build()));
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
     }
 
     /** {@code ((b * IN_HEIGHT + iy + row) * IN_WIDTH + ix + column) * CHANNELS}: a tap's first channel, channels-last. */
@@ -152,6 +238,10 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
     public CodeBlock backwardCall(Pool2DLayer l, LayerSite site) {
         if (!site.computesInputGradient()) {
             return CodeBlock.of("");
+        }
+        if (l.reduction() == Reduction.AVERAGE) {
+            return CodeBlock.builder().addStatement("$T.backward($L, $L, n)", site.className(), site.dOut(), site.dIn())
+                    .build();
         }
         return CodeBlock.builder().addStatement("$T.backward($L, $L, $L, $L, n)", site.className(), site.in(), site.out(),
                 site.dOut(), site.dIn()).build();

@@ -4,14 +4,77 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.codegen.portable.Pool2DGenerator;
+import dev.cnnc.compiler.ir.Geometry2D;
 
 /**
  * Max pooling whose channels-last backward pass uses the Vector API: a vector of channels at a time,
  * a mask of the channels whose gradient is already given; each tap takes the gradient where its
  * input equals the max and the mask is clear. Channels beyond the last whole vector go one at a
- * time. Forward (Math.max, auto-vectorized) and channels-first are the portable code.
+ * time. Forward (Math.max, auto-vectorized) and channels-first are the portable code. Average
+ * pooling, channels-last: vectors of channels in both passes.
  */
 final class VectorPool2DGenerator extends Pool2DGenerator {
+
+    /**
+     * Average pooling, channels-last: a vector of channels summed over the window in a register,
+     * then scaled; the tail channels one at a time.
+     */
+    @Override
+    protected CodeBlock averageForwardChannelsLast(TypeSpec.Builder type, Geometry2D g, Window win) {
+        type.addFields(VectorKernels.constants("CHANNELS"));
+        CodeBlock.Builder b = CodeBlock.builder()
+                .addStatement("int channelsVec = CHANNELS - CHANNELS % L")
+                .beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS");
+        averageScale(b, g);
+        b.beginControlFlow("for (int c = 0; c < channelsVec; c += L)")
+                .addStatement("$T sum = $T.zero(S)", VectorTypes.FLOAT_VECTOR, VectorTypes.FLOAT_VECTOR)
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .addStatement("sum = sum.add($T.fromArray(S, in, i))", VectorTypes.FLOAT_VECTOR)
+                .build()));
+        b.addStatement("sum.mul(scale).intoArray(out, o + c)")
+                .endControlFlow()
+                .beginControlFlow("for (int c = channelsVec; c < CHANNELS; c++)")
+                .addStatement("float sum = 0f")
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .addStatement("sum += in[i]")
+                .build()));
+        b.addStatement("out[o + c] = sum * scale").endControlFlow();
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    /** Average pooling's channels-last backward pass: each tap adds a vector of {@code dOut * scale}. */
+    @Override
+    protected CodeBlock averageBackwardChannelsLast(TypeSpec.Builder type, Geometry2D g, Window win) {
+        // S and L: added with the forward pass
+        CodeBlock.Builder b = CodeBlock.builder()
+                .addStatement("int channelsVec = CHANNELS - CHANNELS % L")
+                .beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS");
+        averageScale(b, g);
+        b.beginControlFlow("for (int c = 0; c < channelsVec; c += L)")
+                .addStatement("$T d = $T.fromArray(S, dOut, o + c).mul(scale)", VectorTypes.FLOAT_VECTOR,
+                        VectorTypes.FLOAT_VECTOR)
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .addStatement("$T.fromArray(S, dIn, i).add(d).intoArray(dIn, i)", VectorTypes.FLOAT_VECTOR)
+                .build()));
+        b.endControlFlow()
+                .beginControlFlow("for (int c = channelsVec; c < CHANNELS; c++)")
+                .addStatement("float d = dOut[o + c] * scale")
+                .addStatement("int i");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L + c", inLast(row, column))
+                .addStatement("dIn[i] += d")
+                .build()));
+        b.endControlFlow();
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
 
     @Override
     protected CodeBlock backwardChannelsLast(TypeSpec.Builder type, Window win) {

@@ -1,0 +1,184 @@
+package dev.cnnc.compiler.codegen.portable;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import dev.cnnc.compiler.codegen.ActivationCode;
+import dev.cnnc.compiler.codegen.LayerSite;
+import dev.cnnc.compiler.codegen.WeightedLayerGenerator;
+import dev.cnnc.compiler.codegen.Window;
+import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.compiler.ir.DepthwiseConv2DLayer;
+import dev.cnnc.compiler.ir.Geometry2D;
+import java.util.Arrays;
+import javax.lang.model.element.Modifier;
+
+/**
+ * DepthwiseConv2D in plain Java: output channel {@code c * DEPTH_MULTIPLIER + m} is input channel
+ * {@code c} convolved with kernel {@code (.., .., c, m)}. With the kernel laid out {@code (kh, kw, in,
+ * depth_multiplier)}, a tap's weights for all output channels are contiguous and in output-channel
+ * order, so channels-last keeps them innermost; channels-first is plain loops.
+ */
+public final class DepthwiseConv2DGenerator implements WeightedLayerGenerator<DepthwiseConv2DLayer> {
+
+    @Override
+    public TypeSpec generate(DepthwiseConv2DLayer l, LayerSite site) {
+        Geometry2D g = l.geometry();
+        Window win = Window.of(g);
+        TypeSpec.Builder t = site.classBuilder("depth multiplier " + l.depthMultiplier() + ", " + g.kernelHeight() + "x"
+                + g.kernelWidth() + " kernels, strides (" + g.strideHeight() + ", " + g.strideWidth() + "), padding '"
+                + g.padding().keras() + "' " + g.describePads() + ", " + g.dataFormat().keras() + ", activation "
+                + l.activation().keras());
+        t.addField(LayerSite.constant("IN_HEIGHT", g.inHeight()));
+        t.addField(LayerSite.constant("IN_WIDTH", g.inWidth()));
+        t.addField(LayerSite.constant("IN_CHANNELS", l.inputChannels()));
+        t.addField(LayerSite.constant("DEPTH_MULTIPLIER", l.depthMultiplier()));
+        t.addField(LayerSite.constant("OUT_CHANNELS", l.outputChannels()));
+        t.addField(LayerSite.constant("OUT_HEIGHT", g.outHeight()));
+        t.addField(LayerSite.constant("OUT_WIDTH", g.outWidth()));
+        t.addField(LayerSite.constant("KERNEL_HEIGHT", g.kernelHeight()));
+        t.addField(LayerSite.constant("KERNEL_WIDTH", g.kernelWidth()));
+        t.addField(LayerSite.constant("STRIDE_HEIGHT", g.strideHeight()));
+        t.addField(LayerSite.constant("STRIDE_WIDTH", g.strideWidth()));
+        t.addField(LayerSite.constant("PAD_TOP", g.padTop()));
+        t.addField(LayerSite.constant("PAD_BOTTOM", g.padBottom()));
+        t.addField(LayerSite.constant("PAD_LEFT", g.padLeft()));
+        t.addField(LayerSite.constant("PAD_RIGHT", g.padRight()));
+        t.addField(LayerSite.constant("IN_SIZE", l.inputShape().size()));
+        t.addField(LayerSite.constant("OUT_SIZE", l.outputShape().size()));
+        boolean bias = l.useBias();
+        Activation act = l.activation();
+        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("out = $Ldepthwise_conv(in, kernel)$L, for the first {@code n} examples.\n",
+                        Conv2DGenerator.activationPrefix(act), bias ? " + bias" : "")
+                .addJavadoc("\n<p>in $L, out $L, kernel $L$L.\n", LayerSite.batch(l.inputShape()),
+                        LayerSite.batch(l.outputShape()), LayerSite.dims(l.kernelShape()),
+                        bias ? ", bias (" + l.outputChannels() + ")" : "")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out")
+                .addParameter(float[].class, "kernel");
+        if (bias) {
+            forward.addParameter(float[].class, "bias");
+        }
+        forward.addParameter(int.class, "n").addCode(g.channelsLast() ? forwardChannelsLast(win, bias)
+                : forwardChannelsFirst(win, bias));
+        if (act != Activation.LINEAR) {
+            forward.addStatement("activate(out, n)");
+        }
+        t.addMethod(forward.build());
+        if (act != Activation.LINEAR) {
+            int lastAxis = l.outputShape().dim(2);
+            t.addMethod(ActivationCode.forward(act, "OUT_SIZE", lastAxis));
+            t.addMethod(ActivationCode.backward(act, "OUT_SIZE", lastAxis));
+        }
+        boolean dIn = site.computesInputGradient();
+        MethodSpec.Builder backward = WeightedLayerGenerator.backwardMethod(site, bias);
+        if (dIn) {
+            backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class);
+        }
+        backward.addCode(g.channelsLast() ? backwardChannelsLast(win, bias, dIn) : backwardChannelsFirst(win, bias, dIn));
+        t.addMethod(backward.build());
+        return t.build();
+    }
+
+    private static String inLast(String row, String column) {
+        return "((b * IN_HEIGHT + " + Window.plus("iy", row) + ") * IN_WIDTH + " + Window.plus("ix", column)
+                + ") * IN_CHANNELS";
+    }
+
+    private static String inFirst(String row, String column) {
+        return "((b * IN_CHANNELS + c) * IN_HEIGHT + " + Window.plus("iy", row) + ") * IN_WIDTH + "
+                + Window.plus("ix", column);
+    }
+
+    private static CodeBlock forwardChannelsLast(Window win, boolean bias) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        Conv2DGenerator.positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * OUT_CHANNELS");
+        if (bias) {
+            b.addStatement("$T.arraycopy(bias, 0, out, o, OUT_CHANNELS)", System.class);
+        } else {
+            b.addStatement("$T.fill(out, o, o + OUT_CHANNELS, 0f)", Arrays.class);
+        }
+        b.addStatement("int i").addStatement("int k");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("i = $L", inLast(row, column))
+                .addStatement("k = $L * OUT_CHANNELS", tap)
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .addStatement("float v = in[i + c]")
+                .addStatement("int oc = c * DEPTH_MULTIPLIER")
+                .beginControlFlow("for (int m = 0; m < DEPTH_MULTIPLIER; m++)")
+                .addStatement("out[o + oc + m] += v * kernel[k + oc + m]")
+                .endControlFlow()
+                .endControlFlow()
+                .build()));
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock backwardChannelsLast(Window win, boolean bias, boolean inputGradient) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        Conv2DGenerator.positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * OUT_CHANNELS");
+        if (bias) {
+            b.beginControlFlow("for (int f = 0; f < OUT_CHANNELS; f++)").addStatement("dBias[f] += dOut[o + f]")
+                    .endControlFlow();
+        }
+        b.addStatement("int i").addStatement("int k");
+        b.add(win.taps((row, column, tap) -> {
+            CodeBlock.Builder t = CodeBlock.builder()
+                    .addStatement("i = $L", inLast(row, column))
+                    .addStatement("k = $L * OUT_CHANNELS", tap)
+                    .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                    .addStatement("float v = in[i + c]")
+                    .addStatement("int oc = c * DEPTH_MULTIPLIER");
+            if (inputGradient) {
+                t.addStatement("float s = 0f");
+            }
+            t.beginControlFlow("for (int m = 0; m < DEPTH_MULTIPLIER; m++)")
+                    .addStatement("float d = dOut[o + oc + m]")
+                    .addStatement("dKernel[k + oc + m] += v * d");
+            if (inputGradient) {
+                t.addStatement("s += kernel[k + oc + m] * d");
+            }
+            t.endControlFlow();
+            if (inputGradient) {
+                t.addStatement("dIn[i + c] += s");
+            }
+            return t.endControlFlow().build();
+        }));
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock forwardChannelsFirst(Window win, boolean bias) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .beginControlFlow("for (int m = 0; m < DEPTH_MULTIPLIER; m++)")
+                .addStatement("int oc = c * DEPTH_MULTIPLIER + m");
+        Conv2DGenerator.positions(b).addStatement("float s = $L", bias ? "bias[oc]" : "0f");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("s += in[$L] * kernel[$L * OUT_CHANNELS + oc]", inFirst(row, column), tap)
+                .build()));
+        b.addStatement("out[((b * OUT_CHANNELS + oc) * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = s");
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    private static CodeBlock backwardChannelsFirst(Window win, boolean bias, boolean inputGradient) {
+        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .beginControlFlow("for (int m = 0; m < DEPTH_MULTIPLIER; m++)")
+                .addStatement("int oc = c * DEPTH_MULTIPLIER + m");
+        Conv2DGenerator.positions(b).addStatement("float d = dOut[((b * OUT_CHANNELS + oc) * OUT_HEIGHT + oy) * OUT_WIDTH + ox]");
+        if (bias) {
+            b.addStatement("dBias[oc] += d");
+        }
+        b.addStatement("int i").addStatement("int k");
+        b.add(win.taps((row, column, tap) -> {
+            CodeBlock.Builder t = CodeBlock.builder()
+                    .addStatement("i = $L", inFirst(row, column))
+                    .addStatement("k = $L * OUT_CHANNELS + oc", tap)
+                    .addStatement("dKernel[k] += in[i] * d");
+            if (inputGradient) {
+                t.addStatement("dIn[i] += kernel[k] * d");
+            }
+            return t.build();
+        }));
+        return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+}
