@@ -594,6 +594,51 @@ class ForwardReferenceTest {
         assertArrayEquals(new float[] {0, 100, 1, 101, 2, 102, 10, 110, 11, 111, 12, 112}, out, 0f);
     }
 
+    /**
+     * BatchNormalization in both modes against Keras 2.2.4's definition: training normalizes each
+     * channel with the batch's mean and biased variance, {@code gamma * (x - mean) / sqrt(var + eps) + beta};
+     * inference uses the moving statistics. Channels-last images (axis -1) and channels-first (axis 1).
+     */
+    @ParameterizedTest(name = "channels_first={0} vector={1}")
+    @CsvSource({"false, false", "false, true", "true, false", "true, true"})
+    void batchNormalization(boolean first, boolean vector) {
+        int n = 5;
+        int c = 3;
+        int hw = 6;
+        Network net = InMemoryCompiler.network("input(" + (first ? "3, 2, 3" : "2, 3, 3") + ")\nBatchNormalization("
+                + (first ? "axis=1, " : "") + "epsilon=0.01, gamma_initializer=RandomUniform(0.5, 1.5), "
+                + "beta_initializer=RandomUniform(-1, 1), moving_mean_initializer=RandomUniform(-1, 1), "
+                + "moving_variance_initializer=RandomUniform(0.5, 2))\n", n, 4, false, vector);
+        float[] gamma = net.parameters().get(0).values();
+        float[] beta = net.parameters().get(1).values();
+        float[] movingMean = net.parameters().get(2).values();
+        float[] movingVariance = net.parameters().get(3).values();
+        float[] x = random(n * c * hw, 8);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * 3 + 1;
+        }
+        double[] mean = new double[c];
+        double[] squares = new double[c];
+        for (int i = 0; i < x.length; i++) {
+            int ch = first ? i / hw % c : i % c;
+            mean[ch] += x[i] / (double) (n * hw);
+        }
+        for (int i = 0; i < x.length; i++) {
+            int ch = first ? i / hw % c : i % c;
+            squares[ch] += (x[i] - mean[ch]) * (x[i] - mean[ch]);
+        }
+        float[] training = net.forward(new dev.cnnc.runtime.Batch(n).set(x, n, dev.cnnc.runtime.Mode.TRAINING)).clone();
+        float[] inference = net.forward(x, n).clone();
+        for (int i = 0; i < x.length; i++) {
+            int ch = first ? i / hw % c : i % c;
+            double variance = squares[ch] / (n * hw);
+            double expectTraining = gamma[ch] * (x[i] - mean[ch]) / Math.sqrt(variance + 0.01) + beta[ch];
+            double expectInference = gamma[ch] * (x[i] - movingMean[ch]) / Math.sqrt(movingVariance[ch] + 0.01) + beta[ch];
+            assertEquals(expectTraining, training[i], 1e-4, "training, value " + i);
+            assertEquals(expectInference, inference[i], 1e-4, "inference, value " + i);
+        }
+    }
+
     @Test
     void denseAndSoftmax() {
         Network net = InMemoryCompiler.network("input(3)\nDense(2, activation='softmax', bias_initializer='ones')\n", 1, 9,
