@@ -255,6 +255,57 @@ class TrainingTest {
         }
     }
 
+    /**
+     * The example models with BatchNormalization, Dropout, SeparableConv2D and global pooling train
+     * bit-identically on 1 and 2 threads (two steps of 128 synthetic digits, both variants).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} vector={1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "examples/keras-mnist/src/main/cnn/dev/cnnc/examples/kerasmnist/KerasMnistCnn.cnn, false",
+        "examples/keras-mnist/src/main/cnn/dev/cnnc/examples/kerasmnist/KerasMnistCnn.cnn, true",
+        "examples/modern/ModernCnn.cnn, false",
+        "examples/modern/ModernCnn.cnn, true"})
+    void theExampleModelsTrainBitIdenticallyOnOneAndTwoThreads(String example, boolean vector) throws Exception {
+        String text = java.nio.file.Files.readString(MainTest.example(example));
+        CnnCompiler.Checked c = CnnCompiler.check(new SourceFile(example.substring(example.lastIndexOf('/') + 1), text));
+        assertTrue(c.ok(), c.diagnostics().render());
+        NetworkFactory factory = CnnCompiler.load(c.model(), new CnnCompiler.Options("t", false, vector));
+        List<List<float[]>> runs = new ArrayList<>();
+        for (int threads : new int[] {1, 2}) {
+            Network net = factory.create(1, 3L);
+            TrainingConfig config = net.trainingConfig().toBuilder().epochs(1).batchSize(64).build();
+            try (Trainer t = new Trainer(net, config, threads, 3, quiet(), false)) {
+                t.fit(digits(128, 5), null, 0, new History(), null);
+            }
+            runs.add(weights(net));
+        }
+        for (int i = 0; i < runs.get(0).size(); i++) {
+            assertArrayEquals(runs.get(0).get(i), runs.get(1).get(i), example + " parameter " + i);
+        }
+    }
+
+    /** Dropout draws its masks from (seed, epoch, example): a resumed run draws the same as an uninterrupted one. */
+    @Test
+    void dropoutAndBatchNormalizationResumedFromACheckpointEndWithTheSameWeights() throws Exception {
+        NetworkFactory ctor = compile(BN_MODEL.replace("Flatten()", "Flatten()\nDropout(0.3)"));
+        List<float[]> straight = train(ctor, 2, 3);
+        Path checkpoint = dir.resolve("dropout.cnnw");
+        Network first = ctor.create(40, 5L);
+        try (TrainingSession s = TrainingSession.builder(first, first.trainingConfig().withEpochs(2)).threads(1).seed(5)
+                .out(quiet()).checkpoint(checkpoint).build()) {
+            s.train(synthetic(1000, 1), null);
+        }
+        Network second = ctor.create(40, 5L);
+        try (TrainingSession s = TrainingSession.builder(second, second.trainingConfig()).threads(2).seed(5)
+                .out(quiet()).checkpoint(checkpoint).resume(true).build()) {
+            assertEquals(1, s.train(synthetic(1000, 1), null).epochsRun());
+        }
+        List<float[]> resumed = weights(second);
+        for (int i = 0; i < straight.size(); i++) {
+            assertArrayEquals(straight.get(i), resumed.get(i), second.parameters().get(i).toString());
+        }
+    }
+
     @Test
     void aNanLossStopsTrainingAtOnceNamingEpochAndStep() throws Exception {
         Network net = compile(MODEL.replace("optimizer='rmsprop'", "optimizer=SGD(lr=1e30)")).create(40, 5L);
