@@ -2,6 +2,8 @@ package dev.cnnc.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.Layer;
 import javax.lang.model.element.Modifier;
 
@@ -40,5 +42,46 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
             backward.addParameter(float[].class, "dBias");
         }
         return backward.addParameter(int.class, "n");
+    }
+
+    /**
+     * Adds a windowed layer's passes to its class: {@code forward(in, out, kernel[, bias], n)} with
+     * {@code forwardBody} and the activation, the activation's methods, and {@code backward} (which
+     * clears dIn first) with {@code backwardBody}.
+     *
+     * @param operation how the Javadoc names the computation: {@code conv}, {@code depthwise_conv}
+     * @param units the bias's length
+     */
+    static void addPasses(TypeSpec.Builder t, LayerSite site, String operation, int[] kernelShape, int units,
+            CodeBlock forwardBody, CodeBlock backwardBody) {
+        Layer l = site.layer();
+        boolean bias = l.weights().stream().anyMatch(w -> w.role() == dev.cnnc.compiler.ir.Weight.Role.BIAS);
+        Activation act = l.activation();
+        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("out = $L$L(in, kernel)$L, for the first {@code n} examples.\n",
+                        act == Activation.LINEAR ? "" : ActivationCode.describe(act) + " of ", operation,
+                        bias ? " + bias" : "")
+                .addJavadoc("\n<p>in $L, out $L, kernel $L$L.\n", LayerSite.batch(l.inputShape()),
+                        LayerSite.batch(l.outputShape()), LayerSite.dims(kernelShape), bias ? ", bias (" + units + ")" : "")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out")
+                .addParameter(float[].class, "kernel");
+        if (bias) {
+            forward.addParameter(float[].class, "bias");
+        }
+        forward.addParameter(int.class, "n").addCode(forwardBody);
+        if (act != Activation.LINEAR) {
+            forward.addStatement("activate(out, n)");
+        }
+        t.addMethod(forward.build());
+        if (act != Activation.LINEAR) {
+            int lastAxis = l.outputShape().dim(2);
+            t.addMethod(ActivationCode.forward(act, "OUT_SIZE", lastAxis));
+            t.addMethod(ActivationCode.backward(act, "OUT_SIZE", lastAxis));
+        }
+        MethodSpec.Builder backward = backwardMethod(site, bias);
+        if (site.computesInputGradient()) {
+            backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", java.util.Arrays.class);
+        }
+        t.addMethod(backward.addCode(backwardBody).build());
     }
 }

@@ -1,7 +1,6 @@
 package dev.cnnc.compiler.codegen.portable;
 
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.codegen.ActivationCode;
 import dev.cnnc.compiler.codegen.WeightedLayerGenerator;
@@ -59,36 +58,10 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
         Window win = Window.of(g);
         TypeSpec.Builder t = header(l, site);
         boolean bias = l.useBias();
-        Activation act = l.activation();
-        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("out = $Lconv(in, kernel)$L, for the first {@code n} examples.\n", activationPrefix(act),
-                        bias ? " + bias" : "")
-                .addJavadoc("\n<p>in $L, out $L, kernel $L$L.\n", LayerSite.batch(l.inputShape()),
-                        LayerSite.batch(l.outputShape()), LayerSite.dims(l.kernelShape()),
-                        bias ? ", bias (" + l.filters() + ")" : "")
-                .addParameter(float[].class, "in").addParameter(float[].class, "out")
-                .addParameter(float[].class, "kernel");
-        if (bias) {
-            forward.addParameter(float[].class, "bias");
-        }
-        forward.addParameter(int.class, "n").addCode(g.channelsLast() ? forwardChannelsLast(win, bias)
-                : forwardChannelsFirst(win, bias));
-        if (act != Activation.LINEAR) {
-            forward.addStatement("activate(out, n)");
-        }
-        t.addMethod(forward.build());
-        if (act != Activation.LINEAR) {
-            int lastAxis = l.outputShape().dim(2);
-            t.addMethod(ActivationCode.forward(act, "OUT_SIZE", lastAxis));
-            t.addMethod(ActivationCode.backward(act, "OUT_SIZE", lastAxis));
-        }
         boolean dIn = site.computesInputGradient();
-        MethodSpec.Builder backward = WeightedLayerGenerator.backwardMethod(site, bias);
-        if (dIn) {
-            backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class);
-        }
-        backward.addCode(g.channelsLast() ? backwardChannelsLast(win, bias, dIn) : backwardChannelsFirst(win, bias, dIn));
-        t.addMethod(backward.build());
+        WeightedLayerGenerator.addPasses(t, site, "conv", l.kernelShape(), l.filters(),
+                g.channelsLast() ? forwardChannelsLast(win, bias) : forwardChannelsFirst(win, bias),
+                g.channelsLast() ? backwardChannelsLast(win, bias, dIn) : backwardChannelsFirst(win, bias, dIn));
         return t.build();
     }
 
