@@ -1,5 +1,6 @@
 package dev.cnnc.runtime;
 
+import dev.cnnc.runtime.data.Augmentation;
 import dev.cnnc.runtime.optim.LossKind;
 import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.Objects;
@@ -32,6 +33,7 @@ public final class TrainingConfig {
     private final int batchSize;
     private final double validationSplit;
     private final boolean shuffle;
+    private final Augmentation augmentation;
 
     private TrainingConfig(Builder b) {
         this.optimizer = b.optimizer;
@@ -52,6 +54,7 @@ public final class TrainingConfig {
         this.batchSize = b.batchSize;
         this.validationSplit = b.validationSplit;
         this.shuffle = b.shuffle;
+        this.augmentation = b.augmentation;
     }
 
     /**
@@ -167,6 +170,14 @@ public final class TrainingConfig {
         return shuffle;
     }
 
+    /**
+     * The file's {@code augment(...)}: random transformations of the training images, or null for
+     * none. Evaluation and prediction never augment.
+     */
+    public Augmentation augmentation() {
+        return augmentation;
+    }
+
     /** Whether the model can be trained: it has both an optimizer and a loss. */
     public boolean isCompiled() {
         return optimizer != null && loss != null;
@@ -201,13 +212,14 @@ public final class TrainingConfig {
                 && Double.compare(epsilon, c.epsilon) == 0 && amsgrad == c.amsgrad
                 && Double.compare(decay, c.decay) == 0 && Double.compare(scheduleDecay, c.scheduleDecay) == 0
                 && Double.compare(clipnorm, c.clipnorm) == 0 && Double.compare(clipvalue, c.clipvalue) == 0 && epochs == c.epochs && batchSize == c.batchSize
-                && Double.compare(validationSplit, c.validationSplit) == 0 && shuffle == c.shuffle;
+                && Double.compare(validationSplit, c.validationSplit) == 0 && shuffle == c.shuffle
+                && Objects.equals(augmentation, c.augmentation);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(optimizer, learningRate, rho, momentum, nesterov, beta1, beta2, epsilon, amsgrad, decay,
-                scheduleDecay, clipnorm, clipvalue, loss, epochs, batchSize, validationSplit, shuffle);
+                scheduleDecay, clipnorm, clipvalue, loss, epochs, batchSize, validationSplit, shuffle, augmentation);
     }
 
     @Override
@@ -217,7 +229,7 @@ public final class TrainingConfig {
                 + ", epsilon=" + epsilon + ", amsgrad=" + amsgrad + ", decay=" + decay + ", scheduleDecay=" + scheduleDecay + ", clipnorm=" + clipnorm
                 + ", clipvalue=" + clipvalue + ", loss=" + loss
                 + ", epochs=" + epochs + ", batchSize=" + batchSize + ", validationSplit=" + validationSplit
-                + ", shuffle=" + shuffle + "]";
+                + ", shuffle=" + shuffle + (augmentation == null ? "" : ", augmentation=" + augmentation) + "]";
     }
 
     /** Builds a {@link TrainingConfig}; starts from Keras' defaults (see {@link TrainingConfig#builder}). */
@@ -240,6 +252,7 @@ public final class TrainingConfig {
         private int batchSize = 32;
         private double validationSplit = 0.0;
         private boolean shuffle = true;
+        private Augmentation augmentation;
 
         private Builder(OptimizerKind optimizer, LossKind loss) {
             this.optimizer = optimizer;
@@ -267,6 +280,7 @@ public final class TrainingConfig {
             this.batchSize = c.batchSize;
             this.validationSplit = c.validationSplit;
             this.shuffle = c.shuffle;
+            this.augmentation = c.augmentation;
         }
 
         /** {@code lr}. */
@@ -362,6 +376,12 @@ public final class TrainingConfig {
         /** {@code fit(shuffle=...)}. */
         public Builder shuffle(boolean v) {
             shuffle = v;
+            return this;
+        }
+
+        /** {@code augment(...)}: null for none. */
+        public Builder augmentation(Augmentation v) {
+            augmentation = v;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.cnnc.compiler.check;
 import dev.cnnc.compiler.diag.Diagnostics;
 import dev.cnnc.compiler.diag.Span;
 import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.compiler.ir.Augment;
 import dev.cnnc.compiler.ir.JavaNames;
 import dev.cnnc.compiler.ir.Layer;
 import dev.cnnc.compiler.ir.Loss;
@@ -34,7 +35,7 @@ public final class Checker {
 
     /** Arguments every layer accepts besides its own. */
     private static final List<String> COMMON = List.of("name", "input_shape", "trainable", "dtype");
-    private static final List<String> STATEMENTS = List.of("input", "compile", "fit", "summary");
+    private static final List<String> STATEMENTS = List.of("input", "compile", "fit", "augment", "summary");
     private static final Set<String> IGNORED_METHODS = Set.of("evaluate", "predict", "save", "save_weights",
             "load_weights", "to_json");
 
@@ -63,6 +64,9 @@ public final class Checker {
     private String sequentialName;
     private Call compileCall;
     private Call fitCall;
+    private Call augmentCall;
+    /** Variables assigned an ImageDataGenerator(...): their fit(...) and flow(...) are ignored. */
+    private final Set<String> generatorVariables = new HashSet<>();
     private Training training;
 
     private final LayerRegistry kinds;
@@ -152,6 +156,11 @@ public final class Checker {
     }
 
     private void assignment(Ast.AssignStatement a) {
+        if (a.value() instanceof Ast.CallValue c && c.call().simpleName().equals("ImageDataGenerator")) {
+            generatorVariables.add(a.target());
+            augment(c.call());
+            return;
+        }
         if (a.value() instanceof Ast.CallValue c && c.call().simpleName().equals("Sequential")) {
             if (sequentialSpan != null) {
                 diagnostics.error(a.span(), "the model is already created on line " + sequentialSpan.line()
@@ -192,11 +201,17 @@ public final class Checker {
             method(call, simple);
             return;
         }
+        if (generatorVariables.contains(qualifier)) {
+            diagnostics.warning(call.nameSpan(), call.name() + "(...) is ignored: cnnc train applies the "
+                    + "ImageDataGenerator's transformations to the training batches itself");
+            return;
+        }
         if (qualifier.isEmpty()) {
             switch (simple) {
                 case "input" -> input(call);
                 case "compile" -> compile(call);
                 case "fit" -> fit(call);
+                case "augment" -> augment(call);
                 case "summary" -> SUMMARY.bind(call, diagnostics);
                 case "print" -> diagnostics.warning(call.nameSpan(), "print(...) is ignored");
                 default -> layer(call);
@@ -446,6 +461,35 @@ public final class Checker {
         fitCall = call;
     }
 
+    private void augment(Call call) {
+        if (augmentCall != null) {
+            diagnostics.error(call.nameSpan(), "augment(...) is already given on line " + augmentCall.nameSpan().line());
+            return;
+        }
+        augmentCall = call;
+    }
+
+    /** The file's augment(...), bound and checked against the input, or null. */
+    private Augment finishAugment() {
+        if (augmentCall == null) {
+            return null;
+        }
+        Augment augment = Augments.bind(augmentCall, diagnostics);
+        if (augment == null || inputShape == null || !inputKnown) {
+            return augment;
+        }
+        if (inputShape.rank() != 3) {
+            diagnostics.error(augmentCall.nameSpan(), augmentCall.simpleName() + "(...) transforms images, but the "
+                    + "model's input is " + inputShape.toKeras() + ": its input must be (rows, cols, channels)");
+            return null;
+        }
+        if (augment.isIdentity()) {
+            diagnostics.warning(augmentCall.nameSpan(), augmentCall.simpleName() + "(...) changes nothing: give a "
+                    + "range such as rotation_range=10 or a flip");
+        }
+        return augment;
+    }
+
     private void finishTraining() {
         Optimizer optimizer = null;
         Loss loss = null;
@@ -495,7 +539,7 @@ public final class Checker {
                 args.error("steps_per_epoch", "steps_per_epoch is not supported: an epoch is one pass over the data");
             }
         }
-        training = new Training(optimizer, loss, metrics, epochs, batchSize, validationSplit, shuffle);
+        training = new Training(optimizer, loss, metrics, epochs, batchSize, validationSplit, shuffle, finishAugment());
     }
 
     private void checkLossAgainstOutput(Args args, Loss loss) {

@@ -8,7 +8,9 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.ir.Activation;
+import dev.cnnc.compiler.ir.Augment;
 import dev.cnnc.compiler.ir.Constraint;
+import dev.cnnc.compiler.ir.DataFormat;
 import dev.cnnc.compiler.ir.Initializer;
 import dev.cnnc.compiler.ir.Layer;
 import dev.cnnc.compiler.ir.Model;
@@ -27,6 +29,7 @@ import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.Penalties;
 import dev.cnnc.runtime.Rng;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.data.Augmentation;
 import dev.cnnc.runtime.optim.LossKind;
 import dev.cnnc.runtime.optim.OptimizerKind;
 import java.util.ArrayList;
@@ -360,10 +363,10 @@ final class ModelGenerator {
                 : CodeBlock.of("$T.$L", LossKind.class, LossKind.valueOf(t.loss().name()));
         return CodeBlock.of("$T.builder($L, $L)\n.learningRate($L).rho($L).momentum($L).nesterov($L)"
                 + "\n.beta1($L).beta2($L).epsilon($L).amsgrad($L).decay($L)"
-                + "\n.epochs($L).batchSize($L).validationSplit($L).shuffle($L)$L\n.build()", TRAINING_CONFIG,
+                + "\n.epochs($L).batchSize($L).validationSplit($L).shuffle($L)$L$L\n.build()", TRAINING_CONFIG,
                 optimizer, loss, o.learningRate(), o.rho(), o.momentum(), o.nesterov(), o.beta1(), o.beta2(), o.epsilon(),
                 o.amsgrad(), o.decay(), t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle(),
-                optimizerExtras(o));
+                optimizerExtras(o), augmentation(t.augment()));
     }
 
     /**
@@ -382,6 +385,61 @@ final class ModelGenerator {
             b.add(".clipvalue($L)", o.clipvalue());
         }
         return b.build();
+    }
+
+    /**
+     * The file's {@code augment(...)} as an {@link Augmentation} built with Keras' names; only the
+     * arguments that differ from the defaults; empty without one.
+     */
+    private static CodeBlock augmentation(Augment a) {
+        if (a == null) {
+            return CodeBlock.of("");
+        }
+        CodeBlock.Builder b = CodeBlock.builder().add("\n.augmentation($T.builder()$>$>", Augmentation.class);
+        if (a.rotationRange() != 0) {
+            b.add("\n.rotationRange($L)", a.rotationRange());
+        }
+        if (!a.widthShift().isNone()) {
+            b.add("\n.widthShiftRange($L)", shift(a.widthShift()));
+        }
+        if (!a.heightShift().isNone()) {
+            b.add("\n.heightShiftRange($L)", shift(a.heightShift()));
+        }
+        if (a.shearRange() != 0) {
+            b.add("\n.shearRange($L)", a.shearRange());
+        }
+        if (a.zoomLow() != 1 || a.zoomHigh() != 1) {
+            b.add("\n.zoomRange($L, $L)", a.zoomLow(), a.zoomHigh());
+        }
+        if (a.channelShiftRange() != 0) {
+            b.add("\n.channelShiftRange($L)", a.channelShiftRange());
+        }
+        if (a.horizontalFlip()) {
+            b.add("\n.horizontalFlip(true)");
+        }
+        if (a.verticalFlip()) {
+            b.add("\n.verticalFlip(true)");
+        }
+        if (!a.fillMode().equals("nearest")) {
+            b.add("\n.fillMode($T.$L)", Augmentation.FillMode.class,
+                    Augmentation.FillMode.valueOf(a.fillMode().toUpperCase(java.util.Locale.ROOT)));
+        }
+        if (a.cval() != 0) {
+            b.add("\n.cval($L)", a.cval());
+        }
+        if (a.dataFormat() == DataFormat.CHANNELS_FIRST) {
+            b.add("\n.channelsFirst(true)");
+        }
+        return b.add("\n.build())$<$<").build();
+    }
+
+    private static CodeBlock shift(Augment.Shift s) {
+        return switch (s.form()) {
+            case UNIFORM -> CodeBlock.of("$L", s.range());
+            case PIXELS -> CodeBlock.of("$T.Shift.pixels($L)", Augmentation.class, (long) s.range());
+            case LIST -> CodeBlock.of("$T.Shift.choices($L)", Augmentation.class, s.values().stream()
+                    .map(v -> CodeBlock.of("$L", v)).collect(CodeBlock.joining(", ")));
+        };
     }
 
     private static MethodSpec.Builder override(String name, TypeName returns) {

@@ -6,6 +6,7 @@ import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.Rng;
 import dev.cnnc.runtime.TrainingConfig;
+import dev.cnnc.runtime.data.Augmentation;
 import dev.cnnc.runtime.data.Dataset;
 import dev.cnnc.runtime.optim.Loss;
 import dev.cnnc.runtime.optim.Metrics;
@@ -40,6 +41,8 @@ public final class Trainer implements AutoCloseable {
     public static final int CHUNK = 16;
     /** The seed's stream index for epoch {@code e}'s shuffle is {@code SHUFFLE_STREAM + e}. */
     static final long SHUFFLE_STREAM = 1L << 32;
+    /** The "layer" index of {@link Batch#noiseSeed} for augmentation: before every layer (0, 1, ...). */
+    static final int AUGMENT_STREAM = -1;
 
     /** Called after every epoch, for checkpoints. */
     @FunctionalInterface
@@ -67,6 +70,11 @@ public final class Trainer implements AutoCloseable {
     private final PrintStream out;
     private final boolean terminal;
     private final IntConsumer updateTask;
+    /** The file's augment(...), or null; and the image's rows, columns and channels. */
+    private final Augmentation augmentation;
+    private final int rows;
+    private final int cols;
+    private final int channels;
     private final Job job = new Job();
     private final IntConsumer reduceTask = j -> reduce(j, this.reduceCount);
     private int reduceCount;
@@ -78,15 +86,19 @@ public final class Trainer implements AutoCloseable {
         final float[] input;
         final float[] targets;
         final float[] gradient;
+        /** The examples before augmentation, and the generator of their transformations (augmenting only). */
+        final float[] original;
+        final Rng rng = new Rng(0);
         double loss;
         double correct;
         double activity;
 
-        Chunk(Network net) {
+        Chunk(Network net, boolean augmenting) {
             this.net = net;
             this.input = new float[CHUNK * net.inputSize()];
             this.targets = new float[CHUNK * net.outputSize()];
             this.gradient = new float[CHUNK * net.outputSize()];
+            this.original = augmenting ? new float[CHUNK * net.inputSize()] : null;
         }
     }
 
@@ -101,6 +113,16 @@ public final class Trainer implements AutoCloseable {
         }
         this.model = model;
         this.config = config;
+        this.augmentation = config.augmentation();
+        int[] shape = model.inputShape();
+        if (augmentation != null && shape.length != 3) {
+            throw new IllegalArgumentException("augment(...) needs images (rows, cols, channels), but the input of "
+                    + model.name() + " is " + java.util.Arrays.toString(shape));
+        }
+        boolean first = augmentation != null && augmentation.channelsFirst();
+        this.rows = shape.length == 3 ? shape[first ? 1 : 0] : 0;
+        this.cols = shape.length == 3 ? shape[first ? 2 : 1] : 0;
+        this.channels = shape.length == 3 ? shape[first ? 0 : 2] : 0;
         this.loss = Loss.of(config.loss());
         this.accuracy = Metrics.accuracyFor(loss, model.outputSize());
         this.optimizer = Optimizer.create(config, model.trainableParameters());
@@ -112,7 +134,7 @@ public final class Trainer implements AutoCloseable {
         this.trainable = model.trainableParameters().toArray(new Parameter[0]);
         this.chunkTrainable = new Parameter[chunks.length][];
         for (int k = 0; k < chunks.length; k++) {
-            chunks[k] = new Chunk(model.replica(CHUNK));
+            chunks[k] = new Chunk(model.replica(CHUNK), augmentation != null);
             chunkTrainable[k] = chunks[k].net.trainableParameters().toArray(new Parameter[0]);
             if (chunkTrainable[k].length != trainable.length) {
                 throw new IllegalStateException(model.name() + ": a replica has " + chunkTrainable[k].length
@@ -327,7 +349,24 @@ public final class Trainer implements AutoCloseable {
             System.arraycopy(order, start, c.batch.exampleIds(), 0, m);
             c.batch.set(c.input, m, mode).noise(seed, epoch);
             if (mode == Mode.TRAINING) {
+                if (augmentation != null) {
+                    augment(c, m);
+                }
                 c.net.zeroGradients();
+            }
+        }
+
+        /**
+         * Replaces chunk {@code c}'s {@code m} examples by their random transformations; example i's
+         * transformation is drawn from {@link Batch#noiseSeed}{@code (-1, i)}, a function of the seed,
+         * the epoch and the example's index only.
+         */
+        private void augment(Chunk c, int m) {
+            int size = c.net.inputSize();
+            System.arraycopy(c.input, 0, c.original, 0, m * size);
+            for (int i = 0; i < m; i++) {
+                c.rng.reset(c.batch.noiseSeed(AUGMENT_STREAM, i));
+                augmentation.apply(c.original, i * size, c.input, i * size, rows, cols, channels, c.rng);
             }
         }
     }
