@@ -54,6 +54,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train-images", paramLabel = "N", description = "Train on the first N training images only.")
     Integer trainImages;
 
+    @Option(names = "--no-augment", description = "Train without the file's augment(...) transformations.")
+    boolean noAugment;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed of the initial weights and the shuffles (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -135,6 +138,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (trainImages != null) {
             check(trainImages >= 1, "--train-images must be at least 1");
+        }
+        if (noAugment) {
+            c = c.toBuilder().augmentation(null).build();
         }
         return c;
     }

@@ -1,7 +1,9 @@
 package dev.cnnc.runtime.data;
 
 import dev.cnnc.runtime.Rng;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -140,9 +142,24 @@ public final class Augmentation {
             return 31 * Double.hashCode(range) + Arrays.hashCode(choices);
         }
 
+        /** As Keras takes it: {@code 0.1}, {@code 2} (an int), {@code [0.05, 0.1]}. */
         @Override
         public String toString() {
-            return choices == null ? Double.toString(range) : Arrays.toString(choices);
+            if (choices == null) {
+                return Double.toString(range);
+            }
+            boolean pixels = true;
+            for (int i = 0; i < choices.length; i++) {
+                pixels &= choices[i] == i;
+            }
+            if (pixels) {
+                return Integer.toString(choices.length);
+            }
+            List<String> values = new ArrayList<>();
+            for (double c : choices) {
+                values.add(Double.toString(c));
+            }
+            return "[" + String.join(", ", values) + "]";
         }
     }
 
@@ -317,6 +334,24 @@ public final class Augmentation {
     /** Bilinear sample of every channel at (r, c), outside points filled by the fill mode. */
     private void sample(float[] in, int inOffset, int rows, int cols, int channels, int rowStride, int colStride,
             int channelStride, double r, double c, float[] out, int o) {
+        if (r >= 0 && r < rows - 1 && c >= 0 && c < cols - 1) {
+            // Inside: all four neighbours are pixels of the image, whatever the fill mode (the common case).
+            int r0 = (int) r;
+            int c0 = (int) c;
+            double wr = r - r0;
+            double wc = c - c0;
+            int a = inOffset + r0 * rowStride + c0 * colStride;
+            double w00 = (1 - wr) * (1 - wc);
+            double w01 = (1 - wr) * wc;
+            double w10 = wr * (1 - wc);
+            double w11 = wr * wc;
+            for (int ch = 0; ch < channels; ch++) {
+                int k = a + ch * channelStride;
+                out[o + ch * channelStride] = (float) (w00 * in[k] + w01 * in[k + colStride] + w10 * in[k + rowStride]
+                        + w11 * in[k + rowStride + colStride]);
+            }
+            return;
+        }
         switch (fillMode) {
             case CONSTANT -> {
                 if (!(r >= 0 && r <= rows - 1 && c >= 0 && c <= cols - 1)) {
@@ -384,6 +419,49 @@ public final class Augmentation {
         long period = 2L * n;
         long m = Math.floorMod(i, period);
         return (int) (m < n ? m : period - 1 - m);
+    }
+
+    /** The arguments that differ from Keras' defaults, as they would be written in {@code augment(...)}. */
+    public String describe() {
+        List<String> parts = new ArrayList<>();
+        if (rotationRange != 0) {
+            parts.add("rotation_range=" + number(rotationRange));
+        }
+        if (!widthShift.isNone()) {
+            parts.add("width_shift_range=" + widthShift);
+        }
+        if (!heightShift.isNone()) {
+            parts.add("height_shift_range=" + heightShift);
+        }
+        if (shearRange != 0) {
+            parts.add("shear_range=" + number(shearRange));
+        }
+        if (zoomLow != 1 || zoomHigh != 1) {
+            parts.add("zoom_range=[" + number(zoomLow) + ", " + number(zoomHigh) + "]");
+        }
+        if (channelShiftRange != 0) {
+            parts.add("channel_shift_range=" + number(channelShiftRange));
+        }
+        if (horizontalFlip) {
+            parts.add("horizontal_flip=True");
+        }
+        if (verticalFlip) {
+            parts.add("vertical_flip=True");
+        }
+        if (fillMode != FillMode.NEAREST) {
+            parts.add("fill_mode='" + fillMode.keras() + "'");
+        }
+        if (cval != 0) {
+            parts.add("cval=" + number(cval));
+        }
+        if (channelsFirst) {
+            parts.add("data_format='channels_first'");
+        }
+        return parts.isEmpty() ? "nothing" : String.join(", ", parts);
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     @Override

@@ -125,6 +125,9 @@ public final class TrainingSession implements AutoCloseable {
         out.printf(Locale.ROOT, "Train on %d samples%s, %d thread%s, %s%n", train.count(),
                 validation == null ? "" : ", validate on " + validation.count() + " samples", threads,
                 threads == 1 ? "" : "s", trainer.optimizer().describe());
+        if (config.augmentation() != null) {
+            out.println("Augmenting the training images: " + config.augmentation().describe());
+        }
         long start = System.nanoTime();
         trainer.fit(train, validation, epochsDone, history,
                 checkpoint == null ? null : (done, h) -> save(checkpoint, done, h));
