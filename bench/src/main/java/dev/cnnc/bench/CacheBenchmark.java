@@ -1,5 +1,7 @@
 package dev.cnnc.bench;
 
+import dev.cnnc.runtime.Network;
+import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Csv;
 import dev.cnnc.runtime.data.DataSource;
 import dev.cnnc.runtime.data.Dataset;
@@ -9,7 +11,11 @@ import dev.cnnc.runtime.optim.LossKind;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import dev.cnnc.runtime.train.History;
+import dev.cnnc.runtime.train.Trainer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -63,6 +69,28 @@ public final class CacheBenchmark {
         for (int round = 0; round < 3; round++) {
             System.out.printf(Locale.ROOT, "round %d: mapped %.0f ns/image (%d images), in memory %.0f ns/image (%d)%n",
                     round, perImageNanos(mapped), mapped.count(), perImageNanos(memory), memory.count());
+        }
+        // Training: one epoch over the whole mapped set against as many images from memory (the subset
+        // repeated), alternately, with the same model, seed and threads.
+        int threads = Runtime.getRuntime().availableProcessors();
+        int epochs = Math.max(1, (int) Math.round((double) mapped.count() / memory.count()));
+        for (int round = 0; round < 2; round++) {
+            double mappedRate = train(mapped, 1, threads);
+            double memoryRate = train(memory, epochs, threads);
+            System.out.printf(Locale.ROOT, "training round %d (%d threads, CacheCnn, Vector API): mapped %.0f images/s "
+                    + "(1 epoch of %d), in memory %.0f images/s (%d epochs of %d): mapped/memory %.3f%n", round, threads,
+                    mappedRate, mapped.count(), memoryRate, epochs, memory.count(), mappedRate / memoryRate);
+        }
+    }
+
+    /** Images per second of training {@code epochs} epochs on {@code data}. */
+    private static double train(Dataset data, int epochs, int threads) throws IOException {
+        Network model = new dev.cnnc.bench.cache.CacheCnn(1, 1);
+        TrainingConfig config = model.trainingConfig().withEpochs(epochs);
+        try (Trainer t = new Trainer(model, config, threads, 1, new PrintStream(new ByteArrayOutputStream()), false)) {
+            long start = System.nanoTime();
+            t.fit(data, null, 0, new History(), null);
+            return (double) data.count() * epochs / ((System.nanoTime() - start) / 1e9);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cnnc.runtime.data;
 
+import dev.cnnc.runtime.Progress;
 import dev.cnnc.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -106,6 +107,7 @@ public final class ImageCache {
             out.position(HEADER);
             byte[] chunk = new byte[CHUNK * size];
             DataFormatException[] errors = new DataFormatException[CHUNK];
+            Progress progress = new Progress(options.log(), System.console() != null, n, "image");
             for (int from = 0; from < n; from += CHUNK) {
                 int m = Math.min(CHUNK, n - from);
                 int start = from;
@@ -130,9 +132,9 @@ public final class ImageCache {
                     out.write(ByteBuffer.wrap(chunk, i * size, size));
                     kept.add(labels[start + i]);
                 }
-                options.log().printf("\r%d/%d images decoded", from + m, n);
+                progress.update(from + m, "");
             }
-            options.log().println();
+            progress.done("");
             if (kept.size == 0) {
                 throw new DataFormatException(files.get(0).getParent().getParent(), "holds no image that could be read");
             }

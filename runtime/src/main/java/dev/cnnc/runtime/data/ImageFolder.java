@@ -1,5 +1,6 @@
 package dev.cnnc.runtime.data;
 
+import dev.cnnc.runtime.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,9 @@ import java.util.stream.Stream;
  * {@link ImageCache.Mode#ALWAYS}) is decoded once into an {@link ImageCache} file and read memory-mapped.
  */
 public final class ImageFolder {
+    /** Images decoded in parallel between two redraws of the progress bar. */
+    private static final int DECODE_CHUNK = 256;
+
     private ImageFolder() {}
 
     /** Loads {@code root} for {@code options.needs()}. */
@@ -128,15 +132,20 @@ public final class ImageFolder {
         int[][] sizes = new int[n][];
         options.log().printf("Reading %d images of %d classes from %s (%dx%d %s, on %d cores)%n", n, classes.size(), dir,
                 cols, rows, channels == 1 ? "grey" : "RGB", Runtime.getRuntime().availableProcessors());
-        IntStream.range(0, n).parallel().forEach(i -> {
-            try {
-                ImageFiles.Decoded d = ImageFiles.read(files.get(i), rows, cols, channels);
-                System.arraycopy(d.pixels(), 0, pixels, i * size, size);
-                sizes[i] = new int[] {d.width(), d.height()};
-            } catch (DataFormatException e) {
-                errors[i] = e;
-            }
-        });
+        Progress progress = new Progress(options.log(), System.console() != null, n, "image");
+        for (int from = 0; from < n; from += DECODE_CHUNK) {
+            IntStream.range(from, Math.min(n, from + DECODE_CHUNK)).parallel().forEach(i -> {
+                try {
+                    ImageFiles.Decoded d = ImageFiles.read(files.get(i), rows, cols, channels);
+                    System.arraycopy(d.pixels(), 0, pixels, i * size, size);
+                    sizes[i] = new int[] {d.width(), d.height()};
+                } catch (DataFormatException e) {
+                    errors[i] = e;
+                }
+            });
+            progress.update(Math.min(n, from + DECODE_CHUNK), "");
+        }
+        progress.done("");
         int kept = 0;
         byte[] labels = new byte[n];
         Map<String, Integer> otherSizes = new TreeMap<>();

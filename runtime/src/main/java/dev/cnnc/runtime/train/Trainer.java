@@ -4,6 +4,7 @@ import dev.cnnc.runtime.Batch;
 import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
+import dev.cnnc.runtime.Progress;
 import dev.cnnc.runtime.Rng;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Augmentation;

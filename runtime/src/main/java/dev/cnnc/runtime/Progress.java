@@ -1,4 +1,4 @@
-package dev.cnnc.runtime.train;
+package dev.cnnc.runtime;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -15,14 +15,21 @@ public final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final int target;
+    private final String unit;
     private final long start = System.nanoTime();
     private long lastDraw;
     private int lastWidth;
 
     public Progress(PrintStream out, boolean terminal, int target) {
+        this(out, terminal, target, "step");
+    }
+
+    /** A bar whose final line gives the time per {@code unit} ({@code 280us/image}) instead of per step. */
+    public Progress(PrintStream out, boolean terminal, int target, String unit) {
         this.out = out;
         this.terminal = terminal;
         this.target = target;
+        this.unit = unit;
     }
 
     /** Shows progress at {@code current} of the target, with the metrics so far. */
@@ -42,7 +49,7 @@ public final class Progress {
     public void done(String metrics) {
         long now = System.nanoTime();
         double seconds = (now - start) / 1e9;
-        String line = bar(target) + String.format(Locale.ROOT, " - %ds", (long) seconds) + perStep(seconds / target) + metrics;
+        String line = bar(target) + String.format(Locale.ROOT, " - %ds", (long) seconds) + perStep(seconds / Math.max(1, target)).replace("/step", "/" + unit) + metrics;
         out.print((terminal ? "\r" : "") + line + " ".repeat(Math.max(0, lastWidth - line.length())) + "\n");
         out.flush();
     }
