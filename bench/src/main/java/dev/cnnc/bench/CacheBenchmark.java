@@ -29,7 +29,7 @@ import javax.imageio.ImageIO;
  * the decoding, then the reuse), and times reading shuffled batches of 64 over the whole set, per image, against
  * the same reading from an in-memory copy of a subset that fits the heap. Not JMH: one long run, by hand.
  *
- * <pre>java -Xmx512m -cp bench/target/benchmarks.jar dev.cnnc.bench.CacheBenchmark /tmp/folder 2.0</pre>
+ * <pre>java -Xmx512m --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.cnnc.bench.CacheBenchmark /tmp/folder 2.0</pre>
  */
 public final class CacheBenchmark {
     private static final int SIDE = 128;
