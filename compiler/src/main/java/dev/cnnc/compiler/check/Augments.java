@@ -86,7 +86,7 @@ final class Augments {
                     + "to value / 255");
         } else {
             a.error("rescale", "rescale is not supported: cnnc scales image bytes to value / 255 and takes float data "
-                    + "as it is (see docs/data.md)");
+                    + "as it is");
         }
     }
 
