@@ -50,7 +50,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.vector);
+        boolean useVector = vector.use(spec.commandLine().getErr());
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), useVector);
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }
@@ -107,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "{\"framework\": \"cnnc%s\", \"threads\": %d, \"train_images_per_s\": %.0f, \"infer_images_per_s\": %.0f, "
                         + "\"latency_us\": %.1f, \"peak_rss_mib\": %.0f, \"test_acc_after_bench\": %.4f}%n",
-                vector.vector ? "-vector" : "", threadCount, trainRate, inferRate, latencyUs, peakRssMib(), accuracy);
+                useVector ? "-vector" : "-portable", threadCount, trainRate, inferRate, latencyUs, peakRssMib(), accuracy);
         spec.commandLine().getOut().flush();
         return Main.OK;
     }

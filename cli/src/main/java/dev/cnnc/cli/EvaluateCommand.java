@@ -42,7 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.vector);
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.use(spec.commandLine().getErr()));
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }

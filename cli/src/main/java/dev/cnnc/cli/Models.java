@@ -17,7 +17,7 @@ final class Models {
     static NetworkFactory load(Path file, PrintWriter err, boolean vector) {
         if (vector && !CnnCompiler.vectorAvailable()) {
             throw new Main.UserException("--vector needs the JVM option --add-modules jdk.incubator.vector "
-                    + "(./cnnc adds it when it sees --vector)", Main.USAGE);
+                    + "(./cnnc adds it)", Main.USAGE);
         }
         CnnCompiler.Checked checked = Sources.check(file, err);
         if (!checked.ok()) {

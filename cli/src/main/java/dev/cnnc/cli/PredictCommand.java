@@ -74,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
         if (!List.of("auto", "yes", "no").contains(invert)) {
             throw new Main.UserException("--invert takes auto, yes or no, not " + invert, Main.USAGE);
         }
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.vector);
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.use(spec.commandLine().getErr()));
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }

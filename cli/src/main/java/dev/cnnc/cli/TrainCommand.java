@@ -82,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && checkpoint == null) {
             throw new Main.UserException("--resume needs --checkpoint DIR", Main.USAGE);
         }
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.vector);
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.use(spec.commandLine().getErr()));
         if (factory == null) {
             return Main.MODEL_ERRORS;
         }
