@@ -7,7 +7,7 @@
 #
 # Installs Debian's python3-torch and libopenblas0-pthread if missing (root, or sudo). PyTorch runs
 # in its best setup here: OpenBLAS with OPENBLAS_NUM_THREADS=1. cnnc runs the Vector API variant
-# (--vector). Each side prints one JSON line (`cnnc bench`, bench/pytorch/mnist_cnn.py); the table
+# (the default of cnnc bench). Each side prints one JSON line (`cnnc bench`, bench/pytorch/mnist_cnn.py); the table
 # takes each side's best round.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,7 +48,7 @@ for ((r = 1; r <= rounds; r++)); do
   OPENBLAS_NUM_THREADS=1 "$py" "$root/bench/pytorch/mnist_cnn.py" "$data" --threads "$threads" | tee -a "$results" >&2
   echo "round $r/$rounds: cnnc ..." >&2
   CNNC_DATA="$data" CNNC_JAVA_OPTS="${CNNC_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}" \
-    "$root/cnnc" bench "$model" --vector --threads "$threads" | tee -a "$results" >&2
+    "$root/cnnc" bench "$model" --threads "$threads" | tee -a "$results" >&2
   echo "round $r/$rounds: the MNIST example's training process (1 epoch) ..." >&2
   /usr/bin/time -f '%M' -o "$results.rss" java --add-modules jdk.incubator.vector "${example_opts[@]}" -cp "$example_cp" \
       dev.cnnc.examples.mnist.TrainMnist --data "$data" --epochs 1 --save "$results.cnnw" >/dev/null 2>&1

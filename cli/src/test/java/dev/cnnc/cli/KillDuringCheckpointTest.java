@@ -95,12 +95,13 @@ class KillDuringCheckpointTest {
         return file;
     }
 
+    /** The child JVM has no Vector API module: --portable runs the portable code without the fallback note. */
     private List<String> command(String... options) throws IOException {
         List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"), "dev.cnnc.cli.Main", "train", model().toString(),
                 "--data", dir.resolve("data").toString(), "--epochs", "" + EPOCHS, "--batch-size", "32",
-                "--train-images", "64", "--threads", "1", "--seed", "7"));
+                "--train-images", "64", "--threads", "1", "--seed", "7", "--portable"));
         c.addAll(List.of(options));
         return c;
     }
