@@ -38,21 +38,56 @@ public final class CnnCompiler {
     }
 
     /**
+     * Which code the layers get: {@link #PORTABLE} Java loops, which run on every JVM; the
+     * {@link #VECTOR} API kernels of Conv2D (channels-last), Dense and max pooling, much faster, which
+     * need {@link #VECTOR_OPTIONS} to compile and to run; or {@link #AUTO}: both, chosen when the
+     * model's classes are first used ({@code dev.cnnc.runtime.VectorSupport}), so that the model runs
+     * fast where the JVM has the module and everywhere else too. {@code AUTO} compiles with
+     * {@link #VECTOR_OPTIONS}.
+     */
+    public enum Variant {
+        PORTABLE, VECTOR, AUTO;
+
+        /** {@code portable}, {@code vector}, {@code auto}: the names the plugin and the command line take. */
+        public String option() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Whether compiling the code needs {@link #VECTOR_OPTIONS}. */
+        public boolean needsVectorModule() {
+            return this != PORTABLE;
+        }
+    }
+
+    /**
      * How to generate.
      *
      * @param defaultPackage the model class's package when the file has no {@code package} line (null: the
      *     unnamed package); see {@link Names} for the rule
      * @param inputGradient also compute the gradient of the model's input in backward passes
-     * @param vector generate the Vector API variant of Conv2D (channels-last), Dense and max pooling: much
-     *     faster, but compiling and running it needs {@link #VECTOR_OPTIONS}
+     * @param variant the layers' code
      */
-    public record Options(String defaultPackage, boolean inputGradient, boolean vector) {
+    public record Options(String defaultPackage, boolean inputGradient, Variant variant) {
+        /** With {@code vector} true, the {@link Variant#VECTOR} variant, else {@link Variant#PORTABLE}. */
+        public Options(String defaultPackage, boolean inputGradient, boolean vector) {
+            this(defaultPackage, inputGradient, vector ? Variant.VECTOR : Variant.PORTABLE);
+        }
+
         public static Options defaults() {
-            return new Options(null, false, false);
+            return new Options(null, false, Variant.PORTABLE);
         }
 
         public Options withVector(boolean v) {
+            return new Options(defaultPackage, inputGradient, v ? Variant.VECTOR : Variant.PORTABLE);
+        }
+
+        public Options withVariant(Variant v) {
             return new Options(defaultPackage, inputGradient, v);
+        }
+
+        /** Whether the layers' code uses the Vector API only ({@link Variant#VECTOR}). */
+        public boolean vector() {
+            return variant == Variant.VECTOR;
         }
     }
 
@@ -66,7 +101,11 @@ public final class CnnCompiler {
 
     /** The model's Java sources: one class per layer and the model class, last. Pure and deterministic. */
     public static List<GeneratedFile> generate(Model model, Options options) {
-        Backend backend = options.vector() ? VectorBackend.INSTANCE : PortableBackend.INSTANCE;
+        Backend backend = switch (options.variant()) {
+            case PORTABLE -> PortableBackend.INSTANCE;
+            case VECTOR -> VectorBackend.INSTANCE;
+            case AUTO -> Backend.dispatch(VectorBackend.INSTANCE, PortableBackend.INSTANCE);
+        };
         return JavaGenerator.generate(model, Names.packageOf(model, options.defaultPackage()), options.inputGradient(),
                 backend);
     }
@@ -96,7 +135,7 @@ public final class CnnCompiler {
 
     private static List<String> javacOptions(Options options, List<String> extra) {
         List<String> all = new java.util.ArrayList<>(extra);
-        if (options.vector()) {
+        if (options.variant().needsVectorModule()) {
             all.addAll(VECTOR_OPTIONS);
         }
         return all;

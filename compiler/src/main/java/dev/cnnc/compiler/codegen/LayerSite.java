@@ -34,6 +34,21 @@ public final class LayerSite {
         this.generator = backend.generatorFor(layer);
     }
 
+    private LayerSite(LayerSite site, ClassName className, LayerGenerator<Layer> generator) {
+        this.model = site.model;
+        this.layer = site.layer;
+        this.index = site.index;
+        this.className = className;
+        this.inputGradient = site.inputGradient;
+        this.generator = generator;
+        this.sumsOffset = site.sumsOffset;
+    }
+
+    /** This site with another generator and class name: one of the two variants of a {@link DispatchGenerator}. */
+    LayerSite variant(ClassName name, LayerGenerator<Layer> g) {
+        return new LayerSite(this, name, g);
+    }
+
     public Layer layer() {
         return layer;
     }

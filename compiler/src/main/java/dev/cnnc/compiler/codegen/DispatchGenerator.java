@@ -1,0 +1,111 @@
+package dev.cnnc.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeSpec;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Weight;
+import dev.cnnc.runtime.VectorSupport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Modifier;
+
+/**
+ * A layer of the {@code auto} variant: its portable class, with the Vector API code nested in it as
+ * {@code VectorApi}, and model calls that pick one with {@link VectorSupport#ENABLED} (a static final,
+ * so the JIT drops the other branch). The nested class is loaded only if the Vector API runs, so the
+ * model works on a JVM without {@code jdk.incubator.vector}; compiling it needs the module.
+ *
+ * <p>Buffers the two variants need are the larger of the two; a variant that needs none ignores them.
+ */
+final class DispatchGenerator implements LayerGenerator<Layer> {
+    /** The nested class holding the Vector API code. */
+    static final String NESTED = "VectorApi";
+
+    private final LayerGenerator<Layer> vector;
+    private final LayerGenerator<Layer> portable;
+
+    DispatchGenerator(LayerGenerator<Layer> vector, LayerGenerator<Layer> portable) {
+        this.vector = vector;
+        this.portable = portable;
+    }
+
+    private LayerSite portableSite(LayerSite site) {
+        return site.variant(site.className(), portable);
+    }
+
+    private LayerSite vectorSite(LayerSite site) {
+        return site.variant(site.className().nestedClass(NESTED), vector);
+    }
+
+    @Override
+    public TypeSpec generate(Layer layer, LayerSite site) {
+        TypeSpec nested = vector.generate(layer, vectorSite(site)).toBuilder().addModifiers(Modifier.STATIC)
+                .addJavadoc("\n<p>This is the layer's Vector API code, which the model runs where {@link $T#ENABLED}; the "
+                        + "enclosing class is its portable code, which runs elsewhere.\n", VectorSupport.class)
+                .build();
+        return portable.generate(layer, portableSite(site)).toBuilder().addType(nested).build();
+    }
+
+    private static CodeBlock choose(CodeBlock vectorCall, CodeBlock portableCall) {
+        if (vectorCall.equals(portableCall)) {
+            return portableCall;
+        }
+        return CodeBlock.builder().beginControlFlow("if ($T.ENABLED)", VectorSupport.class).add(vectorCall)
+                .nextControlFlow("else").add(portableCall).endControlFlow().build();
+    }
+
+    @Override
+    public CodeBlock forwardCall(Layer layer, LayerSite site) {
+        return choose(vector.forwardCall(layer, vectorSite(site)), portable.forwardCall(layer, portableSite(site)));
+    }
+
+    @Override
+    public CodeBlock backwardCall(Layer layer, LayerSite site) {
+        return choose(vector.backwardCall(layer, vectorSite(site)), portable.backwardCall(layer, portableSite(site)));
+    }
+
+    @Override
+    public long scratchFloats(Layer layer, LayerSite site) {
+        return Math.max(vector.scratchFloats(layer, vectorSite(site)), portable.scratchFloats(layer, portableSite(site)));
+    }
+
+    @Override
+    public long keptFloatsPerExample(Layer layer, LayerSite site) {
+        return Math.max(vector.keptFloatsPerExample(layer, vectorSite(site)),
+                portable.keptFloatsPerExample(layer, portableSite(site)));
+    }
+
+    @Override
+    public int batchSums(Layer layer) {
+        if (vector.batchSums(layer) != 0 || portable.batchSums(layer) != 0) {
+            throw new IllegalStateException(layer.kerasClass() + ": a layer with batch sums has one variant only");
+        }
+        return 0;
+    }
+
+    @Override
+    public List<Weight> hiddenState(Layer layer) {
+        if (!vector.hiddenState(layer).equals(portable.hiddenState(layer))) {
+            throw new IllegalStateException(layer.kerasClass() + ": the variants keep different state");
+        }
+        return portable.hiddenState(layer);
+    }
+
+    @Override
+    public List<ModelField> modelFields(Layer layer, LayerSite site) {
+        Map<String, ModelField> fields = new LinkedHashMap<>();
+        for (ModelField f : portable.modelFields(layer, portableSite(site))) {
+            fields.put(f.name(), f);
+        }
+        for (ModelField f : vector.modelFields(layer, vectorSite(site))) {
+            ModelField other = fields.putIfAbsent(f.name(), f);
+            if (other != null && !other.equals(f)) {
+                throw new IllegalStateException(layer.kerasClass() + ": the variants declare field " + f.name()
+                        + " differently");
+            }
+        }
+        return new ArrayList<>(fields.values());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.cnnc.compiler.codegen;
+
+import dev.cnnc.runtime.Network;
+import dev.cnnc.runtime.Parameter;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+
+/**
+ * Run by {@link AutoVariantTest} in a JVM of its own: loads a compiled model from a folder, runs one
+ * forward and one backward pass on fixed data and prints their fingerprint ({@link #fingerprint}).
+ * Arguments: the classes' folder, the model's binary name.
+ */
+public final class AutoVariantChild {
+    private AutoVariantChild() {}
+
+    public static void main(String[] args) throws Exception {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(args[0]).toUri().toURL()},
+                AutoVariantChild.class.getClassLoader())) {
+            Class<? extends Network> type = loader.loadClass(args[1]).asSubclass(Network.class);
+            Network net = type.getConstructor(int.class, long.class).newInstance(4, 7L);
+            System.out.println(fingerprint(net));
+        }
+    }
+
+    /** The output and every gradient of one forward and backward pass of 4 fixed examples, as float bits. */
+    static String fingerprint(Network net) {
+        float[] input = new float[4 * net.inputSize()];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) Math.sin(0.37 * i) * 0.5f + 0.5f;
+        }
+        float[] output = net.forward(input, 4).clone();
+        float[] gradient = new float[4 * net.outputSize()];
+        for (int i = 0; i < gradient.length; i++) {
+            gradient[i] = (float) Math.cos(0.11 * i);
+        }
+        net.zeroGradients();
+        net.backward(gradient, 4);
+        StringBuilder b = new StringBuilder();
+        append(b, output, 4 * net.outputSize());
+        for (Parameter p : net.trainableParameters()) {
+            append(b.append('|'), p.gradients(), p.gradients().length);
+        }
+        return b.toString();
+    }
+
+    private static void append(StringBuilder b, float[] values, int n) {
+        for (int i = 0; i < n; i++) {
+            b.append(Integer.toHexString(Float.floatToRawIntBits(values[i]))).append(',');
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.cnnc.runtime;
+
+/**
+ * Whether generated models use their Vector API kernels: models generated with the {@code auto}
+ * variant (the Maven plugin's default) hold both the portable and the Vector API code of each layer
+ * the Vector API speeds up, and choose with {@link #ENABLED} once, when their layer classes are first
+ * used. The Vector API code runs where the JVM has the incubator module
+ * ({@code --add-modules jdk.incubator.vector}); elsewhere, or with {@code -Dcnnc.portable=true}, the
+ * portable code runs, and a one-line note on {@code System.err} says how to enable the fast code
+ * (unless the portable code was asked for).
+ */
+public final class VectorSupport {
+    /** The system property that forces the portable code: {@code -Dcnnc.portable=true}. */
+    public static final String PORTABLE_PROPERTY = "cnnc.portable";
+
+    /** Whether this JVM can run the Vector API kernels: it has {@code jdk.incubator.vector}. */
+    public static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** Whether generated models run their Vector API kernels: available and not turned off. */
+    public static final boolean ENABLED = AVAILABLE && !Boolean.getBoolean(PORTABLE_PROPERTY);
+
+    /** The note printed once where the module is missing. */
+    public static final String NOTE = "cnnc: note: running the portable code of the generated model, several times "
+            + "slower than its Vector API code: start the JVM with --add-modules jdk.incubator.vector "
+            + "(or -D" + PORTABLE_PROPERTY + "=true to silence this)";
+
+    static {
+        if (!AVAILABLE && !Boolean.getBoolean(PORTABLE_PROPERTY)) {
+            System.err.println(NOTE);
+        }
+    }
+
+    private VectorSupport() {}
+}
