@@ -35,9 +35,9 @@ data="${CNNC_DATA:-$HOME/.cnnc/datasets/mnist}"
 command -v /usr/bin/time >/dev/null || { echo "Installing time ..." >&2; apt-get install -y -qq time >/dev/null; }
 
 # The MNIST example's own training process (no compiler in it), for the peak-memory figure.
-echo "Building examples/mnist with -Pvector ..." >&2
+echo "Building examples/mnist (the auto variant: Vector API code with the module) ..." >&2
 mvn -B -q -f "$root/pom.xml" install -DskipTests -DskipITs >/dev/null
-mvn -B -q -f "$root/examples/mnist/pom.xml" -Pvector package -DskipTests >/dev/null
+mvn -B -q -f "$root/examples/mnist/pom.xml" package -DskipTests >/dev/null
 example_cp="$root/examples/mnist/target/cnnc-example-mnist-0.1.0-SNAPSHOT.jar:$root/runtime/target/cnnc-runtime-0.1.0-SNAPSHOT.jar"
 example_opts=(${EXAMPLE_JAVA_OPTS:--Xmx100m -Xms100m -XX:+UseSerialGC -XX:NewSize=8m -XX:MaxNewSize=8m})
 

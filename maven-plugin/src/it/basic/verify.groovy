@@ -9,6 +9,11 @@ assert new File(basedir, 'target/classes/com/example/basic/Tiny.class').isFile()
 assert log.contains('cnnc: 1 model, 4 files in ')
 assert log.contains('Tests run: 1, Failures: 0, Errors: 0, Skipped: 0')
 assert log.contains('loss per epoch: [')
+// the auto variant: each sped-up layer holds its Vector API code as a nested class; the tests' JVM has no
+// --add-modules jdk.incubator.vector, so the model ran its portable code and said so once
+assert new File(basedir, 'target/classes/com/example/basic/tiny/Conv2d1$VectorApi.class').isFile()
+assert log.contains('cnnc: note: running the portable code of the generated model')
+assert !log.contains('NoClassDefFoundError')
 // cnnc:summary, by its prefix
 assert log.contains('Model Tiny (' + new File(basedir, 'src/main/cnn/com/example/basic/Tiny.cnn').absolutePath + ')')
 assert log.contains('conv2d_1 (Conv2D)            (None, 6, 6, 4)           40')

@@ -36,9 +36,35 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--input-gradient", description = "Also compute the gradient of the model's input in backward passes.")
     boolean inputGradient;
 
-    @Option(names = "--vector", description = {"Generate the Vector API variant of Conv2D and Dense (much faster; compiling and",
-            "running it needs --add-modules jdk.incubator.vector)."})
+    @Option(names = "--variant", paramLabel = "V", defaultValue = "auto",
+            description = {"The layers' code: auto (both the portable and the Vector API code, the faster chosen",
+                    "when the model runs; the default), vector, or portable. Compiling auto and vector code",
+                    "needs javac --add-modules jdk.incubator.vector."})
+    String variant;
+
+    @Option(names = "--vector", description = "Same as --variant vector.")
     boolean vector;
+
+    @Option(names = "--portable", description = "Same as --variant portable: plain Java, compiles without flags.")
+    boolean portable;
+
+    private CnnCompiler.Variant variant() {
+        if (vector && portable) {
+            throw new Main.UserException("give --vector or --portable, not both", Main.USAGE);
+        }
+        if (vector) {
+            return CnnCompiler.Variant.VECTOR;
+        }
+        if (portable) {
+            return CnnCompiler.Variant.PORTABLE;
+        }
+        for (CnnCompiler.Variant v : CnnCompiler.Variant.values()) {
+            if (v.option().equals(variant)) {
+                return v;
+            }
+        }
+        throw new Main.UserException("unknown --variant '" + variant + "': use auto, vector or portable", Main.USAGE);
+    }
 
     @Override
     public Integer call() {
@@ -55,12 +81,17 @@ final class GenerateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(file + ": warning: the file's line 'package " + filePackage
                     + "' wins over --package " + packageName);
         }
+        CnnCompiler.Variant v = variant();
         List<GeneratedFile> files = CnnCompiler.generate(checked.model(),
-                new CnnCompiler.Options(packageName, inputGradient, vector));
+                new CnnCompiler.Options(packageName, inputGradient, v));
         try {
             GeneratedSources.Written written = GeneratedSources.write(files, outputDirectory);
             spec.commandLine().getOut().printf("%s: %d files in %s (%d written, %d unchanged)%n", file, files.size(),
                     outputDirectory, written.written(), written.unchanged());
+            if (v.needsVectorModule()) {
+                spec.commandLine().getOut().println("Compile them with javac --add-modules jdk.incubator.vector "
+                        + "(or generate with --portable).");
+            }
         } catch (IOException e) {
             throw new Main.UserException("cannot write to " + outputDirectory + ": " + e.getMessage(), Main.USAGE);
         }

@@ -34,9 +34,31 @@ class GenerateCommandTest {
         assertTrue(Files.exists(out.resolve("com/example/nets/mnistcnn/Conv2d1.java")));
         List<Path> files = javaFiles(out);
         assertEquals(9, files.size());
+        // the auto variant by default: the layers hold Vector API code too, javac needs the module
+        assertTrue(r.out().contains("Compile them with javac --add-modules jdk.incubator.vector"), r.out());
+        assertTrue(Files.readString(out.resolve("com/example/nets/mnistcnn/Conv2d1.java")).contains("class VectorApi"));
+        String[] args = Stream.concat(Stream.of("-d", dir.resolve("classes").toString(), "-classpath",
+                System.getProperty("java.class.path"), "--add-modules", "jdk.incubator.vector"),
+                files.stream().map(Path::toString)).toArray(String[]::new);
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args), "javac failed");
+    }
+
+    @Test
+    void portableSourcesCompileWithoutTheVectorModule() throws Exception {
+        Path out = dir.resolve("gen");
+        MainTest.Result r = MainTest.run("generate", MainTest.example("examples/mnist/MnistCnn.cnn").toString(), "-d",
+                out.toString(), "--package", "com.example.nets", "--portable");
+        assertEquals(0, r.exit(), r.err());
+        assertFalse(r.out().contains("--add-modules"), r.out());
+        List<Path> files = javaFiles(out);
+        for (Path f : files) {
+            assertFalse(Files.readString(f).contains("jdk.incubator.vector"), f.toString());
+        }
         String[] args = Stream.concat(Stream.of("-d", dir.resolve("classes").toString(), "-classpath",
                 System.getProperty("java.class.path")), files.stream().map(Path::toString)).toArray(String[]::new);
         assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args), "javac failed");
+        assertEquals(2, MainTest.run("generate", MainTest.example("examples/mnist/MnistCnn.cnn").toString(), "-d",
+                out.toString(), "--variant", "fast").exit());
     }
 
     @Test

@@ -44,9 +44,16 @@ abstract class AbstractCnncMojo extends AbstractMojo {
     protected boolean inputGradient;
 
     /**
-     * Generate the Vector API variant of Conv2D and Dense: much faster, but compiling and running it
-     * needs {@code --add-modules jdk.incubator.vector} (compiler plugin {@code compilerArgs}, and the JVM).
+     * The layers' code: {@code auto} (the default) gives each layer the Vector API speeds up both its
+     * portable and its Vector API code, and the model runs the fast one where the JVM has
+     * {@code --add-modules jdk.incubator.vector} and the portable one elsewhere; {@code vector} only the
+     * Vector API code; {@code portable} only plain Java. Compiling {@code auto} and {@code vector} code
+     * needs {@code --add-modules jdk.incubator.vector} in the compiler plugin's {@code compilerArgs}.
      */
+    @Parameter(property = "cnnc.variant", defaultValue = "auto")
+    protected String variant;
+
+    /** {@code true} is {@code <variant>vector</variant>} (kept from the first version). */
     @Parameter(property = "cnnc.vector", defaultValue = "false")
     protected boolean vector;
 
@@ -57,11 +64,24 @@ abstract class AbstractCnncMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
     protected File buildDirectory;
 
-    protected CnncBuild build(File sourceDirectory, File outputDirectoryOrNull) {
+    protected CnncBuild build(File sourceDirectory, File outputDirectoryOrNull) throws MojoFailureException {
         List<java.nio.file.Path> skipped = outputDirectoryOrNull == null ? List.of(buildDirectory.toPath())
                 : List.of(buildDirectory.toPath(), outputDirectoryOrNull.toPath());
         return new CnncBuild(new CnncBuild.Config(sourceDirectory.toPath(), includes, excludes, skipped, packageName,
-                inputGradient, failOnWarning, vector), new MavenBuildLog(getLog()));
+                inputGradient, failOnWarning, variant()), new MavenBuildLog(getLog()));
+    }
+
+    /** The configured variant; an unknown name fails the build with the names it takes. */
+    private dev.cnnc.compiler.CnnCompiler.Variant variant() throws MojoFailureException {
+        if (vector) {
+            return dev.cnnc.compiler.CnnCompiler.Variant.VECTOR;
+        }
+        for (dev.cnnc.compiler.CnnCompiler.Variant v : dev.cnnc.compiler.CnnCompiler.Variant.values()) {
+            if (v.option().equals(variant == null ? "auto" : variant.trim())) {
+                return v;
+            }
+        }
+        throw new MojoFailureException("cnnc: unknown variant '" + variant + "': use auto, vector or portable");
     }
 
     /** Generates the models of {@code sourceDirectory} into {@code outputDirectory}; user errors fail without a stack trace. */

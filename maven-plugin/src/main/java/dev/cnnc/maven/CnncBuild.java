@@ -68,11 +68,11 @@ public final class CnncBuild {
      *     source directory; null for none
      * @param inputGradient generate models that also compute the gradient of their input
      * @param failOnWarning treat warnings as errors
-     * @param vector generate the Vector API variant (compiling and running it needs
-     *     {@code --add-modules jdk.incubator.vector})
+     * @param variant the layers' code: {@code AUTO} (both codes, chosen when the model runs; the default),
+     *     {@code VECTOR} or {@code PORTABLE}; compiling the first two needs {@code --add-modules jdk.incubator.vector}
      */
     public record Config(Path sourceDirectory, List<String> includes, List<String> excludes, List<Path> skipDirectories,
-            String packageName, boolean inputGradient, boolean failOnWarning, boolean vector) {
+            String packageName, boolean inputGradient, boolean failOnWarning, CnnCompiler.Variant variant) {
         public Config {
             sourceDirectory = sourceDirectory.toAbsolutePath().normalize();
             includes = includes == null || includes.isEmpty() ? DEFAULT_INCLUDES : List.copyOf(includes);
@@ -80,28 +80,33 @@ public final class CnncBuild {
             skipDirectories = skipDirectories == null ? List.of()
                     : skipDirectories.stream().map(p -> p.toAbsolutePath().normalize()).toList();
             packageName = packageName == null || packageName.isBlank() ? null : packageName.trim();
+            variant = variant == null ? CnnCompiler.Variant.AUTO : variant;
         }
 
         /** The defaults for {@code sourceDirectory}. */
         public static Config of(Path sourceDirectory) {
-            return new Config(sourceDirectory, null, null, null, null, false, false, false);
+            return new Config(sourceDirectory, null, null, null, null, false, false, CnnCompiler.Variant.AUTO);
         }
 
         public Config withPackageName(String name) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, name, inputGradient, failOnWarning, vector);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, name, inputGradient, failOnWarning, variant);
         }
 
         public Config withPatterns(List<String> includePatterns, List<String> excludePatterns) {
             return new Config(sourceDirectory, includePatterns, excludePatterns, skipDirectories, packageName, inputGradient,
-                    failOnWarning, vector);
+                    failOnWarning, variant);
         }
 
         public Config withFailOnWarning(boolean fail) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, fail, vector);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, fail, variant);
+        }
+
+        public Config withVariant(CnnCompiler.Variant v) {
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, failOnWarning, v);
         }
 
         public Config withInputGradient(boolean gradient) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, gradient, failOnWarning, vector);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, gradient, failOnWarning, variant);
         }
     }
 
@@ -307,7 +312,7 @@ public final class CnncBuild {
         Map<String, Path> owners = new HashMap<>();
         for (CheckedModel m : models) {
             List<GeneratedFile> generated = CnnCompiler.generate(m.model(),
-                    new CnnCompiler.Options(m.packageName(), config.inputGradient(), config.vector()));
+                    new CnnCompiler.Options(m.packageName(), config.inputGradient(), config.variant()));
             for (GeneratedFile f : generated) {
                 String relative = slashes(out.relativize(GeneratedSources.pathOf(f, out)));
                 Path owner = owners.putIfAbsent(relative.toLowerCase(Locale.ROOT), m.file());
@@ -421,7 +426,7 @@ public final class CnncBuild {
         update(d, "skip " + config.skipDirectories());
         update(d, "packageName " + config.packageName());
         update(d, "inputGradient " + config.inputGradient());
-        update(d, "vector " + config.vector());
+        update(d, "variant " + config.variant());
         update(d, "failOnWarning " + config.failOnWarning());
         for (Path file : files) {
             byte[] content = Files.readAllBytes(file);

@@ -335,7 +335,7 @@ class CnncBuildTest {
         CnncBuild top = new CnncBuild(CnncBuild.Config.of(base).withPatterns(List.of("*.cnn"), List.of("Skip.cnn")), new RecordingLog());
         assertEquals(List.of(base.resolve("Top.cnn")), top.sources());
 
-        CnncBuild all = new CnncBuild(new CnncBuild.Config(base, null, null, List.of(base.resolve("target")), null, false, false, false),
+        CnncBuild all = new CnncBuild(new CnncBuild.Config(base, null, null, List.of(base.resolve("target")), null, false, false, null),
                 new RecordingLog());
         assertEquals(List.of(base.resolve("Skip.cnn"), base.resolve("Top.cnn"), base.resolve("sub/Deep.cnn")), all.sources());
     }
