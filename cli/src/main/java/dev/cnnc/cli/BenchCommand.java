@@ -1,5 +1,6 @@
 package dev.cnnc.cli;
 
+import dev.cnnc.compiler.CnnCompiler;
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
@@ -45,6 +46,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Images of the timed training epoch (default: ${DEFAULT-VALUE}).")
     int trainImages;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "Timed rounds of training and inference after the warm-up (default: ${DEFAULT-VALUE}); the median is printed, with the spread.")
+    int rounds;
+
     @Mixin
     VectorOption vector;
 
@@ -67,23 +72,31 @@ final class BenchCommand implements Callable<Integer> {
         Dataset train = mnist.train().subset(Math.min(trainImages, mnist.train().count()));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
 
-        // Training: a short warm-up epoch for the JIT, then one timed epoch.
+        if (rounds < 1 || rounds > 100) {
+            throw new Main.UserException("--rounds must be between 1 and 100", Main.USAGE);
+        }
+        // Training: a short warm-up epoch for the JIT, then timed epochs; inference: the test images, split
+        // across threads in chunks, after a warm-up pass. Rounds alternate the two.
         Network model = factory.create(1, 1);
-        double trainRate;
-        double inferRate;
-        double accuracy;
+        double[] trainRates = new double[rounds];
+        double[] inferRates = new double[rounds];
+        double accuracy = 0;
         try (Trainer trainer = new Trainer(model, config, threadCount, 1, quiet, false)) {
             trainer.fit(train.subset(Math.min(3200, train.count())), null, 0, new History(), null);
-            long start = System.nanoTime();
-            trainer.fit(train, null, 0, new History(), null);
-            trainRate = train.count() / ((System.nanoTime() - start) / 1e9);
-
-            // Inference: the 10,000 test images, split across threads in chunks.
             trainer.evaluate(mnist.test(), null);
-            start = System.nanoTime();
-            accuracy = trainer.evaluate(mnist.test(), null).accuracy();
-            inferRate = mnist.test().count() / ((System.nanoTime() - start) / 1e9);
+            for (int r = 0; r < rounds; r++) {
+                long start = System.nanoTime();
+                trainer.fit(train, null, 0, new History(), null);
+                trainRates[r] = train.count() / ((System.nanoTime() - start) / 1e9);
+                start = System.nanoTime();
+                accuracy = trainer.evaluate(mnist.test(), null).accuracy();
+                inferRates[r] = mnist.test().count() / ((System.nanoTime() - start) / 1e9);
+            }
         }
+        Arrays.sort(trainRates);
+        Arrays.sort(inferRates);
+        double trainRate = trainRates[rounds / 2];
+        double inferRate = inferRates[rounds / 2];
 
         // Latency: one image, one thread, no allocation per call.
         Network single = model.replica(1);
@@ -105,12 +118,55 @@ final class BenchCommand implements Callable<Integer> {
         Arrays.sort(times);
         double latencyUs = times[times.length / 2] / 1e3;
 
+        // FLOPs: 2 per multiply-add; a training step is the forward pass and two products per weight
+        // backward (kernel and input gradients), except the first layer's, which has no input gradient.
+        long forward = factory.model().multiplyAdds();
+        long first = factory.model().layers().get(0).multiplyAdds();
+        double trainFlops = 6.0 * forward - 2.0 * first;
+        double inferFlops = 2.0 * forward;
+        double peakAll = Double.NaN;
+        double peakOne = Double.NaN;
+        if (CnnCompiler.vectorAvailable()) {
+            peakAll = PeakProbe.median(threadCount, 3);
+            peakOne = PeakProbe.median(1, 3);
+        }
+        double trainGflops = trainRate * trainFlops / 1e9;
+        double inferGflops = inferRate * inferFlops / 1e9;
+        double latencyGflops = inferFlops / (latencyUs * 1e3);
         spec.commandLine().getOut().printf(Locale.ROOT,
-                "{\"framework\": \"cnnc%s\", \"threads\": %d, \"train_images_per_s\": %.0f, \"infer_images_per_s\": %.0f, "
-                        + "\"latency_us\": %.1f, \"peak_rss_mib\": %.0f, \"test_acc_after_bench\": %.4f}%n",
-                useVector ? "-vector" : "-portable", threadCount, trainRate, inferRate, latencyUs, peakRssMib(), accuracy);
+                "{\"framework\": \"cnnc%s\", \"threads\": %d, \"rounds\": %d, \"train_images_per_s\": %.0f, "
+                        + "\"train_images_per_s_min\": %.0f, \"train_images_per_s_max\": %.0f, "
+                        + "\"infer_images_per_s\": %.0f, \"infer_images_per_s_min\": %.0f, \"infer_images_per_s_max\": %.0f, "
+                        + "\"latency_us\": %.1f, \"train_gflops\": %.1f, \"infer_gflops\": %.1f, \"latency_gflops\": %.1f, "
+                        + "\"peak_gflops\": %s, \"peak_gflops_1_thread\": %s, \"train_pct_of_peak\": %s, "
+                        + "\"infer_pct_of_peak\": %s, \"latency_pct_of_1_thread_peak\": %s, \"cpu\": \"%s\", "
+                        + "\"vector_bits\": %s, \"peak_rss_mib\": %.0f, \"test_acc_after_bench\": %.4f}%n",
+                useVector ? "-vector" : "-portable", threadCount, rounds, trainRate, trainRates[0], trainRates[rounds - 1],
+                inferRate, inferRates[0], inferRates[rounds - 1], latencyUs, trainGflops, inferGflops, latencyGflops,
+                json(peakAll), json(peakOne), json(100 * trainGflops / peakAll), json(100 * inferGflops / peakAll),
+                json(100 * latencyGflops / peakOne), cpuName().replace("\"", "'"),
+                CnnCompiler.vectorAvailable() ? Integer.toString(PeakProbe.vectorBits()) : "null", peakRssMib(), accuracy);
         spec.commandLine().getOut().flush();
         return Main.OK;
+    }
+
+    /** The CPU's model name from /proc/cpuinfo, or the OS architecture. */
+    static String cpuName() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** A number for JSON: {@code null} when it is not known. */
+    private static String json(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "null";
     }
 
     /** The process's peak resident memory ({@code VmHWM}), or -1 where /proc is not there. */
