@@ -4,7 +4,6 @@ import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.Augmentation;
 import dev.cnnc.runtime.data.Dataset;
-import dev.cnnc.runtime.data.ImageDataset;
 import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.Trainer;
 import java.io.ByteArrayOutputStream;
@@ -69,14 +68,7 @@ public class AugmentBenchmark {
                 : new dev.cnnc.bench.portable.MnistCnn(1, 1);
         TrainingConfig config = model.trainingConfig().toBuilder().epochs(1).augmentation(augmentation(augment)).build();
         trainer = new Trainer(model, config, threads, 1, new PrintStream(new ByteArrayOutputStream()), false);
-        Random r = new Random(1);
-        byte[] pixels = new byte[64 * 784];
-        byte[] labels = new byte[64];
-        r.nextBytes(pixels);
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = (byte) r.nextInt(10);
-        }
-        batch = ImageDataset.fromBytes("random", 28, 28, 10, pixels, labels);
+        batch = ModelBenchmark.randomBatch(new Random(1), 64);
     }
 
     @TearDown(Level.Trial)

@@ -57,16 +57,21 @@ public class ModelBenchmark {
         TrainingConfig config = model.trainingConfig().withEpochs(1);
         trainer = new Trainer(model, config, threads, 1, new PrintStream(new ByteArrayOutputStream()), false);
         Random r = new Random(1);
-        byte[] pixels = new byte[64 * 784];
-        byte[] labels = new byte[64];
+        batch = randomBatch(r, 64);
+        for (int i = 0; i < image.length; i++) {
+            image[i] = r.nextFloat();
+        }
+    }
+
+    /** {@code n} random 28x28 grey images with random labels of 10 classes: one batch of MNIST's shape. */
+    static Dataset randomBatch(Random r, int n) {
+        byte[] pixels = new byte[n * 784];
+        byte[] labels = new byte[n];
         r.nextBytes(pixels);
         for (int i = 0; i < labels.length; i++) {
             labels[i] = (byte) r.nextInt(10);
         }
-        batch = ImageDataset.fromBytes("random", 28, 28, 10, pixels, labels);
-        for (int i = 0; i < image.length; i++) {
-            image[i] = r.nextFloat();
-        }
+        return ImageDataset.fromBytes("random", 28, 28, 10, pixels, labels);
     }
 
     @TearDown(Level.Trial)

@@ -306,28 +306,27 @@ public final class Augmentation {
         if (flipCols) {
             for (int i = 0; i < rows; i++) {
                 for (int j = 0, k = cols - 1; j < k; j++, k--) {
-                    for (int ch = 0; ch < channels; ch++) {
-                        int a = outOffset + i * rowStride + j * colStride + ch * channelStride;
-                        int b = outOffset + i * rowStride + k * colStride + ch * channelStride;
-                        float v = out[a];
-                        out[a] = out[b];
-                        out[b] = v;
-                    }
+                    swap(out, outOffset + i * rowStride + j * colStride, outOffset + i * rowStride + k * colStride,
+                            channels, channelStride);
                 }
             }
         }
         if (flipRows) {
             for (int i = 0, k = rows - 1; i < k; i++, k--) {
                 for (int j = 0; j < cols; j++) {
-                    for (int ch = 0; ch < channels; ch++) {
-                        int a = outOffset + i * rowStride + j * colStride + ch * channelStride;
-                        int b = outOffset + k * rowStride + j * colStride + ch * channelStride;
-                        float v = out[a];
-                        out[a] = out[b];
-                        out[b] = v;
-                    }
+                    swap(out, outOffset + i * rowStride + j * colStride, outOffset + k * rowStride + j * colStride,
+                            channels, channelStride);
                 }
             }
+        }
+    }
+
+    /** Swaps the {@code channels} values of the pixels at {@code a} and {@code b}. */
+    private static void swap(float[] v, int a, int b, int channels, int channelStride) {
+        for (int ch = 0; ch < channels; ch++) {
+            float t = v[a + ch * channelStride];
+            v[a + ch * channelStride] = v[b + ch * channelStride];
+            v[b + ch * channelStride] = t;
         }
     }
 
