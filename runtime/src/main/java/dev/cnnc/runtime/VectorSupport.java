@@ -19,6 +19,13 @@ public final class VectorSupport {
     /** Whether generated models run their Vector API kernels: available and not turned off. */
     public static final boolean ENABLED = AVAILABLE && !Boolean.getBoolean(PORTABLE_PROPERTY);
 
+    /**
+     * {@code -Dcnnc.vector.bits=128|256|512}: the vector width the Vector API kernels use instead of the
+     * machine's preferred one (0, the default); for tests that run every block shape on any machine. A
+     * width the machine lacks still computes correctly, slowly.
+     */
+    public static final int VECTOR_BITS = bits(Integer.getInteger("cnnc.vector.bits", 0));
+
     /** The note printed once where the module is missing. */
     public static final String NOTE = "cnnc: note: running the portable code of the generated model, several times "
             + "slower than its Vector API code: start the JVM with --add-modules jdk.incubator.vector "
@@ -31,4 +38,25 @@ public final class VectorSupport {
     }
 
     private VectorSupport() {}
+
+    private static int bits(int b) {
+        if (b != 0 && b != 64 && b != 128 && b != 256 && b != 512) {
+            throw new IllegalArgumentException("-Dcnnc.vector.bits=" + b + ": use 64, 128, 256 or 512");
+        }
+        return b;
+    }
+
+    /**
+     * Whether the kernels may keep 4 vectors of accumulators per output pixel (16 registers of
+     * accumulators), which needs a register file of 32: AVX-512's (vectors of 512 bits) and every
+     * AArch64 core's (NEON and SVE); AVX2 has 16 registers and gets blocks of 2.
+     * {@code -Dcnnc.vector.wide=true|false} forces the choice, for tests.
+     */
+    public static boolean wideRegisterFile(int vectorBits) {
+        String forced = System.getProperty("cnnc.vector.wide");
+        if (forced != null) {
+            return Boolean.parseBoolean(forced);
+        }
+        return vectorBits >= 512 || "aarch64".equals(System.getProperty("os.arch"));
+    }
 }

@@ -16,7 +16,7 @@ public final class JavaNames {
     public static final Set<String> RESERVED_CLASS_NAMES = Set.of("Math", "StrictMath", "Float", "Integer", "Long",
             "Double", "Boolean", "String", "Object", "System", "Override", "IllegalArgumentException", "Arrays", "List",
             "Generated", "Network", "Parameter", "Init", "Rng", "Penalties", "Constraints", "TrainingConfig", "Augmentation", "VectorSupport", "VectorApi", "FloatVector",
-            "VectorSpecies", "VectorMask", "VectorOperators");
+            "VectorSpecies", "VectorMask", "VectorOperators", "VectorShape");
 
     private JavaNames() {}
 

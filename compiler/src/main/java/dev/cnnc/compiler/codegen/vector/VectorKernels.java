@@ -26,6 +26,7 @@ import javax.lang.model.element.Modifier;
 final class VectorKernels {
     private static final ClassName FLOAT_VECTOR = VectorTypes.FLOAT_VECTOR;
     private static final TypeName FLOAT_SPECIES = VectorTypes.FLOAT_SPECIES;
+    private static final ClassName VECTOR_SUPPORT = ClassName.get(dev.cnnc.runtime.VectorSupport.class);
 
     private VectorKernels() {}
 
@@ -33,16 +34,17 @@ final class VectorKernels {
     static List<FieldSpec> constants(String channels) {
         return List.of(
                 FieldSpec.builder(FLOAT_SPECIES, "S", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .initializer("$T.SPECIES_PREFERRED", FLOAT_VECTOR)
-                        .addJavadoc("The widest vectors of this machine.\n").build(),
+                        .initializer("$T.VECTOR_BITS == 0 ? $T.SPECIES_PREFERRED$W: $T.SPECIES_PREFERRED.withShape($T.forBitSize($T.VECTOR_BITS))",
+                                VECTOR_SUPPORT, FLOAT_VECTOR, FLOAT_VECTOR, VectorTypes.VECTOR_SHAPE, VECTOR_SUPPORT)
+                        .addJavadoc("The widest vectors of this machine (or -Dcnnc.vector.bits=N).\n").build(),
                 FieldSpec.builder(int.class, "L", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("S.length()").addJavadoc("Floats per vector.\n").build(),
                 FieldSpec.builder(int.class, "F_VEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$L - $L % (2 * L)", channels, channels)
                         .addJavadoc("Output channels computed with vectors; the rest are scalar.\n").build(),
                 FieldSpec.builder(boolean.class, "WIDE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .initializer("S.vectorBitSize() >= 512")
-                        .addJavadoc("32 vector registers (AVX-512): room for 16 accumulators.\n").build(),
+                        .initializer("$T.wideRegisterFile(S.vectorBitSize())", VECTOR_SUPPORT)
+                        .addJavadoc("32 vector registers (AVX-512, AArch64): room for 16 accumulators.\n").build(),
                 FieldSpec.builder(int.class, "F_VEC4", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("WIDE ? $L - $L % (4 * L) : 0", channels, channels)
                         .addJavadoc("Output channels done 4 vectors at a time where registers allow.\n").build());

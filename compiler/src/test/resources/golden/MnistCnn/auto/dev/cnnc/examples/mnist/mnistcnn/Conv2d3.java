@@ -6,6 +6,7 @@ import java.util.Arrays;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -380,9 +381,10 @@ public final class Conv2d3 {
         public static final int OUT_SIZE = 576;
 
         /**
-         * The widest vectors of this machine.
+         * The widest vectors of this machine (or -Dcnnc.vector.bits=N).
          */
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        private static final VectorSpecies<Float> S = VectorSupport.VECTOR_BITS == 0 ? FloatVector.SPECIES_PREFERRED
+                : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(VectorSupport.VECTOR_BITS));
 
         /**
          * Floats per vector.
@@ -395,9 +397,9 @@ public final class Conv2d3 {
         private static final int F_VEC = FILTERS - FILTERS % (2 * L);
 
         /**
-         * 32 vector registers (AVX-512): room for 16 accumulators.
+         * 32 vector registers (AVX-512, AArch64): room for 16 accumulators.
          */
-        private static final boolean WIDE = S.vectorBitSize() >= 512;
+        private static final boolean WIDE = VectorSupport.wideRegisterFile(S.vectorBitSize());
 
         /**
          * Output channels done 4 vectors at a time where registers allow.

@@ -7,6 +7,7 @@ import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -185,9 +186,10 @@ public final class MaxPooling2d1 {
         public static final int OUT_SIZE = 5408;
 
         /**
-         * The widest vectors of this machine.
+         * The widest vectors of this machine (or -Dcnnc.vector.bits=N).
          */
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        private static final VectorSpecies<Float> S = VectorSupport.VECTOR_BITS == 0 ? FloatVector.SPECIES_PREFERRED
+                : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(VectorSupport.VECTOR_BITS));
 
         /**
          * Floats per vector.
@@ -200,9 +202,9 @@ public final class MaxPooling2d1 {
         private static final int F_VEC = CHANNELS - CHANNELS % (2 * L);
 
         /**
-         * 32 vector registers (AVX-512): room for 16 accumulators.
+         * 32 vector registers (AVX-512, AArch64): room for 16 accumulators.
          */
-        private static final boolean WIDE = S.vectorBitSize() >= 512;
+        private static final boolean WIDE = VectorSupport.wideRegisterFile(S.vectorBitSize());
 
         /**
          * Output channels done 4 vectors at a time where registers allow.
