@@ -29,6 +29,12 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
      * gradient of the pre-activation output, accumulates the weight gradients and sets dIn.
      */
     static MethodSpec.Builder backwardMethod(LayerSite site, boolean bias) {
+        return backwardMethod(site, bias, java.util.List.of());
+    }
+
+    /** {@link #backwardMethod(LayerSite, boolean)} with working buffers before {@code n}. */
+    static MethodSpec.Builder backwardMethod(LayerSite site, boolean bias,
+            java.util.List<com.palantir.javapoet.ParameterSpec> buffers) {
         boolean dIn = site.computesInputGradient();
         MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel$L$L.\n",
@@ -41,7 +47,7 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
         if (bias) {
             backward.addParameter(float[].class, "dBias");
         }
-        return backward.addParameter(int.class, "n");
+        return backward.addParameters(buffers).addParameter(int.class, "n");
     }
 
     /**
@@ -54,6 +60,18 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
      */
     static void addPasses(TypeSpec.Builder t, LayerSite site, String operation, int[] kernelShape, int units,
             CodeBlock forwardBody, CodeBlock backwardBody) {
+        addPasses(t, site, operation, kernelShape, units, forwardBody, backwardBody, java.util.List.of(),
+                java.util.List.of());
+    }
+
+    /**
+     * {@link #addPasses(TypeSpec.Builder, LayerSite, String, int[], int, CodeBlock, CodeBlock)} with working
+     * buffers the model passes after the weights: {@code forwardBuffers} to forward, {@code backwardBuffers}
+     * to backward.
+     */
+    static void addPasses(TypeSpec.Builder t, LayerSite site, String operation, int[] kernelShape, int units,
+            CodeBlock forwardBody, CodeBlock backwardBody, java.util.List<com.palantir.javapoet.ParameterSpec> forwardBuffers,
+            java.util.List<com.palantir.javapoet.ParameterSpec> backwardBuffers) {
         Layer l = site.layer();
         boolean bias = l.weights().stream().anyMatch(w -> w.role() == dev.cnnc.compiler.ir.Weight.Role.BIAS);
         Activation act = l.activation();
@@ -68,7 +86,7 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
         if (bias) {
             forward.addParameter(float[].class, "bias");
         }
-        forward.addParameter(int.class, "n").addCode(forwardBody);
+        forward.addParameters(forwardBuffers).addParameter(int.class, "n").addCode(forwardBody);
         if (act != Activation.LINEAR) {
             forward.addStatement("activate(out, n)");
         }
@@ -78,7 +96,7 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
             t.addMethod(ActivationCode.forward(act, "OUT_SIZE", lastAxis));
             t.addMethod(ActivationCode.backward(act, "OUT_SIZE", lastAxis));
         }
-        MethodSpec.Builder backward = backwardMethod(site, bias);
+        MethodSpec.Builder backward = backwardMethod(site, bias, backwardBuffers);
         if (site.computesInputGradient()) {
             backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", java.util.Arrays.class);
         }

@@ -1,21 +1,28 @@
 package dev.cnnc.compiler.codegen.portable;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.codegen.ActivationCode;
 import dev.cnnc.compiler.codegen.WeightedLayerGenerator;
 import dev.cnnc.compiler.codegen.LayerSite;
+import dev.cnnc.compiler.codegen.ModelField;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.Geometry2D;
 import java.util.Arrays;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * Conv2D in plain Java. Channels-last keeps the filter loop innermost and contiguous in both the
- * output and the kernel {@code (kh, kw, in, filters)}, so that C2 vectorizes it; channels-first is
- * plain loops.
+ * Conv2D in plain Java. Channels-last keeps the filter loop innermost and contiguous; so that C2
+ * vectorizes it, both arrays it touches are indexed alike from 0 ({@code acc[f] += v * row[f]}): C2
+ * does not vectorize a store to one array and a load from another at different offsets (they might
+ * overlap), so the kernel is read through one row per (tap, input channel) and each output pixel is
+ * summed in a row of its own, then copied out. Every value is summed in the same order as before,
+ * so the results are the same to the bit. Channels-first is plain loops.
  */
 public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer> {
 
@@ -59,10 +66,79 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
         TypeSpec.Builder t = header(l, site);
         boolean bias = l.useBias();
         boolean dIn = site.computesInputGradient();
-        WeightedLayerGenerator.addPasses(t, site, "conv", l.kernelShape(), l.filters(),
-                g.channelsLast() ? forwardChannelsLast(win, bias) : forwardChannelsFirst(win, bias),
-                g.channelsLast() ? backwardChannelsLast(win, bias, dIn) : backwardChannelsFirst(win, bias, dIn));
+        if (!g.channelsLast()) {
+            WeightedLayerGenerator.addPasses(t, site, "conv", l.kernelShape(), l.filters(),
+                    forwardChannelsFirst(win, bias), backwardChannelsFirst(win, bias, dIn));
+            return t.build();
+        }
+        t.addField(LayerSite.constant("ROWS", (long) g.kernelHeight() * g.kernelWidth() * l.inputChannels()));
+        WeightedLayerGenerator.addPasses(t, site, "conv", l.kernelShape(), l.filters(), forwardChannelsLast(win, bias),
+                backwardChannelsLast(win, bias, dIn),
+                List.of(ParameterSpec.builder(float[][].class, "rows").build(),
+                        ParameterSpec.builder(float[].class, "acc").build()),
+                List.of(ParameterSpec.builder(float[][].class, "rowsT").build(),
+                        ParameterSpec.builder(float[][].class, "dRows").build(),
+                        ParameterSpec.builder(float[].class, "acc").build(),
+                        ParameterSpec.builder(float[].class, "inAcc").build()));
         return t.build();
+    }
+
+    /**
+     * Channels-last: the kernel's rows ({@code rows[(tap * IN_CHANNELS + c)]}, {@code FILTERS} floats
+     * each), the kernel gradient's rows, and one output pixel's sums.
+     */
+    @Override
+    public List<ModelField> modelFields(Conv2DLayer l, LayerSite site) {
+        if (!l.geometry().channelsLast()) {
+            return List.of();
+        }
+        TypeName rows = TypeName.get(float[][].class);
+        return List.of(
+                new ModelField(rows, site.fieldPrefix() + "Rows",
+                        CodeBlock.of("new float[$T.ROWS][$T.FILTERS]", site.className(), site.className()),
+                        "the kernel, one row of filters per (tap, input channel)."),
+                new ModelField(rows, site.fieldPrefix() + "GradientRows",
+                        CodeBlock.of("new float[$T.ROWS][$T.FILTERS]", site.className(), site.className()),
+                        "the kernel's gradient, one row per (tap, input channel)."),
+                new ModelField(rows, site.fieldPrefix() + "TransposedRows",
+                        CodeBlock.of("new float[$T.ROWS / $T.IN_CHANNELS * $T.FILTERS][$T.IN_CHANNELS]", site.className(),
+                                site.className(), site.className(), site.className()),
+                        "the kernel, one row of input channels per (tap, filter), for the input gradient."),
+                new ModelField(TypeName.get(float[].class), site.fieldPrefix() + "Acc",
+                        CodeBlock.of("new float[$T.FILTERS]", site.className()), "one output pixel's sums."),
+                new ModelField(TypeName.get(float[].class), site.fieldPrefix() + "InputAcc",
+                        CodeBlock.of("new float[$T.IN_CHANNELS]", site.className()), "one tap's input gradient."));
+    }
+
+    @Override
+    public CodeBlock forwardCall(Conv2DLayer l, LayerSite site) {
+        if (!l.geometry().channelsLast()) {
+            return site.weightedForwardCall();
+        }
+        String p = site.fieldPrefix();
+        return CodeBlock.builder().addStatement("$T.forward($L, $L, $L$L, $LRows, $LAcc, n)", site.className(), site.in(),
+                site.out(), site.weightField(l.weights().get(0)),
+                l.useBias() ? ", " + site.weightField(l.weights().get(1)) : "", p, p).build();
+    }
+
+    @Override
+    public CodeBlock backwardCall(Conv2DLayer l, LayerSite site) {
+        if (!l.geometry().channelsLast()) {
+            return site.weightedBackwardCall();
+        }
+        String p = site.fieldPrefix();
+        return CodeBlock.builder().addStatement(
+                "$T.backward($L, $L$L, $L, $L$L, $LTransposedRows, $LGradientRows, $LAcc, $LInputAcc, n)",
+                site.className(), site.in(), site.dOut(), site.computesInputGradient() ? ", " + site.dIn() : "",
+                site.weightField(l.weights().get(0)), site.weightGradientField(l.weights().get(0)),
+                l.useBias() ? ", " + site.weightGradientField(l.weights().get(1)) : "", p, p, p, p).build();
+    }
+
+    /** Copies {@code from} into {@code rows}, a row of {@code FILTERS} each. */
+    private static CodeBlock toRows(String from, String rows) {
+        return CodeBlock.builder().beginControlFlow("for (int r = 0; r < ROWS; r++)")
+                .addStatement("$T.arraycopy($L, r * FILTERS, $L[r], 0, FILTERS)", System.class, from, rows)
+                .endControlFlow().build();
     }
 
     /** Loops over output positions, setting {@code iy} and {@code ix} for the window. */
@@ -74,12 +150,13 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
     }
 
     private static CodeBlock forwardChannelsLast(Window win, boolean bias) {
-        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
+        CodeBlock.Builder b = CodeBlock.builder().add(toRows("kernel", "rows"))
+                .beginControlFlow("for (int b = 0; b < n; b++)");
         positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS");
         if (bias) {
-            b.addStatement("$T.arraycopy(bias, 0, out, o, FILTERS)", System.class);
+            b.addStatement("$T.arraycopy(bias, 0, acc, 0, FILTERS)", System.class);
         } else {
-            b.addStatement("$T.fill(out, o, o + FILTERS, 0f)", Arrays.class);
+            b.addStatement("$T.fill(acc, 0f)", Arrays.class);
         }
         b.addStatement("int i");
         b.add(win.taps((row, column, tap) -> CodeBlock.builder()
@@ -87,20 +164,33 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
                         Window.plus("ix", column))
                 .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
                 .addStatement("float v = in[i + c]")
-                .addStatement("int k = ($L * IN_CHANNELS + c) * FILTERS", tap)
+                .addStatement("float[] k = rows[$L * IN_CHANNELS + c]", tap)
                 .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                .addStatement("out[o + f] += v * kernel[k + f]")
+                .addStatement("acc[f] += v * k[f]")
                 .endControlFlow()
                 .endControlFlow()
                 .build()));
+        b.addStatement("$T.arraycopy(acc, 0, out, o, FILTERS)", System.class);
         return b.endControlFlow().endControlFlow().endControlFlow().build();
     }
 
     private static CodeBlock backwardChannelsLast(Window win, boolean bias, boolean inputGradient) {
-        CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
-        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS");
+        CodeBlock.Builder b = CodeBlock.builder();
+        if (inputGradient) {
+            // rowsT[tap * FILTERS + f][c] = kernel[(tap * IN_CHANNELS + c) * FILTERS + f]
+            b.beginControlFlow("for (int r = 0; r < ROWS; r++)")
+                    .addStatement("int tap = r / IN_CHANNELS")
+                    .addStatement("int c = r % IN_CHANNELS")
+                    .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
+                    .addStatement("rowsT[tap * FILTERS + f][c] = kernel[r * FILTERS + f]")
+                    .endControlFlow()
+                    .endControlFlow();
+        }
+        b.add(toRows("dKernel", "dRows")).beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS")
+                .addStatement("$T.arraycopy(dOut, o, acc, 0, FILTERS)", System.class);
         if (bias) {
-            b.beginControlFlow("for (int f = 0; f < FILTERS; f++)").addStatement("dBias[f] += dOut[o + f]").endControlFlow();
+            b.beginControlFlow("for (int f = 0; f < FILTERS; f++)").addStatement("dBias[f] += acc[f]").endControlFlow();
         }
         b.addStatement("int i");
         b.add(win.taps((row, column, tap) -> {
@@ -109,23 +199,31 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
                             Window.plus("ix", column))
                     .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
                     .addStatement("float v = in[i + c]")
-                    .addStatement("int k = ($L * IN_CHANNELS + c) * FILTERS", tap);
+                    .addStatement("float[] dk = dRows[$L * IN_CHANNELS + c]", tap)
+                    .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
+                    .addStatement("dk[f] += v * acc[f]")
+                    .endControlFlow()
+                    .endControlFlow();
             if (inputGradient) {
-                t.addStatement("float s = 0f");
+                // for each input channel, the sum over filters in filter order, as a dot product would
+                t.addStatement("$T.fill(inAcc, 0f)", Arrays.class)
+                        .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
+                        .addStatement("float d = acc[f]")
+                        .addStatement("float[] k = rowsT[$L * FILTERS + f]", tap)
+                        .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                        .addStatement("inAcc[c] += k[c] * d")
+                        .endControlFlow()
+                        .endControlFlow()
+                        .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                        .addStatement("dIn[i + c] += inAcc[c]")
+                        .endControlFlow();
             }
-            t.beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                    .addStatement("float d = dOut[o + f]")
-                    .addStatement("dKernel[k + f] += v * d");
-            if (inputGradient) {
-                t.addStatement("s += kernel[k + f] * d");
-            }
-            t.endControlFlow();
-            if (inputGradient) {
-                t.addStatement("dIn[i + c] += s");
-            }
-            return t.endControlFlow().build();
+            return t.build();
         }));
-        return b.endControlFlow().endControlFlow().endControlFlow().build();
+        b.endControlFlow().endControlFlow().endControlFlow();
+        return b.beginControlFlow("for (int r = 0; r < ROWS; r++)")
+                .addStatement("$T.arraycopy(dRows[r], 0, dKernel, r * FILTERS, FILTERS)", System.class)
+                .endControlFlow().build();
     }
 
     private static String inIndexFirst(String row, String column) {

@@ -160,6 +160,31 @@ public final class Activations implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d1Rows;
+
+    /**
+     * conv2d_1: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d1GradientRows;
+
+    /**
+     * conv2d_1: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d1TransposedRows;
+
+    /**
+     * conv2d_1: one output pixel's sums.
+     */
+    private final float[] conv2d1Acc;
+
+    /**
+     * conv2d_1: one tap's input gradient.
+     */
+    private final float[] conv2d1InputAcc;
+
+    /**
      * re_lu_1 output (n, 4, 4, 3).
      */
     private final float[] reLu1Out;
@@ -275,6 +300,11 @@ public final class Activations implements Network {
         dDense2Bias = new float[4];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Rows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1GradientRows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
+        conv2d1Acc = new float[Conv2d1.FILTERS];
+        conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
         reLu1Out = new float[batchSize * ReLu1.OUT_SIZE];
         dReLu1Out = new float[batchSize * ReLu1.OUT_SIZE];
         pReLu1Out = new float[batchSize * PReLu1.OUT_SIZE];
@@ -388,7 +418,7 @@ public final class Activations implements Network {
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
-        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
+        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, conv2d1Rows, conv2d1Acc, n);
         ReLu1.forward(conv2d1Out, reLu1Out, n);
         PReLu1.forward(reLu1Out, pReLu1Out, pReLu1Alpha, n);
         LeakyReLu1.forward(pReLu1Out, leakyReLu1Out, n);
@@ -438,7 +468,7 @@ public final class Activations implements Network {
         LeakyReLu1.backward(pReLu1Out, dLeakyReLu1Out, dPReLu1Out, n);
         PReLu1.backward(reLu1Out, dPReLu1Out, dReLu1Out, pReLu1Alpha, dPReLu1Alpha, n);
         ReLu1.backward(conv2d1Out, dReLu1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
     }
 
     @Override

@@ -105,6 +105,31 @@ public final class Augmented implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d1Rows;
+
+    /**
+     * conv2d_1: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d1GradientRows;
+
+    /**
+     * conv2d_1: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d1TransposedRows;
+
+    /**
+     * conv2d_1: one output pixel's sums.
+     */
+    private final float[] conv2d1Acc;
+
+    /**
+     * conv2d_1: one tap's input gradient.
+     */
+    private final float[] conv2d1InputAcc;
+
+    /**
      * max_pooling2d_1 output (n, 5, 4, 4).
      */
     private final float[] maxPooling2d1Out;
@@ -165,6 +190,11 @@ public final class Augmented implements Network {
         dDense1Bias = new float[5];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Rows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1GradientRows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
+        conv2d1Acc = new float[Conv2d1.FILTERS];
+        conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
@@ -269,7 +299,7 @@ public final class Augmented implements Network {
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
-        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
+        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, conv2d1Rows, conv2d1Acc, n);
         MaxPooling2d1.forward(conv2d1Out, maxPooling2d1Out, n);
         Flatten1.forward(maxPooling2d1Out, flatten1Out, n);
         Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
@@ -305,7 +335,7 @@ public final class Augmented implements Network {
         Flatten1.backward(dFlatten1Out, dMaxPooling2d1Out, n);
         MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
     }
 
     @Override

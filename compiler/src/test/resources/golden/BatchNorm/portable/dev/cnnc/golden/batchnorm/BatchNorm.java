@@ -184,6 +184,31 @@ public final class BatchNorm implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d1Rows;
+
+    /**
+     * conv2d_1: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d1GradientRows;
+
+    /**
+     * conv2d_1: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d1TransposedRows;
+
+    /**
+     * conv2d_1: one output pixel's sums.
+     */
+    private final float[] conv2d1Acc;
+
+    /**
+     * conv2d_1: one tap's input gradient.
+     */
+    private final float[] conv2d1InputAcc;
+
+    /**
      * batch_normalization_1 output (n, 6, 6, 4).
      */
     private final float[] batchNormalization1Out;
@@ -316,6 +341,11 @@ public final class BatchNorm implements Network {
         batchNormalization2LocalStep = shared == null ? new float[1] : shared.batchNormalization2LocalStep;
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Rows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1GradientRows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
+        conv2d1Acc = new float[Conv2d1.FILTERS];
+        conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
         batchNormalization1Out = new float[batchSize * BatchNormalization1.OUT_SIZE];
         dBatchNormalization1Out = new float[batchSize * BatchNormalization1.OUT_SIZE];
         batchNormalization1Scratch = new float[8];
@@ -451,7 +481,7 @@ public final class BatchNorm implements Network {
                 this.input = input;
                 mode = batch.mode();
                 activityLoss = 0;
-                Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
+                Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, conv2d1Rows, conv2d1Acc, n);
                 // this replica's sums for the whole batch's statistics of batch_normalization_1
                 if (mode == Mode.TRAINING) {
                     BatchNormalization1.forwardSums(conv2d1Out, partialSums, 0, n);
@@ -524,7 +554,7 @@ public final class BatchNorm implements Network {
                 } else {
                     BatchNormalization1.backwardInference(conv2d1Out, dBatchNormalization1Out, dConv2d1Out, batchNormalization1Gamma, dBatchNormalization1Gamma, dBatchNormalization1Beta, batchNormalization1MovingMean, batchNormalization1MovingVariance, n);
                 }
-                Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+                Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
             }
             default -> throw new IndexOutOfBoundsException("no phase " + phase);
         }

@@ -167,6 +167,31 @@ public final class MnistCnn implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d1Rows;
+
+    /**
+     * conv2d_1: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d1GradientRows;
+
+    /**
+     * conv2d_1: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d1TransposedRows;
+
+    /**
+     * conv2d_1: one output pixel's sums.
+     */
+    private final float[] conv2d1Acc;
+
+    /**
+     * conv2d_1: one tap's input gradient.
+     */
+    private final float[] conv2d1InputAcc;
+
+    /**
      * max_pooling2d_1 output (n, 13, 13, 32).
      */
     private final float[] maxPooling2d1Out;
@@ -186,6 +211,31 @@ public final class MnistCnn implements Network {
     private final float[] conv2d2Scratch;
 
     /**
+     * conv2d_2: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d2Rows;
+
+    /**
+     * conv2d_2: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d2GradientRows;
+
+    /**
+     * conv2d_2: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d2TransposedRows;
+
+    /**
+     * conv2d_2: one output pixel's sums.
+     */
+    private final float[] conv2d2Acc;
+
+    /**
+     * conv2d_2: one tap's input gradient.
+     */
+    private final float[] conv2d2InputAcc;
+
+    /**
      * max_pooling2d_2 output (n, 5, 5, 64).
      */
     private final float[] maxPooling2d2Out;
@@ -203,6 +253,31 @@ public final class MnistCnn implements Network {
      * conv2d_3: working memory of the backward pass.
      */
     private final float[] conv2d3Scratch;
+
+    /**
+     * conv2d_3: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d3Rows;
+
+    /**
+     * conv2d_3: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d3GradientRows;
+
+    /**
+     * conv2d_3: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d3TransposedRows;
+
+    /**
+     * conv2d_3: one output pixel's sums.
+     */
+    private final float[] conv2d3Acc;
+
+    /**
+     * conv2d_3: one tap's input gradient.
+     */
+    private final float[] conv2d3InputAcc;
 
     /**
      * flatten_1 output (n, 576).
@@ -287,16 +362,31 @@ public final class MnistCnn implements Network {
         dDense2Bias = new float[10];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Rows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1GradientRows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
+        conv2d1Acc = new float[Conv2d1.FILTERS];
+        conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         conv2d2Scratch = new float[19584];
+        conv2d2Rows = new float[Conv2d2.ROWS][Conv2d2.FILTERS];
+        conv2d2GradientRows = new float[Conv2d2.ROWS][Conv2d2.FILTERS];
+        conv2d2TransposedRows = new float[Conv2d2.ROWS / Conv2d2.IN_CHANNELS * Conv2d2.FILTERS][Conv2d2.IN_CHANNELS];
+        conv2d2Acc = new float[Conv2d2.FILTERS];
+        conv2d2InputAcc = new float[Conv2d2.IN_CHANNELS];
         maxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         dMaxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         dConv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         conv2d3Scratch = new float[39168];
+        conv2d3Rows = new float[Conv2d3.ROWS][Conv2d3.FILTERS];
+        conv2d3GradientRows = new float[Conv2d3.ROWS][Conv2d3.FILTERS];
+        conv2d3TransposedRows = new float[Conv2d3.ROWS / Conv2d3.IN_CHANNELS * Conv2d3.FILTERS][Conv2d3.IN_CHANNELS];
+        conv2d3Acc = new float[Conv2d3.FILTERS];
+        conv2d3InputAcc = new float[Conv2d3.IN_CHANNELS];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
@@ -409,7 +499,7 @@ public final class MnistCnn implements Network {
         if (VectorSupport.ENABLED) {
             Conv2d1.VectorApi.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
         } else {
-            Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
+            Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, conv2d1Rows, conv2d1Acc, n);
         }
         if (VectorSupport.ENABLED) {
             MaxPooling2d1.VectorApi.forward(conv2d1Out, maxPooling2d1Out, n);
@@ -419,7 +509,7 @@ public final class MnistCnn implements Network {
         if (VectorSupport.ENABLED) {
             Conv2d2.VectorApi.forward(maxPooling2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Bias, n);
         } else {
-            Conv2d2.forward(maxPooling2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Bias, n);
+            Conv2d2.forward(maxPooling2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Bias, conv2d2Rows, conv2d2Acc, n);
         }
         if (VectorSupport.ENABLED) {
             MaxPooling2d2.VectorApi.forward(conv2d2Out, maxPooling2d2Out, n);
@@ -429,7 +519,7 @@ public final class MnistCnn implements Network {
         if (VectorSupport.ENABLED) {
             Conv2d3.VectorApi.forward(maxPooling2d2Out, conv2d3Out, conv2d3Kernel, conv2d3Bias, n);
         } else {
-            Conv2d3.forward(maxPooling2d2Out, conv2d3Out, conv2d3Kernel, conv2d3Bias, n);
+            Conv2d3.forward(maxPooling2d2Out, conv2d3Out, conv2d3Kernel, conv2d3Bias, conv2d3Rows, conv2d3Acc, n);
         }
         Flatten1.forward(conv2d3Out, flatten1Out, n);
         if (VectorSupport.ENABLED) {
@@ -486,7 +576,7 @@ public final class MnistCnn implements Network {
         if (VectorSupport.ENABLED) {
             Conv2d3.VectorApi.backward(maxPooling2d2Out, dConv2d3Out, dMaxPooling2d2Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3Scratch, n);
         } else {
-            Conv2d3.backward(maxPooling2d2Out, dConv2d3Out, dMaxPooling2d2Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, n);
+            Conv2d3.backward(maxPooling2d2Out, dConv2d3Out, dMaxPooling2d2Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3TransposedRows, conv2d3GradientRows, conv2d3Acc, conv2d3InputAcc, n);
         }
         if (VectorSupport.ENABLED) {
             MaxPooling2d2.VectorApi.backward(conv2d2Out, maxPooling2d2Out, dMaxPooling2d2Out, dConv2d2Out, n);
@@ -497,7 +587,7 @@ public final class MnistCnn implements Network {
         if (VectorSupport.ENABLED) {
             Conv2d2.VectorApi.backward(maxPooling2d1Out, dConv2d2Out, dMaxPooling2d1Out, conv2d2Kernel, dConv2d2Kernel, dConv2d2Bias, conv2d2Scratch, n);
         } else {
-            Conv2d2.backward(maxPooling2d1Out, dConv2d2Out, dMaxPooling2d1Out, conv2d2Kernel, dConv2d2Kernel, dConv2d2Bias, n);
+            Conv2d2.backward(maxPooling2d1Out, dConv2d2Out, dMaxPooling2d1Out, conv2d2Kernel, dConv2d2Kernel, dConv2d2Bias, conv2d2TransposedRows, conv2d2GradientRows, conv2d2Acc, conv2d2InputAcc, n);
         }
         if (VectorSupport.ENABLED) {
             MaxPooling2d1.VectorApi.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
@@ -508,7 +598,7 @@ public final class MnistCnn implements Network {
         if (VectorSupport.ENABLED) {
             Conv2d1.VectorApi.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
         } else {
-            Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+            Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
         }
     }
 

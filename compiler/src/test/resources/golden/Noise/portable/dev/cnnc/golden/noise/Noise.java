@@ -148,6 +148,31 @@ public final class Noise implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d1Rows;
+
+    /**
+     * conv2d_1: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d1GradientRows;
+
+    /**
+     * conv2d_1: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d1TransposedRows;
+
+    /**
+     * conv2d_1: one output pixel's sums.
+     */
+    private final float[] conv2d1Acc;
+
+    /**
+     * conv2d_1: one tap's input gradient.
+     */
+    private final float[] conv2d1InputAcc;
+
+    /**
      * spatial_dropout2d_1 output (n, 4, 4, 3).
      */
     private final float[] spatialDropout2d1Out;
@@ -299,6 +324,11 @@ public final class Noise implements Network {
         dDense2Bias = new float[4];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Rows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1GradientRows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
+        conv2d1Acc = new float[Conv2d1.FILTERS];
+        conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
         spatialDropout2d1Out = new float[batchSize * SpatialDropout2d1.OUT_SIZE];
         dSpatialDropout2d1Out = new float[batchSize * SpatialDropout2d1.OUT_SIZE];
         spatialDropout2d1Mask = new float[batchSize * SpatialDropout2d1.MASK_SIZE];
@@ -417,7 +447,7 @@ public final class Noise implements Network {
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
-        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
+        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, conv2d1Rows, conv2d1Acc, n);
         SpatialDropout2d1.forward(conv2d1Out, spatialDropout2d1Out, spatialDropout2d1Mask, spatialDropout2d1Rng, batch, n);
         Dropout1.forward(spatialDropout2d1Out, dropout1Out, dropout1Mask, dropout1Rng, batch, n);
         GaussianNoise1.forward(dropout1Out, gaussianNoise1Out, gaussianNoise1Rng, batch, n);
@@ -466,7 +496,7 @@ public final class Noise implements Network {
         Dropout1.backward(dDropout1Out, dSpatialDropout2d1Out, dropout1Mask, n);
         SpatialDropout2d1.backward(dSpatialDropout2d1Out, dConv2d1Out, spatialDropout2d1Mask, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
     }
 
     @Override

@@ -101,6 +101,31 @@ public final class Regularized implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d1Rows;
+
+    /**
+     * conv2d_1: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d1GradientRows;
+
+    /**
+     * conv2d_1: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d1TransposedRows;
+
+    /**
+     * conv2d_1: one output pixel's sums.
+     */
+    private final float[] conv2d1Acc;
+
+    /**
+     * conv2d_1: one tap's input gradient.
+     */
+    private final float[] conv2d1InputAcc;
+
+    /**
      * flatten_1 output (n, 64).
      */
     private final float[] flatten1Out;
@@ -154,6 +179,11 @@ public final class Regularized implements Network {
         dDense1Bias = new float[2];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Rows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1GradientRows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
+        conv2d1Acc = new float[Conv2d1.FILTERS];
+        conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
@@ -243,7 +273,7 @@ public final class Regularized implements Network {
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
-        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
+        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, conv2d1Rows, conv2d1Acc, n);
         activityLoss += Penalties.penalty(conv2d1Out, 0, n * Conv2d1.OUT_SIZE, 0.01, 0.01);
         Flatten1.forward(conv2d1Out, flatten1Out, n);
         Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
@@ -278,7 +308,7 @@ public final class Regularized implements Network {
         Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
         Flatten1.backward(dFlatten1Out, dConv2d1Out, n);
         Penalties.addGradient(conv2d1Out, dConv2d1Out, 0, n * Conv2d1.OUT_SIZE, 0.01, 0.01);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
     }
 
     @Override

@@ -135,11 +135,61 @@ public final class Windows implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d1Rows;
+
+    /**
+     * conv2d_1: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d1GradientRows;
+
+    /**
+     * conv2d_1: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d1TransposedRows;
+
+    /**
+     * conv2d_1: one output pixel's sums.
+     */
+    private final float[] conv2d1Acc;
+
+    /**
+     * conv2d_1: one tap's input gradient.
+     */
+    private final float[] conv2d1InputAcc;
+
+    /**
      * conv2d_2 output (n, 6, 6, 8).
      */
     private final float[] conv2d2Out;
 
     private final float[] dConv2d2Out;
+
+    /**
+     * conv2d_2: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d2Rows;
+
+    /**
+     * conv2d_2: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d2GradientRows;
+
+    /**
+     * conv2d_2: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d2TransposedRows;
+
+    /**
+     * conv2d_2: one output pixel's sums.
+     */
+    private final float[] conv2d2Acc;
+
+    /**
+     * conv2d_2: one tap's input gradient.
+     */
+    private final float[] conv2d2InputAcc;
 
     /**
      * max_pooling2d_1 output (n, 6, 6, 8).
@@ -154,6 +204,31 @@ public final class Windows implements Network {
     private final float[] conv2d3Out;
 
     private final float[] dConv2d3Out;
+
+    /**
+     * conv2d_3: the kernel, one row of filters per (tap, input channel).
+     */
+    private final float[][] conv2d3Rows;
+
+    /**
+     * conv2d_3: the kernel's gradient, one row per (tap, input channel).
+     */
+    private final float[][] conv2d3GradientRows;
+
+    /**
+     * conv2d_3: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     */
+    private final float[][] conv2d3TransposedRows;
+
+    /**
+     * conv2d_3: one output pixel's sums.
+     */
+    private final float[] conv2d3Acc;
+
+    /**
+     * conv2d_3: one tap's input gradient.
+     */
+    private final float[] conv2d3InputAcc;
 
     /**
      * flatten_1 output (n, 8).
@@ -215,12 +290,27 @@ public final class Windows implements Network {
         dDense1Bias = new float[3];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Rows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1GradientRows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
+        conv2d1Acc = new float[Conv2d1.FILTERS];
+        conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
+        conv2d2Rows = new float[Conv2d2.ROWS][Conv2d2.FILTERS];
+        conv2d2GradientRows = new float[Conv2d2.ROWS][Conv2d2.FILTERS];
+        conv2d2TransposedRows = new float[Conv2d2.ROWS / Conv2d2.IN_CHANNELS * Conv2d2.FILTERS][Conv2d2.IN_CHANNELS];
+        conv2d2Acc = new float[Conv2d2.FILTERS];
+        conv2d2InputAcc = new float[Conv2d2.IN_CHANNELS];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         dConv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
+        conv2d3Rows = new float[Conv2d3.ROWS][Conv2d3.FILTERS];
+        conv2d3GradientRows = new float[Conv2d3.ROWS][Conv2d3.FILTERS];
+        conv2d3TransposedRows = new float[Conv2d3.ROWS / Conv2d3.IN_CHANNELS * Conv2d3.FILTERS][Conv2d3.IN_CHANNELS];
+        conv2d3Acc = new float[Conv2d3.FILTERS];
+        conv2d3InputAcc = new float[Conv2d3.IN_CHANNELS];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
@@ -319,10 +409,10 @@ public final class Windows implements Network {
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
-        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
-        Conv2d2.forward(conv2d1Out, conv2d2Out, conv2d2Kernel, n);
+        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, conv2d1Rows, conv2d1Acc, n);
+        Conv2d2.forward(conv2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Rows, conv2d2Acc, n);
         MaxPooling2d1.forward(conv2d2Out, maxPooling2d1Out, n);
-        Conv2d3.forward(maxPooling2d1Out, conv2d3Out, conv2d3Kernel, conv2d3Bias, n);
+        Conv2d3.forward(maxPooling2d1Out, conv2d3Out, conv2d3Kernel, conv2d3Bias, conv2d3Rows, conv2d3Acc, n);
         Flatten1.forward(conv2d3Out, flatten1Out, n);
         Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
         return dense1Out;
@@ -356,11 +446,11 @@ public final class Windows implements Network {
         Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
         Flatten1.backward(dFlatten1Out, dConv2d3Out, n);
         Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);
-        Conv2d3.backward(maxPooling2d1Out, dConv2d3Out, dMaxPooling2d1Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, n);
+        Conv2d3.backward(maxPooling2d1Out, dConv2d3Out, dMaxPooling2d1Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3TransposedRows, conv2d3GradientRows, conv2d3Acc, conv2d3InputAcc, n);
         MaxPooling2d1.backward(conv2d2Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d2Out, n);
-        Conv2d2.backward(conv2d1Out, dConv2d2Out, dConv2d1Out, conv2d2Kernel, dConv2d2Kernel, n);
+        Conv2d2.backward(conv2d1Out, dConv2d2Out, dConv2d1Out, conv2d2Kernel, dConv2d2Kernel, conv2d2TransposedRows, conv2d2GradientRows, conv2d2Acc, conv2d2InputAcc, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
     }
 
     @Override

@@ -56,6 +56,8 @@ public final class Conv2d1 {
 
     public static final int OUT_SIZE = 288;
 
+    public static final int ROWS = 27;
+
     private Conv2d1() {
     }
 
@@ -64,23 +66,27 @@ public final class Conv2d1 {
      *
      * <p>in (n, 12, 11, 3), out (n, 6, 6, 8), kernel (3, 3, 3, 8), bias (8).
      */
-    public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
+    public static void forward(float[] in, float[] out, float[] kernel, float[] bias,
+            float[][] rows, float[] acc, int n) {
+        for (int r = 0; r < ROWS; r++) {
+            System.arraycopy(kernel, r * FILTERS, rows[r], 0, FILTERS);
+        }
         for (int b = 0; b < n; b++) {
             for (int oy = 0; oy < OUT_HEIGHT; oy++) {
                 int iy = oy * STRIDE_HEIGHT - PAD_TOP;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int ix = ox * STRIDE_WIDTH - PAD_LEFT;
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-                    System.arraycopy(bias, 0, out, o, FILTERS);
+                    System.arraycopy(bias, 0, acc, 0, FILTERS);
                     int i;
                     // tap (0, 0)
                     if (ix >= 0 && ix < 11) {
                         i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (0 * IN_CHANNELS + c) * FILTERS;
+                            float[] k = rows[0 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                out[o + f] += v * kernel[k + f];
+                                acc[f] += v * k[f];
                             }
                         }
                     }
@@ -88,9 +94,9 @@ public final class Conv2d1 {
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * IN_CHANNELS;
                     for (int c = 0; c < IN_CHANNELS; c++) {
                         float v = in[i + c];
-                        int k = (1 * IN_CHANNELS + c) * FILTERS;
+                        float[] k = rows[1 * IN_CHANNELS + c];
                         for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
+                            acc[f] += v * k[f];
                         }
                     }
                     // tap (0, 2)
@@ -98,9 +104,9 @@ public final class Conv2d1 {
                         i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (2 * IN_CHANNELS + c) * FILTERS;
+                            float[] k = rows[2 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                out[o + f] += v * kernel[k + f];
+                                acc[f] += v * k[f];
                             }
                         }
                     }
@@ -109,9 +115,9 @@ public final class Conv2d1 {
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (3 * IN_CHANNELS + c) * FILTERS;
+                            float[] k = rows[3 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                out[o + f] += v * kernel[k + f];
+                                acc[f] += v * k[f];
                             }
                         }
                     }
@@ -119,9 +125,9 @@ public final class Conv2d1 {
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * IN_CHANNELS;
                     for (int c = 0; c < IN_CHANNELS; c++) {
                         float v = in[i + c];
-                        int k = (4 * IN_CHANNELS + c) * FILTERS;
+                        float[] k = rows[4 * IN_CHANNELS + c];
                         for (int f = 0; f < FILTERS; f++) {
-                            out[o + f] += v * kernel[k + f];
+                            acc[f] += v * k[f];
                         }
                     }
                     // tap (1, 2)
@@ -129,9 +135,9 @@ public final class Conv2d1 {
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (5 * IN_CHANNELS + c) * FILTERS;
+                            float[] k = rows[5 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                out[o + f] += v * kernel[k + f];
+                                acc[f] += v * k[f];
                             }
                         }
                     }
@@ -141,9 +147,9 @@ public final class Conv2d1 {
                             i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * IN_CHANNELS;
                             for (int c = 0; c < IN_CHANNELS; c++) {
                                 float v = in[i + c];
-                                int k = (6 * IN_CHANNELS + c) * FILTERS;
+                                float[] k = rows[6 * IN_CHANNELS + c];
                                 for (int f = 0; f < FILTERS; f++) {
-                                    out[o + f] += v * kernel[k + f];
+                                    acc[f] += v * k[f];
                                 }
                             }
                         }
@@ -151,9 +157,9 @@ public final class Conv2d1 {
                         i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (7 * IN_CHANNELS + c) * FILTERS;
+                            float[] k = rows[7 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                out[o + f] += v * kernel[k + f];
+                                acc[f] += v * k[f];
                             }
                         }
                         // tap (2, 2)
@@ -161,13 +167,14 @@ public final class Conv2d1 {
                             i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * IN_CHANNELS;
                             for (int c = 0; c < IN_CHANNELS; c++) {
                                 float v = in[i + c];
-                                int k = (8 * IN_CHANNELS + c) * FILTERS;
+                                float[] k = rows[8 * IN_CHANNELS + c];
                                 for (int f = 0; f < FILTERS; f++) {
-                                    out[o + f] += v * kernel[k + f];
+                                    acc[f] += v * k[f];
                                 }
                             }
                         }
                     }
+                    System.arraycopy(acc, 0, out, o, FILTERS);
                 }
             }
         }
@@ -199,15 +206,19 @@ public final class Conv2d1 {
      * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and dBias.
      */
     public static void backward(float[] in, float[] dOut, float[] kernel, float[] dKernel,
-            float[] dBias, int n) {
+            float[] dBias, float[][] rowsT, float[][] dRows, float[] acc, float[] inAcc, int n) {
+        for (int r = 0; r < ROWS; r++) {
+            System.arraycopy(dKernel, r * FILTERS, dRows[r], 0, FILTERS);
+        }
         for (int b = 0; b < n; b++) {
             for (int oy = 0; oy < OUT_HEIGHT; oy++) {
                 int iy = oy * STRIDE_HEIGHT - PAD_TOP;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int ix = ox * STRIDE_WIDTH - PAD_LEFT;
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
+                    System.arraycopy(dOut, o, acc, 0, FILTERS);
                     for (int f = 0; f < FILTERS; f++) {
-                        dBias[f] += dOut[o + f];
+                        dBias[f] += acc[f];
                     }
                     int i;
                     // tap (0, 0)
@@ -215,10 +226,9 @@ public final class Conv2d1 {
                         i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (0 * IN_CHANNELS + c) * FILTERS;
+                            float[] dk = dRows[0 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                float d = dOut[o + f];
-                                dKernel[k + f] += v * d;
+                                dk[f] += v * acc[f];
                             }
                         }
                     }
@@ -226,10 +236,9 @@ public final class Conv2d1 {
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * IN_CHANNELS;
                     for (int c = 0; c < IN_CHANNELS; c++) {
                         float v = in[i + c];
-                        int k = (1 * IN_CHANNELS + c) * FILTERS;
+                        float[] dk = dRows[1 * IN_CHANNELS + c];
                         for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
+                            dk[f] += v * acc[f];
                         }
                     }
                     // tap (0, 2)
@@ -237,10 +246,9 @@ public final class Conv2d1 {
                         i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (2 * IN_CHANNELS + c) * FILTERS;
+                            float[] dk = dRows[2 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                float d = dOut[o + f];
-                                dKernel[k + f] += v * d;
+                                dk[f] += v * acc[f];
                             }
                         }
                     }
@@ -249,10 +257,9 @@ public final class Conv2d1 {
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (3 * IN_CHANNELS + c) * FILTERS;
+                            float[] dk = dRows[3 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                float d = dOut[o + f];
-                                dKernel[k + f] += v * d;
+                                dk[f] += v * acc[f];
                             }
                         }
                     }
@@ -260,10 +267,9 @@ public final class Conv2d1 {
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * IN_CHANNELS;
                     for (int c = 0; c < IN_CHANNELS; c++) {
                         float v = in[i + c];
-                        int k = (4 * IN_CHANNELS + c) * FILTERS;
+                        float[] dk = dRows[4 * IN_CHANNELS + c];
                         for (int f = 0; f < FILTERS; f++) {
-                            float d = dOut[o + f];
-                            dKernel[k + f] += v * d;
+                            dk[f] += v * acc[f];
                         }
                     }
                     // tap (1, 2)
@@ -271,10 +277,9 @@ public final class Conv2d1 {
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (5 * IN_CHANNELS + c) * FILTERS;
+                            float[] dk = dRows[5 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                float d = dOut[o + f];
-                                dKernel[k + f] += v * d;
+                                dk[f] += v * acc[f];
                             }
                         }
                     }
@@ -284,10 +289,9 @@ public final class Conv2d1 {
                             i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * IN_CHANNELS;
                             for (int c = 0; c < IN_CHANNELS; c++) {
                                 float v = in[i + c];
-                                int k = (6 * IN_CHANNELS + c) * FILTERS;
+                                float[] dk = dRows[6 * IN_CHANNELS + c];
                                 for (int f = 0; f < FILTERS; f++) {
-                                    float d = dOut[o + f];
-                                    dKernel[k + f] += v * d;
+                                    dk[f] += v * acc[f];
                                 }
                             }
                         }
@@ -295,10 +299,9 @@ public final class Conv2d1 {
                         i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * IN_CHANNELS;
                         for (int c = 0; c < IN_CHANNELS; c++) {
                             float v = in[i + c];
-                            int k = (7 * IN_CHANNELS + c) * FILTERS;
+                            float[] dk = dRows[7 * IN_CHANNELS + c];
                             for (int f = 0; f < FILTERS; f++) {
-                                float d = dOut[o + f];
-                                dKernel[k + f] += v * d;
+                                dk[f] += v * acc[f];
                             }
                         }
                         // tap (2, 2)
@@ -306,16 +309,18 @@ public final class Conv2d1 {
                             i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * IN_CHANNELS;
                             for (int c = 0; c < IN_CHANNELS; c++) {
                                 float v = in[i + c];
-                                int k = (8 * IN_CHANNELS + c) * FILTERS;
+                                float[] dk = dRows[8 * IN_CHANNELS + c];
                                 for (int f = 0; f < FILTERS; f++) {
-                                    float d = dOut[o + f];
-                                    dKernel[k + f] += v * d;
+                                    dk[f] += v * acc[f];
                                 }
                             }
                         }
                     }
                 }
             }
+        }
+        for (int r = 0; r < ROWS; r++) {
+            System.arraycopy(dRows[r], 0, dKernel, r * FILTERS, FILTERS);
         }
     }
 }

@@ -57,6 +57,8 @@ public final class Conv2d3 {
 
     public static final int OUT_SIZE = 8;
 
+    public static final int ROWS = 240;
+
     private Conv2d3() {
     }
 
@@ -65,14 +67,18 @@ public final class Conv2d3 {
      *
      * <p>in (n, 6, 6, 8), out (n, 1, 2, 4), kernel (6, 5, 8, 4), bias (4).
      */
-    public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
+    public static void forward(float[] in, float[] out, float[] kernel, float[] bias,
+            float[][] rows, float[] acc, int n) {
+        for (int r = 0; r < ROWS; r++) {
+            System.arraycopy(kernel, r * FILTERS, rows[r], 0, FILTERS);
+        }
         for (int b = 0; b < n; b++) {
             for (int oy = 0; oy < OUT_HEIGHT; oy++) {
                 int iy = oy * STRIDE_HEIGHT - PAD_TOP;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int ix = ox * STRIDE_WIDTH - PAD_LEFT;
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-                    System.arraycopy(bias, 0, out, o, FILTERS);
+                    System.arraycopy(bias, 0, acc, 0, FILTERS);
                     int i;
                     for (int ky = 0; ky < 6; ky++) {
                         int y = iy + ky * 1;
@@ -87,13 +93,14 @@ public final class Conv2d3 {
                             i = ((b * IN_HEIGHT + iy + ky * 1) * IN_WIDTH + ix + kx * 1) * IN_CHANNELS;
                             for (int c = 0; c < IN_CHANNELS; c++) {
                                 float v = in[i + c];
-                                int k = ((ky * 5 + kx) * IN_CHANNELS + c) * FILTERS;
+                                float[] k = rows[(ky * 5 + kx) * IN_CHANNELS + c];
                                 for (int f = 0; f < FILTERS; f++) {
-                                    out[o + f] += v * kernel[k + f];
+                                    acc[f] += v * k[f];
                                 }
                             }
                         }
                     }
+                    System.arraycopy(acc, 0, out, o, FILTERS);
                 }
             }
         }
@@ -125,16 +132,28 @@ public final class Conv2d3 {
      * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and dBias and sets dIn.
      */
     public static void backward(float[] in, float[] dOut, float[] dIn, float[] kernel,
-            float[] dKernel, float[] dBias, int n) {
+            float[] dKernel, float[] dBias, float[][] rowsT, float[][] dRows, float[] acc,
+            float[] inAcc, int n) {
         Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
+        for (int r = 0; r < ROWS; r++) {
+            int tap = r / IN_CHANNELS;
+            int c = r % IN_CHANNELS;
+            for (int f = 0; f < FILTERS; f++) {
+                rowsT[tap * FILTERS + f][c] = kernel[r * FILTERS + f];
+            }
+        }
+        for (int r = 0; r < ROWS; r++) {
+            System.arraycopy(dKernel, r * FILTERS, dRows[r], 0, FILTERS);
+        }
         for (int b = 0; b < n; b++) {
             for (int oy = 0; oy < OUT_HEIGHT; oy++) {
                 int iy = oy * STRIDE_HEIGHT - PAD_TOP;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int ix = ox * STRIDE_WIDTH - PAD_LEFT;
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
+                    System.arraycopy(dOut, o, acc, 0, FILTERS);
                     for (int f = 0; f < FILTERS; f++) {
-                        dBias[f] += dOut[o + f];
+                        dBias[f] += acc[f];
                     }
                     int i;
                     for (int ky = 0; ky < 6; ky++) {
@@ -150,19 +169,29 @@ public final class Conv2d3 {
                             i = ((b * IN_HEIGHT + iy + ky * 1) * IN_WIDTH + ix + kx * 1) * IN_CHANNELS;
                             for (int c = 0; c < IN_CHANNELS; c++) {
                                 float v = in[i + c];
-                                int k = ((ky * 5 + kx) * IN_CHANNELS + c) * FILTERS;
-                                float s = 0f;
+                                float[] dk = dRows[(ky * 5 + kx) * IN_CHANNELS + c];
                                 for (int f = 0; f < FILTERS; f++) {
-                                    float d = dOut[o + f];
-                                    dKernel[k + f] += v * d;
-                                    s += kernel[k + f] * d;
+                                    dk[f] += v * acc[f];
                                 }
-                                dIn[i + c] += s;
+                            }
+                            Arrays.fill(inAcc, 0f);
+                            for (int f = 0; f < FILTERS; f++) {
+                                float d = acc[f];
+                                float[] k = rowsT[(ky * 5 + kx) * FILTERS + f];
+                                for (int c = 0; c < IN_CHANNELS; c++) {
+                                    inAcc[c] += k[c] * d;
+                                }
+                            }
+                            for (int c = 0; c < IN_CHANNELS; c++) {
+                                dIn[i + c] += inAcc[c];
                             }
                         }
                     }
                 }
             }
+        }
+        for (int r = 0; r < ROWS; r++) {
+            System.arraycopy(dRows[r], 0, dKernel, r * FILTERS, FILTERS);
         }
     }
 }
