@@ -1,6 +1,7 @@
 package dev.cnnc.compiler.codegen.portable;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
@@ -72,14 +73,38 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
             return t.build();
         }
         t.addField(LayerSite.constant("ROWS", (long) g.kernelHeight() * g.kernelWidth() * l.inputChannels()));
-        WeightedLayerGenerator.addPasses(t, site, "conv", l.kernelShape(), l.filters(), forwardChannelsLast(win, bias),
-                backwardChannelsLast(win, bias, dIn),
+        WeightedLayerGenerator.addPasses(t, site, "conv", l.kernelShape(), l.filters(),
+                forwardChannelsLast(win, bias, l.inputChannels()), backwardChannelsLast(win, bias, dIn, l.filters()),
                 List.of(ParameterSpec.builder(float[][].class, "rows").build(),
                         ParameterSpec.builder(float[].class, "acc").build()),
                 List.of(ParameterSpec.builder(float[][].class, "rowsT").build(),
                         ParameterSpec.builder(float[][].class, "dRows").build(),
                         ParameterSpec.builder(float[].class, "acc").build(),
                         ParameterSpec.builder(float[].class, "inAcc").build()));
+        t.addMethod(MethodSpec.methodBuilder("accumulate").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("One tap: {@code acc += in[i ...] x rows[r ...]}, the input channels $L at a time.\n", UNROLL)
+                .addParameter(float[].class, "in").addParameter(int.class, "i").addParameter(float[][].class, "rows")
+                .addParameter(int.class, "r").addParameter(float[].class, "acc")
+                .addCode(forwardTap("r", l.inputChannels())).build());
+        t.addMethod(MethodSpec.methodBuilder("kernelGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("One tap: {@code dRows[r + c] += in[i + c] * acc}, the output pixel's gradient.\n")
+                .addParameter(float[].class, "in").addParameter(int.class, "i").addParameter(float[][].class, "dRows")
+                .addParameter(int.class, "r").addParameter(float[].class, "acc")
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .addStatement("float v = in[i + c]")
+                .addStatement("float[] dk = dRows[r + c]")
+                .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
+                .addStatement("dk[f] += v * acc[f]")
+                .endControlFlow()
+                .endControlFlow().build());
+        if (dIn) {
+            t.addMethod(MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addJavadoc("One tap: {@code dIn[i + c] += sum over f of rowsT[r + f][c] * acc[f]}, in filter order.\n")
+                    .addParameter(float[].class, "dIn").addParameter(int.class, "i")
+                    .addParameter(float[][].class, "rowsT").addParameter(int.class, "r").addParameter(float[].class, "acc")
+                    .addParameter(float[].class, "inAcc")
+                    .addCode(inputGradientTap("r", l.filters())).build());
+        }
         return t.build();
     }
 
@@ -149,7 +174,34 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
                 .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT");
     }
 
-    private static CodeBlock forwardChannelsLast(Window win, boolean bias) {
+    /** Input channels (forward) or filters (input gradient) a pass over a row of sums takes at once. */
+    static final int UNROLL = 8;
+
+    /**
+     * {@code acc[f] = ((acc[f] + v0 * k0[f]) + v1 * k1[f]) + ...} for the {@code UNROLL} rows from
+     * {@code index}: the same roundings, in the same order, as one statement per row, with one load and
+     * one store of the sums instead of one per row.
+     */
+    private static CodeBlock unrolledRows(String target, String length, String loopVar, int count, String value,
+            String row) {
+        return unrolledRows(target, target + "[" + loopVar + "]", length, loopVar, count, value, row);
+    }
+
+    /** {@link #unrolledRows} summing onto {@code start} (the target's old value, or {@code 0f}). */
+    private static CodeBlock unrolledRows(String target, String start, String length, String loopVar, int count,
+            String value, String row) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        StringBuilder sum = new StringBuilder(start);
+        for (int u = 0; u < count; u++) {
+            sum.insert(0, "(").append(" + ").append(value).append(u).append(" * ").append(row).append(u)
+                    .append("[").append(loopVar).append("])");
+        }
+        String expression = sum.substring(1, sum.length() - 1);
+        return b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", loopVar, loopVar, length, loopVar)
+                .addStatement("$L[$L] = $L", target, loopVar, expression).endControlFlow().build();
+    }
+
+    private static CodeBlock forwardChannelsLast(Window win, boolean bias, int channels) {
         CodeBlock.Builder b = CodeBlock.builder().add(toRows("kernel", "rows"))
                 .beginControlFlow("for (int b = 0; b < n; b++)");
         positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS");
@@ -162,19 +214,78 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
         b.add(win.taps((row, column, tap) -> CodeBlock.builder()
                 .addStatement("i = ((b * IN_HEIGHT + $L) * IN_WIDTH + $L) * IN_CHANNELS", Window.plus("iy", row),
                         Window.plus("ix", column))
-                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
-                .addStatement("float v = in[i + c]")
-                .addStatement("float[] k = rows[$L * IN_CHANNELS + c]", tap)
-                .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                .addStatement("acc[f] += v * k[f]")
-                .endControlFlow()
-                .endControlFlow()
+                .addStatement("accumulate(in, i, rows, $L * IN_CHANNELS, acc)", tap)
                 .build()));
         b.addStatement("$T.arraycopy(acc, 0, out, o, FILTERS)", System.class);
         return b.endControlFlow().endControlFlow().endControlFlow().build();
     }
 
-    private static CodeBlock backwardChannelsLast(Window win, boolean bias, boolean inputGradient) {
+    /** {@code c}, {@code c + 1}, ...: an index plus a constant, without {@code + 0}. */
+    private static String plus(String index, int k) {
+        return k == 0 ? index : index + " + " + k;
+    }
+
+    /** One tap of the forward pass: the input channels {@code UNROLL} at a time, then the rest one by one. */
+    private static CodeBlock forwardTap(String tap, int channels) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        int blocked = channels - channels % UNROLL;
+        if (blocked > 0) {
+            b.beginControlFlow("for (int c = 0; c < $L; c += $L)", blocked, UNROLL);
+            for (int u = 0; u < UNROLL; u++) {
+                b.addStatement("float v$L = in[i + $L]", u, plus("c", u))
+                        .addStatement("float[] k$L = rows[$L + $L]", u, tap, plus("c", u));
+            }
+            b.add(unrolledRows("acc", "FILTERS", "f", UNROLL, "v", "k")).endControlFlow();
+        }
+        if (blocked < channels) {
+            b.beginControlFlow("for (int c = $L; c < IN_CHANNELS; c++)", blocked)
+                    .addStatement("float v0 = in[i + c]")
+                    .addStatement("float[] k0 = rows[$L + c]", tap)
+                    .add(unrolledRows("acc", "FILTERS", "f", 1, "v", "k")).endControlFlow();
+        }
+        return b.build();
+    }
+
+    /**
+     * One tap's input gradient: for each input channel, the sum over filters in filter order, from
+     * {@code 0f} as the dot product it was written as (so that a sum of zeros keeps its sign as before).
+     */
+    private static CodeBlock inputGradientTap(String tap, int filters) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        int blocked = filters - filters % UNROLL;
+        boolean started = false;
+        if (blocked > 0) {
+            // the first block sets the sums, the others add to them
+            b.add("{\n").indent();
+            for (int u = 0; u < UNROLL; u++) {
+                b.addStatement("float d$L = acc[$L]", u, u).addStatement("float[] k$L = rowsT[$L]", u, plus(tap, u));
+            }
+            b.add(unrolledRows("inAcc", "0f", "IN_CHANNELS", "c", UNROLL, "d", "k")).unindent().add("}\n");
+            started = true;
+            if (blocked > UNROLL) {
+                b.beginControlFlow("for (int f = $L; f < $L; f += $L)", UNROLL, blocked, UNROLL);
+                for (int u = 0; u < UNROLL; u++) {
+                    b.addStatement("float d$L = acc[$L]", u, plus("f", u))
+                            .addStatement("float[] k$L = rowsT[$L + $L]", u, tap, plus("f", u));
+                }
+                b.add(unrolledRows("inAcc", "IN_CHANNELS", "c", UNROLL, "d", "k")).endControlFlow();
+            }
+        }
+        if (blocked < filters) {
+            if (!started) {
+                b.addStatement("$T.fill(inAcc, 0f)", Arrays.class);
+            }
+            b.beginControlFlow("for (int f = $L; f < FILTERS; f++)", blocked)
+                    .addStatement("float d0 = acc[f]")
+                    .addStatement("float[] k0 = rowsT[$L + f]", tap)
+                    .add(unrolledRows("inAcc", "IN_CHANNELS", "c", 1, "d", "k")).endControlFlow();
+        }
+        return b.beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .addStatement("dIn[i + c] += inAcc[c]")
+                .endControlFlow().build();
+    }
+
+    private static CodeBlock backwardChannelsLast(Window win, boolean bias, boolean inputGradient, int filters) {
         CodeBlock.Builder b = CodeBlock.builder();
         if (inputGradient) {
             // rowsT[tap * FILTERS + f][c] = kernel[(tap * IN_CHANNELS + c) * FILTERS + f]
@@ -197,26 +308,9 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
             CodeBlock.Builder t = CodeBlock.builder()
                     .addStatement("i = ((b * IN_HEIGHT + $L) * IN_WIDTH + $L) * IN_CHANNELS", Window.plus("iy", row),
                             Window.plus("ix", column))
-                    .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
-                    .addStatement("float v = in[i + c]")
-                    .addStatement("float[] dk = dRows[$L * IN_CHANNELS + c]", tap)
-                    .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                    .addStatement("dk[f] += v * acc[f]")
-                    .endControlFlow()
-                    .endControlFlow();
+                    .addStatement("kernelGradient(in, i, dRows, $L * IN_CHANNELS, acc)", tap);
             if (inputGradient) {
-                // for each input channel, the sum over filters in filter order, as a dot product would
-                t.addStatement("$T.fill(inAcc, 0f)", Arrays.class)
-                        .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                        .addStatement("float d = acc[f]")
-                        .addStatement("float[] k = rowsT[$L * FILTERS + f]", tap)
-                        .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
-                        .addStatement("inAcc[c] += k[c] * d")
-                        .endControlFlow()
-                        .endControlFlow()
-                        .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
-                        .addStatement("dIn[i + c] += inAcc[c]")
-                        .endControlFlow();
+                t.addStatement("inputGradient(dIn, i, rowsT, $L * FILTERS, acc, inAcc)", tap);
             }
             return t.build();
         }));

@@ -81,85 +81,31 @@ public final class Conv2d1 {
                     int i;
                     // tap (0, 0)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[0 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 0 * IN_CHANNELS, acc);
                     // tap (0, 1)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[1 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 1 * IN_CHANNELS, acc);
                     // tap (0, 2)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[2 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 2 * IN_CHANNELS, acc);
                     // tap (1, 0)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[3 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 3 * IN_CHANNELS, acc);
                     // tap (1, 1)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[4 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 4 * IN_CHANNELS, acc);
                     // tap (1, 2)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[5 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 5 * IN_CHANNELS, acc);
                     // tap (2, 0)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[6 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 6 * IN_CHANNELS, acc);
                     // tap (2, 1)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[7 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 7 * IN_CHANNELS, acc);
                     // tap (2, 2)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[8 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 8 * IN_CHANNELS, acc);
                     System.arraycopy(acc, 0, out, o, FILTERS);
                 }
             }
@@ -209,90 +155,62 @@ public final class Conv2d1 {
                     int i;
                     // tap (0, 0)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[0 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
+                    kernelGradient(in, i, dRows, 0 * IN_CHANNELS, acc);
                     // tap (0, 1)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[1 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
+                    kernelGradient(in, i, dRows, 1 * IN_CHANNELS, acc);
                     // tap (0, 2)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[2 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
+                    kernelGradient(in, i, dRows, 2 * IN_CHANNELS, acc);
                     // tap (1, 0)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[3 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
+                    kernelGradient(in, i, dRows, 3 * IN_CHANNELS, acc);
                     // tap (1, 1)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[4 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
+                    kernelGradient(in, i, dRows, 4 * IN_CHANNELS, acc);
                     // tap (1, 2)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[5 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
+                    kernelGradient(in, i, dRows, 5 * IN_CHANNELS, acc);
                     // tap (2, 0)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[6 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
+                    kernelGradient(in, i, dRows, 6 * IN_CHANNELS, acc);
                     // tap (2, 1)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[7 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
+                    kernelGradient(in, i, dRows, 7 * IN_CHANNELS, acc);
                     // tap (2, 2)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[8 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
+                    kernelGradient(in, i, dRows, 8 * IN_CHANNELS, acc);
                 }
             }
         }
         for (int r = 0; r < ROWS; r++) {
             System.arraycopy(dRows[r], 0, dKernel, r * FILTERS, FILTERS);
+        }
+    }
+
+    /**
+     * One tap: {@code acc += in[i ...] x rows[r ...]}, the input channels 8 at a time.
+     */
+    private static void accumulate(float[] in, int i, float[][] rows, int r, float[] acc) {
+        for (int c = 0; c < IN_CHANNELS; c++) {
+            float v0 = in[i + c];
+            float[] k0 = rows[r + c];
+            for (int f = 0; f < FILTERS; f++) {
+                acc[f] = acc[f] + v0 * k0[f];
+            }
+        }
+    }
+
+    /**
+     * One tap: {@code dRows[r + c] += in[i + c] * acc}, the output pixel's gradient.
+     */
+    private static void kernelGradient(float[] in, int i, float[][] dRows, int r, float[] acc) {
+        for (int c = 0; c < IN_CHANNELS; c++) {
+            float v = in[i + c];
+            float[] dk = dRows[r + c];
+            for (int f = 0; f < FILTERS; f++) {
+                dk[f] += v * acc[f];
+            }
         }
     }
 }

@@ -82,85 +82,31 @@ public final class Conv2d3 {
                     int i;
                     // tap (0, 0)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[0 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 0 * IN_CHANNELS, acc);
                     // tap (0, 1)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[1 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 1 * IN_CHANNELS, acc);
                     // tap (0, 2)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[2 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 2 * IN_CHANNELS, acc);
                     // tap (1, 0)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[3 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 3 * IN_CHANNELS, acc);
                     // tap (1, 1)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[4 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 4 * IN_CHANNELS, acc);
                     // tap (1, 2)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[5 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 5 * IN_CHANNELS, acc);
                     // tap (2, 0)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[6 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 6 * IN_CHANNELS, acc);
                     // tap (2, 1)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[7 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 7 * IN_CHANNELS, acc);
                     // tap (2, 2)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] k = rows[8 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            acc[f] += v * k[f];
-                        }
-                    }
+                    accumulate(in, i, rows, 8 * IN_CHANNELS, acc);
                     System.arraycopy(acc, 0, out, o, FILTERS);
                 }
             }
@@ -219,189 +165,137 @@ public final class Conv2d3 {
                     int i;
                     // tap (0, 0)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[0 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
-                    Arrays.fill(inAcc, 0f);
-                    for (int f = 0; f < FILTERS; f++) {
-                        float d = acc[f];
-                        float[] k = rowsT[0 * FILTERS + f];
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            inAcc[c] += k[c] * d;
-                        }
-                    }
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        dIn[i + c] += inAcc[c];
-                    }
+                    kernelGradient(in, i, dRows, 0 * IN_CHANNELS, acc);
+                    inputGradient(dIn, i, rowsT, 0 * FILTERS, acc, inAcc);
                     // tap (0, 1)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[1 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
-                    Arrays.fill(inAcc, 0f);
-                    for (int f = 0; f < FILTERS; f++) {
-                        float d = acc[f];
-                        float[] k = rowsT[1 * FILTERS + f];
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            inAcc[c] += k[c] * d;
-                        }
-                    }
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        dIn[i + c] += inAcc[c];
-                    }
+                    kernelGradient(in, i, dRows, 1 * IN_CHANNELS, acc);
+                    inputGradient(dIn, i, rowsT, 1 * FILTERS, acc, inAcc);
                     // tap (0, 2)
                     i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[2 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
-                    Arrays.fill(inAcc, 0f);
-                    for (int f = 0; f < FILTERS; f++) {
-                        float d = acc[f];
-                        float[] k = rowsT[2 * FILTERS + f];
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            inAcc[c] += k[c] * d;
-                        }
-                    }
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        dIn[i + c] += inAcc[c];
-                    }
+                    kernelGradient(in, i, dRows, 2 * IN_CHANNELS, acc);
+                    inputGradient(dIn, i, rowsT, 2 * FILTERS, acc, inAcc);
                     // tap (1, 0)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[3 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
-                    Arrays.fill(inAcc, 0f);
-                    for (int f = 0; f < FILTERS; f++) {
-                        float d = acc[f];
-                        float[] k = rowsT[3 * FILTERS + f];
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            inAcc[c] += k[c] * d;
-                        }
-                    }
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        dIn[i + c] += inAcc[c];
-                    }
+                    kernelGradient(in, i, dRows, 3 * IN_CHANNELS, acc);
+                    inputGradient(dIn, i, rowsT, 3 * FILTERS, acc, inAcc);
                     // tap (1, 1)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[4 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
-                    Arrays.fill(inAcc, 0f);
-                    for (int f = 0; f < FILTERS; f++) {
-                        float d = acc[f];
-                        float[] k = rowsT[4 * FILTERS + f];
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            inAcc[c] += k[c] * d;
-                        }
-                    }
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        dIn[i + c] += inAcc[c];
-                    }
+                    kernelGradient(in, i, dRows, 4 * IN_CHANNELS, acc);
+                    inputGradient(dIn, i, rowsT, 4 * FILTERS, acc, inAcc);
                     // tap (1, 2)
                     i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[5 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
-                    Arrays.fill(inAcc, 0f);
-                    for (int f = 0; f < FILTERS; f++) {
-                        float d = acc[f];
-                        float[] k = rowsT[5 * FILTERS + f];
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            inAcc[c] += k[c] * d;
-                        }
-                    }
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        dIn[i + c] += inAcc[c];
-                    }
+                    kernelGradient(in, i, dRows, 5 * IN_CHANNELS, acc);
+                    inputGradient(dIn, i, rowsT, 5 * FILTERS, acc, inAcc);
                     // tap (2, 0)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[6 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
-                    Arrays.fill(inAcc, 0f);
-                    for (int f = 0; f < FILTERS; f++) {
-                        float d = acc[f];
-                        float[] k = rowsT[6 * FILTERS + f];
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            inAcc[c] += k[c] * d;
-                        }
-                    }
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        dIn[i + c] += inAcc[c];
-                    }
+                    kernelGradient(in, i, dRows, 6 * IN_CHANNELS, acc);
+                    inputGradient(dIn, i, rowsT, 6 * FILTERS, acc, inAcc);
                     // tap (2, 1)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[7 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
-                    Arrays.fill(inAcc, 0f);
-                    for (int f = 0; f < FILTERS; f++) {
-                        float d = acc[f];
-                        float[] k = rowsT[7 * FILTERS + f];
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            inAcc[c] += k[c] * d;
-                        }
-                    }
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        dIn[i + c] += inAcc[c];
-                    }
+                    kernelGradient(in, i, dRows, 7 * IN_CHANNELS, acc);
+                    inputGradient(dIn, i, rowsT, 7 * FILTERS, acc, inAcc);
                     // tap (2, 2)
                     i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        float v = in[i + c];
-                        float[] dk = dRows[8 * IN_CHANNELS + c];
-                        for (int f = 0; f < FILTERS; f++) {
-                            dk[f] += v * acc[f];
-                        }
-                    }
-                    Arrays.fill(inAcc, 0f);
-                    for (int f = 0; f < FILTERS; f++) {
-                        float d = acc[f];
-                        float[] k = rowsT[8 * FILTERS + f];
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            inAcc[c] += k[c] * d;
-                        }
-                    }
-                    for (int c = 0; c < IN_CHANNELS; c++) {
-                        dIn[i + c] += inAcc[c];
-                    }
+                    kernelGradient(in, i, dRows, 8 * IN_CHANNELS, acc);
+                    inputGradient(dIn, i, rowsT, 8 * FILTERS, acc, inAcc);
                 }
             }
         }
         for (int r = 0; r < ROWS; r++) {
             System.arraycopy(dRows[r], 0, dKernel, r * FILTERS, FILTERS);
+        }
+    }
+
+    /**
+     * One tap: {@code acc += in[i ...] x rows[r ...]}, the input channels 8 at a time.
+     */
+    private static void accumulate(float[] in, int i, float[][] rows, int r, float[] acc) {
+        for (int c = 0; c < 64; c += 8) {
+            float v0 = in[i + c];
+            float[] k0 = rows[r + c];
+            float v1 = in[i + c + 1];
+            float[] k1 = rows[r + c + 1];
+            float v2 = in[i + c + 2];
+            float[] k2 = rows[r + c + 2];
+            float v3 = in[i + c + 3];
+            float[] k3 = rows[r + c + 3];
+            float v4 = in[i + c + 4];
+            float[] k4 = rows[r + c + 4];
+            float v5 = in[i + c + 5];
+            float[] k5 = rows[r + c + 5];
+            float v6 = in[i + c + 6];
+            float[] k6 = rows[r + c + 6];
+            float v7 = in[i + c + 7];
+            float[] k7 = rows[r + c + 7];
+            for (int f = 0; f < FILTERS; f++) {
+                acc[f] = (((((((acc[f] + v0 * k0[f]) + v1 * k1[f]) + v2 * k2[f]) + v3 * k3[f]) + v4 * k4[f]) + v5 * k5[f]) + v6 * k6[f]) + v7 * k7[f];
+            }
+        }
+    }
+
+    /**
+     * One tap: {@code dRows[r + c] += in[i + c] * acc}, the output pixel's gradient.
+     */
+    private static void kernelGradient(float[] in, int i, float[][] dRows, int r, float[] acc) {
+        for (int c = 0; c < IN_CHANNELS; c++) {
+            float v = in[i + c];
+            float[] dk = dRows[r + c];
+            for (int f = 0; f < FILTERS; f++) {
+                dk[f] += v * acc[f];
+            }
+        }
+    }
+
+    /**
+     * One tap: {@code dIn[i + c] += sum over f of rowsT[r + f][c] * acc[f]}, in filter order.
+     */
+    private static void inputGradient(float[] dIn, int i, float[][] rowsT, int r, float[] acc,
+            float[] inAcc) {
+        {
+            float d0 = acc[0];
+            float[] k0 = rowsT[r];
+            float d1 = acc[1];
+            float[] k1 = rowsT[r + 1];
+            float d2 = acc[2];
+            float[] k2 = rowsT[r + 2];
+            float d3 = acc[3];
+            float[] k3 = rowsT[r + 3];
+            float d4 = acc[4];
+            float[] k4 = rowsT[r + 4];
+            float d5 = acc[5];
+            float[] k5 = rowsT[r + 5];
+            float d6 = acc[6];
+            float[] k6 = rowsT[r + 6];
+            float d7 = acc[7];
+            float[] k7 = rowsT[r + 7];
+            for (int c = 0; c < IN_CHANNELS; c++) {
+                inAcc[c] = (((((((0f + d0 * k0[c]) + d1 * k1[c]) + d2 * k2[c]) + d3 * k3[c]) + d4 * k4[c]) + d5 * k5[c]) + d6 * k6[c]) + d7 * k7[c];
+            }
+        }
+        for (int f = 8; f < 64; f += 8) {
+            float d0 = acc[f];
+            float[] k0 = rowsT[r + f];
+            float d1 = acc[f + 1];
+            float[] k1 = rowsT[r + f + 1];
+            float d2 = acc[f + 2];
+            float[] k2 = rowsT[r + f + 2];
+            float d3 = acc[f + 3];
+            float[] k3 = rowsT[r + f + 3];
+            float d4 = acc[f + 4];
+            float[] k4 = rowsT[r + f + 4];
+            float d5 = acc[f + 5];
+            float[] k5 = rowsT[r + f + 5];
+            float d6 = acc[f + 6];
+            float[] k6 = rowsT[r + f + 6];
+            float d7 = acc[f + 7];
+            float[] k7 = rowsT[r + f + 7];
+            for (int c = 0; c < IN_CHANNELS; c++) {
+                inAcc[c] = (((((((inAcc[c] + d0 * k0[c]) + d1 * k1[c]) + d2 * k2[c]) + d3 * k3[c]) + d4 * k4[c]) + d5 * k5[c]) + d6 * k6[c]) + d7 * k7[c];
+            }
+        }
+        for (int c = 0; c < IN_CHANNELS; c++) {
+            dIn[i + c] += inAcc[c];
         }
     }
 }

@@ -91,13 +91,7 @@ public final class Conv2d3 {
                                 continue;
                             }
                             i = ((b * IN_HEIGHT + iy + ky * 1) * IN_WIDTH + ix + kx * 1) * IN_CHANNELS;
-                            for (int c = 0; c < IN_CHANNELS; c++) {
-                                float v = in[i + c];
-                                float[] k = rows[(ky * 5 + kx) * IN_CHANNELS + c];
-                                for (int f = 0; f < FILTERS; f++) {
-                                    acc[f] += v * k[f];
-                                }
-                            }
+                            accumulate(in, i, rows, (ky * 5 + kx) * IN_CHANNELS, acc);
                         }
                     }
                     System.arraycopy(acc, 0, out, o, FILTERS);
@@ -167,24 +161,8 @@ public final class Conv2d3 {
                                 continue;
                             }
                             i = ((b * IN_HEIGHT + iy + ky * 1) * IN_WIDTH + ix + kx * 1) * IN_CHANNELS;
-                            for (int c = 0; c < IN_CHANNELS; c++) {
-                                float v = in[i + c];
-                                float[] dk = dRows[(ky * 5 + kx) * IN_CHANNELS + c];
-                                for (int f = 0; f < FILTERS; f++) {
-                                    dk[f] += v * acc[f];
-                                }
-                            }
-                            Arrays.fill(inAcc, 0f);
-                            for (int f = 0; f < FILTERS; f++) {
-                                float d = acc[f];
-                                float[] k = rowsT[(ky * 5 + kx) * FILTERS + f];
-                                for (int c = 0; c < IN_CHANNELS; c++) {
-                                    inAcc[c] += k[c] * d;
-                                }
-                            }
-                            for (int c = 0; c < IN_CHANNELS; c++) {
-                                dIn[i + c] += inAcc[c];
-                            }
+                            kernelGradient(in, i, dRows, (ky * 5 + kx) * IN_CHANNELS, acc);
+                            inputGradient(dIn, i, rowsT, (ky * 5 + kx) * FILTERS, acc, inAcc);
                         }
                     }
                 }
@@ -192,6 +170,64 @@ public final class Conv2d3 {
         }
         for (int r = 0; r < ROWS; r++) {
             System.arraycopy(dRows[r], 0, dKernel, r * FILTERS, FILTERS);
+        }
+    }
+
+    /**
+     * One tap: {@code acc += in[i ...] x rows[r ...]}, the input channels 8 at a time.
+     */
+    private static void accumulate(float[] in, int i, float[][] rows, int r, float[] acc) {
+        for (int c = 0; c < 8; c += 8) {
+            float v0 = in[i + c];
+            float[] k0 = rows[r + c];
+            float v1 = in[i + c + 1];
+            float[] k1 = rows[r + c + 1];
+            float v2 = in[i + c + 2];
+            float[] k2 = rows[r + c + 2];
+            float v3 = in[i + c + 3];
+            float[] k3 = rows[r + c + 3];
+            float v4 = in[i + c + 4];
+            float[] k4 = rows[r + c + 4];
+            float v5 = in[i + c + 5];
+            float[] k5 = rows[r + c + 5];
+            float v6 = in[i + c + 6];
+            float[] k6 = rows[r + c + 6];
+            float v7 = in[i + c + 7];
+            float[] k7 = rows[r + c + 7];
+            for (int f = 0; f < FILTERS; f++) {
+                acc[f] = (((((((acc[f] + v0 * k0[f]) + v1 * k1[f]) + v2 * k2[f]) + v3 * k3[f]) + v4 * k4[f]) + v5 * k5[f]) + v6 * k6[f]) + v7 * k7[f];
+            }
+        }
+    }
+
+    /**
+     * One tap: {@code dRows[r + c] += in[i + c] * acc}, the output pixel's gradient.
+     */
+    private static void kernelGradient(float[] in, int i, float[][] dRows, int r, float[] acc) {
+        for (int c = 0; c < IN_CHANNELS; c++) {
+            float v = in[i + c];
+            float[] dk = dRows[r + c];
+            for (int f = 0; f < FILTERS; f++) {
+                dk[f] += v * acc[f];
+            }
+        }
+    }
+
+    /**
+     * One tap: {@code dIn[i + c] += sum over f of rowsT[r + f][c] * acc[f]}, in filter order.
+     */
+    private static void inputGradient(float[] dIn, int i, float[][] rowsT, int r, float[] acc,
+            float[] inAcc) {
+        Arrays.fill(inAcc, 0f);
+        for (int f = 0; f < FILTERS; f++) {
+            float d0 = acc[f];
+            float[] k0 = rowsT[r + f];
+            for (int c = 0; c < IN_CHANNELS; c++) {
+                inAcc[c] = inAcc[c] + d0 * k0[c];
+            }
+        }
+        for (int c = 0; c < IN_CHANNELS; c++) {
+            dIn[i + c] += inAcc[c];
         }
     }
 }
