@@ -230,7 +230,7 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
         CodeBlock.Builder b = CodeBlock.builder();
         int blocked = channels - channels % UNROLL;
         if (blocked > 0) {
-            b.beginControlFlow("for (int c = 0; c < $L; c += $L)", blocked, UNROLL);
+            b.beginControlFlow("for (int c = 0; c < $L; c += $L)", blocked == channels ? "IN_CHANNELS" : blocked, UNROLL);
             for (int u = 0; u < UNROLL; u++) {
                 b.addStatement("float v$L = in[i + $L]", u, plus("c", u))
                         .addStatement("float[] k$L = rows[$L + $L]", u, tap, plus("c", u));
@@ -263,7 +263,8 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
             b.add(unrolledRows("inAcc", "0f", "IN_CHANNELS", "c", UNROLL, "d", "k")).unindent().add("}\n");
             started = true;
             if (blocked > UNROLL) {
-                b.beginControlFlow("for (int f = $L; f < $L; f += $L)", UNROLL, blocked, UNROLL);
+                b.beginControlFlow("for (int f = $L; f < $L; f += $L)", UNROLL, blocked == filters ? "FILTERS" : blocked,
+                        UNROLL);
                 for (int u = 0; u < UNROLL; u++) {
                     b.addStatement("float d$L = acc[$L]", u, plus("f", u))
                             .addStatement("float[] k$L = rowsT[$L + $L]", u, tap, plus("f", u));

@@ -211,7 +211,7 @@ public final class Conv2d2 {
      * One tap: {@code acc += in[i ...] x rows[r ...]}, the input channels 8 at a time.
      */
     private static void accumulate(float[] in, int i, float[][] rows, int r, float[] acc) {
-        for (int c = 0; c < 32; c += 8) {
+        for (int c = 0; c < IN_CHANNELS; c += 8) {
             float v0 = in[i + c];
             float[] k0 = rows[r + c];
             float v1 = in[i + c + 1];
@@ -273,7 +273,7 @@ public final class Conv2d2 {
                 inAcc[c] = (((((((0f + d0 * k0[c]) + d1 * k1[c]) + d2 * k2[c]) + d3 * k3[c]) + d4 * k4[c]) + d5 * k5[c]) + d6 * k6[c]) + d7 * k7[c];
             }
         }
-        for (int f = 8; f < 64; f += 8) {
+        for (int f = 8; f < FILTERS; f += 8) {
             float d0 = acc[f];
             float[] k0 = rowsT[r + f];
             float d1 = acc[f + 1];

@@ -177,7 +177,7 @@ public final class Conv2d3 {
      * One tap: {@code acc += in[i ...] x rows[r ...]}, the input channels 8 at a time.
      */
     private static void accumulate(float[] in, int i, float[][] rows, int r, float[] acc) {
-        for (int c = 0; c < 8; c += 8) {
+        for (int c = 0; c < IN_CHANNELS; c += 8) {
             float v0 = in[i + c];
             float[] k0 = rows[r + c];
             float v1 = in[i + c + 1];
