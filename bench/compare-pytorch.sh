@@ -72,6 +72,7 @@ c, crs = side("cnnc-vector")
 example = [r for r in rows if r["framework"] == "cnnc-example"]
 if example:  # the example's process: the runtime and the generated model, without the compiler
     c["peak_rss_mib"] = statistics.median(r["peak_rss_mib"] for r in example)
+    c["peak_rss_mib_spread"] = (min(r["peak_rss_mib"] for r in example), max(r["peak_rss_mib"] for r in example))
 first = crs[0]
 print(f"\nCPU: {first.get('cpu')}, {first.get('vector_bits')}-bit vectors, {first['threads']} threads; "
       f"measured FMA peak {first.get('peak_gflops')} GFLOP/s ({first.get('peak_gflops_1_thread')} on one thread); "
