@@ -185,6 +185,16 @@ public final class Activations implements Network {
     private final float[] conv2d1InputAcc;
 
     /**
+     * conv2d_1: the output gradient, one row of filters per output pixel.
+     */
+    private final float[][] conv2d1Pixels;
+
+    /**
+     * conv2d_1: for one tap, where each output pixel reads the input (-1: in the padding).
+     */
+    private final int[] conv2d1At;
+
+    /**
      * re_lu_1 output (n, 4, 4, 3).
      */
     private final float[] reLu1Out;
@@ -305,6 +315,8 @@ public final class Activations implements Network {
         conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
         conv2d1Acc = new float[Conv2d1.FILTERS];
         conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
+        conv2d1Pixels = new float[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH][Conv2d1.FILTERS];
+        conv2d1At = new int[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH];
         reLu1Out = new float[batchSize * ReLu1.OUT_SIZE];
         dReLu1Out = new float[batchSize * ReLu1.OUT_SIZE];
         pReLu1Out = new float[batchSize * PReLu1.OUT_SIZE];
@@ -468,7 +480,7 @@ public final class Activations implements Network {
         LeakyReLu1.backward(pReLu1Out, dLeakyReLu1Out, dPReLu1Out, n);
         PReLu1.backward(reLu1Out, dPReLu1Out, dReLu1Out, pReLu1Alpha, dPReLu1Alpha, n);
         ReLu1.backward(conv2d1Out, dReLu1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Pixels, conv2d1At, conv2d1InputAcc, n);
     }
 
     @Override

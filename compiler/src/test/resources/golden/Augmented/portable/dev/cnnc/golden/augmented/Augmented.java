@@ -130,6 +130,16 @@ public final class Augmented implements Network {
     private final float[] conv2d1InputAcc;
 
     /**
+     * conv2d_1: the output gradient, one row of filters per output pixel.
+     */
+    private final float[][] conv2d1Pixels;
+
+    /**
+     * conv2d_1: for one tap, where each output pixel reads the input (-1: in the padding).
+     */
+    private final int[] conv2d1At;
+
+    /**
      * max_pooling2d_1 output (n, 5, 4, 4).
      */
     private final float[] maxPooling2d1Out;
@@ -195,6 +205,8 @@ public final class Augmented implements Network {
         conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
         conv2d1Acc = new float[Conv2d1.FILTERS];
         conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
+        conv2d1Pixels = new float[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH][Conv2d1.FILTERS];
+        conv2d1At = new int[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
@@ -335,7 +347,7 @@ public final class Augmented implements Network {
         Flatten1.backward(dFlatten1Out, dMaxPooling2d1Out, n);
         MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Pixels, conv2d1At, conv2d1InputAcc, n);
     }
 
     @Override

@@ -209,6 +209,16 @@ public final class BatchNorm implements Network {
     private final float[] conv2d1InputAcc;
 
     /**
+     * conv2d_1: the output gradient, one row of filters per output pixel.
+     */
+    private final float[][] conv2d1Pixels;
+
+    /**
+     * conv2d_1: for one tap, where each output pixel reads the input (-1: in the padding).
+     */
+    private final int[] conv2d1At;
+
+    /**
      * batch_normalization_1 output (n, 6, 6, 4).
      */
     private final float[] batchNormalization1Out;
@@ -346,6 +356,8 @@ public final class BatchNorm implements Network {
         conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
         conv2d1Acc = new float[Conv2d1.FILTERS];
         conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
+        conv2d1Pixels = new float[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH][Conv2d1.FILTERS];
+        conv2d1At = new int[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH];
         batchNormalization1Out = new float[batchSize * BatchNormalization1.OUT_SIZE];
         dBatchNormalization1Out = new float[batchSize * BatchNormalization1.OUT_SIZE];
         batchNormalization1Scratch = new float[8];
@@ -554,7 +566,7 @@ public final class BatchNorm implements Network {
                 } else {
                     BatchNormalization1.backwardInference(conv2d1Out, dBatchNormalization1Out, dConv2d1Out, batchNormalization1Gamma, dBatchNormalization1Gamma, dBatchNormalization1Beta, batchNormalization1MovingMean, batchNormalization1MovingVariance, n);
                 }
-                Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
+                Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Pixels, conv2d1At, conv2d1InputAcc, n);
             }
             default -> throw new IndexOutOfBoundsException("no phase " + phase);
         }

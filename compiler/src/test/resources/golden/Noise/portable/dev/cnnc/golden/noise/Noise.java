@@ -173,6 +173,16 @@ public final class Noise implements Network {
     private final float[] conv2d1InputAcc;
 
     /**
+     * conv2d_1: the output gradient, one row of filters per output pixel.
+     */
+    private final float[][] conv2d1Pixels;
+
+    /**
+     * conv2d_1: for one tap, where each output pixel reads the input (-1: in the padding).
+     */
+    private final int[] conv2d1At;
+
+    /**
      * spatial_dropout2d_1 output (n, 4, 4, 3).
      */
     private final float[] spatialDropout2d1Out;
@@ -329,6 +339,8 @@ public final class Noise implements Network {
         conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
         conv2d1Acc = new float[Conv2d1.FILTERS];
         conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
+        conv2d1Pixels = new float[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH][Conv2d1.FILTERS];
+        conv2d1At = new int[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH];
         spatialDropout2d1Out = new float[batchSize * SpatialDropout2d1.OUT_SIZE];
         dSpatialDropout2d1Out = new float[batchSize * SpatialDropout2d1.OUT_SIZE];
         spatialDropout2d1Mask = new float[batchSize * SpatialDropout2d1.MASK_SIZE];
@@ -496,7 +508,7 @@ public final class Noise implements Network {
         Dropout1.backward(dDropout1Out, dSpatialDropout2d1Out, dropout1Mask, n);
         SpatialDropout2d1.backward(dSpatialDropout2d1Out, dConv2d1Out, spatialDropout2d1Mask, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Pixels, conv2d1At, conv2d1InputAcc, n);
     }
 
     @Override

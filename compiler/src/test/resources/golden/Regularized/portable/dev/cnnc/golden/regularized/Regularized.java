@@ -126,6 +126,16 @@ public final class Regularized implements Network {
     private final float[] conv2d1InputAcc;
 
     /**
+     * conv2d_1: the output gradient, one row of filters per output pixel.
+     */
+    private final float[][] conv2d1Pixels;
+
+    /**
+     * conv2d_1: for one tap, where each output pixel reads the input (-1: in the padding).
+     */
+    private final int[] conv2d1At;
+
+    /**
      * flatten_1 output (n, 64).
      */
     private final float[] flatten1Out;
@@ -184,6 +194,8 @@ public final class Regularized implements Network {
         conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
         conv2d1Acc = new float[Conv2d1.FILTERS];
         conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
+        conv2d1Pixels = new float[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH][Conv2d1.FILTERS];
+        conv2d1At = new int[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
@@ -308,7 +320,7 @@ public final class Regularized implements Network {
         Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
         Flatten1.backward(dFlatten1Out, dConv2d1Out, n);
         Penalties.addGradient(conv2d1Out, dConv2d1Out, 0, n * Conv2d1.OUT_SIZE, 0.01, 0.01);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Pixels, conv2d1At, conv2d1InputAcc, n);
     }
 
     @Override

@@ -160,6 +160,16 @@ public final class Windows implements Network {
     private final float[] conv2d1InputAcc;
 
     /**
+     * conv2d_1: the output gradient, one row of filters per output pixel.
+     */
+    private final float[][] conv2d1Pixels;
+
+    /**
+     * conv2d_1: for one tap, where each output pixel reads the input (-1: in the padding).
+     */
+    private final int[] conv2d1At;
+
+    /**
      * conv2d_2 output (n, 6, 6, 8).
      */
     private final float[] conv2d2Out;
@@ -190,6 +200,16 @@ public final class Windows implements Network {
      * conv2d_2: one tap's input gradient.
      */
     private final float[] conv2d2InputAcc;
+
+    /**
+     * conv2d_2: the output gradient, one row of filters per output pixel.
+     */
+    private final float[][] conv2d2Pixels;
+
+    /**
+     * conv2d_2: for one tap, where each output pixel reads the input (-1: in the padding).
+     */
+    private final int[] conv2d2At;
 
     /**
      * max_pooling2d_1 output (n, 6, 6, 8).
@@ -229,6 +249,16 @@ public final class Windows implements Network {
      * conv2d_3: one tap's input gradient.
      */
     private final float[] conv2d3InputAcc;
+
+    /**
+     * conv2d_3: the output gradient, one row of filters per output pixel.
+     */
+    private final float[][] conv2d3Pixels;
+
+    /**
+     * conv2d_3: for one tap, where each output pixel reads the input (-1: in the padding).
+     */
+    private final int[] conv2d3At;
 
     /**
      * flatten_1 output (n, 8).
@@ -295,6 +325,8 @@ public final class Windows implements Network {
         conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
         conv2d1Acc = new float[Conv2d1.FILTERS];
         conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
+        conv2d1Pixels = new float[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH][Conv2d1.FILTERS];
+        conv2d1At = new int[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         conv2d2Rows = new float[Conv2d2.ROWS][Conv2d2.FILTERS];
@@ -302,6 +334,8 @@ public final class Windows implements Network {
         conv2d2TransposedRows = new float[Conv2d2.ROWS / Conv2d2.IN_CHANNELS * Conv2d2.FILTERS][Conv2d2.IN_CHANNELS];
         conv2d2Acc = new float[Conv2d2.FILTERS];
         conv2d2InputAcc = new float[Conv2d2.IN_CHANNELS];
+        conv2d2Pixels = new float[batchSize * Conv2d2.OUT_HEIGHT * Conv2d2.OUT_WIDTH][Conv2d2.FILTERS];
+        conv2d2At = new int[batchSize * Conv2d2.OUT_HEIGHT * Conv2d2.OUT_WIDTH];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
@@ -311,6 +345,8 @@ public final class Windows implements Network {
         conv2d3TransposedRows = new float[Conv2d3.ROWS / Conv2d3.IN_CHANNELS * Conv2d3.FILTERS][Conv2d3.IN_CHANNELS];
         conv2d3Acc = new float[Conv2d3.FILTERS];
         conv2d3InputAcc = new float[Conv2d3.IN_CHANNELS];
+        conv2d3Pixels = new float[batchSize * Conv2d3.OUT_HEIGHT * Conv2d3.OUT_WIDTH][Conv2d3.FILTERS];
+        conv2d3At = new int[batchSize * Conv2d3.OUT_HEIGHT * Conv2d3.OUT_WIDTH];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
@@ -446,11 +482,11 @@ public final class Windows implements Network {
         Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
         Flatten1.backward(dFlatten1Out, dConv2d3Out, n);
         Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);
-        Conv2d3.backward(maxPooling2d1Out, dConv2d3Out, dMaxPooling2d1Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3TransposedRows, conv2d3GradientRows, conv2d3Acc, conv2d3InputAcc, n);
+        Conv2d3.backward(maxPooling2d1Out, dConv2d3Out, dMaxPooling2d1Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3TransposedRows, conv2d3GradientRows, conv2d3Pixels, conv2d3At, conv2d3InputAcc, n);
         MaxPooling2d1.backward(conv2d2Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d2Out, n);
-        Conv2d2.backward(conv2d1Out, dConv2d2Out, dConv2d1Out, conv2d2Kernel, dConv2d2Kernel, conv2d2TransposedRows, conv2d2GradientRows, conv2d2Acc, conv2d2InputAcc, n);
+        Conv2d2.backward(conv2d1Out, dConv2d2Out, dConv2d1Out, conv2d2Kernel, dConv2d2Kernel, conv2d2TransposedRows, conv2d2GradientRows, conv2d2Pixels, conv2d2At, conv2d2InputAcc, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Acc, conv2d1InputAcc, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Pixels, conv2d1At, conv2d1InputAcc, n);
     }
 
     @Override

@@ -138,51 +138,19 @@ public final class Conv2d1 {
      * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and dBias.
      */
     public static void backward(float[] in, float[] dOut, float[] kernel, float[] dKernel,
-            float[] dBias, float[][] rowsT, float[][] dRows, float[] acc, float[] inAcc, int n) {
+            float[] dBias, float[][] rowsT, float[][] dRows, float[][] pixels, int[] at,
+            float[] inAcc, int n) {
+        for (int p = 0; p < n * OUT_HEIGHT * OUT_WIDTH; p++) {
+            System.arraycopy(dOut, p * FILTERS, pixels[p], 0, FILTERS);
+            float[] d = pixels[p];
+            for (int f = 0; f < FILTERS; f++) {
+                dBias[f] += d[f];
+            }
+        }
         for (int r = 0; r < ROWS; r++) {
             System.arraycopy(dKernel, r * FILTERS, dRows[r], 0, FILTERS);
         }
-        for (int b = 0; b < n; b++) {
-            for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                int iy = oy * STRIDE_HEIGHT - PAD_TOP;
-                for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int ix = ox * STRIDE_WIDTH - PAD_LEFT;
-                    int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-                    System.arraycopy(dOut, o, acc, 0, FILTERS);
-                    for (int f = 0; f < FILTERS; f++) {
-                        dBias[f] += acc[f];
-                    }
-                    int i;
-                    // tap (0, 0)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * IN_CHANNELS;
-                    kernelGradient(in, i, dRows, 0 * IN_CHANNELS, acc);
-                    // tap (0, 1)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    kernelGradient(in, i, dRows, 1 * IN_CHANNELS, acc);
-                    // tap (0, 2)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    kernelGradient(in, i, dRows, 2 * IN_CHANNELS, acc);
-                    // tap (1, 0)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * IN_CHANNELS;
-                    kernelGradient(in, i, dRows, 3 * IN_CHANNELS, acc);
-                    // tap (1, 1)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    kernelGradient(in, i, dRows, 4 * IN_CHANNELS, acc);
-                    // tap (1, 2)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    kernelGradient(in, i, dRows, 5 * IN_CHANNELS, acc);
-                    // tap (2, 0)
-                    i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * IN_CHANNELS;
-                    kernelGradient(in, i, dRows, 6 * IN_CHANNELS, acc);
-                    // tap (2, 1)
-                    i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * IN_CHANNELS;
-                    kernelGradient(in, i, dRows, 7 * IN_CHANNELS, acc);
-                    // tap (2, 2)
-                    i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * IN_CHANNELS;
-                    kernelGradient(in, i, dRows, 8 * IN_CHANNELS, acc);
-                }
-            }
-        }
+        kernelGradients(in, pixels, at, dRows, n);
         for (int r = 0; r < ROWS; r++) {
             System.arraycopy(dRows[r], 0, dKernel, r * FILTERS, FILTERS);
         }
@@ -202,14 +170,69 @@ public final class Conv2d1 {
     }
 
     /**
-     * One tap: {@code dRows[r + c] += in[i + c] * acc}, the output pixel's gradient.
+     * Adds every output pixel's contribution to the kernel's gradient, in pixel order.
      */
-    private static void kernelGradient(float[] in, int i, float[][] dRows, int r, float[] acc) {
-        for (int c = 0; c < IN_CHANNELS; c++) {
-            float v = in[i + c];
-            float[] dk = dRows[r + c];
-            for (int f = 0; f < FILTERS; f++) {
-                dk[f] += v * acc[f];
+    private static void kernelGradients(float[] in, float[][] pixels, int[] at, float[][] dRows,
+            int n) {
+        int count = n * OUT_HEIGHT * OUT_WIDTH;
+        for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+            for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                int p = 0;
+                for (int b = 0; b < n; b++) {
+                    for (int oy = 0; oy < OUT_HEIGHT; oy++) {
+                        int y = oy * STRIDE_HEIGHT - PAD_TOP + ky * DILATION_HEIGHT;
+                        for (int ox = 0; ox < OUT_WIDTH; ox++, p++) {
+                            int x = ox * STRIDE_WIDTH - PAD_LEFT + kx * DILATION_WIDTH;
+                            at[p] = y >= 0 && y < IN_HEIGHT && x >= 0 && x < IN_WIDTH ? ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS : -1;
+                        }
+                    }
+                }
+                for (int c = 0; c < IN_CHANNELS; c++) {
+                    float[] dk = dRows[(ky * KERNEL_WIDTH + kx) * IN_CHANNELS + c];
+                    int q = 0;
+                    for (; q + 8 <= count; q += 8) {
+                        if (at[q] >= 0 && at[q + 1] >= 0 && at[q + 2] >= 0 && at[q + 3] >= 0 && at[q + 4] >= 0 && at[q + 5] >= 0 && at[q + 6] >= 0 && at[q + 7] >= 0) {
+                            float v0 = in[at[q] + c];
+                            float[] d0 = pixels[q];
+                            float v1 = in[at[q + 1] + c];
+                            float[] d1 = pixels[q + 1];
+                            float v2 = in[at[q + 2] + c];
+                            float[] d2 = pixels[q + 2];
+                            float v3 = in[at[q + 3] + c];
+                            float[] d3 = pixels[q + 3];
+                            float v4 = in[at[q + 4] + c];
+                            float[] d4 = pixels[q + 4];
+                            float v5 = in[at[q + 5] + c];
+                            float[] d5 = pixels[q + 5];
+                            float v6 = in[at[q + 6] + c];
+                            float[] d6 = pixels[q + 6];
+                            float v7 = in[at[q + 7] + c];
+                            float[] d7 = pixels[q + 7];
+                            for (int f = 0; f < FILTERS; f++) {
+                                dk[f] = (((((((dk[f] + v0 * d0[f]) + v1 * d1[f]) + v2 * d2[f]) + v3 * d3[f]) + v4 * d4[f]) + v5 * d5[f]) + v6 * d6[f]) + v7 * d7[f];
+                            }
+                        } else {
+                            for (int u = q; u < q + 8; u++) {
+                                if (at[u] >= 0) {
+                                    float v0 = in[at[u] + c];
+                                    float[] d0 = pixels[u];
+                                    for (int f = 0; f < FILTERS; f++) {
+                                        dk[f] = dk[f] + v0 * d0[f];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for (; q < count; q++) {
+                        if (at[q] >= 0) {
+                            float v0 = in[at[q] + c];
+                            float[] d0 = pixels[q];
+                            for (int f = 0; f < FILTERS; f++) {
+                                dk[f] = dk[f] + v0 * d0[f];
+                            }
+                        }
+                    }
+                }
             }
         }
     }
