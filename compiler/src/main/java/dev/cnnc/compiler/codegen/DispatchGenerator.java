@@ -93,19 +93,42 @@ final class DispatchGenerator implements LayerGenerator<Layer> {
         return portable.hiddenState(layer);
     }
 
+    /**
+     * Both variants' fields; a field only one of them uses is allocated only when that one runs
+     * ({@code null} otherwise), so that the model keeps one variant's buffers.
+     */
     @Override
     public List<ModelField> modelFields(Layer layer, LayerSite site) {
-        Map<String, ModelField> fields = new LinkedHashMap<>();
+        Map<String, ModelField> portableFields = new LinkedHashMap<>();
         for (ModelField f : portable.modelFields(layer, portableSite(site))) {
-            fields.put(f.name(), f);
+            portableFields.put(f.name(), f);
         }
+        Map<String, ModelField> vectorFields = new LinkedHashMap<>();
         for (ModelField f : vector.modelFields(layer, vectorSite(site))) {
-            ModelField other = fields.putIfAbsent(f.name(), f);
-            if (other != null && !other.equals(f)) {
+            vectorFields.put(f.name(), f);
+        }
+        List<ModelField> fields = new ArrayList<>();
+        for (ModelField f : portableFields.values()) {
+            ModelField v = vectorFields.get(f.name());
+            if (v != null && !v.equals(f)) {
                 throw new IllegalStateException(layer.kerasClass() + ": the variants declare field " + f.name()
                         + " differently");
             }
+            fields.add(v != null ? f : only(f, false));
         }
-        return new ArrayList<>(fields.values());
+        for (ModelField f : vectorFields.values()) {
+            if (!portableFields.containsKey(f.name())) {
+                fields.add(only(f, true));
+            }
+        }
+        return fields;
+    }
+
+    /** {@code f}, allocated only when the Vector API code runs ({@code vector}) or only when it does not. */
+    private static ModelField only(ModelField f, boolean vector) {
+        CodeBlock init = vector ? CodeBlock.of("$T.ENABLED ? $L : null", VectorSupport.class, f.initializer())
+                : CodeBlock.of("$T.ENABLED ? null : $L", VectorSupport.class, f.initializer());
+        return new ModelField(f.type(), f.name(), init, f.javadoc() + (vector ? " (Vector API code only)"
+                : " (portable code only)"));
     }
 }

@@ -167,37 +167,37 @@ public final class MnistCnn implements Network {
     private final float[] dConv2d1Out;
 
     /**
-     * conv2d_1: the kernel, one row of filters per (tap, input channel).
+     * conv2d_1: the kernel, one row of filters per (tap, input channel). (portable code only)
      */
     private final float[][] conv2d1Rows;
 
     /**
-     * conv2d_1: the kernel's gradient, one row per (tap, input channel).
+     * conv2d_1: the kernel's gradient, one row per (tap, input channel). (portable code only)
      */
     private final float[][] conv2d1GradientRows;
 
     /**
-     * conv2d_1: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     * conv2d_1: the kernel, one row of input channels per (tap, filter), for the input gradient. (portable code only)
      */
     private final float[][] conv2d1TransposedRows;
 
     /**
-     * conv2d_1: one output pixel's sums.
+     * conv2d_1: one output pixel's sums. (portable code only)
      */
     private final float[] conv2d1Acc;
 
     /**
-     * conv2d_1: one tap's input gradient.
+     * conv2d_1: one tap's input gradient. (portable code only)
      */
     private final float[] conv2d1InputAcc;
 
     /**
-     * conv2d_1: the output gradient, one row of filters per output pixel.
+     * conv2d_1: the output gradient, one row of filters per output pixel. (portable code only)
      */
     private final float[][] conv2d1Pixels;
 
     /**
-     * conv2d_1: for one tap, where each output pixel reads the input (-1: in the padding).
+     * conv2d_1: for one tap, where each output pixel reads the input (-1: in the padding). (portable code only)
      */
     private final int[] conv2d1At;
 
@@ -221,37 +221,37 @@ public final class MnistCnn implements Network {
     private final float[] conv2d2Scratch;
 
     /**
-     * conv2d_2: the kernel, one row of filters per (tap, input channel).
+     * conv2d_2: the kernel, one row of filters per (tap, input channel). (portable code only)
      */
     private final float[][] conv2d2Rows;
 
     /**
-     * conv2d_2: the kernel's gradient, one row per (tap, input channel).
+     * conv2d_2: the kernel's gradient, one row per (tap, input channel). (portable code only)
      */
     private final float[][] conv2d2GradientRows;
 
     /**
-     * conv2d_2: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     * conv2d_2: the kernel, one row of input channels per (tap, filter), for the input gradient. (portable code only)
      */
     private final float[][] conv2d2TransposedRows;
 
     /**
-     * conv2d_2: one output pixel's sums.
+     * conv2d_2: one output pixel's sums. (portable code only)
      */
     private final float[] conv2d2Acc;
 
     /**
-     * conv2d_2: one tap's input gradient.
+     * conv2d_2: one tap's input gradient. (portable code only)
      */
     private final float[] conv2d2InputAcc;
 
     /**
-     * conv2d_2: the output gradient, one row of filters per output pixel.
+     * conv2d_2: the output gradient, one row of filters per output pixel. (portable code only)
      */
     private final float[][] conv2d2Pixels;
 
     /**
-     * conv2d_2: for one tap, where each output pixel reads the input (-1: in the padding).
+     * conv2d_2: for one tap, where each output pixel reads the input (-1: in the padding). (portable code only)
      */
     private final int[] conv2d2At;
 
@@ -275,37 +275,37 @@ public final class MnistCnn implements Network {
     private final float[] conv2d3Scratch;
 
     /**
-     * conv2d_3: the kernel, one row of filters per (tap, input channel).
+     * conv2d_3: the kernel, one row of filters per (tap, input channel). (portable code only)
      */
     private final float[][] conv2d3Rows;
 
     /**
-     * conv2d_3: the kernel's gradient, one row per (tap, input channel).
+     * conv2d_3: the kernel's gradient, one row per (tap, input channel). (portable code only)
      */
     private final float[][] conv2d3GradientRows;
 
     /**
-     * conv2d_3: the kernel, one row of input channels per (tap, filter), for the input gradient.
+     * conv2d_3: the kernel, one row of input channels per (tap, filter), for the input gradient. (portable code only)
      */
     private final float[][] conv2d3TransposedRows;
 
     /**
-     * conv2d_3: one output pixel's sums.
+     * conv2d_3: one output pixel's sums. (portable code only)
      */
     private final float[] conv2d3Acc;
 
     /**
-     * conv2d_3: one tap's input gradient.
+     * conv2d_3: one tap's input gradient. (portable code only)
      */
     private final float[] conv2d3InputAcc;
 
     /**
-     * conv2d_3: the output gradient, one row of filters per output pixel.
+     * conv2d_3: the output gradient, one row of filters per output pixel. (portable code only)
      */
     private final float[][] conv2d3Pixels;
 
     /**
-     * conv2d_3: for one tap, where each output pixel reads the input (-1: in the padding).
+     * conv2d_3: for one tap, where each output pixel reads the input (-1: in the padding). (portable code only)
      */
     private final int[] conv2d3At;
 
@@ -392,37 +392,37 @@ public final class MnistCnn implements Network {
         dDense2Bias = new float[10];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
-        conv2d1Rows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
-        conv2d1GradientRows = new float[Conv2d1.ROWS][Conv2d1.FILTERS];
-        conv2d1TransposedRows = new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
-        conv2d1Acc = new float[Conv2d1.FILTERS];
-        conv2d1InputAcc = new float[Conv2d1.IN_CHANNELS];
-        conv2d1Pixels = new float[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH][Conv2d1.FILTERS];
-        conv2d1At = new int[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH];
+        conv2d1Rows = VectorSupport.ENABLED ? null : new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1GradientRows = VectorSupport.ENABLED ? null : new float[Conv2d1.ROWS][Conv2d1.FILTERS];
+        conv2d1TransposedRows = VectorSupport.ENABLED ? null : new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
+        conv2d1Acc = VectorSupport.ENABLED ? null : new float[Conv2d1.FILTERS];
+        conv2d1InputAcc = VectorSupport.ENABLED ? null : new float[Conv2d1.IN_CHANNELS];
+        conv2d1Pixels = VectorSupport.ENABLED ? null : new float[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH][Conv2d1.FILTERS];
+        conv2d1At = VectorSupport.ENABLED ? null : new int[batchSize * Conv2d1.OUT_HEIGHT * Conv2d1.OUT_WIDTH];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         conv2d2Scratch = new float[19584];
-        conv2d2Rows = new float[Conv2d2.ROWS][Conv2d2.FILTERS];
-        conv2d2GradientRows = new float[Conv2d2.ROWS][Conv2d2.FILTERS];
-        conv2d2TransposedRows = new float[Conv2d2.ROWS / Conv2d2.IN_CHANNELS * Conv2d2.FILTERS][Conv2d2.IN_CHANNELS];
-        conv2d2Acc = new float[Conv2d2.FILTERS];
-        conv2d2InputAcc = new float[Conv2d2.IN_CHANNELS];
-        conv2d2Pixels = new float[batchSize * Conv2d2.OUT_HEIGHT * Conv2d2.OUT_WIDTH][Conv2d2.FILTERS];
-        conv2d2At = new int[batchSize * Conv2d2.OUT_HEIGHT * Conv2d2.OUT_WIDTH];
+        conv2d2Rows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS][Conv2d2.FILTERS];
+        conv2d2GradientRows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS][Conv2d2.FILTERS];
+        conv2d2TransposedRows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS / Conv2d2.IN_CHANNELS * Conv2d2.FILTERS][Conv2d2.IN_CHANNELS];
+        conv2d2Acc = VectorSupport.ENABLED ? null : new float[Conv2d2.FILTERS];
+        conv2d2InputAcc = VectorSupport.ENABLED ? null : new float[Conv2d2.IN_CHANNELS];
+        conv2d2Pixels = VectorSupport.ENABLED ? null : new float[batchSize * Conv2d2.OUT_HEIGHT * Conv2d2.OUT_WIDTH][Conv2d2.FILTERS];
+        conv2d2At = VectorSupport.ENABLED ? null : new int[batchSize * Conv2d2.OUT_HEIGHT * Conv2d2.OUT_WIDTH];
         maxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         dMaxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         dConv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         conv2d3Scratch = new float[39168];
-        conv2d3Rows = new float[Conv2d3.ROWS][Conv2d3.FILTERS];
-        conv2d3GradientRows = new float[Conv2d3.ROWS][Conv2d3.FILTERS];
-        conv2d3TransposedRows = new float[Conv2d3.ROWS / Conv2d3.IN_CHANNELS * Conv2d3.FILTERS][Conv2d3.IN_CHANNELS];
-        conv2d3Acc = new float[Conv2d3.FILTERS];
-        conv2d3InputAcc = new float[Conv2d3.IN_CHANNELS];
-        conv2d3Pixels = new float[batchSize * Conv2d3.OUT_HEIGHT * Conv2d3.OUT_WIDTH][Conv2d3.FILTERS];
-        conv2d3At = new int[batchSize * Conv2d3.OUT_HEIGHT * Conv2d3.OUT_WIDTH];
+        conv2d3Rows = VectorSupport.ENABLED ? null : new float[Conv2d3.ROWS][Conv2d3.FILTERS];
+        conv2d3GradientRows = VectorSupport.ENABLED ? null : new float[Conv2d3.ROWS][Conv2d3.FILTERS];
+        conv2d3TransposedRows = VectorSupport.ENABLED ? null : new float[Conv2d3.ROWS / Conv2d3.IN_CHANNELS * Conv2d3.FILTERS][Conv2d3.IN_CHANNELS];
+        conv2d3Acc = VectorSupport.ENABLED ? null : new float[Conv2d3.FILTERS];
+        conv2d3InputAcc = VectorSupport.ENABLED ? null : new float[Conv2d3.IN_CHANNELS];
+        conv2d3Pixels = VectorSupport.ENABLED ? null : new float[batchSize * Conv2d3.OUT_HEIGHT * Conv2d3.OUT_WIDTH][Conv2d3.FILTERS];
+        conv2d3At = VectorSupport.ENABLED ? null : new int[batchSize * Conv2d3.OUT_HEIGHT * Conv2d3.OUT_WIDTH];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
