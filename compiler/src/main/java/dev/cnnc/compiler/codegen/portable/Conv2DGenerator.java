@@ -184,13 +184,13 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
      * {@code index}: the same roundings, in the same order, as one statement per row, with one load and
      * one store of the sums instead of one per row.
      */
-    private static CodeBlock unrolledRows(String target, String length, String loopVar, int count, String value,
+    static CodeBlock unrolledRows(String target, String length, String loopVar, int count, String value,
             String row) {
         return unrolledRows(target, target + "[" + loopVar + "]", length, loopVar, count, value, row);
     }
 
     /** {@link #unrolledRows} summing onto {@code start} (the target's old value, or {@code 0f}). */
-    private static CodeBlock unrolledRows(String target, String start, String length, String loopVar, int count,
+    static CodeBlock unrolledRows(String target, String start, String length, String loopVar, int count,
             String value, String row) {
         CodeBlock.Builder b = CodeBlock.builder();
         StringBuilder sum = new StringBuilder(start);
@@ -223,7 +223,7 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
     }
 
     /** {@code c}, {@code c + 1}, ...: an index plus a constant, without {@code + 0}. */
-    private static String plus(String index, int k) {
+    static String plus(String index, int k) {
         return k == 0 ? index : index + " + " + k;
     }
 

@@ -237,6 +237,36 @@ public final class Activations implements Network {
     private final float[] dDense1Out;
 
     /**
+     * dense_1: the kernel, one row of units per input.
+     */
+    private final float[][] dense1Rows;
+
+    /**
+     * dense_1: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense1GradientRows;
+
+    /**
+     * dense_1: the output gradient, one row per example.
+     */
+    private final float[][] dense1Pixels;
+
+    /**
+     * dense_1: one example's sums.
+     */
+    private final float[] dense1Acc;
+
+    /**
+     * dense_1: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense1TransposedRows;
+
+    /**
+     * dense_1: one example's input gradient.
+     */
+    private final float[] dense1InputAcc;
+
+    /**
      * elu_1 output (n, 8).
      */
     private final float[] elu1Out;
@@ -256,6 +286,36 @@ public final class Activations implements Network {
     private final float[] dense2Out;
 
     private final float[] dDense2Out;
+
+    /**
+     * dense_2: the kernel, one row of units per input.
+     */
+    private final float[][] dense2Rows;
+
+    /**
+     * dense_2: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense2GradientRows;
+
+    /**
+     * dense_2: the output gradient, one row per example.
+     */
+    private final float[][] dense2Pixels;
+
+    /**
+     * dense_2: one example's sums.
+     */
+    private final float[] dense2Acc;
+
+    /**
+     * dense_2: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense2TransposedRows;
+
+    /**
+     * dense_2: one example's input gradient.
+     */
+    private final float[] dense2InputAcc;
 
     /**
      * softmax_1 output (n, 4).
@@ -329,12 +389,24 @@ public final class Activations implements Network {
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
+        dense1Rows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1GradientRows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1Pixels = new float[batchSize][Dense1.UNITS];
+        dense1Acc = new float[Dense1.UNITS];
+        dense1TransposedRows = new float[Dense1.UNITS][Dense1.INPUTS];
+        dense1InputAcc = new float[Dense1.INPUTS];
         elu1Out = new float[batchSize * Elu1.OUT_SIZE];
         dElu1Out = new float[batchSize * Elu1.OUT_SIZE];
         thresholdedReLu1Out = new float[batchSize * ThresholdedReLu1.OUT_SIZE];
         dThresholdedReLu1Out = new float[batchSize * ThresholdedReLu1.OUT_SIZE];
         dense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dDense2Out = new float[batchSize * Dense2.OUT_SIZE];
+        dense2Rows = new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2GradientRows = new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2Pixels = new float[batchSize][Dense2.UNITS];
+        dense2Acc = new float[Dense2.UNITS];
+        dense2TransposedRows = new float[Dense2.UNITS][Dense2.INPUTS];
+        dense2InputAcc = new float[Dense2.INPUTS];
         softmax1Out = new float[batchSize * Softmax1.OUT_SIZE];
         dSoftmax1Out = new float[batchSize * Softmax1.OUT_SIZE];
         inferenceBatch = new Batch(batchSize);
@@ -436,10 +508,10 @@ public final class Activations implements Network {
         LeakyReLu1.forward(pReLu1Out, leakyReLu1Out, n);
         Activation1.forward(leakyReLu1Out, activation1Out, n);
         Flatten1.forward(activation1Out, flatten1Out, n);
-        Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
+        Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, dense1Rows, dense1Acc, n);
         Elu1.forward(dense1Out, elu1Out, n);
         ThresholdedReLu1.forward(elu1Out, thresholdedReLu1Out, n);
-        Dense2.forward(thresholdedReLu1Out, dense2Out, dense2Kernel, dense2Bias, n);
+        Dense2.forward(thresholdedReLu1Out, dense2Out, dense2Kernel, dense2Bias, dense2Rows, dense2Acc, n);
         Softmax1.forward(dense2Out, softmax1Out, n);
         return softmax1Out;
     }
@@ -470,10 +542,10 @@ public final class Activations implements Network {
      */
     private void backwardLayers(int n) {
         Softmax1.backward(dSoftmax1Out, dDense2Out, n);
-        Dense2.backward(thresholdedReLu1Out, dDense2Out, dThresholdedReLu1Out, dense2Kernel, dDense2Kernel, dDense2Bias, n);
+        Dense2.backward(thresholdedReLu1Out, dDense2Out, dThresholdedReLu1Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2GradientRows, dense2Pixels, dense2TransposedRows, dense2InputAcc, n);
         ThresholdedReLu1.backward(elu1Out, dThresholdedReLu1Out, dElu1Out, n);
         Elu1.backward(dense1Out, dElu1Out, dDense1Out, n);
-        Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
+        Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
         Flatten1.backward(dFlatten1Out, dActivation1Out, n);
         Activation1.activationBackward(activation1Out, dActivation1Out, n);
         Activation1.backward(dActivation1Out, dLeakyReLu1Out, n);

@@ -160,6 +160,36 @@ public final class Augmented implements Network {
 
     private final float[] dDense1Out;
 
+    /**
+     * dense_1: the kernel, one row of units per input.
+     */
+    private final float[][] dense1Rows;
+
+    /**
+     * dense_1: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense1GradientRows;
+
+    /**
+     * dense_1: the output gradient, one row per example.
+     */
+    private final float[][] dense1Pixels;
+
+    /**
+     * dense_1: one example's sums.
+     */
+    private final float[] dense1Acc;
+
+    /**
+     * dense_1: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense1TransposedRows;
+
+    /**
+     * dense_1: one example's input gradient.
+     */
+    private final float[] dense1InputAcc;
+
     private final int batchSize;
 
     private final List<Parameter> parameters;
@@ -213,6 +243,12 @@ public final class Augmented implements Network {
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
+        dense1Rows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1GradientRows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1Pixels = new float[batchSize][Dense1.UNITS];
+        dense1Acc = new float[Dense1.UNITS];
+        dense1TransposedRows = new float[Dense1.UNITS][Dense1.INPUTS];
+        dense1InputAcc = new float[Dense1.INPUTS];
         inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("conv2d_1/kernel", new int[] {3, 3, 3, 4}, conv2d1Kernel, dConv2d1Kernel),
                 new Parameter("conv2d_1/bias", new int[] {4}, conv2d1Bias, dConv2d1Bias),
@@ -314,7 +350,7 @@ public final class Augmented implements Network {
         Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, conv2d1Rows, conv2d1Acc, n);
         MaxPooling2d1.forward(conv2d1Out, maxPooling2d1Out, n);
         Flatten1.forward(maxPooling2d1Out, flatten1Out, n);
-        Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
+        Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, dense1Rows, dense1Acc, n);
         return dense1Out;
     }
 
@@ -343,7 +379,7 @@ public final class Augmented implements Network {
      * Every layer's backward pass, last to first, from the last layer's pre-activation gradient.
      */
     private void backwardLayers(int n) {
-        Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
+        Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
         Flatten1.backward(dFlatten1Out, dMaxPooling2d1Out, n);
         MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);

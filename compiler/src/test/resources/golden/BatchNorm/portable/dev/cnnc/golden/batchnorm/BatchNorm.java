@@ -257,6 +257,36 @@ public final class BatchNorm implements Network {
     private final float[] dDense1Out;
 
     /**
+     * dense_1: the kernel, one row of units per input.
+     */
+    private final float[][] dense1Rows;
+
+    /**
+     * dense_1: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense1GradientRows;
+
+    /**
+     * dense_1: the output gradient, one row per example.
+     */
+    private final float[][] dense1Pixels;
+
+    /**
+     * dense_1: one example's sums.
+     */
+    private final float[] dense1Acc;
+
+    /**
+     * dense_1: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense1TransposedRows;
+
+    /**
+     * dense_1: one example's input gradient.
+     */
+    private final float[] dense1InputAcc;
+
+    /**
      * batch_normalization_2 output (n, 8).
      */
     private final float[] batchNormalization2Out;
@@ -279,6 +309,36 @@ public final class BatchNorm implements Network {
     private final float[] dense2Out;
 
     private final float[] dDense2Out;
+
+    /**
+     * dense_2: the kernel, one row of units per input.
+     */
+    private final float[][] dense2Rows;
+
+    /**
+     * dense_2: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense2GradientRows;
+
+    /**
+     * dense_2: the output gradient, one row per example.
+     */
+    private final float[][] dense2Pixels;
+
+    /**
+     * dense_2: one example's sums.
+     */
+    private final float[] dense2Acc;
+
+    /**
+     * dense_2: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense2TransposedRows;
+
+    /**
+     * dense_2: one example's input gradient.
+     */
+    private final float[] dense2InputAcc;
 
     /**
      * This replica's sums over its own examples at the end of a phase.
@@ -368,12 +428,24 @@ public final class BatchNorm implements Network {
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
+        dense1Rows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1GradientRows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1Pixels = new float[batchSize][Dense1.UNITS];
+        dense1Acc = new float[Dense1.UNITS];
+        dense1TransposedRows = new float[Dense1.UNITS][Dense1.INPUTS];
+        dense1InputAcc = new float[Dense1.INPUTS];
         batchNormalization2Out = new float[batchSize * BatchNormalization2.OUT_SIZE];
         dBatchNormalization2Out = new float[batchSize * BatchNormalization2.OUT_SIZE];
         batchNormalization2Scratch = new float[16];
         batchNormalization2Kept = new float[batchSize * 8];
         dense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dDense2Out = new float[batchSize * Dense2.OUT_SIZE];
+        dense2Rows = new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2GradientRows = new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2Pixels = new float[batchSize][Dense2.UNITS];
+        dense2Acc = new float[Dense2.UNITS];
+        dense2TransposedRows = new float[Dense2.UNITS][Dense2.INPUTS];
+        dense2InputAcc = new float[Dense2.INPUTS];
         partialSums = new double[50];
         batchSums = shared == null ? new double[50] : shared.batchSums;
         inferenceBatch = new Batch(batchSize);
@@ -508,7 +580,7 @@ public final class BatchNorm implements Network {
                 }
                 MaxPooling2d1.forward(batchNormalization1Out, maxPooling2d1Out, n);
                 Flatten1.forward(maxPooling2d1Out, flatten1Out, n);
-                Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
+                Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, dense1Rows, dense1Acc, n);
                 // this replica's sums for the whole batch's statistics of batch_normalization_2
                 if (mode == Mode.TRAINING) {
                     BatchNormalization2.forwardSums(dense1Out, partialSums, 17, n);
@@ -521,7 +593,7 @@ public final class BatchNorm implements Network {
                 } else {
                     BatchNormalization2.forwardInference(dense1Out, batchNormalization2Out, batchNormalization2Beta, batchNormalization2MovingMean, batchNormalization2MovingVariance, n);
                 }
-                Dense2.forward(batchNormalization2Out, dense2Out, dense2Kernel, dense2Bias, n);
+                Dense2.forward(batchNormalization2Out, dense2Out, dense2Kernel, dense2Bias, dense2Rows, dense2Acc, n);
                 return dense2Out;
             }
             default -> throw new IndexOutOfBoundsException("no phase " + phase);
@@ -539,7 +611,7 @@ public final class BatchNorm implements Network {
                     System.arraycopy(gradient, 0, dDense2Out, 0, n * OUTPUT_SIZE);
                     Dense2.activationBackward(dense2Out, dDense2Out, n);
                 }
-                Dense2.backward(batchNormalization2Out, dDense2Out, dBatchNormalization2Out, dense2Kernel, dDense2Kernel, dDense2Bias, n);
+                Dense2.backward(batchNormalization2Out, dDense2Out, dBatchNormalization2Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2GradientRows, dense2Pixels, dense2TransposedRows, dense2InputAcc, n);
                 // this replica's sums for the whole batch's gradient statistics of batch_normalization_2
                 if (mode == Mode.TRAINING) {
                     BatchNormalization2.backwardSums(dBatchNormalization2Out, batchNormalization2Kept, dBatchNormalization2Beta, partialSums, 17, n);
@@ -552,7 +624,7 @@ public final class BatchNorm implements Network {
                     BatchNormalization2.backwardInference(dense1Out, dBatchNormalization2Out, dDense1Out, dBatchNormalization2Beta, batchNormalization2MovingMean, batchNormalization2MovingVariance, n);
                 }
                 Dense1.activationBackward(dense1Out, dDense1Out, n);
-                Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
+                Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
                 Flatten1.backward(dFlatten1Out, dMaxPooling2d1Out, n);
                 MaxPooling2d1.backward(batchNormalization1Out, maxPooling2d1Out, dMaxPooling2d1Out, dBatchNormalization1Out, n);
                 // this replica's sums for the whole batch's gradient statistics of batch_normalization_1

@@ -130,6 +130,36 @@ public final class ChannelsFirst implements Network {
      */
     private final float[] dense1Scratch;
 
+    /**
+     * dense_1: the kernel, one row of units per input. (portable code only)
+     */
+    private final float[][] dense1Rows;
+
+    /**
+     * dense_1: the kernel's gradient, one row per input. (portable code only)
+     */
+    private final float[][] dense1GradientRows;
+
+    /**
+     * dense_1: the output gradient, one row per example. (portable code only)
+     */
+    private final float[][] dense1Pixels;
+
+    /**
+     * dense_1: one example's sums. (portable code only)
+     */
+    private final float[] dense1Acc;
+
+    /**
+     * dense_1: the kernel, one row of inputs per unit. (portable code only)
+     */
+    private final float[][] dense1TransposedRows;
+
+    /**
+     * dense_1: one example's input gradient. (portable code only)
+     */
+    private final float[] dense1InputAcc;
+
     private final int batchSize;
 
     private final List<Parameter> parameters;
@@ -177,6 +207,12 @@ public final class ChannelsFirst implements Network {
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dense1Scratch = new float[320];
+        dense1Rows = VectorSupport.ENABLED ? null : new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1GradientRows = VectorSupport.ENABLED ? null : new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1Pixels = VectorSupport.ENABLED ? null : new float[batchSize][Dense1.UNITS];
+        dense1Acc = VectorSupport.ENABLED ? null : new float[Dense1.UNITS];
+        dense1TransposedRows = VectorSupport.ENABLED ? null : new float[Dense1.UNITS][Dense1.INPUTS];
+        dense1InputAcc = VectorSupport.ENABLED ? null : new float[Dense1.INPUTS];
         inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("conv2d_1/kernel", new int[] {3, 3, 2, 4}, conv2d1Kernel, dConv2d1Kernel),
                 new Parameter("conv2d_1/bias", new int[] {4}, conv2d1Bias, dConv2d1Bias),
@@ -273,7 +309,7 @@ public final class ChannelsFirst implements Network {
         if (VectorSupport.ENABLED) {
             Dense1.VectorApi.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
         } else {
-            Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
+            Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, dense1Rows, dense1Acc, n);
         }
         return dense1Out;
     }
@@ -306,7 +342,7 @@ public final class ChannelsFirst implements Network {
         if (VectorSupport.ENABLED) {
             Dense1.VectorApi.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1Scratch, n);
         } else {
-            Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
+            Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
         }
         Flatten1.backward(dFlatten1Out, dMaxPooling2d1Out, n);
         if (VectorSupport.ENABLED) {

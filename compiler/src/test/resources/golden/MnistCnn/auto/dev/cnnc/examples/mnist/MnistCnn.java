@@ -329,6 +329,36 @@ public final class MnistCnn implements Network {
     private final float[] dense1Scratch;
 
     /**
+     * dense_1: the kernel, one row of units per input. (portable code only)
+     */
+    private final float[][] dense1Rows;
+
+    /**
+     * dense_1: the kernel's gradient, one row per input. (portable code only)
+     */
+    private final float[][] dense1GradientRows;
+
+    /**
+     * dense_1: the output gradient, one row per example. (portable code only)
+     */
+    private final float[][] dense1Pixels;
+
+    /**
+     * dense_1: one example's sums. (portable code only)
+     */
+    private final float[] dense1Acc;
+
+    /**
+     * dense_1: the kernel, one row of inputs per unit. (portable code only)
+     */
+    private final float[][] dense1TransposedRows;
+
+    /**
+     * dense_1: one example's input gradient. (portable code only)
+     */
+    private final float[] dense1InputAcc;
+
+    /**
      * dense_2 output (n, 10).
      */
     private final float[] dense2Out;
@@ -339,6 +369,36 @@ public final class MnistCnn implements Network {
      * dense_2: working memory of the backward pass.
      */
     private final float[] dense2Scratch;
+
+    /**
+     * dense_2: the kernel, one row of units per input. (portable code only)
+     */
+    private final float[][] dense2Rows;
+
+    /**
+     * dense_2: the kernel's gradient, one row per input. (portable code only)
+     */
+    private final float[][] dense2GradientRows;
+
+    /**
+     * dense_2: the output gradient, one row per example. (portable code only)
+     */
+    private final float[][] dense2Pixels;
+
+    /**
+     * dense_2: one example's sums. (portable code only)
+     */
+    private final float[] dense2Acc;
+
+    /**
+     * dense_2: the kernel, one row of inputs per unit. (portable code only)
+     */
+    private final float[][] dense2TransposedRows;
+
+    /**
+     * dense_2: one example's input gradient. (portable code only)
+     */
+    private final float[] dense2InputAcc;
 
     private final int batchSize;
 
@@ -428,9 +488,21 @@ public final class MnistCnn implements Network {
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dense1Scratch = new float[36864];
+        dense1Rows = VectorSupport.ENABLED ? null : new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1GradientRows = VectorSupport.ENABLED ? null : new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1Pixels = VectorSupport.ENABLED ? null : new float[batchSize][Dense1.UNITS];
+        dense1Acc = VectorSupport.ENABLED ? null : new float[Dense1.UNITS];
+        dense1TransposedRows = VectorSupport.ENABLED ? null : new float[Dense1.UNITS][Dense1.INPUTS];
+        dense1InputAcc = VectorSupport.ENABLED ? null : new float[Dense1.INPUTS];
         dense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dDense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dense2Scratch = new float[640];
+        dense2Rows = VectorSupport.ENABLED ? null : new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2GradientRows = VectorSupport.ENABLED ? null : new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2Pixels = VectorSupport.ENABLED ? null : new float[batchSize][Dense2.UNITS];
+        dense2Acc = VectorSupport.ENABLED ? null : new float[Dense2.UNITS];
+        dense2TransposedRows = VectorSupport.ENABLED ? null : new float[Dense2.UNITS][Dense2.INPUTS];
+        dense2InputAcc = VectorSupport.ENABLED ? null : new float[Dense2.INPUTS];
         inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("conv2d_1/kernel", new int[] {3, 3, 1, 32}, conv2d1Kernel, dConv2d1Kernel),
                 new Parameter("conv2d_1/bias", new int[] {32}, conv2d1Bias, dConv2d1Bias),
@@ -561,12 +633,12 @@ public final class MnistCnn implements Network {
         if (VectorSupport.ENABLED) {
             Dense1.VectorApi.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
         } else {
-            Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
+            Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, dense1Rows, dense1Acc, n);
         }
         if (VectorSupport.ENABLED) {
             Dense2.VectorApi.forward(dense1Out, dense2Out, dense2Kernel, dense2Bias, n);
         } else {
-            Dense2.forward(dense1Out, dense2Out, dense2Kernel, dense2Bias, n);
+            Dense2.forward(dense1Out, dense2Out, dense2Kernel, dense2Bias, dense2Rows, dense2Acc, n);
         }
         return dense2Out;
     }
@@ -599,13 +671,13 @@ public final class MnistCnn implements Network {
         if (VectorSupport.ENABLED) {
             Dense2.VectorApi.backward(dense1Out, dDense2Out, dDense1Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2Scratch, n);
         } else {
-            Dense2.backward(dense1Out, dDense2Out, dDense1Out, dense2Kernel, dDense2Kernel, dDense2Bias, n);
+            Dense2.backward(dense1Out, dDense2Out, dDense1Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2GradientRows, dense2Pixels, dense2TransposedRows, dense2InputAcc, n);
         }
         Dense1.activationBackward(dense1Out, dDense1Out, n);
         if (VectorSupport.ENABLED) {
             Dense1.VectorApi.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1Scratch, n);
         } else {
-            Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
+            Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
         }
         Flatten1.backward(dFlatten1Out, dConv2d3Out, n);
         Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);

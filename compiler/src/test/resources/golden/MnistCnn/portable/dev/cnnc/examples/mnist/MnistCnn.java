@@ -313,11 +313,71 @@ public final class MnistCnn implements Network {
     private final float[] dDense1Out;
 
     /**
+     * dense_1: the kernel, one row of units per input.
+     */
+    private final float[][] dense1Rows;
+
+    /**
+     * dense_1: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense1GradientRows;
+
+    /**
+     * dense_1: the output gradient, one row per example.
+     */
+    private final float[][] dense1Pixels;
+
+    /**
+     * dense_1: one example's sums.
+     */
+    private final float[] dense1Acc;
+
+    /**
+     * dense_1: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense1TransposedRows;
+
+    /**
+     * dense_1: one example's input gradient.
+     */
+    private final float[] dense1InputAcc;
+
+    /**
      * dense_2 output (n, 10).
      */
     private final float[] dense2Out;
 
     private final float[] dDense2Out;
+
+    /**
+     * dense_2: the kernel, one row of units per input.
+     */
+    private final float[][] dense2Rows;
+
+    /**
+     * dense_2: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense2GradientRows;
+
+    /**
+     * dense_2: the output gradient, one row per example.
+     */
+    private final float[][] dense2Pixels;
+
+    /**
+     * dense_2: one example's sums.
+     */
+    private final float[] dense2Acc;
+
+    /**
+     * dense_2: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense2TransposedRows;
+
+    /**
+     * dense_2: one example's input gradient.
+     */
+    private final float[] dense2InputAcc;
 
     private final int batchSize;
 
@@ -404,8 +464,20 @@ public final class MnistCnn implements Network {
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
+        dense1Rows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1GradientRows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1Pixels = new float[batchSize][Dense1.UNITS];
+        dense1Acc = new float[Dense1.UNITS];
+        dense1TransposedRows = new float[Dense1.UNITS][Dense1.INPUTS];
+        dense1InputAcc = new float[Dense1.INPUTS];
         dense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dDense2Out = new float[batchSize * Dense2.OUT_SIZE];
+        dense2Rows = new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2GradientRows = new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2Pixels = new float[batchSize][Dense2.UNITS];
+        dense2Acc = new float[Dense2.UNITS];
+        dense2TransposedRows = new float[Dense2.UNITS][Dense2.INPUTS];
+        dense2InputAcc = new float[Dense2.INPUTS];
         inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("conv2d_1/kernel", new int[] {3, 3, 1, 32}, conv2d1Kernel, dConv2d1Kernel),
                 new Parameter("conv2d_1/bias", new int[] {32}, conv2d1Bias, dConv2d1Bias),
@@ -513,8 +585,8 @@ public final class MnistCnn implements Network {
         MaxPooling2d2.forward(conv2d2Out, maxPooling2d2Out, n);
         Conv2d3.forward(maxPooling2d2Out, conv2d3Out, conv2d3Kernel, conv2d3Bias, conv2d3Rows, conv2d3Acc, n);
         Flatten1.forward(conv2d3Out, flatten1Out, n);
-        Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
-        Dense2.forward(dense1Out, dense2Out, dense2Kernel, dense2Bias, n);
+        Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, dense1Rows, dense1Acc, n);
+        Dense2.forward(dense1Out, dense2Out, dense2Kernel, dense2Bias, dense2Rows, dense2Acc, n);
         return dense2Out;
     }
 
@@ -543,9 +615,9 @@ public final class MnistCnn implements Network {
      * Every layer's backward pass, last to first, from the last layer's pre-activation gradient.
      */
     private void backwardLayers(int n) {
-        Dense2.backward(dense1Out, dDense2Out, dDense1Out, dense2Kernel, dDense2Kernel, dDense2Bias, n);
+        Dense2.backward(dense1Out, dDense2Out, dDense1Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2GradientRows, dense2Pixels, dense2TransposedRows, dense2InputAcc, n);
         Dense1.activationBackward(dense1Out, dDense1Out, n);
-        Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
+        Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
         Flatten1.backward(dFlatten1Out, dConv2d3Out, n);
         Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);
         Conv2d3.backward(maxPooling2d2Out, dConv2d3Out, dMaxPooling2d2Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3TransposedRows, conv2d3GradientRows, conv2d3Pixels, conv2d3At, conv2d3InputAcc, n);

@@ -260,6 +260,36 @@ public final class MoreLayers implements Network {
 
     private final float[] dDense1Out;
 
+    /**
+     * dense_1: the kernel, one row of units per input.
+     */
+    private final float[][] dense1Rows;
+
+    /**
+     * dense_1: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense1GradientRows;
+
+    /**
+     * dense_1: the output gradient, one row per example.
+     */
+    private final float[][] dense1Pixels;
+
+    /**
+     * dense_1: one example's sums.
+     */
+    private final float[] dense1Acc;
+
+    /**
+     * dense_1: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense1TransposedRows;
+
+    /**
+     * dense_1: one example's input gradient.
+     */
+    private final float[] dense1InputAcc;
+
     private final int batchSize;
 
     private final List<Parameter> parameters;
@@ -333,6 +363,12 @@ public final class MoreLayers implements Network {
         dGlobalMaxPooling2d1Out = new float[batchSize * GlobalMaxPooling2d1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
+        dense1Rows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1GradientRows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1Pixels = new float[batchSize][Dense1.UNITS];
+        dense1Acc = new float[Dense1.UNITS];
+        dense1TransposedRows = new float[Dense1.UNITS][Dense1.INPUTS];
+        dense1InputAcc = new float[Dense1.INPUTS];
         inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("depthwise_conv2d_1/depthwise_kernel", new int[] {3, 3, 3, 2}, depthwiseConv2d1DepthwiseKernel, dDepthwiseConv2d1DepthwiseKernel),
                 new Parameter("depthwise_conv2d_1/bias", new int[] {6}, depthwiseConv2d1Bias, dDepthwiseConv2d1Bias),
@@ -443,7 +479,7 @@ public final class MoreLayers implements Network {
         UpSampling2d1.forward(permute1Out, upSampling2d1Out, n);
         Conv2dTranspose1.forward(upSampling2d1Out, conv2dTranspose1Out, conv2dTranspose1Kernel, conv2dTranspose1Bias, n);
         GlobalMaxPooling2d1.forward(conv2dTranspose1Out, globalMaxPooling2d1Out, n);
-        Dense1.forward(globalMaxPooling2d1Out, dense1Out, dense1Kernel, dense1Bias, n);
+        Dense1.forward(globalMaxPooling2d1Out, dense1Out, dense1Kernel, dense1Bias, dense1Rows, dense1Acc, n);
         return dense1Out;
     }
 
@@ -472,7 +508,7 @@ public final class MoreLayers implements Network {
      * Every layer's backward pass, last to first, from the last layer's pre-activation gradient.
      */
     private void backwardLayers(int n) {
-        Dense1.backward(globalMaxPooling2d1Out, dDense1Out, dGlobalMaxPooling2d1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
+        Dense1.backward(globalMaxPooling2d1Out, dDense1Out, dGlobalMaxPooling2d1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
         GlobalMaxPooling2d1.backward(conv2dTranspose1Out, globalMaxPooling2d1Out, dGlobalMaxPooling2d1Out, dConv2dTranspose1Out, n);
         Conv2dTranspose1.backward(upSampling2d1Out, dConv2dTranspose1Out, dUpSampling2d1Out, conv2dTranspose1Kernel, dConv2dTranspose1Kernel, dConv2dTranspose1Bias, n);
         UpSampling2d1.backward(dUpSampling2d1Out, dPermute1Out, n);

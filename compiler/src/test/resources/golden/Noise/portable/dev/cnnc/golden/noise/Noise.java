@@ -243,6 +243,36 @@ public final class Noise implements Network {
     private final float[] dDense1Out;
 
     /**
+     * dense_1: the kernel, one row of units per input.
+     */
+    private final float[][] dense1Rows;
+
+    /**
+     * dense_1: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense1GradientRows;
+
+    /**
+     * dense_1: the output gradient, one row per example.
+     */
+    private final float[][] dense1Pixels;
+
+    /**
+     * dense_1: one example's sums.
+     */
+    private final float[] dense1Acc;
+
+    /**
+     * dense_1: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense1TransposedRows;
+
+    /**
+     * dense_1: one example's input gradient.
+     */
+    private final float[] dense1InputAcc;
+
+    /**
      * dropout_2 output (n, 8).
      */
     private final float[] dropout2Out;
@@ -289,6 +319,36 @@ public final class Noise implements Network {
     private final float[] dense2Out;
 
     private final float[] dDense2Out;
+
+    /**
+     * dense_2: the kernel, one row of units per input.
+     */
+    private final float[][] dense2Rows;
+
+    /**
+     * dense_2: the kernel's gradient, one row per input.
+     */
+    private final float[][] dense2GradientRows;
+
+    /**
+     * dense_2: the output gradient, one row per example.
+     */
+    private final float[][] dense2Pixels;
+
+    /**
+     * dense_2: one example's sums.
+     */
+    private final float[] dense2Acc;
+
+    /**
+     * dense_2: the kernel, one row of inputs per unit.
+     */
+    private final float[][] dense2TransposedRows;
+
+    /**
+     * dense_2: one example's input gradient.
+     */
+    private final float[] dense2InputAcc;
 
     private final int batchSize;
 
@@ -356,6 +416,12 @@ public final class Noise implements Network {
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];
         dDense1Out = new float[batchSize * Dense1.OUT_SIZE];
+        dense1Rows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1GradientRows = new float[Dense1.INPUTS][Dense1.UNITS];
+        dense1Pixels = new float[batchSize][Dense1.UNITS];
+        dense1Acc = new float[Dense1.UNITS];
+        dense1TransposedRows = new float[Dense1.UNITS][Dense1.INPUTS];
+        dense1InputAcc = new float[Dense1.INPUTS];
         dropout2Out = new float[batchSize * Dropout2.OUT_SIZE];
         dDropout2Out = new float[batchSize * Dropout2.OUT_SIZE];
         dropout2Mask = new float[batchSize * Dropout2.MASK_SIZE];
@@ -368,6 +434,12 @@ public final class Noise implements Network {
         dDropout3Out = new float[batchSize * Dropout3.OUT_SIZE];
         dense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dDense2Out = new float[batchSize * Dense2.OUT_SIZE];
+        dense2Rows = new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2GradientRows = new float[Dense2.INPUTS][Dense2.UNITS];
+        dense2Pixels = new float[batchSize][Dense2.UNITS];
+        dense2Acc = new float[Dense2.UNITS];
+        dense2TransposedRows = new float[Dense2.UNITS][Dense2.INPUTS];
+        dense2InputAcc = new float[Dense2.INPUTS];
         inferenceBatch = new Batch(batchSize);
         parameters = List.of(new Parameter("conv2d_1/kernel", new int[] {3, 3, 2, 3}, conv2d1Kernel, dConv2d1Kernel),
                 new Parameter("conv2d_1/bias", new int[] {3}, conv2d1Bias, dConv2d1Bias),
@@ -464,11 +536,11 @@ public final class Noise implements Network {
         Dropout1.forward(spatialDropout2d1Out, dropout1Out, dropout1Mask, dropout1Rng, batch, n);
         GaussianNoise1.forward(dropout1Out, gaussianNoise1Out, gaussianNoise1Rng, batch, n);
         Flatten1.forward(gaussianNoise1Out, flatten1Out, n);
-        Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
+        Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, dense1Rows, dense1Acc, n);
         Dropout2.forward(dense1Out, dropout2Out, dropout2Mask, dropout2Rng, batch, n);
         GaussianDropout1.forward(dropout2Out, gaussianDropout1Out, gaussianDropout1Mask, gaussianDropout1Rng, batch, n);
         Dropout3.forward(gaussianDropout1Out, dropout3Out, n);
-        Dense2.forward(dropout3Out, dense2Out, dense2Kernel, dense2Bias, n);
+        Dense2.forward(dropout3Out, dense2Out, dense2Kernel, dense2Bias, dense2Rows, dense2Acc, n);
         return dense2Out;
     }
 
@@ -497,12 +569,12 @@ public final class Noise implements Network {
      * Every layer's backward pass, last to first, from the last layer's pre-activation gradient.
      */
     private void backwardLayers(int n) {
-        Dense2.backward(dropout3Out, dDense2Out, dDropout3Out, dense2Kernel, dDense2Kernel, dDense2Bias, n);
+        Dense2.backward(dropout3Out, dDense2Out, dDropout3Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2GradientRows, dense2Pixels, dense2TransposedRows, dense2InputAcc, n);
         Dropout3.backward(dDropout3Out, dGaussianDropout1Out, n);
         GaussianDropout1.backward(dGaussianDropout1Out, dDropout2Out, gaussianDropout1Mask, n);
         Dropout2.backward(dDropout2Out, dDense1Out, dropout2Mask, n);
         Dense1.activationBackward(dense1Out, dDense1Out, n);
-        Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, n);
+        Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
         Flatten1.backward(dFlatten1Out, dGaussianNoise1Out, n);
         GaussianNoise1.backward(dGaussianNoise1Out, dDropout1Out, n);
         Dropout1.backward(dDropout1Out, dSpatialDropout2d1Out, dropout1Mask, n);

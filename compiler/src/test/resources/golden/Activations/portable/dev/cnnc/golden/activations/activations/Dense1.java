@@ -36,17 +36,36 @@ public final class Dense1 {
      *
      * <p>in (n, 48), out (n, 8), kernel (48, 8), bias (8).
      */
-    public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
+    public static void forward(float[] in, float[] out, float[] kernel, float[] bias,
+            float[][] rows, float[] acc, int n) {
+        for (int i = 0; i < INPUTS; i++) {
+            System.arraycopy(kernel, i * UNITS, rows[i], 0, UNITS);
+        }
         for (int b = 0; b < n; b++) {
-            int o = b * UNITS;
-            System.arraycopy(bias, 0, out, o, UNITS);
-            for (int i = 0; i < INPUTS; i++) {
-                float v = in[b * INPUTS + i];
-                int k = i * UNITS;
+            int x = b * INPUTS;
+            System.arraycopy(bias, 0, acc, 0, UNITS);
+            for (int i = 0; i < INPUTS; i += 8) {
+                float v0 = in[x + i];
+                float[] k0 = rows[i];
+                float v1 = in[x + i + 1];
+                float[] k1 = rows[i + 1];
+                float v2 = in[x + i + 2];
+                float[] k2 = rows[i + 2];
+                float v3 = in[x + i + 3];
+                float[] k3 = rows[i + 3];
+                float v4 = in[x + i + 4];
+                float[] k4 = rows[i + 4];
+                float v5 = in[x + i + 5];
+                float[] k5 = rows[i + 5];
+                float v6 = in[x + i + 6];
+                float[] k6 = rows[i + 6];
+                float v7 = in[x + i + 7];
+                float[] k7 = rows[i + 7];
                 for (int u = 0; u < UNITS; u++) {
-                    out[o + u] += v * kernel[k + u];
+                    acc[u] = (((((((acc[u] + v0 * k0[u]) + v1 * k1[u]) + v2 * k2[u]) + v3 * k3[u]) + v4 * k4[u]) + v5 * k5[u]) + v6 * k6[u]) + v7 * k7[u];
                 }
             }
+            System.arraycopy(acc, 0, out, b * UNITS, UNITS);
         }
     }
 
@@ -54,22 +73,94 @@ public final class Dense1 {
      * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and dBias and sets dIn.
      */
     public static void backward(float[] in, float[] dOut, float[] dIn, float[] kernel,
-            float[] dKernel, float[] dBias, int n) {
+            float[] dKernel, float[] dBias, float[][] dRows, float[][] pixels, float[][] rowsT,
+            float[] inAcc, int n) {
         for (int b = 0; b < n; b++) {
-            int o = b * UNITS;
+            System.arraycopy(dOut, b * UNITS, pixels[b], 0, UNITS);
+            float[] d = pixels[b];
             for (int u = 0; u < UNITS; u++) {
-                dBias[u] += dOut[o + u];
+                dBias[u] += d[u];
             }
-            for (int i = 0; i < INPUTS; i++) {
-                float v = in[b * INPUTS + i];
-                int k = i * UNITS;
-                float s = 0f;
+        }
+        for (int i = 0; i < INPUTS; i++) {
+            System.arraycopy(dKernel, i * UNITS, dRows[i], 0, UNITS);
+        }
+        kernelGradients(in, pixels, dRows, n);
+        for (int i = 0; i < INPUTS; i++) {
+            System.arraycopy(dRows[i], 0, dKernel, i * UNITS, UNITS);
+        }
+        for (int i = 0; i < INPUTS; i++) {
+            for (int u = 0; u < UNITS; u++) {
+                rowsT[u][i] = kernel[i * UNITS + u];
+            }
+        }
+        for (int b = 0; b < n; b++) {
+            inputGradient(pixels[b], rowsT, inAcc);
+            System.arraycopy(inAcc, 0, dIn, b * INPUTS, INPUTS);
+        }
+    }
+
+    /**
+     * Adds every example's contribution to the kernel's gradient, in example order.
+     */
+    private static void kernelGradients(float[] in, float[][] pixels, float[][] dRows, int n) {
+        for (int i = 0; i < INPUTS; i++) {
+            float[] dk = dRows[i];
+            int q = 0;
+            for (; q + 8 <= n; q += 8) {
+                float v0 = in[q * INPUTS + i];
+                float[] d0 = pixels[q];
+                float v1 = in[(q + 1) * INPUTS + i];
+                float[] d1 = pixels[q + 1];
+                float v2 = in[(q + 2) * INPUTS + i];
+                float[] d2 = pixels[q + 2];
+                float v3 = in[(q + 3) * INPUTS + i];
+                float[] d3 = pixels[q + 3];
+                float v4 = in[(q + 4) * INPUTS + i];
+                float[] d4 = pixels[q + 4];
+                float v5 = in[(q + 5) * INPUTS + i];
+                float[] d5 = pixels[q + 5];
+                float v6 = in[(q + 6) * INPUTS + i];
+                float[] d6 = pixels[q + 6];
+                float v7 = in[(q + 7) * INPUTS + i];
+                float[] d7 = pixels[q + 7];
                 for (int u = 0; u < UNITS; u++) {
-                    float d = dOut[o + u];
-                    dKernel[k + u] += v * d;
-                    s += kernel[k + u] * d;
+                    dk[u] = (((((((dk[u] + v0 * d0[u]) + v1 * d1[u]) + v2 * d2[u]) + v3 * d3[u]) + v4 * d4[u]) + v5 * d5[u]) + v6 * d6[u]) + v7 * d7[u];
                 }
-                dIn[b * INPUTS + i] = s;
+            }
+            for (; q < n; q++) {
+                float v0 = in[q * INPUTS + i];
+                float[] d0 = pixels[q];
+                for (int u = 0; u < UNITS; u++) {
+                    dk[u] = dk[u] + v0 * d0[u];
+                }
+            }
+        }
+    }
+
+    /**
+     * inAcc[i] = sum over units of rowsT[u][i] * d[u], in unit order.
+     */
+    private static void inputGradient(float[] d, float[][] rowsT, float[] inAcc) {
+        {
+            float d0 = d[0];
+            float[] k0 = rowsT[0];
+            float d1 = d[1];
+            float[] k1 = rowsT[1];
+            float d2 = d[2];
+            float[] k2 = rowsT[2];
+            float d3 = d[3];
+            float[] k3 = rowsT[3];
+            float d4 = d[4];
+            float[] k4 = rowsT[4];
+            float d5 = d[5];
+            float[] k5 = rowsT[5];
+            float d6 = d[6];
+            float[] k6 = rowsT[6];
+            float d7 = d[7];
+            float[] k7 = rowsT[7];
+            for (int i = 0; i < INPUTS; i++) {
+                inAcc[i] = (((((((0f + d0 * k0[i]) + d1 * k1[i]) + d2 * k2[i]) + d3 * k3[i]) + d4 * k4[i]) + d5 * k5[i]) + d6 * k6[i]) + d7 * k7[i];
             }
         }
     }
