@@ -229,23 +229,8 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
 
     /** One tap of the forward pass: the input channels {@code UNROLL} at a time, then the rest one by one. */
     private static CodeBlock forwardTap(String tap, int channels) {
-        CodeBlock.Builder b = CodeBlock.builder();
-        int blocked = channels - channels % UNROLL;
-        if (blocked > 0) {
-            b.beginControlFlow("for (int c = 0; c < $L; c += $L)", blocked == channels ? "IN_CHANNELS" : blocked, UNROLL);
-            for (int u = 0; u < UNROLL; u++) {
-                b.addStatement("float v$L = in[i + $L]", u, plus("c", u))
-                        .addStatement("float[] k$L = rows[$L + $L]", u, tap, plus("c", u));
-            }
-            b.add(unrolledRows("acc", "FILTERS", "f", UNROLL, "v", "k")).endControlFlow();
-        }
-        if (blocked < channels) {
-            b.beginControlFlow("for (int c = $L; c < IN_CHANNELS; c++)", blocked)
-                    .addStatement("float v0 = in[i + c]")
-                    .addStatement("float[] k0 = rows[$L + c]", tap)
-                    .add(unrolledRows("acc", "FILTERS", "f", 1, "v", "k")).endControlFlow();
-        }
-        return b.build();
+        return sumRows("c", channels, "IN_CHANNELS", "v", e -> "in[i + " + e + "]", e -> "rows[" + tap + " + " + e + "]",
+                "acc", "FILTERS", "f", false);
     }
 
     /**
@@ -253,39 +238,62 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
      * {@code 0f} as the dot product it was written as (so that a sum of zeros keeps its sign as before).
      */
     private static CodeBlock inputGradientTap(String tap, int filters) {
+        return sumRows("f", filters, "FILTERS", "d", e -> "acc[" + e + "]",
+                e -> "rowsT[" + (e.equals("0") ? tap : tap + " + " + e) + "]", "inAcc", "IN_CHANNELS", "c", true)
+                .toBuilder()
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .addStatement("dIn[i + c] += inAcc[c]")
+                .endControlFlow().build();
+    }
+
+    /**
+     * {@code target += value(j) * row(j)} over {@code j} in {@code [0, total)}, {@code UNROLL} rows per
+     * pass over the target ({@link #unrolledRows}), then the rest one by one: the loops of the
+     * forward passes and input gradients of Conv2D and Dense. {@code value} and {@code row} give the
+     * code of row {@code j}'s value and row from the code of {@code j}; with {@code fromZero} the first
+     * block sets the target from {@code 0f} instead of adding to it.
+     *
+     * @param valueName the prefix of the values' variables ({@code v0}, {@code v1}, ...)
+     * @param totalName the constant that names {@code total}, used where a block covers it
+     */
+    static CodeBlock sumRows(String j, int total, String totalName, String valueName,
+            java.util.function.Function<String, String> value, java.util.function.Function<String, String> row,
+            String target, String length, String inner, boolean fromZero) {
         CodeBlock.Builder b = CodeBlock.builder();
-        int blocked = filters - filters % UNROLL;
-        boolean started = false;
-        if (blocked > 0) {
+        int blocked = total - total % UNROLL;
+        int from = 0;
+        if (fromZero && blocked > 0) {
             // the first block sets the sums, the others add to them
             b.add("{\n").indent();
             for (int u = 0; u < UNROLL; u++) {
-                b.addStatement("float d$L = acc[$L]", u, u).addStatement("float[] k$L = rowsT[$L]", u, plus(tap, u));
+                b.addStatement("float $L$L = $L", valueName, u, value.apply(Integer.toString(u)))
+                        .addStatement("float[] k$L = $L", u, row.apply(Integer.toString(u)));
             }
-            b.add(unrolledRows("inAcc", "0f", "IN_CHANNELS", "c", UNROLL, "d", "k")).unindent().add("}\n");
-            started = true;
-            if (blocked > UNROLL) {
-                b.beginControlFlow("for (int f = $L; f < $L; f += $L)", UNROLL, blocked == filters ? "FILTERS" : blocked,
-                        UNROLL);
-                for (int u = 0; u < UNROLL; u++) {
-                    b.addStatement("float d$L = acc[$L]", u, plus("f", u))
-                            .addStatement("float[] k$L = rowsT[$L + $L]", u, tap, plus("f", u));
-                }
-                b.add(unrolledRows("inAcc", "IN_CHANNELS", "c", UNROLL, "d", "k")).endControlFlow();
-            }
+            b.add(unrolledRows(target, "0f", length, inner, UNROLL, valueName, "k")).unindent().add("}\n");
+            from = UNROLL;
+        } else if (fromZero) {
+            b.addStatement("$T.fill($L, 0f)", Arrays.class, target);
         }
-        if (blocked < filters) {
-            if (!started) {
-                b.addStatement("$T.fill(inAcc, 0f)", Arrays.class);
+        if (blocked > from) {
+            String bound = blocked == total ? totalName : Integer.toString(blocked);
+            if (from == 0) {
+                b.beginControlFlow("for (int $L = 0; $L < $L; $L += $L)", j, j, bound, j, UNROLL);
+            } else {
+                b.beginControlFlow("for (int $L = $L; $L < $L; $L += $L)", j, from, j, bound, j, UNROLL);
             }
-            b.beginControlFlow("for (int f = $L; f < FILTERS; f++)", blocked)
-                    .addStatement("float d0 = acc[f]")
-                    .addStatement("float[] k0 = rowsT[$L + f]", tap)
-                    .add(unrolledRows("inAcc", "IN_CHANNELS", "c", 1, "d", "k")).endControlFlow();
+            for (int u = 0; u < UNROLL; u++) {
+                b.addStatement("float $L$L = $L", valueName, u, value.apply(plus(j, u)))
+                        .addStatement("float[] k$L = $L", u, row.apply(plus(j, u)));
+            }
+            b.add(unrolledRows(target, length, inner, UNROLL, valueName, "k")).endControlFlow();
         }
-        return b.beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
-                .addStatement("dIn[i + c] += inAcc[c]")
-                .endControlFlow().build();
+        if (blocked < total) {
+            b.beginControlFlow("for (int $L = $L; $L < $L; $L++)", j, blocked, j, totalName, j)
+                    .addStatement("float $L0 = $L", valueName, value.apply(j))
+                    .addStatement("float[] k0 = $L", row.apply(j))
+                    .add(unrolledRows(target, length, inner, 1, valueName, "k")).endControlFlow();
+        }
+        return b.build();
     }
 
     private static CodeBlock backwardChannelsLast(Window win, boolean bias, boolean inputGradient, int filters) {

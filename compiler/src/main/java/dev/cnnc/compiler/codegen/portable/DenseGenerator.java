@@ -126,20 +126,8 @@ public final class DenseGenerator implements WeightedLayerGenerator<DenseLayer> 
         } else {
             forward.addStatement("$T.fill(acc, 0f)", Arrays.class);
         }
-        int blocked = l.inputs() - l.inputs() % UNROLL;
-        if (blocked > 0) {
-            forward.beginControlFlow("for (int i = 0; i < $L; i += $L)", blocked == l.inputs() ? "INPUTS" : blocked, UNROLL);
-            for (int u = 0; u < UNROLL; u++) {
-                forward.addStatement("float v$L = in[x + $L]", u, Conv2DGenerator.plus("i", u))
-                        .addStatement("float[] k$L = rows[$L]", u, Conv2DGenerator.plus("i", u));
-            }
-            forward.addCode(Conv2DGenerator.unrolledRows("acc", "UNITS", "u", UNROLL, "v", "k")).endControlFlow();
-        }
-        if (blocked < l.inputs()) {
-            forward.beginControlFlow("for (int i = $L; i < INPUTS; i++)", blocked)
-                    .addStatement("float v0 = in[x + i]").addStatement("float[] k0 = rows[i]")
-                    .addCode(Conv2DGenerator.unrolledRows("acc", "UNITS", "u", 1, "v", "k")).endControlFlow();
-        }
+        forward.addCode(Conv2DGenerator.sumRows("i", l.inputs(), "INPUTS", "v", e -> "in[x + " + e + "]",
+                e -> "rows[" + e + "]", "acc", "UNITS", "u", false));
         forward.addStatement("$T.arraycopy(acc, 0, out, b * UNITS, UNITS)", System.class).endControlFlow();
         if (act != Activation.LINEAR) {
             forward.addStatement("activate(out, n)");
@@ -213,34 +201,12 @@ public final class DenseGenerator implements WeightedLayerGenerator<DenseLayer> 
 
     /** One example's input gradient: for each input, the sum over units in unit order, from {@code 0f}. */
     private static MethodSpec inputGradient(int units) {
-        CodeBlock.Builder b = CodeBlock.builder();
-        int blocked = units - units % UNROLL;
-        if (blocked > 0) {
-            b.add("{\n").indent();
-            for (int u = 0; u < UNROLL; u++) {
-                b.addStatement("float d$L = d[$L]", u, u).addStatement("float[] k$L = rowsT[$L]", u, u);
-            }
-            b.add(Conv2DGenerator.unrolledRows("inAcc", "0f", "INPUTS", "i", UNROLL, "d", "k")).unindent().add("}\n");
-            if (blocked > UNROLL) {
-                b.beginControlFlow("for (int u = $L; u < $L; u += $L)", UNROLL, blocked == units ? "UNITS" : blocked, UNROLL);
-                for (int u = 0; u < UNROLL; u++) {
-                    b.addStatement("float d$L = d[$L]", u, Conv2DGenerator.plus("u", u))
-                            .addStatement("float[] k$L = rowsT[$L]", u, Conv2DGenerator.plus("u", u));
-                }
-                b.add(Conv2DGenerator.unrolledRows("inAcc", "INPUTS", "i", UNROLL, "d", "k")).endControlFlow();
-            }
-        } else {
-            b.addStatement("$T.fill(inAcc, 0f)", Arrays.class);
-        }
-        if (blocked < units) {
-            b.beginControlFlow("for (int u = $L; u < UNITS; u++)", blocked)
-                    .addStatement("float d0 = d[u]").addStatement("float[] k0 = rowsT[u]")
-                    .add(Conv2DGenerator.unrolledRows("inAcc", "INPUTS", "i", 1, "d", "k")).endControlFlow();
-        }
+        CodeBlock b = Conv2DGenerator.sumRows("u", units, "UNITS", "d", e -> "d[" + e + "]", e -> "rowsT[" + e + "]",
+                "inAcc", "INPUTS", "i", true);
         return MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("inAcc[i] = sum over units of rowsT[u][i] * d[u], in unit order.\n")
                 .addParameter(float[].class, "d").addParameter(float[][].class, "rowsT")
-                .addParameter(float[].class, "inAcc").addCode(b.build()).build();
+                .addParameter(float[].class, "inAcc").addCode(b).build();
     }
 
     /** The layer with plain loops, for kernels above {@link #ROWS_LIMIT}. */
