@@ -35,6 +35,11 @@ public final class BatchNormalization1 {
 
     public static final int SUMS = 17;
 
+    /**
+     * Outer positions per block of the value loops (about 8 KB).
+     */
+    private static final int BLOCK = 512;
+
     public static final double EPSILON = 0.001;
 
     public static final double MOMENTUM = 0.99;
@@ -49,14 +54,21 @@ public final class BatchNormalization1 {
     public static void forwardSums(float[] in, double[] sums, int at, int n) {
         Arrays.fill(sums, at, at + 1 + 2 * CHANNELS, 0.0);
         sums[at] = n;
-        for (int e = 0; e < n * OUTER; e++) {
+        for (int e0 = 0; e0 < n * OUTER; e0 += BLOCK) {
+            int e1 = Math.min(n * OUTER, e0 + BLOCK);
             for (int c = 0; c < CHANNELS; c++) {
-                for (int i = 0; i < INNER; i++) {
-                    int j = (e * CHANNELS + c) * INNER + i;
-                    double x = in[j];
-                    sums[at + 1 + c] += x;
-                    sums[at + 1 + CHANNELS + c] += x * x;
+                double sum = sums[at + 1 + c];
+                double squares = sums[at + 1 + CHANNELS + c];
+                for (int e = e0; e < e1; e++) {
+                    for (int i = 0; i < INNER; i++) {
+                        int j = (e * CHANNELS + c) * INNER + i;
+                        double x = in[j];
+                        sum += x;
+                        squares += x * x;
+                    }
                 }
+                sums[at + 1 + c] = sum;
+                sums[at + 1 + CHANNELS + c] = squares;
             }
         }
     }
@@ -75,13 +87,20 @@ public final class BatchNormalization1 {
             stats[c] = (float) mean;
             stats[CHANNELS + c] = (float) (1.0 / Math.sqrt(variance + EPSILON));
         }
-        for (int e = 0; e < n * OUTER; e++) {
+        for (int e0 = 0; e0 < n * OUTER; e0 += BLOCK) {
+            int e1 = Math.min(n * OUTER, e0 + BLOCK);
             for (int c = 0; c < CHANNELS; c++) {
-                for (int i = 0; i < INNER; i++) {
-                    int j = (e * CHANNELS + c) * INNER + i;
-                    float xHat = (in[j] - stats[c]) * stats[CHANNELS + c];
-                    kept[j] = xHat;
-                    out[j] = gamma[c] * xHat + beta[c];
+                float mean = stats[c];
+                float invStd = stats[CHANNELS + c];
+                float g = gamma[c];
+                float s = beta[c];
+                for (int e = e0; e < e1; e++) {
+                    for (int i = 0; i < INNER; i++) {
+                        int j = (e * CHANNELS + c) * INNER + i;
+                        float xHat = (in[j] - mean) * invStd;
+                        kept[j] = xHat;
+                        out[j] = g * xHat + s;
+                    }
                 }
             }
         }
@@ -93,12 +112,16 @@ public final class BatchNormalization1 {
     public static void forwardInference(float[] in, float[] out, float[] gamma, float[] beta,
             float[] movingMean, float[] movingVariance, int n) {
         // as tf.nn.batch_normalization: x * inv + (beta - mean * inv), inv = gamma / sqrt(var + eps)
-        for (int e = 0; e < n * OUTER; e++) {
+        for (int e0 = 0; e0 < n * OUTER; e0 += BLOCK) {
+            int e1 = Math.min(n * OUTER, e0 + BLOCK);
             for (int c = 0; c < CHANNELS; c++) {
-                for (int i = 0; i < INNER; i++) {
-                    int j = (e * CHANNELS + c) * INNER + i;
-                    float inv = (float) (gamma[c] / Math.sqrt(movingVariance[c] + EPSILON));
-                    out[j] = in[j] * inv + (beta[c] - movingMean[c] * inv);
+                float inv = (float) (gamma[c] / Math.sqrt(movingVariance[c] + EPSILON));
+                float shift = beta[c] - movingMean[c] * inv;
+                for (int e = e0; e < e1; e++) {
+                    for (int i = 0; i < INNER; i++) {
+                        int j = (e * CHANNELS + c) * INNER + i;
+                        out[j] = in[j] * inv + shift;
+                    }
                 }
             }
         }
@@ -111,14 +134,21 @@ public final class BatchNormalization1 {
     public static void backwardSums(float[] dOut, float[] kept, float[] dGamma, float[] dBeta,
             double[] sums, int at, int n) {
         Arrays.fill(sums, at + 1 + 2 * CHANNELS, at + 1 + 4 * CHANNELS, 0.0);
-        for (int e = 0; e < n * OUTER; e++) {
+        for (int e0 = 0; e0 < n * OUTER; e0 += BLOCK) {
+            int e1 = Math.min(n * OUTER, e0 + BLOCK);
             for (int c = 0; c < CHANNELS; c++) {
-                for (int i = 0; i < INNER; i++) {
-                    int j = (e * CHANNELS + c) * INNER + i;
-                    double d = dOut[j];
-                    sums[at + 1 + 2 * CHANNELS + c] += d;
-                    sums[at + 1 + 3 * CHANNELS + c] += d * kept[j];
+                double sumD = sums[at + 1 + 2 * CHANNELS + c];
+                double sumDx = sums[at + 1 + 3 * CHANNELS + c];
+                for (int e = e0; e < e1; e++) {
+                    for (int i = 0; i < INNER; i++) {
+                        int j = (e * CHANNELS + c) * INNER + i;
+                        double d = dOut[j];
+                        sumD += d;
+                        sumDx += d * kept[j];
+                    }
                 }
+                sums[at + 1 + 2 * CHANNELS + c] = sumD;
+                sums[at + 1 + 3 * CHANNELS + c] = sumDx;
             }
         }
         for (int c = 0; c < CHANNELS; c++) {
@@ -134,13 +164,17 @@ public final class BatchNormalization1 {
     public static void backwardTraining(float[] dOut, float[] kept, float[] dIn, float[] gamma,
             double[] sums, int at, float[] stats, int n) {
         double m = sums[at] * OUTER * INNER;
-        for (int e = 0; e < n * OUTER; e++) {
+        for (int e0 = 0; e0 < n * OUTER; e0 += BLOCK) {
+            int e1 = Math.min(n * OUTER, e0 + BLOCK);
             for (int c = 0; c < CHANNELS; c++) {
-                for (int i = 0; i < INNER; i++) {
-                    int j = (e * CHANNELS + c) * INNER + i;
-                    double sumD = sums[at + 1 + 2 * CHANNELS + c];
-                    double sumDx = sums[at + 1 + 3 * CHANNELS + c];
-                    dIn[j] = (float) (gamma[c] * stats[CHANNELS + c] / m * (m * dOut[j] - sumD - kept[j] * sumDx));
+                double sumD = sums[at + 1 + 2 * CHANNELS + c];
+                double sumDx = sums[at + 1 + 3 * CHANNELS + c];
+                double scale = gamma[c] * stats[CHANNELS + c] / m;
+                for (int e = e0; e < e1; e++) {
+                    for (int i = 0; i < INNER; i++) {
+                        int j = (e * CHANNELS + c) * INNER + i;
+                        dIn[j] = (float) (scale * (m * dOut[j] - sumD - kept[j] * sumDx));
+                    }
                 }
             }
         }
@@ -151,16 +185,25 @@ public final class BatchNormalization1 {
      */
     public static void backwardInference(float[] in, float[] dOut, float[] dIn, float[] gamma,
             float[] dGamma, float[] dBeta, float[] movingMean, float[] movingVariance, int n) {
-        for (int e = 0; e < n * OUTER; e++) {
+        for (int e0 = 0; e0 < n * OUTER; e0 += BLOCK) {
+            int e1 = Math.min(n * OUTER, e0 + BLOCK);
             for (int c = 0; c < CHANNELS; c++) {
-                for (int i = 0; i < INNER; i++) {
-                    int j = (e * CHANNELS + c) * INNER + i;
-                    float inv = (float) (1.0 / Math.sqrt(movingVariance[c] + EPSILON));
-                    float d = dOut[j];
-                    dGamma[c] += d * (in[j] - movingMean[c]) * inv;
-                    dBeta[c] += d;
-                    dIn[j] = d * gamma[c] * inv;
+                float inv = (float) (1.0 / Math.sqrt(movingVariance[c] + EPSILON));
+                float mean = movingMean[c];
+                float g = gamma[c];
+                float dg = dGamma[c];
+                float db = dBeta[c];
+                for (int e = e0; e < e1; e++) {
+                    for (int i = 0; i < INNER; i++) {
+                        int j = (e * CHANNELS + c) * INNER + i;
+                        float d = dOut[j];
+                        dg += d * (in[j] - mean) * inv;
+                        db += d;
+                        dIn[j] = d * g * inv;
+                    }
                 }
+                dGamma[c] = dg;
+                dBeta[c] = db;
             }
         }
     }
