@@ -27,13 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  * as specified.
  */
 class VectorShapesTest {
-    /** Channel counts that leave remainders for 128-, 256- and 512-bit vectors, in blocks of 2 and 4. */
+    /** Channel counts that leave remainders for 128-, 256- and 512-bit vectors, in blocks of 1, 2 and 4. */
     static final String MODEL = """
             model ShapesNet
             input(9, 9, 3)
             Conv2D(40, (3, 3), activation='relu')
             MaxPooling2D((2, 2))
             Conv2D(20, (3, 3), padding='same', activation='relu')
+            SeparableConv2D(24, (3, 3), padding='same', activation='relu')
+            SeparableConv2D(10, (2, 2), use_bias=False)
             Flatten()
             Dense(36, activation='relu')
             Dense(7, activation='softmax')

@@ -56,7 +56,7 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
     }
 
     /** {@code "relu of "}, or nothing for a linear layer: how forward Javadocs name the activation. */
-    static String activationPrefix(Activation a) {
+    public static String activationPrefix(Activation a) {
         return a == Activation.LINEAR ? "" : ActivationCode.describe(a) + " of ";
     }
 
@@ -165,7 +165,7 @@ public final class Conv2DGenerator implements WeightedLayerGenerator<Conv2DLayer
     }
 
     /** Loops over output positions, setting {@code iy} and {@code ix} for the window. */
-    static CodeBlock.Builder positions(CodeBlock.Builder b) {
+    public static CodeBlock.Builder positions(CodeBlock.Builder b) {
         return b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .addStatement("int iy = oy * STRIDE_HEIGHT - PAD_TOP")
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")

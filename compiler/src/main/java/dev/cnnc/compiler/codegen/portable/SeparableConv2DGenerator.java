@@ -30,18 +30,14 @@ public final class SeparableConv2DGenerator implements LayerGenerator<SeparableC
         return 2 * l.middleSize();
     }
 
-    @Override
-    public TypeSpec generate(SeparableConv2DLayer l, LayerSite site) {
+    /** The layer class with its javadoc and constants, shared with the Vector API generator. */
+    public static TypeSpec.Builder header(SeparableConv2DLayer l, LayerSite site) {
         Geometry2D g = l.geometry();
-        Window win = Window.of(g);
-        boolean last = g.channelsLast();
-        boolean bias = l.useBias();
-        Activation act = l.activation();
         TypeSpec.Builder t = site.classBuilder(l.filters() + " filters after depth multiplier " + l.depthMultiplier() + ", "
                 + g.kernelHeight() + "x" + g.kernelWidth() + " depthwise kernels, strides (" + g.strideHeight() + ", "
                 + g.strideWidth() + "), dilation (" + g.dilationHeight() + ", " + g.dilationWidth() + "), padding '"
                 + g.padding().keras() + "' " + g.describePads() + ", " + g.dataFormat().keras() + ", activation "
-                + act.keras());
+                + l.activation().keras());
         t.addField(LayerSite.constant("IN_HEIGHT", g.inHeight()));
         t.addField(LayerSite.constant("IN_WIDTH", g.inWidth()));
         t.addField(LayerSite.constant("IN_CHANNELS", l.inputChannels()));
@@ -58,6 +54,17 @@ public final class SeparableConv2DGenerator implements LayerGenerator<SeparableC
         t.addField(LayerSite.constant("IN_SIZE", l.inputShape().size()));
         t.addField(LayerSite.constant("MIDDLE_SIZE", l.middleSize()));
         t.addField(LayerSite.constant("OUT_SIZE", l.outputShape().size()));
+        return t;
+    }
+
+    @Override
+    public TypeSpec generate(SeparableConv2DLayer l, LayerSite site) {
+        Geometry2D g = l.geometry();
+        Window win = Window.of(g);
+        boolean last = g.channelsLast();
+        boolean bias = l.useBias();
+        Activation act = l.activation();
+        TypeSpec.Builder t = header(l, site);
 
         t.addMethod(MethodSpec.methodBuilder("depthwise").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("middle[0, MIDDLE_SIZE) = depthwise_conv(in of example b, depthwiseKernel), channels-last.\n")

@@ -5,18 +5,20 @@ import dev.cnnc.compiler.codegen.portable.PortableBackend;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
+import dev.cnnc.compiler.ir.SeparableConv2DLayer;
 import java.util.Map;
 
 /**
- * The Vector API ({@code jdk.incubator.vector}) for Conv2D (channels-last), Dense and max pooling's
- * backward pass; portable code for everything else. Compiling and running it needs
+ * The Vector API ({@code jdk.incubator.vector}) for Conv2D and SeparableConv2D (channels-last),
+ * Dense and max pooling's backward pass; portable code for everything else. Compiling and running it needs
  * {@code --add-modules jdk.incubator.vector}.
  */
 public final class VectorBackend {
     public static final Backend INSTANCE = new Backend("vector", Map.of(
             Conv2DLayer.class, new VectorConv2DGenerator(),
             DenseLayer.class, new VectorDenseGenerator(),
-            Pool2DLayer.class, new VectorPool2DGenerator()), PortableBackend.INSTANCE);
+            Pool2DLayer.class, new VectorPool2DGenerator(),
+            SeparableConv2DLayer.class, new VectorSeparableConv2DGenerator()), PortableBackend.INSTANCE);
 
     private VectorBackend() {}
 }

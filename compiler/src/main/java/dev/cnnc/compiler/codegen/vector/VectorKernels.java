@@ -328,7 +328,7 @@ final class VectorKernels {
         return methods;
     }
 
-    private static MethodSpec biasGradient(String channels) {
+    static MethodSpec biasGradient(String channels) {
         return MethodSpec.methodBuilder("biasGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dBias += the sum of dOut over {@code pixels} output positions.\n")
                 .addParameter(float[].class, "dOut").addParameter(float[].class, "dBias").addParameter(int.class, "pixels")
@@ -570,56 +570,71 @@ final class VectorKernels {
         if (bias) {
             m.addParameter(float[].class, "bias");
         }
-        m.addParameter(int.class, "n")
-                .addStatement("int b = 0")
-                .beginControlFlow("for (; b + 4 <= n; b += 4)")
-                .addStatement("examples4(in, out, kernel, $L, b)", bias ? "bias" : "null")
-                .endControlFlow()
-                .beginControlFlow("for (; b < n; b++)")
-                .addStatement("examples1(in, out, kernel, $L, b)", bias ? "bias" : "null")
-                .endControlFlow();
+        m.addParameter(int.class, "n").addCode(rowsProduct("in", "0", "out", "0", "kernel", bias ? "bias" : "null", "n"));
         if (activation) {
             m.addStatement("activate(out, n)");
         }
-        return List.of(m.build(), denseExamples(4), denseExamples(1));
+        return List.of(m.build(), denseExamples(4, "INPUTS", "UNITS"), denseExamples(1, "INPUTS", "UNITS"));
     }
 
-    /** {@code count} (1 or 4) examples from {@code b}, every unit, in {@code 2 count} vector registers. */
-    private static MethodSpec denseExamples(int count) {
+    /**
+     * {@code out[outAt + r * units, ...] = in[inAt + r * inputs, ...] . kernel (+ bias)} for rows
+     * {@code r < rows}, 4 rows at a time: a dense layer's examples, or a 1x1 convolution's pixels.
+     */
+    static CodeBlock rowsProduct(String in, String inAt, String out, String outAt, String kernel, String bias,
+            String rows) {
+        return CodeBlock.builder()
+                .addStatement("int r = 0")
+                .beginControlFlow("for (; r + 4 <= $L; r += 4)", rows)
+                .addStatement("examples4($L, $L, $L, $L, $L, $L, r)", in, inAt, out, outAt, kernel, bias)
+                .endControlFlow()
+                .beginControlFlow("for (; r < $L; r++)", rows)
+                .addStatement("examples1($L, $L, $L, $L, $L, $L, r)", in, inAt, out, outAt, kernel, bias)
+                .endControlFlow()
+                .build();
+    }
+
+    /**
+     * {@code examples1}/{@code examples4}: {@code count} (1 or 4) rows from {@code b}, every unit, in
+     * {@code 2 count} vector registers; rows of {@code inputs} floats from {@code inAt} in {@code in},
+     * of {@code units} from {@code outAt} in {@code out}.
+     */
+    static MethodSpec denseExamples(int count, String inputs, String units) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("examples" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Examples {@code b .. b + $L}, every unit.\n", count - 1)
-                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
+                .addJavadoc("Rows {@code b .. b + $L}, every unit.\n", count - 1)
+                .addParameter(float[].class, "in").addParameter(int.class, "inAt").addParameter(float[].class, "out")
+                .addParameter(int.class, "outAt").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "bias").addParameter(int.class, "b")
-                .addStatement("int i0 = b * INPUTS")
+                .addStatement("int i0 = inAt + b * $L", inputs)
                 .beginControlFlow("for (int u = 0; u < F_VEC; u += 2 * L)")
                 .addStatement("$T z0 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, u)", FLOAT_VECTOR, FLOAT_VECTOR,
                         FLOAT_VECTOR)
                 .addStatement("$T z1 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, u + L)", FLOAT_VECTOR, FLOAT_VECTOR,
                         FLOAT_VECTOR)
                 .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "z0", "z1"))
-                .beginControlFlow("for (int i = 0, k = u; i < INPUTS; i++, k += UNITS)")
+                .beginControlFlow("for (int i = 0, k = u; i < $L; i++, k += $L)", inputs, units)
                 .addStatement("$T k0 = $T.fromArray(S, kernel, k)", FLOAT_VECTOR, FLOAT_VECTOR)
                 .addStatement("$T k1 = $T.fromArray(S, kernel, k + L)", FLOAT_VECTOR, FLOAT_VECTOR);
         for (int q = 0; q < count; q++) {
             m.addStatement("$L$T.broadcast(S, in[i0 + $Li])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
-                    q == 0 ? "" : q + " * INPUTS + ")
+                    q == 0 ? "" : q + " * " + inputs + " + ")
                     .addStatement("a$L0 = v.fma(k0, a$L0)", q, q)
                     .addStatement("a$L1 = v.fma(k1, a$L1)", q, q);
         }
-        m.endControlFlow().addStatement("int o = b * UNITS + u");
+        m.endControlFlow().addStatement("int o = outAt + b * $L + u", units);
         for (int q = 0; q < count; q++) {
-            String at = q == 0 ? "o" : "o + " + q + " * UNITS";
+            String at = q == 0 ? "o" : "o + " + q + " * " + units;
             m.addStatement("a$L0.intoArray(out, $L)", q, at).addStatement("a$L1.intoArray(out, $L + L)", q, at);
         }
         return m.endControlFlow()
                 .addComment("units beyond F_VEC, one at a time")
                 .beginControlFlow("for (int q = 0; q < $L; q++)", count)
-                .beginControlFlow("for (int u = F_VEC; u < UNITS; u++)")
+                .beginControlFlow("for (int u = F_VEC; u < $L; u++)", units)
                 .addStatement("float s = bias == null ? 0f : bias[u]")
-                .beginControlFlow("for (int i = 0; i < INPUTS; i++)")
-                .addStatement("s += in[(b + q) * INPUTS + i] * kernel[i * UNITS + u]")
+                .beginControlFlow("for (int i = 0; i < $L; i++)", inputs)
+                .addStatement("s += in[i0 + q * $L + i] * kernel[i * $L + u]", inputs, units)
                 .endControlFlow()
-                .addStatement("out[(b + q) * UNITS + u] = s")
+                .addStatement("out[outAt + (b + q) * $L + u] = s", units)
                 .endControlFlow()
                 .endControlFlow()
                 .build();
@@ -644,49 +659,72 @@ final class VectorKernels {
         if (bias) {
             m.addStatement("biasGradient(dOut, dBias, n)");
         }
-        m.addStatement("int i = 0")
-                .beginControlFlow("for (; i + 4 <= INPUTS; i += 4)")
-                .addStatement("kernelGradient4(in, dOut, dKernel, n, i)")
-                .endControlFlow()
-                .beginControlFlow("for (; i < INPUTS; i++)")
-                .addStatement("kernelGradient1(in, dOut, dKernel, n, i)")
-                .endControlFlow();
+        m.addCode(kernelGradientRows("in", "0", "dOut", "0", "dKernel", "n", "INPUTS"));
         if (inputGradient) {
-            m.addStatement("inputGradient(dOut, dIn, kernel, scratch, n)");
+            m.addStatement("transposeKernel(kernel, scratch, 0)")
+                    .addStatement("inputGradient(dOut, 0, dIn, 0, scratch, 0, n)");
         }
         List<MethodSpec> methods = new java.util.ArrayList<>();
         methods.add(m.build());
-        methods.add(denseKernelGradient(4));
-        methods.add(denseKernelGradient(1));
+        methods.addAll(denseGradients("INPUTS", "UNITS", inputGradient));
         if (bias) {
             methods.add(biasGradient("UNITS"));
-        }
-        if (inputGradient) {
-            methods.add(denseInputGradient());
         }
         return methods;
     }
 
-    private static MethodSpec denseKernelGradient(int count) {
+    /** {@code dKernel += in^T dOut} over {@code rows} rows, 4 inputs at a time ({@code kernelGradient1/4}). */
+    static CodeBlock kernelGradientRows(String in, String inAt, String dOut, String dOutAt, String dKernel, String rows,
+            String inputs) {
+        return CodeBlock.builder()
+                .addStatement("int i = 0")
+                .beginControlFlow("for (; i + 4 <= $L; i += 4)", inputs)
+                .addStatement("kernelGradient4($L, $L, $L, $L, $L, $L, i)", in, inAt, dOut, dOutAt, dKernel, rows)
+                .endControlFlow()
+                .beginControlFlow("for (; i < $L; i++)", inputs)
+                .addStatement("kernelGradient1($L, $L, $L, $L, $L, $L, i)", in, inAt, dOut, dOutAt, dKernel, rows)
+                .endControlFlow()
+                .build();
+    }
+
+    /**
+     * The gradient kernels of a product of rows by a kernel of {@code (inputs, units)}:
+     * {@code kernelGradient1/4}, and if asked {@code transposeKernel} and {@code inputGradient}.
+     */
+    static List<MethodSpec> denseGradients(String inputs, String units, boolean inputGradient) {
+        List<MethodSpec> methods = new java.util.ArrayList<>();
+        methods.add(denseKernelGradient(4, inputs, units));
+        methods.add(denseKernelGradient(1, inputs, units));
+        if (inputGradient) {
+            methods.add(transposeKernel(inputs, units));
+            methods.add(denseInputGradient(inputs, units));
+        }
+        return methods;
+    }
+
+    private static MethodSpec denseKernelGradient(int count, String inputs, String units) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradient" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dKernel[i .. i + $L, :] += the sum over examples of in[b, i] dOut[b, :].\n", count - 1)
-                .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
+                .addJavadoc("dKernel[i .. i + $L, :] += the sum over rows b of in[inAt + b, i] dOut[dOutAt + b, :].\n",
+                        count - 1)
+                .addParameter(float[].class, "in").addParameter(int.class, "inAt").addParameter(float[].class, "dOut")
+                .addParameter(int.class, "dOutAt").addParameter(float[].class, "dKernel")
                 .addParameter(int.class, "n").addParameter(int.class, "i")
                 .beginControlFlow("for (int u = 0; u < F_VEC; u += 2 * L)")
                 .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "FloatVector.zero(S)", "FloatVector.zero(S)"))
                 .beginControlFlow("for (int b = 0; b < n; b++)")
-                .addStatement("int x = b * INPUTS + i")
-                .addStatement("$T d0 = $T.fromArray(S, dOut, b * UNITS + u)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T d1 = $T.fromArray(S, dOut, b * UNITS + u + L)", FLOAT_VECTOR, FLOAT_VECTOR);
+                .addStatement("int x = inAt + b * $L + i", inputs)
+                .addStatement("int y = dOutAt + b * $L + u", units)
+                .addStatement("$T d0 = $T.fromArray(S, dOut, y)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T d1 = $T.fromArray(S, dOut, y + L)", FLOAT_VECTOR, FLOAT_VECTOR);
         for (int q = 0; q < count; q++) {
             m.addStatement("$L$T.broadcast(S, in[x$L])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
                     q == 0 ? "" : " + " + q)
                     .addStatement("a$L0 = v.fma(d0, a$L0)", q, q)
                     .addStatement("a$L1 = v.fma(d1, a$L1)", q, q);
         }
-        m.endControlFlow().addStatement("int k = i * UNITS + u");
+        m.endControlFlow().addStatement("int k = i * $L + u", units);
         for (int q = 0; q < count; q++) {
-            String at = q == 0 ? "k" : "k + " + q + " * UNITS";
+            String at = q == 0 ? "k" : "k + " + q + " * " + units;
             m.addStatement("a$L0.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, FLOAT_VECTOR, at, at)
                     .addStatement("a$L1.add($T.fromArray(S, dKernel, $L + L)).intoArray(dKernel, $L + L)", q, FLOAT_VECTOR,
                             at, at);
@@ -694,46 +732,56 @@ final class VectorKernels {
         return m.endControlFlow()
                 .addComment("units beyond F_VEC, one at a time")
                 .beginControlFlow("for (int q = 0; q < $L; q++)", count)
-                .beginControlFlow("for (int u = F_VEC; u < UNITS; u++)")
+                .beginControlFlow("for (int u = F_VEC; u < $L; u++)", units)
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int b = 0; b < n; b++)")
-                .addStatement("s += in[b * INPUTS + i + q] * dOut[b * UNITS + u]")
+                .addStatement("s += in[inAt + b * $L + i + q] * dOut[dOutAt + b * $L + u]", inputs, units)
                 .endControlFlow()
-                .addStatement("dKernel[(i + q) * UNITS + u] += s")
+                .addStatement("dKernel[(i + q) * $L + u] += s", units)
                 .endControlFlow()
                 .endControlFlow()
                 .build();
     }
 
-    private static MethodSpec denseInputGradient() {
+    private static MethodSpec transposeKernel(String inputs, String units) {
+        return MethodSpec.methodBuilder("transposeKernel").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("The kernel transposed into {@code transposed} from {@code at}, as ($L, $L).\n", units, inputs)
+                .addParameter(float[].class, "kernel").addParameter(float[].class, "transposed").addParameter(int.class, "at")
+                .beginControlFlow("for (int i = 0; i < $L; i++)", inputs)
+                .beginControlFlow("for (int u = 0; u < $L; u++)", units)
+                .addStatement("transposed[at + u * $L + i] = kernel[i * $L + u]", inputs, units)
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    private static MethodSpec denseInputGradient(String inputs, String units) {
         return MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dIn = dOut . kernel^T, with the kernel transposed into {@code scratch} as (units, inputs).\n")
-                .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn").addParameter(float[].class, "kernel")
-                .addParameter(float[].class, "scratch").addParameter(int.class, "n")
-                .addStatement("int inVec = INPUTS - INPUTS % (2 * L)")
-                .beginControlFlow("for (int i = 0; i < INPUTS; i++)")
-                .beginControlFlow("for (int u = 0; u < UNITS; u++)")
-                .addStatement("scratch[u * INPUTS + i] = kernel[i * UNITS + u]")
-                .endControlFlow()
-                .endControlFlow()
+                .addJavadoc("dIn[dInAt + b, :] = dOut[dOutAt + b, :] . kernel^T for rows b < n, from the kernel transposed by\n"
+                        + "{@code transposeKernel} at {@code at}.\n")
+                .addParameter(float[].class, "dOut").addParameter(int.class, "dOutAt").addParameter(float[].class, "dIn")
+                .addParameter(int.class, "dInAt").addParameter(float[].class, "transposed").addParameter(int.class, "at")
+                .addParameter(int.class, "n")
+                .addStatement("int inVec = $L - $L % (2 * L)", inputs, inputs)
                 .beginControlFlow("for (int b = 0; b < n; b++)")
-                .addStatement("int o = b * UNITS")
+                .addStatement("int o = dOutAt + b * $L", units)
+                .addStatement("int g = dInAt + b * $L", inputs)
                 .beginControlFlow("for (int i = 0; i < inVec; i += 2 * L)")
                 .addStatement("$T a0 = $T.zero(S), a1 = a0", FLOAT_VECTOR, FLOAT_VECTOR)
-                .beginControlFlow("for (int u = 0; u < UNITS; u++)")
+                .beginControlFlow("for (int u = 0; u < $L; u++)", units)
                 .addStatement("$T d = $T.broadcast(S, dOut[o + u])", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("a0 = d.fma($T.fromArray(S, scratch, u * INPUTS + i), a0)", FLOAT_VECTOR)
-                .addStatement("a1 = d.fma($T.fromArray(S, scratch, u * INPUTS + i + L), a1)", FLOAT_VECTOR)
+                .addStatement("a0 = d.fma($T.fromArray(S, transposed, at + u * $L + i), a0)", FLOAT_VECTOR, inputs)
+                .addStatement("a1 = d.fma($T.fromArray(S, transposed, at + u * $L + i + L), a1)", FLOAT_VECTOR, inputs)
                 .endControlFlow()
-                .addStatement("a0.intoArray(dIn, b * INPUTS + i)")
-                .addStatement("a1.intoArray(dIn, b * INPUTS + i + L)")
+                .addStatement("a0.intoArray(dIn, g + i)")
+                .addStatement("a1.intoArray(dIn, g + i + L)")
                 .endControlFlow()
-                .beginControlFlow("for (int i = inVec; i < INPUTS; i++)")
+                .beginControlFlow("for (int i = inVec; i < $L; i++)", inputs)
                 .addStatement("float s = 0f")
-                .beginControlFlow("for (int u = 0; u < UNITS; u++)")
-                .addStatement("s += dOut[o + u] * scratch[u * INPUTS + i]")
+                .beginControlFlow("for (int u = 0; u < $L; u++)", units)
+                .addStatement("s += dOut[o + u] * transposed[at + u * $L + i]", inputs)
                 .endControlFlow()
-                .addStatement("dIn[b * INPUTS + i] = s")
+                .addStatement("dIn[g + i] = s")
                 .endControlFlow()
                 .endControlFlow()
                 .build();

@@ -241,22 +241,22 @@ public final class Dense1 {
          * <p>in (n, 64), out (n, 5), kernel (64, 5). Vector API variant.
          */
         public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
-            int b = 0;
-            for (; b + 4 <= n; b += 4) {
-                examples4(in, out, kernel, bias, b);
+            int r = 0;
+            for (; r + 4 <= n; r += 4) {
+                examples4(in, 0, out, 0, kernel, bias, r);
             }
-            for (; b < n; b++) {
-                examples1(in, out, kernel, bias, b);
+            for (; r < n; r++) {
+                examples1(in, 0, out, 0, kernel, bias, r);
             }
             activate(out, n);
         }
 
         /**
-         * Examples {@code b .. b + 3}, every unit.
+         * Rows {@code b .. b + 3}, every unit.
          */
-        private static void examples4(float[] in, float[] out, float[] kernel, float[] bias,
-                int b) {
-            int i0 = b * INPUTS;
+        private static void examples4(float[] in, int inAt, float[] out, int outAt, float[] kernel,
+                float[] bias, int b) {
+            int i0 = inAt + b * INPUTS;
             for (int u = 0; u < F_VEC; u += 2 * L) {
                 FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, u);
                 FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, u + L);
@@ -277,7 +277,7 @@ public final class Dense1 {
                     a30 = v.fma(k0, a30);
                     a31 = v.fma(k1, a31);
                 }
-                int o = b * UNITS + u;
+                int o = outAt + b * UNITS + u;
                 a00.intoArray(out, o);
                 a01.intoArray(out, o + L);
                 a10.intoArray(out, o + 1 * UNITS);
@@ -292,19 +292,19 @@ public final class Dense1 {
                 for (int u = F_VEC; u < UNITS; u++) {
                     float s = bias == null ? 0f : bias[u];
                     for (int i = 0; i < INPUTS; i++) {
-                        s += in[(b + q) * INPUTS + i] * kernel[i * UNITS + u];
+                        s += in[i0 + q * INPUTS + i] * kernel[i * UNITS + u];
                     }
-                    out[(b + q) * UNITS + u] = s;
+                    out[outAt + (b + q) * UNITS + u] = s;
                 }
             }
         }
 
         /**
-         * Examples {@code b .. b + 0}, every unit.
+         * Rows {@code b .. b + 0}, every unit.
          */
-        private static void examples1(float[] in, float[] out, float[] kernel, float[] bias,
-                int b) {
-            int i0 = b * INPUTS;
+        private static void examples1(float[] in, int inAt, float[] out, int outAt, float[] kernel,
+                float[] bias, int b) {
+            int i0 = inAt + b * INPUTS;
             for (int u = 0; u < F_VEC; u += 2 * L) {
                 FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, u);
                 FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, u + L);
@@ -316,7 +316,7 @@ public final class Dense1 {
                     a00 = v.fma(k0, a00);
                     a01 = v.fma(k1, a01);
                 }
-                int o = b * UNITS + u;
+                int o = outAt + b * UNITS + u;
                 a00.intoArray(out, o);
                 a01.intoArray(out, o + L);
             }
@@ -325,9 +325,9 @@ public final class Dense1 {
                 for (int u = F_VEC; u < UNITS; u++) {
                     float s = bias == null ? 0f : bias[u];
                     for (int i = 0; i < INPUTS; i++) {
-                        s += in[(b + q) * INPUTS + i] * kernel[i * UNITS + u];
+                        s += in[i0 + q * INPUTS + i] * kernel[i * UNITS + u];
                     }
-                    out[(b + q) * UNITS + u] = s;
+                    out[outAt + (b + q) * UNITS + u] = s;
                 }
             }
         }
@@ -361,25 +361,27 @@ public final class Dense1 {
             biasGradient(dOut, dBias, n);
             int i = 0;
             for (; i + 4 <= INPUTS; i += 4) {
-                kernelGradient4(in, dOut, dKernel, n, i);
+                kernelGradient4(in, 0, dOut, 0, dKernel, n, i);
             }
             for (; i < INPUTS; i++) {
-                kernelGradient1(in, dOut, dKernel, n, i);
+                kernelGradient1(in, 0, dOut, 0, dKernel, n, i);
             }
-            inputGradient(dOut, dIn, kernel, scratch, n);
+            transposeKernel(kernel, scratch, 0);
+            inputGradient(dOut, 0, dIn, 0, scratch, 0, n);
         }
 
         /**
-         * dKernel[i .. i + 3, :] += the sum over examples of in[b, i] dOut[b, :].
+         * dKernel[i .. i + 3, :] += the sum over rows b of in[inAt + b, i] dOut[dOutAt + b, :].
          */
-        private static void kernelGradient4(float[] in, float[] dOut, float[] dKernel, int n,
-                int i) {
+        private static void kernelGradient4(float[] in, int inAt, float[] dOut, int dOutAt,
+                float[] dKernel, int n, int i) {
             for (int u = 0; u < F_VEC; u += 2 * L) {
                 FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
                 for (int b = 0; b < n; b++) {
-                    int x = b * INPUTS + i;
-                    FloatVector d0 = FloatVector.fromArray(S, dOut, b * UNITS + u);
-                    FloatVector d1 = FloatVector.fromArray(S, dOut, b * UNITS + u + L);
+                    int x = inAt + b * INPUTS + i;
+                    int y = dOutAt + b * UNITS + u;
+                    FloatVector d0 = FloatVector.fromArray(S, dOut, y);
+                    FloatVector d1 = FloatVector.fromArray(S, dOut, y + L);
                     FloatVector v = FloatVector.broadcast(S, in[x]);
                     a00 = v.fma(d0, a00);
                     a01 = v.fma(d1, a01);
@@ -408,7 +410,7 @@ public final class Dense1 {
                 for (int u = F_VEC; u < UNITS; u++) {
                     float s = 0f;
                     for (int b = 0; b < n; b++) {
-                        s += in[b * INPUTS + i + q] * dOut[b * UNITS + u];
+                        s += in[inAt + b * INPUTS + i + q] * dOut[dOutAt + b * UNITS + u];
                     }
                     dKernel[(i + q) * UNITS + u] += s;
                 }
@@ -416,16 +418,17 @@ public final class Dense1 {
         }
 
         /**
-         * dKernel[i .. i + 0, :] += the sum over examples of in[b, i] dOut[b, :].
+         * dKernel[i .. i + 0, :] += the sum over rows b of in[inAt + b, i] dOut[dOutAt + b, :].
          */
-        private static void kernelGradient1(float[] in, float[] dOut, float[] dKernel, int n,
-                int i) {
+        private static void kernelGradient1(float[] in, int inAt, float[] dOut, int dOutAt,
+                float[] dKernel, int n, int i) {
             for (int u = 0; u < F_VEC; u += 2 * L) {
                 FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
                 for (int b = 0; b < n; b++) {
-                    int x = b * INPUTS + i;
-                    FloatVector d0 = FloatVector.fromArray(S, dOut, b * UNITS + u);
-                    FloatVector d1 = FloatVector.fromArray(S, dOut, b * UNITS + u + L);
+                    int x = inAt + b * INPUTS + i;
+                    int y = dOutAt + b * UNITS + u;
+                    FloatVector d0 = FloatVector.fromArray(S, dOut, y);
+                    FloatVector d1 = FloatVector.fromArray(S, dOut, y + L);
                     FloatVector v = FloatVector.broadcast(S, in[x]);
                     a00 = v.fma(d0, a00);
                     a01 = v.fma(d1, a01);
@@ -439,9 +442,50 @@ public final class Dense1 {
                 for (int u = F_VEC; u < UNITS; u++) {
                     float s = 0f;
                     for (int b = 0; b < n; b++) {
-                        s += in[b * INPUTS + i + q] * dOut[b * UNITS + u];
+                        s += in[inAt + b * INPUTS + i + q] * dOut[dOutAt + b * UNITS + u];
                     }
                     dKernel[(i + q) * UNITS + u] += s;
+                }
+            }
+        }
+
+        /**
+         * The kernel transposed into {@code transposed} from {@code at}, as (UNITS, INPUTS).
+         */
+        private static void transposeKernel(float[] kernel, float[] transposed, int at) {
+            for (int i = 0; i < INPUTS; i++) {
+                for (int u = 0; u < UNITS; u++) {
+                    transposed[at + u * INPUTS + i] = kernel[i * UNITS + u];
+                }
+            }
+        }
+
+        /**
+         * dIn[dInAt + b, :] = dOut[dOutAt + b, :] . kernel^T for rows b < n, from the kernel transposed by
+         * {@code transposeKernel} at {@code at}.
+         */
+        private static void inputGradient(float[] dOut, int dOutAt, float[] dIn, int dInAt,
+                float[] transposed, int at, int n) {
+            int inVec = INPUTS - INPUTS % (2 * L);
+            for (int b = 0; b < n; b++) {
+                int o = dOutAt + b * UNITS;
+                int g = dInAt + b * INPUTS;
+                for (int i = 0; i < inVec; i += 2 * L) {
+                    FloatVector a0 = FloatVector.zero(S), a1 = a0;
+                    for (int u = 0; u < UNITS; u++) {
+                        FloatVector d = FloatVector.broadcast(S, dOut[o + u]);
+                        a0 = d.fma(FloatVector.fromArray(S, transposed, at + u * INPUTS + i), a0);
+                        a1 = d.fma(FloatVector.fromArray(S, transposed, at + u * INPUTS + i + L), a1);
+                    }
+                    a0.intoArray(dIn, g + i);
+                    a1.intoArray(dIn, g + i + L);
+                }
+                for (int i = inVec; i < INPUTS; i++) {
+                    float s = 0f;
+                    for (int u = 0; u < UNITS; u++) {
+                        s += dOut[o + u] * transposed[at + u * INPUTS + i];
+                    }
+                    dIn[g + i] = s;
                 }
             }
         }
@@ -463,39 +507,6 @@ public final class Dense1 {
                     s += dOut[p * UNITS + f];
                 }
                 dBias[f] += s;
-            }
-        }
-
-        /**
-         * dIn = dOut . kernel^T, with the kernel transposed into {@code scratch} as (units, inputs).
-         */
-        private static void inputGradient(float[] dOut, float[] dIn, float[] kernel,
-                float[] scratch, int n) {
-            int inVec = INPUTS - INPUTS % (2 * L);
-            for (int i = 0; i < INPUTS; i++) {
-                for (int u = 0; u < UNITS; u++) {
-                    scratch[u * INPUTS + i] = kernel[i * UNITS + u];
-                }
-            }
-            for (int b = 0; b < n; b++) {
-                int o = b * UNITS;
-                for (int i = 0; i < inVec; i += 2 * L) {
-                    FloatVector a0 = FloatVector.zero(S), a1 = a0;
-                    for (int u = 0; u < UNITS; u++) {
-                        FloatVector d = FloatVector.broadcast(S, dOut[o + u]);
-                        a0 = d.fma(FloatVector.fromArray(S, scratch, u * INPUTS + i), a0);
-                        a1 = d.fma(FloatVector.fromArray(S, scratch, u * INPUTS + i + L), a1);
-                    }
-                    a0.intoArray(dIn, b * INPUTS + i);
-                    a1.intoArray(dIn, b * INPUTS + i + L);
-                }
-                for (int i = inVec; i < INPUTS; i++) {
-                    float s = 0f;
-                    for (int u = 0; u < UNITS; u++) {
-                        s += dOut[o + u] * scratch[u * INPUTS + i];
-                    }
-                    dIn[b * INPUTS + i] = s;
-                }
             }
         }
     }
