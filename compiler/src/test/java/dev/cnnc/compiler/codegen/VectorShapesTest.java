@@ -93,6 +93,12 @@ class VectorShapesTest {
                 }
             }
         }
+        // The machine's own width and register file, as users run it.
+        float[] chosen = floats(child("-Dcnnc.shapes.test=default", "-Dcnnc.shapes.test=default",
+                files.get(files.size() - 1).binaryName()));
+        for (int i = 0; i < chosen.length; i++) {
+            assertEquals(portable[i], chosen[i], 1e-4f * Math.max(1, Math.abs(portable[i])), "default widths, value " + i);
+        }
         // The shapes really differ: their sums run in different orders, so some last bits differ.
         assertTrue(distinct.size() >= 3, "only " + distinct.size() + " distinct results");
     }

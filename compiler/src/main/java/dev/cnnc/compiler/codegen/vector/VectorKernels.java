@@ -36,7 +36,9 @@ final class VectorKernels {
                 FieldSpec.builder(FLOAT_SPECIES, "S", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$T.VECTOR_BITS == 0 ? $T.SPECIES_PREFERRED$W: $T.SPECIES_PREFERRED.withShape($T.forBitSize($T.VECTOR_BITS))",
                                 VECTOR_SUPPORT, FLOAT_VECTOR, FLOAT_VECTOR, VectorTypes.VECTOR_SHAPE, VECTOR_SUPPORT)
-                        .addJavadoc("The widest vectors of this machine (or -Dcnnc.vector.bits=N).\n").build(),
+                        .addJavadoc("The widest vectors of this machine (or -Dcnnc.vector.bits=N). One width for every layer:\n"
+                                + "on Java 17 a second width in the same JVM makes the Vector API's shared methods polymorphic\n"
+                                + "and every layer several times slower.\n").build(),
                 FieldSpec.builder(int.class, "L", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("S.length()").addJavadoc("Floats per vector.\n").build(),
                 FieldSpec.builder(int.class, "F_VEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
@@ -776,7 +778,16 @@ final class VectorKernels {
                 .addStatement("a0.intoArray(dIn, g + i)")
                 .addStatement("a1.intoArray(dIn, g + i + L)")
                 .endControlFlow()
-                .beginControlFlow("for (int i = inVec; i < $L; i++)", inputs)
+                .addStatement("int i = inVec")
+                .beginControlFlow("for (; i + L <= $L; i += L)", inputs)
+                .addStatement("$T a = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .beginControlFlow("for (int u = 0; u < $L; u++)", units)
+                .addStatement("a = $T.broadcast(S, dOut[o + u]).fma($T.fromArray(S, transposed, at + u * $L + i), a)",
+                        FLOAT_VECTOR, FLOAT_VECTOR, inputs)
+                .endControlFlow()
+                .addStatement("a.intoArray(dIn, g + i)")
+                .endControlFlow()
+                .beginControlFlow("for (; i < $L; i++)", inputs)
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int u = 0; u < $L; u++)", units)
                 .addStatement("s += dOut[o + u] * transposed[at + u * $L + i]", inputs)

@@ -33,7 +33,9 @@ public final class Dense1 {
     public static final int OUT_SIZE = 5;
 
     /**
-     * The widest vectors of this machine (or -Dcnnc.vector.bits=N).
+     * The widest vectors of this machine (or -Dcnnc.vector.bits=N). One width for every layer:
+     * on Java 17 a second width in the same JVM makes the Vector API's shared methods polymorphic
+     * and every layer several times slower.
      */
     private static final VectorSpecies<Float> S = VectorSupport.VECTOR_BITS == 0 ? FloatVector.SPECIES_PREFERRED
             : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(VectorSupport.VECTOR_BITS));
@@ -321,7 +323,15 @@ public final class Dense1 {
                 a0.intoArray(dIn, g + i);
                 a1.intoArray(dIn, g + i + L);
             }
-            for (int i = inVec; i < INPUTS; i++) {
+            int i = inVec;
+            for (; i + L <= INPUTS; i += L) {
+                FloatVector a = FloatVector.zero(S);
+                for (int u = 0; u < UNITS; u++) {
+                    a = FloatVector.broadcast(S, dOut[o + u]).fma(FloatVector.fromArray(S, transposed, at + u * INPUTS + i), a);
+                }
+                a.intoArray(dIn, g + i);
+            }
+            for (; i < INPUTS; i++) {
                 float s = 0f;
                 for (int u = 0; u < UNITS; u++) {
                     s += dOut[o + u] * transposed[at + u * INPUTS + i];

@@ -62,7 +62,9 @@ public final class Conv2d1 {
     public static final int OUT_SIZE = 21632;
 
     /**
-     * The widest vectors of this machine (or -Dcnnc.vector.bits=N).
+     * The widest vectors of this machine (or -Dcnnc.vector.bits=N). One width for every layer:
+     * on Java 17 a second width in the same JVM makes the Vector API's shared methods polymorphic
+     * and every layer several times slower.
      */
     private static final VectorSpecies<Float> S = VectorSupport.VECTOR_BITS == 0 ? FloatVector.SPECIES_PREFERRED
             : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(VectorSupport.VECTOR_BITS));
