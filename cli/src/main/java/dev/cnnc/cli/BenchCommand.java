@@ -30,6 +30,9 @@ import picocli.CommandLine.Spec;
                 "Prints one JSON line; bench/compare-pytorch.sh puts it beside PyTorch's."},
         mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ScriptOption script;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

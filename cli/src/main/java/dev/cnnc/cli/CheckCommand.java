@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -15,6 +16,9 @@ import picocli.CommandLine.Spec;
                 "Prints each problem as FILE:LINE:COL: error: message, with the source line and a caret."},
         mixinStandardHelpOptions = true)
 final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    ScriptOption script;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

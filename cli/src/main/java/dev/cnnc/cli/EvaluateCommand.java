@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
                 "else all of --data."},
         mixinStandardHelpOptions = true)
 final class EvaluateCommand implements Callable<Integer> {
+    @Mixin
+    ScriptOption script;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -18,6 +19,9 @@ import picocli.CommandLine.Spec;
                 "Files whose content is unchanged are not rewritten."},
         mixinStandardHelpOptions = true)
 final class GenerateCommand implements Callable<Integer> {
+    @Mixin
+    ScriptOption script;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

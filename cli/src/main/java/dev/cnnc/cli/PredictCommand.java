@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
                 "Class names come from the weights file (an image folder's class folders) when it has them."},
         mixinStandardHelpOptions = true)
 final class PredictCommand implements Callable<Integer> {
+    @Mixin
+    ScriptOption script;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

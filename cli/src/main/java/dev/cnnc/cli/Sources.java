@@ -3,12 +3,16 @@ package dev.cnnc.cli;
 import dev.cnnc.compiler.CnnCompiler;
 import dev.cnnc.compiler.diag.Diagnostic;
 import dev.cnnc.compiler.diag.SourceFile;
+import dev.cnnc.compiler.syntax.Script;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /** Reading and checking a {@code .cnn} file for the commands, with diagnostics on stderr. */
 final class Sources {
+    /** How pasted scripts are read ({@link ScriptOption}); one command runs per JVM. */
+    static Script.Options options = Script.Options.DEFAULT;
+
     private Sources() {}
 
     static SourceFile read(Path file) {
@@ -21,7 +25,7 @@ final class Sources {
 
     /** Checks {@code file}, prints its diagnostics and their count to {@code err}. */
     static CnnCompiler.Checked check(Path file, PrintWriter err) {
-        CnnCompiler.Checked checked = CnnCompiler.check(read(file));
+        CnnCompiler.Checked checked = CnnCompiler.check(read(file), options);
         for (Diagnostic d : checked.diagnostics().all()) {
             err.println(d.render());
         }

@@ -5,6 +5,7 @@ import dev.cnnc.compiler.summary.Summary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -14,6 +15,9 @@ import picocli.CommandLine.Spec;
                 "Shows each layer's output shape and parameter count."},
         mixinStandardHelpOptions = true)
 final class SummaryCommand implements Callable<Integer> {
+    @Mixin
+    ScriptOption script;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

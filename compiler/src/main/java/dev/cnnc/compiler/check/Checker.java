@@ -34,7 +34,8 @@ public final class Checker {
     public static final long MAX_PARAMETERS = 1L << 31;
 
     /** Arguments every layer accepts besides its own. */
-    private static final List<String> COMMON = List.of("name", "input_shape", "trainable", "dtype");
+    private static final List<String> COMMON = List.of("name", "input_shape", "batch_input_shape", "batch_size",
+            "trainable", "dtype");
     private static final List<String> STATEMENTS = List.of("input", "compile", "fit", "augment", "summary");
     private static final Set<String> IGNORED_METHODS = Set.of("evaluate", "predict", "save", "save_weights",
             "load_weights", "to_json");
@@ -43,7 +44,14 @@ public final class Checker {
     private static final Signature COMPILE = Signature.of("compile").optional("optimizer", "loss", "metrics")
             .keywordOnly("loss_weights", "sample_weight_mode", "weighted_metrics").build();
     private static final Signature FIT = Signature.of("fit").optional("x", "y", "batch_size", "epochs", "verbose",
-            "callbacks", "validation_split", "validation_data", "shuffle").keywordOnly("steps_per_epoch").build();
+            "callbacks", "validation_split", "validation_data", "shuffle", "class_weight", "sample_weight",
+            "initial_epoch", "steps_per_epoch", "validation_steps").keywordOnly("validation_freq", "max_queue_size",
+            "workers", "use_multiprocessing").build();
+    /** Keras' InputLayer and tf.keras' Input: the input shape, written as a first layer. */
+    private static final Signature INPUT_LAYER = Signature.of("InputLayer").keywordOnly("input_shape", "batch_size",
+            "batch_input_shape", "dtype", "input_tensor", "sparse", "name").build();
+    private static final Signature INPUT_FUNCTION = Signature.of("Input").optional("shape", "batch_size", "name", "dtype",
+            "sparse", "tensor").keywordOnly("batch_shape").build();
     private static final Signature SEQUENTIAL = Signature.of("Sequential").optional("layers", "name").build();
 
     private final Diagnostics diagnostics;
@@ -87,7 +95,7 @@ public final class Checker {
         }
         finishTraining();
         String name = resolveModelName();
-        if (layerCalls == 0) {
+        if (layerCalls == 0 && !diagnostics.hasErrors()) { // after an error, a consequence
             diagnostics.error(modelSpan != null ? modelSpan : new Span(1, 1, 1),
                     "the model has no layers: add layers such as Conv2D(32, (3, 3), activation='relu')");
         }
@@ -302,11 +310,47 @@ public final class Checker {
         }
     }
 
+    /** {@code InputLayer(input_shape=...)} or {@code Input(shape=...)} before the first layer: the input shape. */
+    private void inputLayer(Call call) {
+        boolean function = call.simpleName().equals("Input");
+        Args args = (function ? INPUT_FUNCTION : INPUT_LAYER).bind(call, diagnostics);
+        if (layerCalls > 0) {
+            diagnostics.error(call.nameSpan(), call.simpleName() + "(...) must come before the first layer");
+            return;
+        }
+        if (inputShape != null) {
+            diagnostics.error(call.nameSpan(), "the input shape is already given on line " + inputSpan.line());
+            return;
+        }
+        String shapeName = function ? "shape" : "input_shape";
+        String batchName = function ? "batch_shape" : "batch_input_shape";
+        Shape shape = args.has(shapeName) ? args.shape(shapeName) : args.batchShape(batchName);
+        if (!args.has(shapeName) && !args.has(batchName)) {
+            args.callError(call.simpleName() + "(...) needs the shape of one example, such as " + shapeName + "=(28, 28, 1)");
+        }
+        for (String unsupported : List.of("input_tensor", "tensor", "sparse")) {
+            if (args.has(unsupported) && !(args.value(unsupported) instanceof Ast.NoneValue)
+                    && !(args.value(unsupported) instanceof Ast.BoolValue b && !b.value())) {
+                args.error(unsupported, unsupported + " is not supported");
+            }
+        }
+        if (shape != null) {
+            inputShape = shape;
+            inputSpan = call.nameSpan();
+        } else {
+            inputKnown = false;
+        }
+    }
+
     // -----------------------------------------------------------------------------------------
     // Layers
 
     private void layer(Call call) {
         String simple = call.simpleName();
+        if (simple.equals("InputLayer") || simple.equals("Input")) {
+            inputLayer(call);
+            return;
+        }
         LayerKind kind = kinds.find(simple);
         if (kind == null || !isLayerQualifier(call.qualifier())) {
             unknownLayer(call);
@@ -318,13 +362,14 @@ public final class Checker {
         Args args = signature.bind(call, diagnostics);
         Shape declared = declaredInput(kind, args);
         if (layerCalls == 0) {
-            String given = args.has("input_shape") ? "input_shape" : "input_dim";
+            String given = args.has("input_shape") ? "input_shape" : args.has("batch_input_shape") ? "batch_input_shape"
+                    : "input_dim";
             if (declared != null && inputShape != null && !declared.equals(inputShape)) {
                 args.error(given, given + " " + declared + " disagrees with input(...) on line " + inputSpan.line() + " ("
                         + inputShape + ")");
             } else if (declared != null) {
                 inputShape = declared;
-                inputSpan = args.span(args.has("input_shape") ? "input_shape" : "input_dim");
+                inputSpan = args.span(given);
             }
             if (inputShape == null && inputKnown) {
                 diagnostics.error(call.nameSpan(), "the model has no input shape: add input(28, 28, 1) before the first "
@@ -332,7 +377,8 @@ public final class Checker {
                 inputKnown = false;
             }
         } else if (declared != null) {
-            diagnostics.warning(args.span(args.has("input_shape") ? "input_shape" : "input_dim"),
+            diagnostics.warning(args.span(args.has("input_shape") ? "input_shape" : args.has("batch_input_shape")
+                    ? "batch_input_shape" : "input_dim"),
                     "input_shape is only used on the first layer; ignored here");
         }
         layerCalls++;
@@ -384,7 +430,7 @@ public final class Checker {
     }
 
     private Shape declaredInput(LayerKind kind, Args args) {
-        Shape shape = args.shape("input_shape");
+        Shape shape = args.has("input_shape") ? args.shape("input_shape") : args.batchShape("batch_input_shape");
         if (args.has("input_dim")) {
             int dim = args.positiveInt("input_dim", 1);
             if (shape == null) {
@@ -518,15 +564,27 @@ public final class Checker {
         int batchSize = Training.DEFAULT_BATCH_SIZE;
         double validationSplit = 0;
         boolean shuffle = true;
+        boolean validateOnTest = false;
+        int initialEpoch = 0;
         if (fitCall != null) {
             Args args = FIT.bind(fitCall, diagnostics);
             if (args.has("callbacks") && !(args.value("callbacks") instanceof Ast.NoneValue)) {
                 diagnostics.warning(args.span("callbacks"), "callbacks are not supported; ignored");
             }
-            for (String data : List.of("x", "y", "validation_data")) {
+            for (String data : List.of("x", "y")) {
                 if (args.has(data) && !(args.value(data) instanceof Ast.NoneValue)) {
                     diagnostics.warning(args.span(data), "fit's " + data + "=" + args.value(data).text()
                             + " binds nothing: cnnc train reads MNIST itself (see its --data option)");
+                }
+            }
+            if (args.has("validation_data") && !(args.value("validation_data") instanceof Ast.NoneValue)) {
+                validateOnTest = true;
+                diagnostics.note(args.span("validation_data"), "validation_data=" + args.value("validation_data").text()
+                        + ": cnnc train validates on the test set after every epoch (or on --validation-data)");
+            }
+            for (String weights : List.of("class_weight", "sample_weight")) {
+                if (args.has(weights) && !(args.value(weights) instanceof Ast.NoneValue)) {
+                    diagnostics.warning(args.span(weights), weights + " is not supported; ignored");
                 }
             }
             epochs = args.integer("epochs", epochs, 1, 1_000_000);
@@ -535,11 +593,20 @@ public final class Checker {
             args.integer("verbose", 1, 0, 2);
             validationSplit = args.number("validation_split", 0, 0, 0.99);
             shuffle = args.bool("shuffle", true);
-            if (args.has("steps_per_epoch")) {
-                args.error("steps_per_epoch", "steps_per_epoch is not supported: an epoch is one pass over the data");
+            initialEpoch = args.integer("initial_epoch", 0, 0, 1_000_000);
+            if (initialEpoch >= epochs && args.has("initial_epoch") && args.ok("initial_epoch") && args.ok("epochs")) {
+                args.error("initial_epoch", "initial_epoch=" + initialEpoch + " leaves no epoch to train: epochs is "
+                        + epochs + " (Keras trains epochs initial_epoch + 1 .. epochs)");
+                initialEpoch = 0;
+            }
+            for (String steps : List.of("steps_per_epoch", "validation_steps")) {
+                if (args.has(steps) && !(args.value(steps) instanceof Ast.NoneValue)) {
+                    args.error(steps, steps + " is not supported: an epoch is one pass over the data");
+                }
             }
         }
-        training = new Training(optimizer, loss, metrics, epochs, batchSize, validationSplit, shuffle, finishAugment());
+        training = new Training(optimizer, loss, metrics, epochs, batchSize, validationSplit, shuffle, finishAugment(),
+                validateOnTest, initialEpoch);
     }
 
     private void checkLossAgainstOutput(Args args, Loss loss) {

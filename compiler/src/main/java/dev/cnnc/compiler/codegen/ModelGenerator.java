@@ -366,7 +366,19 @@ final class ModelGenerator {
                 + "\n.epochs($L).batchSize($L).validationSplit($L).shuffle($L)$L$L\n.build()", TRAINING_CONFIG,
                 optimizer, loss, o.learningRate(), o.rho(), o.momentum(), o.nesterov(), o.beta1(), o.beta2(), o.epsilon(),
                 o.amsgrad(), o.decay(), t.epochs(), t.batchSize(), t.validationSplit(), t.shuffle(),
-                optimizerExtras(o), augmentation(t.augment()));
+                CodeBlock.of("$L$L", optimizerExtras(o), fitExtras(t)), augmentation(t.augment()));
+    }
+
+    /** A pasted script's validation on the test set and initial epoch, only where given. */
+    private static CodeBlock fitExtras(Training t) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        if (t.validateOnTest()) {
+            b.add(".validateOnTest(true)");
+        }
+        if (t.initialEpoch() > 0) {
+            b.add(".initialEpoch($L)", t.initialEpoch());
+        }
+        return b.build();
     }
 
     /**

@@ -18,9 +18,23 @@ public final class Diagnostics {
         return source;
     }
 
+    /**
+     * Reports an error, unless one was already reported at exactly this span: one problem per place
+     * (an undefined name is reported where it is used, not again as a wrong argument there).
+     */
     public void error(Span span, String message) {
+        for (Diagnostic d : all) {
+            if (d.severity() == Severity.ERROR && d.span().equals(span)) {
+                return;
+            }
+        }
         all.add(new Diagnostic(Severity.ERROR, source, span, message));
         errors++;
+    }
+
+    /** A note: what cnnc did with something it read (the branch of an {@code if} it took, statements it skipped). */
+    public void note(Span span, String message) {
+        all.add(new Diagnostic(Severity.NOTE, source, span, message));
     }
 
     public void warning(Span span, String message) {
@@ -36,7 +50,7 @@ public final class Diagnostics {
     }
 
     public long warningCount() {
-        return all.size() - errorCount();
+        return all.stream().filter(d -> d.severity() == Severity.WARNING).count();
     }
 
     /** Every diagnostic, sorted by line and column; diagnostics at the same place keep their order. */

@@ -80,7 +80,12 @@ public final class SourceFile {
     public String baseName() {
         String base = name.replace('\\', '/');
         base = base.substring(base.lastIndexOf('/') + 1);
-        return base.endsWith(".cnn") ? base.substring(0, base.length() - 4) : base;
+        for (String extension : new String[] {".cnn", ".py"}) {
+            if (base.endsWith(extension)) {
+                return base.substring(0, base.length() - extension.length());
+            }
+        }
+        return base;
     }
 
     public int lineCount() {

@@ -3,6 +3,7 @@ package dev.cnnc.compiler.syntax;
 import dev.cnnc.compiler.diag.Span;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The syntax tree of a {@code .cnn} file: statements, calls and values, each with its source span.
@@ -11,8 +12,15 @@ import java.util.List;
 public final class Ast {
     private Ast() {}
 
-    /** A whole file. */
-    public record Program(List<Statement> statements) {}
+    /**
+     * A whole file: its model statements, and the names they use that the file neither defines nor
+     * imports, with the line each is first used on.
+     */
+    public record Program(List<Statement> statements, Map<String, Integer> undefinedNames) {
+        public Program(List<Statement> statements) {
+            this(statements, Map.of());
+        }
+    }
 
     public sealed interface Statement permits PackageStatement, ModelStatement, ImportStatement, AssignStatement, CallStatement {
         Span span();
@@ -71,7 +79,7 @@ public final class Ast {
 
     /** A value written in the source. */
     public sealed interface Value permits IntValue, FloatValue, StringValue, BoolValue, NoneValue, TupleValue, ListValue,
-            NameValue, CallValue {
+            NameValue, CallValue, ExpressionValue {
         Span span();
 
         /** How the value is described in messages: "an integer", "a string", ... */
@@ -173,6 +181,20 @@ public final class Ast {
 
         public String text() {
             return shorten(call.name(), 60) + "(...)";
+        }
+    }
+
+    /**
+     * An expression of a pasted script that cnnc does not evaluate ({@code x_train.shape[1:]},
+     * {@code lambda x: x}): what {@code what} says it is, and its text.
+     */
+    public record ExpressionValue(String what, String expression, Span span) implements Value {
+        public String kind() {
+            return what;
+        }
+
+        public String text() {
+            return shorten(expression, 60);
         }
     }
 

@@ -2,12 +2,7 @@ package dev.cnnc.compiler.syntax;
 
 import dev.cnnc.compiler.diag.Diagnostics;
 import dev.cnnc.compiler.diag.Span;
-import dev.cnnc.compiler.syntax.Ast.Argument;
-import dev.cnnc.compiler.syntax.Ast.Call;
 import dev.cnnc.compiler.syntax.Ast.Program;
-import dev.cnnc.compiler.syntax.Ast.Statement;
-import dev.cnnc.compiler.syntax.Ast.Value;
-import dev.cnnc.grammar.CnnBaseVisitor;
 import dev.cnnc.grammar.CnnLexer;
 import dev.cnnc.grammar.CnnParser;
 import java.util.ArrayList;
@@ -44,6 +39,14 @@ public final class CnnSyntax {
 
     /** Parses the diagnostics' source file. Returns null if there were syntax errors. */
     public static Program parse(Diagnostics diagnostics) {
+        return parse(diagnostics, Script.Options.DEFAULT);
+    }
+
+    /**
+     * Parses the diagnostics' source file and reads it as a script ({@link Script}): the model's
+     * statements, with the script's constants resolved. Returns null if there were syntax errors.
+     */
+    public static Program parse(Diagnostics diagnostics, Script.Options options) {
         String text = diagnostics.source().text();
         if (text.length() > MAX_CHARS) {
             diagnostics.error(new Span(1, 1, 1), String.format(
@@ -83,7 +86,11 @@ public final class CnnSyntax {
         if (errors[0] > 0) {
             return null;
         }
-        Program program = new AstBuilder(diagnostics).program(file);
+        List<Py.Stmt> statements = new PyBuilder(diagnostics, text).file(file);
+        if (diagnostics.hasErrors()) {
+            return null;
+        }
+        Program program = Script.read(statements, diagnostics, options);
         return diagnostics.hasErrors() ? null : program;
     }
 
@@ -143,20 +150,20 @@ public final class CnnSyntax {
                 diagnostics.error(spanOf(t), message(t, null));
                 return false;
             }
-            if (type == CnnLexer.LPAREN || type == CnnLexer.LBRACKET) {
+            if (type == CnnLexer.LPAREN || type == CnnLexer.LBRACKET || type == CnnLexer.LBRACE) {
                 open.push(t);
                 if (open.size() > MAX_NESTING) {
                     diagnostics.error(spanOf(t), "brackets are nested too deeply (more than " + MAX_NESTING + " levels)");
                     return false;
                 }
-            } else if (type == CnnLexer.RPAREN || type == CnnLexer.RBRACKET) {
+            } else if (type == CnnLexer.RPAREN || type == CnnLexer.RBRACKET || type == CnnLexer.RBRACE) {
                 String closer = t.getText();
                 if (open.isEmpty()) {
                     diagnostics.error(spanOf(t), "unmatched '" + closer + "'");
                     return false;
                 }
                 Token opener = open.pop();
-                String expected = opener.getType() == CnnLexer.LPAREN ? ")" : "]";
+                String expected = opener.getType() == CnnLexer.LPAREN ? ")" : opener.getType() == CnnLexer.LBRACKET ? "]" : "}";
                 if (!expected.equals(closer)) {
                     diagnostics.error(spanOf(t), "'" + closer + "' does not match the '" + opener.getText() + "' at "
                             + spanOf(opener) + "; expected '" + expected + "'");
@@ -173,7 +180,8 @@ public final class CnnSyntax {
     }
 
     static Span spanOf(Token token) {
-        int length = token.getType() == Token.EOF || token.getType() == CnnLexer.NEWLINE ? 1
+        int length = token.getType() == Token.EOF || token.getType() == CnnLexer.NEWLINE
+                || token.getType() == CnnParser.INDENT || token.getType() == CnnParser.DEDENT ? 1
                 : Math.max(1, token.getStopIndex() - token.getStartIndex() + 1);
         return new Span(Math.max(1, token.getLine()), token.getCharPositionInLine() + 1, length);
     }
@@ -233,7 +241,14 @@ public final class CnnSyntax {
 
     static String message(Token found, IntervalSet expected) {
         if (found.getType() == CnnLexer.UNTERMINATED_STRING) {
-            return "unterminated string: add the closing " + found.getText().charAt(0);
+            String text = found.getText();
+            int quote = 0;
+            while (quote < text.length() && text.charAt(quote) != '\'' && text.charAt(quote) != '"') {
+                quote++; // past the prefix: r, b, f, u
+            }
+            char q = text.charAt(quote);
+            boolean triple = text.startsWith(String.valueOf(q).repeat(3), quote);
+            return "unterminated string: add the closing " + (triple ? String.valueOf(q).repeat(3) : String.valueOf(q));
         }
         if (found.getType() == CnnLexer.UNEXPECTED_CHARACTER) {
             return "unexpected character " + quoteChar(found.getText());
@@ -253,6 +268,10 @@ public final class CnnSyntax {
                 return "end of file";
             case CnnLexer.NEWLINE:
                 return "end of line";
+            case CnnParser.INDENT:
+                return "an indented line";
+            case CnnParser.DEDENT:
+                return "the end of the indented block";
             default:
                 String text = token.getText();
                 return "'" + (text.length() > 40 ? text.substring(0, 37) + "..." : text) + "'";
@@ -261,15 +280,38 @@ public final class CnnSyntax {
 
     private static final Set<Integer> VALUE_START = Set.of(CnnLexer.INT, CnnLexer.FLOAT, CnnLexer.STRING, CnnLexer.LPAREN,
             CnnLexer.LBRACKET, CnnLexer.NONE, CnnLexer.TRUE, CnnLexer.FALSE, CnnLexer.MINUS, CnnLexer.PLUS);
-    private static final Set<Integer> NAME = Set.of(CnnLexer.IDENTIFIER, CnnLexer.MODEL, CnnLexer.PACKAGE, CnnLexer.IMPORT,
-            CnnLexer.FROM, CnnLexer.AS);
+    /** Tokens that may also start a value, not worth naming beside "a value". */
+    private static final Set<Integer> VALUE_EXTRA = Set.of(CnnLexer.LBRACE, CnnLexer.TILDE, CnnLexer.NOT, CnnLexer.LAMBDA,
+            CnnLexer.ELLIPSIS, CnnLexer.STAR, CnnLexer.POWER, CnnLexer.IMAGINARY, CnnLexer.AWAIT);
+    private static final Set<Integer> NAME = Set.of(CnnLexer.IDENTIFIER, CnnLexer.MODEL, CnnLexer.PACKAGE);
+    /**
+     * Tokens that may continue an expression or a statement (operators, '.', '(' after a value, '=',
+     * 'if', 'for'): every value may be followed by them, so naming them says nothing.
+     */
+    private static final Set<Integer> CONTINUATIONS = Set.of(CnnLexer.DOT, CnnLexer.LPAREN, CnnLexer.LBRACKET,
+            CnnLexer.POWER, CnnLexer.STAR, CnnLexer.SLASH, CnnLexer.FLOOR, CnnLexer.PERCENT, CnnLexer.AT, CnnLexer.PLUS,
+            CnnLexer.MINUS, CnnLexer.LSHIFT, CnnLexer.RSHIFT, CnnLexer.AMPERSAND, CnnLexer.CARET, CnnLexer.PIPE,
+            CnnLexer.LESS, CnnLexer.GREATER, CnnLexer.EQUALS, CnnLexer.NOT_EQUALS, CnnLexer.LESS_EQUAL,
+            CnnLexer.GREATER_EQUAL, CnnLexer.IN, CnnLexer.NOT, CnnLexer.IS, CnnLexer.IF, CnnLexer.ELSE, CnnLexer.OR,
+            CnnLexer.AND, CnnLexer.FOR, CnnLexer.ASYNC, CnnLexer.ASSIGN, CnnLexer.COLON, CnnLexer.ADD_ASSIGN,
+            CnnLexer.SUB_ASSIGN, CnnLexer.MUL_ASSIGN, CnnLexer.DIV_ASSIGN, CnnLexer.MOD_ASSIGN, CnnLexer.POWER_ASSIGN,
+            CnnLexer.FLOOR_ASSIGN, CnnLexer.AT_ASSIGN, CnnLexer.AND_ASSIGN, CnnLexer.OR_ASSIGN, CnnLexer.XOR_ASSIGN,
+            CnnLexer.LSHIFT_ASSIGN, CnnLexer.RSHIFT_ASSIGN, CnnLexer.COMMA);
 
     /** "a value", "')' or ','", "a name, a newline or end of file". */
     static String describe(IntervalSet expected) {
         if (expected == null) {
             return "";
         }
-        List<Integer> types = expected.toList();
+        List<Integer> types = new ArrayList<>(expected.toList());
+        boolean continuesValue = types.contains(CnnLexer.DOT) && types.contains(CnnLexer.PLUS);
+        if (continuesValue) {
+            // after a value: name what ends it (')' or ',', end of line), not every operator that could follow
+            boolean comma = types.contains(CnnLexer.COMMA) && (types.contains(CnnLexer.RPAREN)
+                    || types.contains(CnnLexer.RBRACKET) || types.contains(CnnLexer.RBRACE));
+            types.removeIf(t -> CONTINUATIONS.contains(t) && !(comma && t == CnnLexer.COMMA));
+        }
+        types.removeIf(t -> t == CnnLexer.RBRACE && (types.contains(CnnLexer.RPAREN) || types.contains(CnnLexer.RBRACKET)));
         Set<String> words = new LinkedHashSet<>();
         boolean value = types.containsAll(VALUE_START);
         boolean name = types.stream().anyMatch(NAME::contains);
@@ -279,7 +321,8 @@ public final class CnnSyntax {
             words.add("a name");
         }
         for (int type : types) {
-            if ((value && (VALUE_START.contains(type) || NAME.contains(type))) || NAME.contains(type)) {
+            if ((value && (VALUE_START.contains(type) || VALUE_EXTRA.contains(type) || NAME.contains(type)))
+                    || NAME.contains(type)) {
                 continue;
             }
             switch (type) {
@@ -307,141 +350,19 @@ public final class CnnSyntax {
         return String.join(", ", list.subList(0, list.size() - 1)) + " or " + list.get(list.size() - 1);
     }
 
-    // -----------------------------------------------------------------------------------------
-    // Parse tree to AST
-
-    private static final class AstBuilder extends CnnBaseVisitor<Object> {
-        private final Diagnostics diagnostics;
-
-        AstBuilder(Diagnostics diagnostics) {
-            this.diagnostics = diagnostics;
-        }
-
-        Program program(CnnParser.FileContext file) {
-            List<Statement> statements = new ArrayList<>();
-            for (CnnParser.StatementContext s : file.statement()) {
-                statements.add((Statement) visit(s));
-            }
-            return new Program(List.copyOf(statements));
-        }
-
-        @Override
-        public Statement visitPackageStatement(CnnParser.PackageStatementContext ctx) {
-            return new Ast.PackageStatement(ctx.dottedName().getText(), spanOf(ctx.dottedName()));
-        }
-
-        @Override
-        public Statement visitModelStatement(CnnParser.ModelStatementContext ctx) {
-            return new Ast.ModelStatement(ctx.identifier().getText(), spanOf(ctx.identifier()));
-        }
-
-        @Override
-        public Statement visitImportStatement(CnnParser.ImportStatementContext ctx) {
-            return new Ast.ImportStatement(spanOf(ctx));
-        }
-
-        @Override
-        public Statement visitFromImportStatement(CnnParser.FromImportStatementContext ctx) {
-            return new Ast.ImportStatement(spanOf(ctx));
-        }
-
-        @Override
-        public Statement visitAssignStatement(CnnParser.AssignStatementContext ctx) {
-            return new Ast.AssignStatement(ctx.dottedName().getText(), spanOf(ctx.dottedName()), value(ctx.value()));
-        }
-
-        @Override
-        public Statement visitCallStatement(CnnParser.CallStatementContext ctx) {
-            return new Ast.CallStatement(call(ctx.call()));
-        }
-
-        private Call call(CnnParser.CallContext ctx) {
-            List<Argument> arguments = new ArrayList<>();
-            for (CnnParser.ArgumentContext a : ctx.argument()) {
-                String name = a.identifier() == null ? null : a.identifier().getText();
-                Span nameSpan = a.identifier() == null ? null : spanOf(a.identifier());
-                arguments.add(new Argument(name, nameSpan, value(a.value())));
-            }
-            return new Call(ctx.dottedName().getText(), spanOf(ctx.dottedName()), List.copyOf(arguments),
-                    spanOf(ctx.RPAREN().getSymbol()));
-        }
-
-        private Value value(CnnParser.ValueContext ctx) {
-            return (Value) visit(ctx);
-        }
-
-        private List<Value> values(List<CnnParser.ValueContext> contexts) {
-            List<Value> values = new ArrayList<>();
-            for (CnnParser.ValueContext c : contexts) {
-                values.add(value(c));
-            }
-            return List.copyOf(values);
-        }
-
-        @Override
-        public Value visitCallValue(CnnParser.CallValueContext ctx) {
-            return new Ast.CallValue(call(ctx.call()));
-        }
-
-        @Override
-        public Value visitNumberValue(CnnParser.NumberValueContext ctx) {
-            Span span = spanOf(ctx);
-            boolean negative = ctx.sign != null && ctx.sign.getType() == CnnLexer.MINUS;
-            String digits = ctx.number.getText();
-            String literal = (negative ? "-" : "") + digits;
-            if (ctx.number.getType() == CnnLexer.INT) {
-                try {
-                    return new Ast.IntValue(Long.parseLong(literal), span);
-                } catch (NumberFormatException e) {
-                    diagnostics.error(span, "integer " + literal + " is too large");
-                    return new Ast.IntValue(negative ? Long.MIN_VALUE : Long.MAX_VALUE, span);
-                }
-            }
-            double value = Double.parseDouble(literal);
-            if (Double.isInfinite(value)) {
-                diagnostics.error(span, "number " + literal + " is too large");
-            }
-            return new Ast.FloatValue(value, literal, span);
-        }
-
-        @Override
-        public Value visitStringValue(CnnParser.StringValueContext ctx) {
-            return new Ast.StringValue(unquote(ctx.STRING().getText()), spanOf(ctx));
-        }
-
-        @Override
-        public Value visitNoneValue(CnnParser.NoneValueContext ctx) {
-            return new Ast.NoneValue(spanOf(ctx));
-        }
-
-        @Override
-        public Value visitBoolValue(CnnParser.BoolValueContext ctx) {
-            return new Ast.BoolValue(ctx.TRUE() != null, spanOf(ctx));
-        }
-
-        @Override
-        public Value visitTupleValue(CnnParser.TupleValueContext ctx) {
-            List<Value> items = values(ctx.value());
-            if (items.size() == 1 && ctx.trailingComma == null) {
-                return items.get(0); // (3) is just 3, as in Python
-            }
-            return new Ast.TupleValue(items, spanOf(ctx));
-        }
-
-        @Override
-        public Value visitListValue(CnnParser.ListValueContext ctx) {
-            return new Ast.ListValue(values(ctx.value()), spanOf(ctx));
-        }
-
-        @Override
-        public Value visitNameValue(CnnParser.NameValueContext ctx) {
-            return new Ast.NameValue(ctx.getText(), spanOf(ctx));
-        }
-    }
-
     /** Removes the quotes of a string literal and resolves Python's common escapes. */
     static String unquote(String literal) {
-        String body = literal.substring(1, literal.length() - 1);
+        int quote = 0;
+        while (literal.charAt(quote) != '\'' && literal.charAt(quote) != '"') {
+            quote++;
+        }
+        String prefix = literal.substring(0, quote).toLowerCase(java.util.Locale.ROOT);
+        char q = literal.charAt(quote);
+        int quotes = literal.startsWith(String.valueOf(q).repeat(3), quote) && literal.length() - quote >= 6 ? 3 : 1;
+        String body = literal.substring(quote + quotes, literal.length() - quotes);
+        if (prefix.contains("r")) {
+            return body; // raw: backslashes stay
+        }
         StringBuilder out = new StringBuilder(body.length());
         for (int i = 0; i < body.length(); i++) {
             char c = body.charAt(i);
@@ -451,6 +372,7 @@ public final class CnnSyntax {
             }
             char e = body.charAt(++i);
             switch (e) {
+                case '\n' -> { } // a backslash at the end of a line continues the string
                 case 'n' -> out.append('\n');
                 case 't' -> out.append('\t');
                 case 'r' -> out.append('\r');
