@@ -73,8 +73,6 @@ public final class Checker {
     private Call compileCall;
     private Call fitCall;
     private Call augmentCall;
-    /** Variables assigned an ImageDataGenerator(...): their fit(...) and flow(...) are ignored. */
-    private final Set<String> generatorVariables = new HashSet<>();
     private Training training;
 
     private final LayerRegistry kinds;
@@ -165,7 +163,6 @@ public final class Checker {
 
     private void assignment(Ast.AssignStatement a) {
         if (a.value() instanceof Ast.CallValue c && c.call().simpleName().equals("ImageDataGenerator")) {
-            generatorVariables.add(a.target());
             augment(c.call());
             return;
         }
@@ -207,11 +204,6 @@ public final class Checker {
         String simple = call.simpleName();
         if (sequentialVariables.contains(qualifier) || qualifier.equals("model")) {
             method(call, simple);
-            return;
-        }
-        if (generatorVariables.contains(qualifier)) {
-            diagnostics.warning(call.nameSpan(), call.name() + "(...) is ignored: cnnc train applies the "
-                    + "ImageDataGenerator's transformations to the training batches itself");
             return;
         }
         if (qualifier.isEmpty()) {

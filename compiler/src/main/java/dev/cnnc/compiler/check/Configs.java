@@ -285,6 +285,9 @@ public final class Configs {
                 return loss;
             }
         }
+        if (v instanceof Ast.CallValue c && LOSS_CLASSES.containsKey(c.call().simpleName())) {
+            return lossObject(args, name, c.call());
+        }
         if (!(v instanceof Ast.StringValue s)) {
             args.error(name, name + " must be the name of a loss such as 'categorical_crossentropy', found "
                     + Args.describe(v));
@@ -296,6 +299,29 @@ public final class Configs {
                     + String.join(", ", names) + ")");
         }
         return loss;
+    }
+
+    /** tf.keras' loss classes, by the loss each computes. */
+    private static final Map<String, Loss> LOSS_CLASSES = Map.of("CategoricalCrossentropy", Loss.CATEGORICAL_CROSSENTROPY,
+            "SparseCategoricalCrossentropy", Loss.SPARSE_CATEGORICAL_CROSSENTROPY, "BinaryCrossentropy",
+            Loss.BINARY_CROSSENTROPY, "MeanSquaredError", Loss.MEAN_SQUARED_ERROR);
+
+    /** {@code tf.keras.losses.SparseCategoricalCrossentropy(...)}: the loss, with Keras' defaults only. */
+    private static Loss lossObject(Args args, String name, Call call) {
+        Args a = Signature.of(call.simpleName()).optional("from_logits", "label_smoothing", "reduction", "name")
+                .keywordOnly("axis").build().bind(call, args.diagnostics());
+        if (!a.ok()) {
+            args.invalidate(name);
+            return null;
+        }
+        if (a.bool("from_logits", false)) {
+            a.error("from_logits", "from_logits=True is not supported yet: give the last layer activation='softmax' "
+                    + "(or 'sigmoid' for a binary loss) and leave from_logits out");
+        }
+        if (a.number("label_smoothing", 0, 0, 1) != 0) {
+            a.error("label_smoothing", "label_smoothing is not supported yet");
+        }
+        return LOSS_CLASSES.get(call.simpleName());
     }
 
     /** Metrics: only {@code 'accuracy'} (alias {@code 'acc'}); returns the list with aliases resolved. */

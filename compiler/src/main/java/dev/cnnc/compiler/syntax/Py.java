@@ -64,8 +64,8 @@ public final class Py {
     // ---------------------------------------------------------------------------------------------
     // Expressions
 
-    public sealed interface Expr permits Literal, Name, Attribute, Call, Subscript, Binary, Unary, Compare, Logic, Not,
-            TupleExpr, ListExpr, Opaque {
+    public sealed interface Expr permits Literal, Name, Attribute, Call, Subscript, Slice, Binary, Unary, Compare, Logic,
+            Not, TupleExpr, ListExpr, Opaque {
         /** Where the expression starts (the whole expression when it is on one line). */
         Span span();
 
@@ -97,8 +97,11 @@ public final class Py {
     /** A positional ({@code name == null}), keyword or starred ({@code *args}, {@code **kwargs}) argument. */
     public record Arg(String name, Span nameSpan, Expr value, String stars) {}
 
-    /** {@code target[...]}: only the target matters here. */
-    public record Subscript(Expr target, Span span, String text) implements Expr {}
+    /** {@code target[index]} or {@code target[a, b:c]}: each index an expression or a {@link Slice}. */
+    public record Subscript(Expr target, List<Expr> indices, Span span, String text) implements Expr {}
+
+    /** {@code lower:upper:step} inside a subscript; absent parts are null. */
+    public record Slice(Expr lower, Expr upper, Expr step, Span span, String text) implements Expr {}
 
     public record Binary(String op, Expr left, Expr right, Span span, String text) implements Expr {}
 

@@ -293,8 +293,12 @@ final class PyBuilder {
             String text = text(p.atom().getStart(), t.getStop(), p);
             if (t instanceof CnnParser.AttributeTrailerContext a) {
                 e = new Py.Attribute(e, a.identifier().getText(), CnnSyntax.spanOf(a.identifier()), whole, text);
-            } else if (t instanceof CnnParser.SubscriptTrailerContext) {
-                e = new Py.Subscript(e, whole, text);
+            } else if (t instanceof CnnParser.SubscriptTrailerContext st) {
+                List<Py.Expr> indices = new ArrayList<>();
+                for (CnnParser.SubscriptContext sub : st.subscript()) {
+                    indices.add(subscript(sub));
+                }
+                e = new Py.Subscript(e, List.copyOf(indices), whole, text);
             } else {
                 CnnParser.CallTrailerContext c = (CnnParser.CallTrailerContext) t;
                 if (e instanceof Py.Literal lit) {
@@ -305,6 +309,24 @@ final class PyBuilder {
             }
         }
         return e;
+    }
+
+    /** An index, or a slice {@code a:b:c} with its parts in order (the parse tree keeps only the tests). */
+    private Py.Expr subscript(CnnParser.SubscriptContext sub) {
+        if (sub.COLON().isEmpty()) {
+            return expr(sub.test(0));
+        }
+        Py.Expr[] parts = new Py.Expr[3];
+        int part = 0;
+        for (int i = 0; i < sub.getChildCount(); i++) {
+            ParseTree child = sub.getChild(i);
+            if (child instanceof TerminalNode) {
+                part++;
+            } else {
+                parts[part] = expr((CnnParser.TestContext) child);
+            }
+        }
+        return new Py.Slice(parts[0], parts[1], parts[2], CnnSyntax.spanOf(sub), text(sub));
     }
 
     /** True if the operand is a bare number token (not {@code -(2)}, which Python also folds, but rarely written). */

@@ -76,12 +76,17 @@ public final class Script {
     private final Map<String, String> imports = new LinkedHashMap<>();
     /** Names bound to data (arrays, generators, histories, scores, loop variables): never constants. */
     private final Set<String> data = new HashSet<>();
+    /** The shapes of data arrays where the script makes them known (mnist.load_data(), reshape, to_categorical). */
+    private final Map<String, List<Long>> shapes = new HashMap<>();
     /** Names bound to the model (model = Sequential()). */
     private final Set<String> models = new HashSet<>();
     /** Names bound to an ImageDataGenerator. */
     private final Set<String> generators = new HashSet<>();
     /** Names used in model code but never defined, with the line of their first use. */
     private final Map<String, Integer> undefined = new HashMap<>();
+    /** Generators (train_generator = datagen.flow_from_directory(..., batch_size=20)) and their batch sizes. */
+    private final Map<String, Ast.Value> generatorBatches = new HashMap<>();
+    private boolean directoryNoted;
     private int skipped;
     private Span firstSkipped;
     private boolean channelsNoted;
@@ -171,6 +176,13 @@ public final class Script {
                         + "written as Sequential([...]))");
                 return;
             }
+            if (simple.equals("ImageDataGenerator") && target != null && call.arguments().stream()
+                    .allMatch(arg -> "rescale".equals(arg.name()) || "dtype".equals(arg.name()))) {
+                // ImageDataGenerator(rescale=1./255): scaling only, which cnnc does itself
+                skip(a.span());
+                bindData(a.targets());
+                return;
+            }
             if (simple.equals("ImageDataGenerator") && target != null) {
                 generators.add(target);
                 forget(target);
@@ -192,7 +204,18 @@ public final class Script {
             }
             if (isDataCall(name)) {
                 skip(a.span());
+                Map<String, List<Long>> known = shapesOf(a.targets(), value);
                 bindData(a.targets());
+                shapes.putAll(known);
+                Ast.Value batch = generatorBatchSize(call);
+                if (batch != null && target != null) {
+                    generatorBatches.put(target, batch);
+                }
+                if (simple.equals("flow_from_directory") && !directoryNoted) {
+                    directoryNoted = true;
+                    diagnostics.note(call.span(), "the script reads images from folders: give cnnc train the folder "
+                            + "with --data DIR (one subfolder per class, optionally in train/ and validation/)");
+                }
                 return;
             }
             if (isKerasObject(name) && target != null) {
@@ -223,7 +246,9 @@ public final class Script {
         }
         if (refersToData(value) || isDataLike(value)) {
             skip(a.span());
+            Map<String, List<Long>> known = shapesOf(a.targets(), value);
             bindData(a.targets());
+            shapes.putAll(known);
             return;
         }
         if (target != null && (value instanceof Py.Name || value instanceof Py.Attribute)
@@ -250,7 +275,11 @@ public final class Script {
         }
         if (refersToData(a.target()) || refersToData(a.value()) || target != null) {
             skip(a.span());
+            List<Long> shape = target == null ? null : shapes.get(target); // x_train /= 255 keeps the shape
             bindData(List.of(a.target()));
+            if (shape != null) {
+                shapes.put(target, shape);
+            }
             return;
         }
         diagnostics.warning(a.span(), "not understood, so ignored: " + shorten(a.target().text() + " " + a.op() + " "
@@ -278,7 +307,7 @@ public final class Script {
                 return;
             }
             if (generators.contains(qualifier)) {
-                out.add(new Ast.CallStatement(call(call, false))); // datagen.fit(x_train): the checker explains
+                skip(span); // datagen.fit(x_train): cnnc train applies the transformations to each training batch
                 return;
             }
             if (simple.equals("load_data")) {
@@ -356,8 +385,9 @@ public final class Script {
     /** The {@code batch_size=} of {@code datagen.flow(x, y, batch_size=32)} (Keras' default 32), or null. */
     private Ast.Value generatorBatchSize(Py.Expr generator) {
         Py.Expr e = generator;
-        if (e instanceof Py.Name n && constants.get(n.id()) instanceof Ast.CallValue) {
-            return null;
+        if (e instanceof Py.Name n) {
+            Ast.Value known = generatorBatches.get(n.id());
+            return known == null ? null : Fold.at(known, n.span());
         }
         if (!(e instanceof Py.Call c) || Py.dotted(c.function()) == null) {
             return null;
@@ -495,10 +525,155 @@ public final class Script {
         }
     }
 
+    /** The data sets Keras downloads, with their arrays' shapes: (x_train, y_train), (x_test, y_test). */
+    private static final Map<String, long[][]> DATASETS = Map.of(
+            "mnist", new long[][] {{60000, 28, 28}, {60000}, {10000, 28, 28}, {10000}},
+            "fashion_mnist", new long[][] {{60000, 28, 28}, {60000}, {10000, 28, 28}, {10000}},
+            "cifar10", new long[][] {{50000, 32, 32, 3}, {50000, 1}, {10000, 32, 32, 3}, {10000, 1}},
+            "cifar100", new long[][] {{50000, 32, 32, 3}, {50000, 1}, {10000, 32, 32, 3}, {10000, 1}});
+
+    /**
+     * The shapes an assignment gives its targets, where cnnc can follow them: a known data set's
+     * arrays, {@code reshape} with constant dimensions, {@code astype}, arithmetic with a number,
+     * {@code to_categorical} with the class count. So that {@code input_shape=x_train.shape[1:]} is a
+     * constant.
+     */
+    private Map<String, List<Long>> shapesOf(List<Py.Expr> targets, Py.Expr value) {
+        Map<String, List<Long>> out = new HashMap<>();
+        if (targets.size() != 1) {
+            return out;
+        }
+        Py.Expr target = targets.get(0);
+        if (value instanceof Py.Call c && Py.dotted(c.function()) != null && last(Py.dotted(c.function())).equals("load_data")) {
+            String path = resolved(Py.dotted(c.function()));
+            int at = path.indexOf("datasets.");
+            String name = at < 0 ? null : path.substring(at + "datasets.".length()).split("\\.")[0];
+            long[][] known = name == null ? null : DATASETS.get(name);
+            if (known != null && target instanceof Py.TupleExpr pair && pair.items().size() == 2) {
+                for (int split = 0; split < 2; split++) {
+                    if (pair.items().get(split) instanceof Py.TupleExpr xy && xy.items().size() == 2) {
+                        for (int k = 0; k < 2; k++) {
+                            if (xy.items().get(k) instanceof Py.Name n) {
+                                out.put(n.id(), toList(known[split * 2 + k]));
+                            }
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+        if (target instanceof Py.Name n) {
+            List<Long> shape = arrayShape(value);
+            if (shape != null) {
+                out.put(n.id(), shape);
+            }
+        } else if (target instanceof Py.TupleExpr t && value instanceof Py.TupleExpr v && t.items().size() == v.items().size()) {
+            for (int i = 0; i < t.items().size(); i++) {
+                List<Long> shape = arrayShape(v.items().get(i));
+                if (t.items().get(i) instanceof Py.Name n && shape != null) {
+                    out.put(n.id(), shape);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Long> toList(long[] dims) {
+        List<Long> out = new ArrayList<>();
+        for (long d : dims) {
+            out.add(d);
+        }
+        return List.copyOf(out);
+    }
+
+    private List<Long> arrayShape(Py.Expr e) {
+        if (e instanceof Py.Name n) {
+            return shapes.get(n.id());
+        }
+        if (e instanceof Py.Binary b) {
+            List<Long> left = arrayShape(b.left());
+            List<Long> right = arrayShape(b.right());
+            if (left != null && right == null && fold(b.right()) != null) {
+                return left;
+            }
+            if (right != null && left == null && fold(b.left()) != null) {
+                return right;
+            }
+            return null;
+        }
+        if (!(e instanceof Py.Call c)) {
+            return null;
+        }
+        if (c.function() instanceof Py.Attribute method) {
+            List<Long> of = arrayShape(method.target());
+            if (of != null && method.name().equals("astype")) {
+                return of;
+            }
+            if (of != null && method.name().equals("reshape")) {
+                List<Ast.Value> dims = new ArrayList<>();
+                for (Py.Arg a : c.arguments()) {
+                    Ast.Value v = fold(a.value());
+                    if (v == null || a.name() != null) {
+                        return null;
+                    }
+                    dims.add(v);
+                }
+                if (dims.size() == 1 && dims.get(0) instanceof Ast.TupleValue t) {
+                    dims = t.items();
+                }
+                return reshaped(of, dims);
+            }
+        }
+        String name = Py.dotted(c.function());
+        if (name != null && last(name).equals("to_categorical") && c.arguments().size() >= 2) {
+            List<Long> labels = arrayShape(c.arguments().get(0).value());
+            Ast.Value classes = fold(c.arguments().get(1).value());
+            if (labels != null && classes instanceof Ast.IntValue k && k.value() > 0) {
+                return List.of(labels.get(0), k.value());
+            }
+        }
+        return null;
+    }
+
+    private static List<Long> reshaped(List<Long> of, List<Ast.Value> dims) {
+        long total = 1;
+        for (long d : of) {
+            total *= d;
+        }
+        List<Long> out = new ArrayList<>();
+        int unknown = -1;
+        long known = 1;
+        for (int i = 0; i < dims.size(); i++) {
+            if (!(dims.get(i) instanceof Ast.IntValue d) || d.value() == 0 || d.value() < -1) {
+                return null;
+            }
+            if (d.value() == -1) {
+                if (unknown >= 0) {
+                    return null;
+                }
+                unknown = i;
+                out.add(-1L);
+            } else {
+                known *= d.value();
+                out.add(d.value());
+            }
+        }
+        if (unknown >= 0) {
+            if (total % known != 0) {
+                return null;
+            }
+            out.set(unknown, total / known);
+        } else if (known != total) {
+            return null;
+        }
+        return List.copyOf(out);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Names
 
     private void forget(String name) {
+        shapes.remove(name);
         constants.remove(name);
         data.remove(name);
         imports.remove(name);
@@ -701,7 +876,7 @@ public final class Script {
         String name = path.substring(at + "datasets.".length());
         name = name.substring(0, name.indexOf('.') < 0 ? name.length() : name.indexOf('.'));
         diagnostics.note(span, "the script loads Keras' " + name + " data set" + (name.equals("mnist")
-                ? ", which cnnc train reads by default" : "; cnnc train reads MNIST unless --data names other data"));
+                ? ", which cnnc train reads by default" : "; give it to cnnc train with --data (MNIST is read otherwise)"));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -817,7 +992,7 @@ public final class Script {
 
     /** The constant value of an expression, or null if it is not one (see {@link Fold}). */
     private Ast.Value fold(Py.Expr e) {
-        return new Fold(constants).fold(e);
+        return new Fold(constants, shapes).fold(e);
     }
 
     private static String statementText(Py.Assign a) {
@@ -838,9 +1013,11 @@ public final class Script {
     /** Python's arithmetic on constants: numbers, strings, tuples, lists, None and booleans. */
     static final class Fold {
         private final Map<String, Ast.Value> constants;
+        private final Map<String, List<Long>> shapes;
 
-        Fold(Map<String, Ast.Value> constants) {
+        Fold(Map<String, Ast.Value> constants, Map<String, List<Long>> shapes) {
             this.constants = constants;
+            this.shapes = shapes;
         }
 
         Ast.Value fold(Py.Expr e) {
@@ -887,6 +1064,30 @@ public final class Script {
                 }
                 return result == null ? null : at(result, l.span());
             }
+            if (e instanceof Py.Attribute a && a.name().equals("shape") && a.target() instanceof Py.Name n
+                    && shapes.containsKey(n.id())) {
+                List<Ast.Value> dims = new ArrayList<>();
+                for (long d : shapes.get(n.id())) {
+                    dims.add(new Ast.IntValue(d, a.span()));
+                }
+                return new Ast.TupleValue(List.copyOf(dims), a.span());
+            }
+            if (e instanceof Py.Subscript sub && sub.indices().size() == 1) {
+                Ast.Value target = fold(sub.target());
+                return target == null ? null : index(target, sub.indices().get(0), sub.span());
+            }
+            if (e instanceof Py.Call c && "len".equals(Py.dotted(c.function())) && c.arguments().size() == 1) {
+                Ast.Value v = fold(c.arguments().get(0).value());
+                List<Ast.Value> items = v instanceof Ast.TupleValue t ? t.items() : v instanceof Ast.ListValue l ? l.items()
+                        : null;
+                if (items != null) {
+                    return new Ast.IntValue(items.size(), c.span());
+                }
+                if (c.arguments().get(0).value() instanceof Py.Name n && shapes.containsKey(n.id())) {
+                    return new Ast.IntValue(shapes.get(n.id()).get(0), c.span());
+                }
+                return null;
+            }
             if (e instanceof Py.Compare c) {
                 Ast.Value left = fold(c.operands().get(0));
                 if (left == null) {
@@ -906,6 +1107,43 @@ public final class Script {
                 return new Ast.BoolValue(true, c.span());
             }
             return null;
+        }
+
+        /** {@code t[i]} or {@code t[a:b:c]} of a tuple, list or string, Python's way (negative from the end). */
+        private Ast.Value index(Ast.Value target, Py.Expr index, Span span) {
+            List<Ast.Value> items = target instanceof Ast.TupleValue t ? t.items() : target instanceof Ast.ListValue l
+                    ? l.items() : null;
+            if (items == null) {
+                return null;
+            }
+            int size = items.size();
+            if (index instanceof Py.Slice slice) {
+                Long lower = slice.lower() == null ? null : integer(fold(slice.lower()));
+                Long upper = slice.upper() == null ? null : integer(fold(slice.upper()));
+                Long step = slice.step() == null ? Long.valueOf(1) : integer(fold(slice.step()));
+                if ((slice.lower() != null && lower == null) || (slice.upper() != null && upper == null) || step == null
+                        || step != 1) {
+                    return null;
+                }
+                int from = (int) clamp(lower == null ? 0 : lower < 0 ? lower + size : lower, size);
+                int to = (int) clamp(upper == null ? size : upper < 0 ? upper + size : upper, size);
+                List<Ast.Value> part = from >= to ? List.of() : items.subList(from, to);
+                return target instanceof Ast.TupleValue ? new Ast.TupleValue(List.copyOf(part), span)
+                        : new Ast.ListValue(List.copyOf(part), span);
+            }
+            Long i = integer(fold(index));
+            if (i == null || i >= size || i < -size) {
+                return null;
+            }
+            return at(items.get((int) (i < 0 ? i + size : i)), span);
+        }
+
+        private static long clamp(long v, int size) {
+            return Math.max(0, Math.min(size, v));
+        }
+
+        private static Long integer(Ast.Value v) {
+            return v instanceof Ast.IntValue i ? Long.valueOf(i.value()) : null;
         }
 
         private List<Ast.Value> all(List<Py.Expr> items) {
