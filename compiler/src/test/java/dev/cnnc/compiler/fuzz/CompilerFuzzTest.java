@@ -104,14 +104,18 @@ class CompilerFuzzTest {
         }
     }
 
-    /** The seed corpus holds every .cnn file of the repository, so that a new example is fuzzed too. */
+    /**
+     * The seed corpus holds every .cnn file and Keras script (.py under examples/ and the compiler's test
+     * scripts) of the repository, so that a new example is fuzzed too.
+     */
     @Test
     void theSeedCorpusHoldsEveryCnnFileOfTheRepository() throws IOException, URISyntaxException {
         Path root = Sources.repositoryRoot();
         Set<String> expected;
         try (Stream<Path> s = Files.walk(root)) {
-            expected = s.filter(p -> p.toString().endsWith(".cnn"))
-                    .map(p -> root.relativize(p).toString())
+            expected = s.map(p -> root.relativize(p).toString())
+                    .filter(p -> p.endsWith(".cnn") || (p.endsWith(".py") && (p.startsWith("examples/")
+                            || p.startsWith("compiler/src/test/resources/scripts/"))))
                     .filter(p -> Arrays.stream(p.split("/")).noneMatch(Set.of("target", ".git", ".cifuzz-corpus")::contains))
                     .filter(p -> !p.startsWith("compiler/src/test/resources/dev/cnnc/compiler/fuzz/"))
                     .map(p -> p.replace("/", "__"))
