@@ -55,8 +55,12 @@ public final class Py {
 
     public record Branch(Expr condition, List<Stmt> body) {}
 
-    /** {@code for}, {@code while}, {@code with}, {@code try}, {@code def}, {@code class}: the keyword and every statement inside. */
-    public record Block(String keyword, List<Stmt> body, Span span) implements Stmt {}
+    /**
+     * {@code for}, {@code while}, {@code with}, {@code try}, {@code def}, {@code class}: the keyword and
+     * every statement inside; for a {@code def}, its name and its parameters' names ({@code null}
+     * otherwise).
+     */
+    public record Block(String keyword, String name, List<String> parameters, List<Stmt> body, Span span) implements Stmt {}
 
     /** {@code pass}, {@code return}, {@code del}, ... */
     public record Other(String keyword, Span span) implements Stmt {}

@@ -84,7 +84,20 @@ final class PyBuilder {
         if (c instanceof CnnParser.BlockStatementContext b) {
             span = CnnSyntax.spanOf(b.keyword);
         }
-        return new Py.Block(keyword, List.copyOf(body), span);
+        String name = null;
+        List<String> parameters = null;
+        if (c instanceof CnnParser.BlockStatementContext b && b.DEF() != null) {
+            name = b.identifier().getText();
+            parameters = new ArrayList<>();
+            if (b.parameters() != null) {
+                for (CnnParser.ParameterContext p : b.parameters().parameter()) {
+                    parameters.add(p.identifier() == null ? "/" : (p.STAR() != null ? "*" : p.POWER() != null ? "**" : "")
+                            + p.identifier().getText());
+                }
+            }
+            parameters = List.copyOf(parameters);
+        }
+        return new Py.Block(keyword, name, parameters, List.copyOf(body), span);
     }
 
     private Py.Stmt statement(CnnParser.SimpleStatementContext st) {

@@ -80,6 +80,12 @@ public final class Script {
     private final Map<String, List<Long>> shapes = new HashMap<>();
     /** Names bound to the model (model = Sequential()). */
     private final Set<String> models = new HashSet<>();
+    /** Functions that build, compile or fit the model, read where they are first called. */
+    private final Map<String, Py.Block> functions = new LinkedHashMap<>();
+    /** Those already read, with the line of the call. */
+    private final Map<String, Integer> called = new HashMap<>();
+    /** The name the model was created under, which the checker knows it by. */
+    private String modelName;
     /** Names bound to an ImageDataGenerator. */
     private final Set<String> generators = new HashSet<>();
     /** Names used in model code but never defined, with the line of their first use. */
@@ -101,6 +107,12 @@ public final class Script {
         Script s = new Script(diagnostics, options);
         for (Py.Stmt st : statements) {
             s.statement(st);
+        }
+        for (Py.Block f : s.functions.values()) {
+            if (!s.called.containsKey(f.name())) {
+                diagnostics.warning(f.span(), "the model code in " + f.name() + "(...) is not read: the script never "
+                        + "calls it");
+            }
         }
         if (s.skipped > 0) {
             diagnostics.note(s.firstSkipped, s.skipped + (s.skipped == 1 ? " statement" : " statements")
@@ -159,8 +171,18 @@ public final class Script {
             String name = canonical(Py.dotted(call.function()));
             String simple = last(name);
             String qualifier = qualifier(name);
+            if (functions.containsKey(name)) {
+                boolean read = callFunction(call, a.span());
+                if (read && target != null && modelName != null) {
+                    models.add(target); // model = build_model()
+                }
+                return;
+            }
             if (simple.equals("Sequential") && target != null) {
                 models.add(target);
+                if (modelName == null) {
+                    modelName = target;
+                }
                 forget(target);
                 out.add(new Ast.AssignStatement(target, a.targets().get(0).span(),
                         new Ast.CallValue(call(call, true))));
@@ -294,11 +316,15 @@ public final class Script {
             String name = canonical(Py.dotted(call.function()));
             String simple = last(name);
             String qualifier = qualifier(name);
+            if (functions.containsKey(name)) {
+                callFunction(call, span);
+                return;
+            }
             if (isModel(qualifier)) {
                 if (simple.equals("fit") || simple.equals("fit_generator")) {
                     fit(call);
                 } else if (MODEL_METHODS.contains(simple)) {
-                    out.add(new Ast.CallStatement(call(call, !simple.equals("fit"))));
+                    out.add(new Ast.CallStatement(onModel(call(call, !simple.equals("fit")))));
                 } else if (OUTPUT_METHODS.contains(simple)) {
                     skip(span);
                 } else {
@@ -332,6 +358,54 @@ public final class Script {
         diagnostics.warning(span, "not understood, so ignored: " + shorten(e.text()));
     }
 
+    /**
+     * A call of a function that builds, compiles or fits the model: its statements are read once, at the
+     * first call, with its parameters bound to the call's arguments (the model, constants, data).
+     * Returns whether they were read.
+     */
+    private boolean callFunction(Py.Call call, Span span) {
+        Py.Block f = functions.get(Py.dotted(call.function()));
+        Integer first = called.get(f.name());
+        if (first != null) {
+            diagnostics.warning(span, f.name() + "(...) is called again: cnnc trains once and reads the call at line "
+                    + first + " only");
+            return false;
+        }
+        called.put(f.name(), span.line());
+        List<String> parameters = f.parameters();
+        for (int i = 0; i < call.arguments().size(); i++) {
+            Py.Arg a = call.arguments().get(i);
+            String parameter = a.name() != null ? a.name() : i < parameters.size() ? parameters.get(i) : null;
+            if (parameter == null || parameter.startsWith("*")) {
+                continue;
+            }
+            Py.Expr v = a.value();
+            forget(parameter);
+            models.remove(parameter);
+            if (v instanceof Py.Name n && (models.contains(n.id()) || isModel(n.id()))) {
+                models.add(parameter);
+            } else {
+                Ast.Value folded = fold(v);
+                if (folded != null) {
+                    constants.put(parameter, folded);
+                } else {
+                    data.add(parameter);
+                }
+            }
+        }
+        f.body().forEach(this::statement);
+        return true;
+    }
+
+    /** A method call on the model under the name the checker knows it by (a function's parameter may rename it). */
+    private Ast.Call onModel(Ast.Call c) {
+        String qualifier = qualifier(c.name());
+        if (modelName == null || qualifier.isEmpty() || qualifier.equals(modelName)) {
+            return c;
+        }
+        return new Ast.Call(modelName + "." + last(c.name()), c.nameSpan(), c.arguments(), c.closeSpan());
+    }
+
     /** {@code model.fit(...)} or {@code model.fit_generator(...)}, as the checker's {@code fit(...)}. */
     private void fit(Py.Call call) {
         String name = Py.dotted(call.function());
@@ -347,7 +421,8 @@ public final class Script {
                 }
                 arguments.add(a);
             }
-            out.add(new Ast.CallStatement(new Ast.Call(c.name(), c.nameSpan(), List.copyOf(arguments), c.closeSpan())));
+            out.add(new Ast.CallStatement(onModel(new Ast.Call(c.name(), c.nameSpan(), List.copyOf(arguments),
+                    c.closeSpan()))));
             return;
         }
         // fit_generator(generator, steps_per_epoch, epochs, ...): the generator's batch size, not its steps
@@ -379,7 +454,7 @@ public final class Script {
             }
         }
         String fitName = qualifier(name).isEmpty() ? "fit" : qualifier(name) + ".fit";
-        out.add(new Ast.CallStatement(new Ast.Call(fitName, nameSpan, List.copyOf(arguments), call.closeSpan())));
+        out.add(new Ast.CallStatement(onModel(new Ast.Call(fitName, nameSpan, List.copyOf(arguments), call.closeSpan()))));
     }
 
     /** The {@code batch_size=} of {@code datagen.flow(x, y, batch_size=32)} (Keras' default 32), or null. */
@@ -458,10 +533,17 @@ public final class Script {
     private void block(Py.Block b) {
         switch (b.keyword()) {
             case "with", "try" -> b.body().forEach(this::statement);
-            case "def", "class" -> {
+            case "def" -> {
                 if (buildsModel(b.body())) {
-                    diagnostics.warning(b.span(), "cnnc does not run functions, so the model code in this " + b.keyword()
-                            + " is not read: build the model at the top level of the script");
+                    functions.put(b.name(), b); // read where it is called: train_model(model, ...)
+                } else {
+                    skip(b.span());
+                }
+            }
+            case "class" -> {
+                if (buildsModel(b.body())) {
+                    diagnostics.warning(b.span(), "cnnc does not run classes, so the model code in this class is not "
+                            + "read: build the model at the top level of the script");
                 } else {
                     skip(b.span());
                 }
