@@ -2,6 +2,8 @@ package dev.cnnc.cli;
 
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.train.Probabilities;
 import dev.cnnc.runtime.data.DataFormatException;
 import dev.cnnc.runtime.data.Dataset;
 import dev.cnnc.runtime.data.ImageFiles;
@@ -101,7 +103,7 @@ final class PredictCommand implements Callable<Integer> {
             float[] pixels = new float[test.exampleSize()];
             test.copyInputs(new int[] {index}, 0, 1, pixels);
             Integer label = test.targetKind() == Dataset.TargetKind.CLASSES ? test.label(index) : null;
-            one(out, model.predict(pixels), names == null ? loaded.classNames() : names, label);
+            one(out, shown(model, model.predict(pixels)), names == null ? loaded.classNames() : names, label);
             return Main.OK;
         }
         Path path = Path.of(image);
@@ -115,7 +117,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         boolean mnistLike = names == null && needs.channels() == 1 && needs.rows() == 28 && needs.cols() == 28;
         if (Files.isRegularFile(path)) {
-            float[] p = model.predict(input(path, needs, mnistLike));
+            float[] p = shown(model, model.predict(input(path, needs, mnistLike)));
             if (csv == null) {
                 one(out, p, names, null);
             } else {
@@ -134,7 +136,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         List<float[]> results = new ArrayList<>();
         for (Path f : files) {
-            results.add(model.predict(input(f, needs, mnistLike)).clone());
+            results.add(shown(model, model.predict(input(f, needs, mnistLike))).clone());
         }
         if (csv != null) {
             writeCsv(files, results, names);
@@ -155,6 +157,16 @@ final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** The outputs as probabilities: a model trained with a loss from logits outputs logits. */
+    private static float[] shown(Network model, float[] outputs) {
+        if (!model.trainingConfig().fromLogits()) {
+            return outputs;
+        }
+        float[] p = new float[outputs.length];
+        Probabilities.of(outputs, p, 1, outputs.length, model.trainingConfig().loss() == LossKind.BINARY_CROSSENTROPY);
+        return p;
     }
 
     /** One image: each class's probability, then the prediction (the lines {@code cnnc predict} always printed). */

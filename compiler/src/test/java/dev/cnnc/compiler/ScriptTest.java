@@ -67,6 +67,9 @@ class ScriptTest {
         if (want.containsKey("augment")) {
             got.put("augment", Boolean.toString(t.augment() != null));
         }
+        if (want.containsKey("from_logits")) {
+            got.put("from_logits", Boolean.toString(t.fromLogits()));
+        }
         if (want.containsKey("initial_epoch")) {
             got.put("initial_epoch", Integer.toString(t.initialEpoch()));
         }

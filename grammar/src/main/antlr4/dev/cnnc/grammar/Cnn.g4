@@ -36,8 +36,11 @@ tokens { INDENT, DEDENT }
     /** The type of the last token handed out on the current line. */
     private int lastType = -1;
 
+    /** A token the lexer adds (NEWLINE at the end, INDENT, DEDENT), with a source as ANTLR's error recovery expects. */
     private Token virtual(int type, Token at) {
-        CommonToken t = new CommonToken(type, type == NEWLINE ? "\n" : "");
+        CommonToken t = new CommonToken(_tokenFactorySourcePair, type, DEFAULT_TOKEN_CHANNEL, at.getStartIndex(),
+                at.getStartIndex() - 1);
+        t.setText(type == NEWLINE ? "\n" : "");
         t.setLine(at.getLine());
         t.setCharPositionInLine(at.getCharPositionInLine());
         t.setStartIndex(at.getStartIndex());

@@ -35,6 +35,7 @@ public final class TrainingConfig {
     private final boolean shuffle;
     private final boolean validateOnTest;
     private final int initialEpoch;
+    private final boolean fromLogits;
     private final Augmentation augmentation;
 
     private TrainingConfig(Builder b) {
@@ -58,6 +59,7 @@ public final class TrainingConfig {
         this.shuffle = b.shuffle;
         this.validateOnTest = b.validateOnTest;
         this.initialEpoch = b.initialEpoch;
+        this.fromLogits = b.fromLogits;
         this.augmentation = b.augmentation;
     }
 
@@ -188,6 +190,14 @@ public final class TrainingConfig {
     }
 
     /**
+     * A loss object's {@code from_logits=True}: the model's outputs are logits (its last layer has no
+     * activation) and the loss applies softmax (sigmoid for the binary cross-entropy) first.
+     */
+    public boolean fromLogits() {
+        return fromLogits;
+    }
+
+    /**
      * The file's {@code augment(...)}: random transformations of the training images, or null for
      * none. Evaluation and prediction never augment.
      */
@@ -230,7 +240,7 @@ public final class TrainingConfig {
                 && Double.compare(decay, c.decay) == 0 && Double.compare(scheduleDecay, c.scheduleDecay) == 0
                 && Double.compare(clipnorm, c.clipnorm) == 0 && Double.compare(clipvalue, c.clipvalue) == 0 && epochs == c.epochs && batchSize == c.batchSize
                 && Double.compare(validationSplit, c.validationSplit) == 0 && shuffle == c.shuffle
-                && validateOnTest == c.validateOnTest && initialEpoch == c.initialEpoch
+                && validateOnTest == c.validateOnTest && initialEpoch == c.initialEpoch && fromLogits == c.fromLogits
                 && Objects.equals(augmentation, c.augmentation);
     }
 
@@ -238,7 +248,7 @@ public final class TrainingConfig {
     public int hashCode() {
         return Objects.hash(optimizer, learningRate, rho, momentum, nesterov, beta1, beta2, epsilon, amsgrad, decay,
                 scheduleDecay, clipnorm, clipvalue, loss, epochs, batchSize, validationSplit, shuffle, validateOnTest,
-                initialEpoch, augmentation);
+                initialEpoch, fromLogits, augmentation);
     }
 
     @Override
@@ -249,7 +259,8 @@ public final class TrainingConfig {
                 + ", clipvalue=" + clipvalue + ", loss=" + loss
                 + ", epochs=" + epochs + ", batchSize=" + batchSize + ", validationSplit=" + validationSplit
                 + ", shuffle=" + shuffle + (validateOnTest ? ", validateOnTest=true" : "")
-                + (initialEpoch == 0 ? "" : ", initialEpoch=" + initialEpoch) + (augmentation == null ? "" : ", augmentation=" + augmentation) + "]";
+                + (initialEpoch == 0 ? "" : ", initialEpoch=" + initialEpoch) + (fromLogits ? ", fromLogits=true" : "")
+                + (augmentation == null ? "" : ", augmentation=" + augmentation) + "]";
     }
 
     /** Builds a {@link TrainingConfig}; starts from Keras' defaults (see {@link TrainingConfig#builder}). */
@@ -274,6 +285,7 @@ public final class TrainingConfig {
         private boolean shuffle = true;
         private boolean validateOnTest = false;
         private int initialEpoch = 0;
+        private boolean fromLogits = false;
         private Augmentation augmentation;
 
         private Builder(OptimizerKind optimizer, LossKind loss) {
@@ -304,7 +316,14 @@ public final class TrainingConfig {
             this.shuffle = c.shuffle;
             this.validateOnTest = c.validateOnTest;
             this.initialEpoch = c.initialEpoch;
+            this.fromLogits = c.fromLogits;
             this.augmentation = c.augmentation;
+        }
+
+        /** A loss object's {@code from_logits=True}. */
+        public Builder fromLogits(boolean v) {
+            fromLogits = v;
+            return this;
         }
 
         /** {@code fit(validation_data=...)} of a pasted script: validate on the test set. */

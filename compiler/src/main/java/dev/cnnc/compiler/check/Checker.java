@@ -531,6 +531,7 @@ public final class Checker {
     private void finishTraining() {
         Optimizer optimizer = null;
         Loss loss = null;
+        boolean fromLogits = false;
         List<String> metrics = List.of();
         if (compileCall != null) {
             Args args = COMPILE.bind(compileCall, diagnostics);
@@ -541,6 +542,7 @@ public final class Checker {
                         : Optimizer.defaults(Optimizer.Kind.RMSPROP);
             }
             loss = Configs.loss(args, "loss");
+            fromLogits = Configs.fromLogits(args, "loss");
             if (!args.has("loss")) {
                 args.callError("compile(...) needs a loss, such as loss='categorical_crossentropy'");
             }
@@ -550,7 +552,7 @@ public final class Checker {
                     args.error(unsupported, unsupported + " is not supported");
                 }
             }
-            checkLossAgainstOutput(args, loss);
+            checkLossAgainstOutput(args, loss, fromLogits);
         }
         int epochs = Training.DEFAULT_EPOCHS;
         int batchSize = Training.DEFAULT_BATCH_SIZE;
@@ -598,10 +600,10 @@ public final class Checker {
             }
         }
         training = new Training(optimizer, loss, metrics, epochs, batchSize, validationSplit, shuffle, finishAugment(),
-                validateOnTest, initialEpoch);
+                validateOnTest, initialEpoch, fromLogits);
     }
 
-    private void checkLossAgainstOutput(Args args, Loss loss) {
+    private void checkLossAgainstOutput(Args args, Loss loss, boolean fromLogits) {
         if (loss == null || layers.isEmpty() || !inputKnown) {
             return;
         }
@@ -613,6 +615,13 @@ public final class Checker {
             return;
         }
         boolean categorical = loss == Loss.CATEGORICAL_CROSSENTROPY || loss == Loss.SPARSE_CATEGORICAL_CROSSENTROPY;
+        if (fromLogits) {
+            if (activation != Activation.LINEAR) {
+                args.error("loss", "from_logits=True expects logits, but the last layer's activation is '"
+                        + activation.keras() + "': leave the activation out, or from_logits out");
+            }
+            return;
+        }
         if (categorical && activation != Activation.SOFTMAX) {
             diagnostics.warning(args.span("loss"), loss.keras() + " expects probabilities, but the last layer's activation "
                     + "is '" + activation.keras() + "': use activation='softmax'");

@@ -308,20 +308,31 @@ public final class Configs {
 
     /** {@code tf.keras.losses.SparseCategoricalCrossentropy(...)}: the loss, with Keras' defaults only. */
     private static Loss lossObject(Args args, String name, Call call) {
-        Args a = Signature.of(call.simpleName()).optional("from_logits", "label_smoothing", "reduction", "name")
-                .keywordOnly("axis").build().bind(call, args.diagnostics());
+        Args a = lossSignature(call).bind(call, args.diagnostics());
         if (!a.ok()) {
             args.invalidate(name);
             return null;
-        }
-        if (a.bool("from_logits", false)) {
-            a.error("from_logits", "from_logits=True is not supported yet: give the last layer activation='softmax' "
-                    + "(or 'sigmoid' for a binary loss) and leave from_logits out");
         }
         if (a.number("label_smoothing", 0, 0, 1) != 0) {
             a.error("label_smoothing", "label_smoothing is not supported yet");
         }
         return LOSS_CLASSES.get(call.simpleName());
+    }
+
+    private static Signature lossSignature(Call call) {
+        return call.simpleName().equals("MeanSquaredError") ? Signature.of(call.simpleName()).optional("reduction", "name")
+                .build() : Signature.of(call.simpleName()).optional("from_logits", "label_smoothing", "reduction", "name")
+                .keywordOnly("axis").build();
+    }
+
+    /** Whether {@code name} is a loss object with {@code from_logits=True}. */
+    public static boolean fromLogits(Args args, String name) {
+        if (!(args.value(name) instanceof Ast.CallValue c) || !LOSS_CLASSES.containsKey(c.call().simpleName())
+                || c.call().simpleName().equals("MeanSquaredError")) {
+            return false;
+        }
+        Args a = lossSignature(c.call()).bind(c.call(), new dev.cnnc.compiler.diag.Diagnostics(args.diagnostics().source()));
+        return a.ok() && a.value("from_logits") instanceof Ast.BoolValue b && b.value();
     }
 
     /** Metrics: only {@code 'accuracy'} (alias {@code 'acc'}); returns the list with aliases resolved. */

@@ -369,7 +369,7 @@ final class ModelGenerator {
                 CodeBlock.of("$L$L", optimizerExtras(o), fitExtras(t)), augmentation(t.augment()));
     }
 
-    /** A pasted script's validation on the test set and initial epoch, only where given. */
+    /** A pasted script's validation on the test set, initial epoch and loss from logits, only where given. */
     private static CodeBlock fitExtras(Training t) {
         CodeBlock.Builder b = CodeBlock.builder();
         if (t.validateOnTest()) {
@@ -377,6 +377,9 @@ final class ModelGenerator {
         }
         if (t.initialEpoch() > 0) {
             b.add(".initialEpoch($L)", t.initialEpoch());
+        }
+        if (t.fromLogits()) {
+            b.add(".fromLogits(true)");
         }
         return b.build();
     }

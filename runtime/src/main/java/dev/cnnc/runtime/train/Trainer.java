@@ -1,5 +1,6 @@
 package dev.cnnc.runtime.train;
 
+import dev.cnnc.runtime.ActivationKind;
 import dev.cnnc.runtime.Batch;
 import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
@@ -60,6 +61,8 @@ public final class Trainer implements AutoCloseable {
     private final Metrics.Accuracy accuracy;
     private final Optimizer optimizer;
     private final boolean fused;
+    /** The loss applies softmax (sigmoid) to the outputs first: {@link TrainingConfig#fromLogits}. */
+    private final boolean fromLogits;
     private final Workers workers;
     private final long seed;
     private final Chunk[] chunks;
@@ -89,13 +92,16 @@ public final class Trainer implements AutoCloseable {
         final float[] gradient;
         /** The examples before augmentation, and the generator of their transformations (augmenting only). */
         final float[] original;
+        /** The softmax (or sigmoid) of the outputs, for a loss from logits; else null. */
+        final float[] probabilities;
         final Rng rng = new Rng(0);
         double loss;
         double correct;
         double activity;
 
-        Chunk(Network net, boolean augmenting) {
+        Chunk(Network net, boolean augmenting, boolean fromLogits) {
             this.net = net;
+            this.probabilities = fromLogits ? new float[CHUNK * net.outputSize()] : null;
             this.input = new float[CHUNK * net.inputSize()];
             this.targets = new float[CHUNK * net.outputSize()];
             this.gradient = new float[CHUNK * net.outputSize()];
@@ -128,6 +134,12 @@ public final class Trainer implements AutoCloseable {
         this.accuracy = Metrics.accuracyFor(loss, model.outputSize());
         this.optimizer = Optimizer.create(config, model.trainableParameters());
         this.fused = loss.fusesWith(model.outputActivation());
+        this.fromLogits = config.fromLogits();
+        if (fromLogits && (model.outputActivation() != ActivationKind.LINEAR || !loss.fusesWith(
+                loss == Loss.BINARY_CROSSENTROPY ? ActivationKind.SIGMOID : ActivationKind.SOFTMAX))) {
+            throw new IllegalArgumentException(config.loss() + " from logits needs a last layer without activation, "
+                    + "and a cross-entropy loss; " + model.name() + " ends with " + model.outputActivation());
+        }
         this.seed = seed;
         this.out = out;
         this.terminal = terminal;
@@ -135,7 +147,7 @@ public final class Trainer implements AutoCloseable {
         this.trainable = model.trainableParameters().toArray(new Parameter[0]);
         this.chunkTrainable = new Parameter[chunks.length][];
         for (int k = 0; k < chunks.length; k++) {
-            chunks[k] = new Chunk(model.replica(CHUNK), augmentation != null);
+            chunks[k] = new Chunk(model.replica(CHUNK), augmentation != null, fromLogits);
             chunkTrainable[k] = chunks[k].net.trainableParameters().toArray(new Parameter[0]);
             if (chunkTrainable[k].length != trainable.length) {
                 throw new IllegalStateException(model.name() + ": a replica has " + chunkTrainable[k].length
@@ -319,8 +331,9 @@ public final class Trainer implements AutoCloseable {
             switch (kind) {
                 case FORWARD -> c.net.forwardPhase(c.batch, phase);
                 case FORWARD_LOSS_BACKWARD -> {
-                    float[] output = c.net.forwardPhase(c.batch, phase);
-                    c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), n, c.gradient, fused);
+                    float[] output = scored(c, c.net.forwardPhase(c.batch, phase), m);
+                    // from logits, the gradient of the loss of softmax(z) is the fused one, (p - t) / N, with respect to z
+                    c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), n, c.gradient, fused || fromLogits);
                     c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
                     c.activity = c.net.activityLoss();
                     c.net.backwardPhase(c.gradient, fused, m, phase);
@@ -329,12 +342,22 @@ public final class Trainer implements AutoCloseable {
                 default -> { // EVALUATE
                     float[] output = c.net.forwardPhase(c.batch, phase);
                     if (phase == phases - 1) {
+                        output = scored(c, output, m);
                         c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
                         c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
                         c.activity = c.net.activityLoss();
                     }
                 }
             }
+        }
+
+        /** The outputs the loss and accuracy see: softmax or sigmoid of the logits for a loss from logits. */
+        private float[] scored(Chunk c, float[] output, int m) {
+            if (!fromLogits) {
+                return output;
+            }
+            Probabilities.of(output, c.probabilities, m, c.net.outputSize(), loss == Loss.BINARY_CROSSENTROPY);
+            return c.probabilities;
         }
 
         /**
