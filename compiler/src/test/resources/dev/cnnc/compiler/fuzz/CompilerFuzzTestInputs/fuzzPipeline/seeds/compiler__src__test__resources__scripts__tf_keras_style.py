@@ -1,5 +1,5 @@
 # tf.keras as TensorFlow's tutorials write it: the model as a list given to Sequential, an Input
-# first, layers through tf.keras.layers, the optimizer with learning_rate=, and a loss object.
+# first, layers through tf.keras.layers, the optimizer with learning_rate=, and a loss object from logits.
 import tensorflow as tf
 from tensorflow.keras import datasets, layers, models
 import matplotlib.pyplot as plt
@@ -29,13 +29,13 @@ model = tf.keras.Sequential([
     layers.Conv2D(64, (3, 3), activation='relu'),
     layers.Flatten(),
     layers.Dense(64, activation='relu'),
-    tf.keras.layers.Dense(10, activation='softmax'),
+    tf.keras.layers.Dense(10),
 ])
 
 model.summary()
 
 model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=3e-4),
-              loss=tf.keras.losses.SparseCategoricalCrossentropy(),
+              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
               metrics=['accuracy'])
 
 history = model.fit(train_images, train_labels, epochs=10,
@@ -50,7 +50,7 @@ plt.legend(loc='lower right')
 test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
 print(test_acc)
 
-# training: optimizer=ADAM lr=3.0E-4 epochs=10 batch_size=32 validate_on_test=true
+# training: optimizer=ADAM lr=3.0E-4 epochs=10 batch_size=32 validate_on_test=true from_logits=true
 # expect: 7:1: note: 12 statements about data and output were skipped: cnnc train reads the data itself (see its --data option)
 # expect: 7:60: note: the script loads Keras' cifar10 data set; give it to cnnc train with --data (MNIST is read otherwise)
 # expect: 42:37: note: validation_data=(test_images, test_labels): cnnc train validates on the test set after every epoch (or on --validation-data)
