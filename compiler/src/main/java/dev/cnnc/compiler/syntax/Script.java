@@ -273,8 +273,7 @@ public final class Script {
             shapes.putAll(known);
             return;
         }
-        if (target != null && (value instanceof Py.Name || value instanceof Py.Attribute)
-                && imports.containsKey(root(Py.dotted(value)))) {
+        if (target != null && Py.dotted(value) != null && imports.containsKey(root(Py.dotted(value)))) {
             // an alias of something imported: Adam = keras.optimizers.Adam
             forget(target);
             imports.put(target, canonical(Py.dotted(value)));
