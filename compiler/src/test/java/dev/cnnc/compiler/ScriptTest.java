@@ -206,4 +206,20 @@ class ScriptTest {
         assertEquals("Convnet1", c.model().name()); // convnet_1, as Sequential(name=...) names classes
         assertTrue(Summary.of(c.model(), false).contains("out (Dense)"));
     }
+
+    @Test
+    void hostileConstantsStayCheap() {
+        // (-1) ** huge, 0 ** huge, a huge repetition and a scalar reshape: evaluated (or left alone) at once
+        CnnCompiler.Checked c = check("""
+                a = (-1) ** 1000000000000000000
+                b = 0 ** 1000000000000000000
+                c = [1] * 100000000000
+                (x, y), (t, u) = mnist.load_data()
+                s = x[0, 0, 0].reshape(())
+                n = len(s)
+                model = Sequential([Dense(a + 2 + b, input_shape=(4,))])
+                """);
+        assertTrue(c.ok(), c.diagnostics().render());
+        assertTrue(Summary.of(c.model(), false).contains("dense_1 (Dense)              (None, 3)"));
+    }
 }

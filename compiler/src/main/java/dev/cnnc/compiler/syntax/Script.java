@@ -1164,7 +1164,8 @@ public final class Script {
                 if (items != null) {
                     return new Ast.IntValue(items.size(), c.span());
                 }
-                if (c.arguments().get(0).value() instanceof Py.Name n && shapes.containsKey(n.id())) {
+                if (c.arguments().get(0).value() instanceof Py.Name n && shapes.containsKey(n.id())
+                        && !shapes.get(n.id()).isEmpty()) {
                     return new Ast.IntValue(shapes.get(n.id()).get(0), c.span());
                 }
                 return null;
@@ -1405,6 +1406,9 @@ public final class Script {
         }
 
         private static Ast.Value power(long x, long y, Span span) {
+            if (x == -1) {
+                return new Ast.IntValue(y % 2 == 0 ? 1 : -1, span);
+            }
             long result = 1;
             for (long i = 0; i < y; i++) {
                 result = Math.multiplyExact(result, x);
