@@ -2,13 +2,13 @@ package dev.cnnc.cli;
 
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
-import dev.cnnc.runtime.optim.LossKind;
-import dev.cnnc.runtime.train.Probabilities;
 import dev.cnnc.runtime.data.DataFormatException;
 import dev.cnnc.runtime.data.Dataset;
 import dev.cnnc.runtime.data.ImageFiles;
 import dev.cnnc.runtime.data.Needs;
 import dev.cnnc.runtime.io.WeightsFile;
+import dev.cnnc.runtime.optim.LossKind;
+import dev.cnnc.runtime.train.Probabilities;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -243,6 +243,14 @@ final class PredictCommand implements Callable<Integer> {
 
     /** The model's input for one image file: decoded, resized and converted as training images are. */
     private float[] input(Path path, Needs needs, boolean mnistLike) {
+        return imageInput(path, needs, invert.equals("yes"), invert.equals("auto") && mnistLike);
+    }
+
+    /**
+     * The model's input for one image file; grey images inverted if {@code invert}, or if
+     * {@code invertLight} and the image is mostly light (MNIST digits are light on black).
+     */
+    static float[] imageInput(Path path, Needs needs, boolean invert, boolean invertLight) {
         ImageFiles.Decoded d;
         try {
             d = ImageFiles.read(path, needs.rows(), needs.cols(), needs.channels());
@@ -261,7 +269,7 @@ final class PredictCommand implements Callable<Integer> {
                 mean += v;
             }
         }
-        boolean flip = invert.equals("yes") || invert.equals("auto") && mnistLike && mean / x.length > 0.5;
+        boolean flip = invert || invertLight && mean / x.length > 0.5;
         if (flip && ch == 1) {
             for (int i = 0; i < x.length; i++) {
                 x[i] = 1f - x[i];

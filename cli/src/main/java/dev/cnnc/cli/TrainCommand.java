@@ -1,13 +1,16 @@
 package dev.cnnc.cli;
 
+import dev.cnnc.cli.pictures.Curves;
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.DataMismatchException;
 import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.train.History;
 import dev.cnnc.runtime.train.TrainingException;
 import dev.cnnc.runtime.train.TrainingSession;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,6 +73,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Save the trained weights (and optimizer state) to FILE.")
     Path save;
 
+    @Option(names = "--plot", paramLabel = "FILE.png", description = {"Draw the loss and accuracy per epoch to FILE.png",
+            "(default with --save W: W's name with .curves.png, beside the history as .history.csv)."})
+    Path plot;
+
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Save a checkpoint to DIR/" + CHECKPOINT_FILE
             + " after every epoch.")
     Path checkpoint;
@@ -111,7 +118,8 @@ final class TrainCommand implements Callable<Integer> {
                 .out(PrintStreams.of(spec.commandLine().getOut())).terminal(System.console() != null)
                 .checkpoint(checkpoint == null ? null : checkpoint.resolve(CHECKPOINT_FILE)).resume(resume).save(save)
                 .classNames(loaded.classNames()).build()) {
-            session.train(train, validation, loaded.test());
+            TrainingSession.Result result = session.train(train, validation, loaded.test());
+            pictures(result.history(), model.name());
         } catch (TrainingException e) {
             throw new Main.UserException(e.getMessage(), Main.MODEL_ERRORS);
         } catch (DataMismatchException e) {
@@ -121,6 +129,31 @@ final class TrainCommand implements Callable<Integer> {
             throw new Main.UserException(e.getMessage(), Main.USAGE);
         }
         return Main.OK;
+    }
+
+    /** The history beside the saved weights ({@code W.history.csv}) and the curves ({@code --plot}, or beside them). */
+    private void pictures(History history, String modelName) throws IOException {
+        Path csv = save == null ? null : sibling(save, ".history.csv");
+        Path png = plot != null ? plot : save == null ? null : sibling(save, ".curves.png");
+        if (csv == null && png == null) {
+            return;
+        }
+        Curves.write(history, modelName, csv, png);
+        PrintWriter out = spec.commandLine().getOut();
+        if (csv != null) {
+            out.println("Saved the history to " + csv);
+        }
+        if (png != null) {
+            out.println("Drew the curves to " + png);
+        }
+        out.flush();
+    }
+
+    /** {@code dir/mnist.cnnw} with {@code .history.csv}: {@code dir/mnist.history.csv}. */
+    static Path sibling(Path file, String suffix) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + suffix);
     }
 
     private TrainingConfig config(TrainingConfig fromFile) {

@@ -49,8 +49,12 @@ class ScriptTrainingTest {
     @TempDir
     Path dir;
 
-    /** 8x8 images of three classes (a row, a column, the diagonal), as MNIST's IDX files. */
     private Path data() throws IOException {
+        return idxData(dir);
+    }
+
+    /** 8x8 images of three classes (a row, a column, the diagonal), as MNIST's IDX files in {@code dir/idx}. */
+    static Path idxData(Path dir) throws IOException {
         Path idx = Files.createDirectories(dir.resolve("idx"));
         Random r = new Random(7);
         int[] counts = {90, 30};

@@ -227,6 +227,33 @@ public interface Network {
     void applyConstraints();
 
     /** Class probabilities (the output) for one example. Allocates the result. */
+    /** The layers' names, in order, as Keras names them ({@code conv2d_1}, ...); empty for models generated before. */
+    default List<String> layerNames() {
+        return List.of();
+    }
+
+    /** Layer {@code layer}'s output shape for one example, in Keras' layout. */
+    default int[] layerOutputShape(int layer) {
+        throw new UnsupportedOperationException(name() + " was generated without access to its layers");
+    }
+
+    /**
+     * Layer {@code layer}'s output in the last forward pass: this replica's examples one after another
+     * ({@link #layerOutputShape} floats each). The buffer itself, overwritten by the next pass.
+     */
+    default float[] layerOutput(int layer) {
+        throw new UnsupportedOperationException(name() + " was generated without access to its layers");
+    }
+
+    /**
+     * The gradient of the loss with respect to layer {@code layer}'s output in the last backward pass
+     * (for a class activation map); the buffer itself. Not computed for the last layer of a backward
+     * pass from logits, nor before the first layer.
+     */
+    default float[] layerOutputGradient(int layer) {
+        throw new UnsupportedOperationException(name() + " was generated without access to its layers");
+    }
+
     default float[] predict(float[] image) {
         float[] result = new float[outputSize()];
         predict(image, result);

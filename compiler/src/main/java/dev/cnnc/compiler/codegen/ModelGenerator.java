@@ -105,6 +105,18 @@ final class ModelGenerator {
         type.addField(LayerSite.constant("OUTPUT_SIZE", model.outputShape().size()));
         type.addField(FieldSpec.builder(String.class, "SUMMARY", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$S", Summary.of(model, false)).build());
+        List<CodeBlock> names = new ArrayList<>();
+        List<CodeBlock> shapes = new ArrayList<>();
+        for (LayerSite g : layers) {
+            names.add(CodeBlock.of("$S", g.layer().name()));
+            shapes.add(CodeBlock.of("{$L}", join(g.layer().outputShape().dims())));
+        }
+        type.addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, String.class), "LAYER_NAMES", Modifier.PRIVATE,
+                Modifier.STATIC, Modifier.FINAL).initializer("$T.of($L)", List.class, CodeBlock.join(names, ", "))
+                .addJavadoc("The layers' names, as Keras names them.\n").build());
+        type.addField(FieldSpec.builder(int[][].class, "LAYER_SHAPES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("{$L}", CodeBlock.join(shapes, ", "))
+                .addJavadoc("Each layer's output shape for one example.\n").build());
         addFields(type);
         type.addMethod(publicConstructor());
         type.addMethod(sharingConstructor());
@@ -349,6 +361,40 @@ final class ModelGenerator {
         list.add(override("summary", String.class).addStatement("return SUMMARY").build());
         list.add(override("trainingConfig", TRAINING_CONFIG).addStatement("return $L", trainingConfig()).build());
         list.add(override("parameters", PARAMETER_LIST).addStatement("return parameters").build());
+        list.addAll(layerAccess());
+        return list;
+    }
+
+    /** Layers per method of the buffer lists, so that each stays far below HotSpot's 8,000-byte limit. */
+    private static final int BUFFERS_PER_METHOD = 300;
+
+    /**
+     * The layers' names, output shapes, and the buffers of the last forward and backward passes, for
+     * pictures of what each layer computes (feature maps, class activation maps).
+     */
+    private List<MethodSpec> layerAccess() {
+        List<MethodSpec> list = new ArrayList<>();
+        list.add(override("layerNames", ParameterizedTypeName.get(List.class, String.class))
+                .addStatement("return LAYER_NAMES").build());
+        list.add(override("layerOutputShape", int[].class).addParameter(int.class, "layer")
+                .addStatement("return LAYER_SHAPES[layer].clone()").build());
+        list.add(override("layerOutput", float[].class).addParameter(int.class, "layer")
+                .addStatement("return layerBuffers(false)[layer]").build());
+        list.add(override("layerOutputGradient", float[].class).addParameter(int.class, "layer")
+                .addStatement("return layerBuffers(true)[layer]").build());
+        MethodSpec.Builder buffers = MethodSpec.methodBuilder("layerBuffers").addModifiers(Modifier.PRIVATE)
+                .returns(float[][].class).addParameter(boolean.class, "gradients")
+                .addStatement("float[][] b = new float[$L][]", layers.size());
+        for (int from = 0, part = 0; from < layers.size(); from += BUFFERS_PER_METHOD, part++) {
+            buffers.addStatement("layerBuffers$L(b, gradients)", part);
+            MethodSpec.Builder m = MethodSpec.methodBuilder("layerBuffers" + part).addModifiers(Modifier.PRIVATE)
+                    .addParameter(float[][].class, "b").addParameter(boolean.class, "gradients");
+            for (int i = from; i < Math.min(layers.size(), from + BUFFERS_PER_METHOD); i++) {
+                m.addStatement("b[$L] = gradients ? $L : $L", i, layers.get(i).dOut(), layers.get(i).out());
+            }
+            list.add(m.build());
+        }
+        list.add(buffers.addStatement("return b").build());
         return list;
     }
 

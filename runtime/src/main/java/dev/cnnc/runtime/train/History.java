@@ -9,6 +9,8 @@ import java.util.Map;
 /** What {@code fit} returns, as Keras' {@code History}: each metric's value after every epoch. */
 public final class History {
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
+    /** Seconds each epoch of this run took (not saved with the weights, so that resumed runs compare). */
+    private final List<Double> seconds = new ArrayList<>();
 
     /** Appends one epoch's value of {@code metric} ({@code loss}, {@code acc}, {@code val_loss}, ...). */
     public void add(String metric, double value) {
@@ -25,6 +27,19 @@ public final class History {
         Map<String, List<Double>> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         return copy;
+    }
+
+    /** Records how long the next epoch of this run took. */
+    public void addSeconds(double epochSeconds) {
+        seconds.add(epochSeconds);
+    }
+
+    /**
+     * How long each epoch this process trained took, in order; shorter than {@link #epochs()} after a
+     * resume (the epochs before it ran elsewhere).
+     */
+    public List<Double> seconds() {
+        return Collections.unmodifiableList(seconds);
     }
 
     public int epochs() {

@@ -201,6 +201,7 @@ public final class Trainer implements AutoCloseable {
                 Rng.stream(seed, SHUFFLE_STREAM + epoch).shuffle(order);
             }
             Progress progress = new Progress(out, terminal, train.count());
+            long epochStart = System.nanoTime();
             double lossSum = 0;
             double correctSum = 0;
             int seen = 0;
@@ -233,6 +234,7 @@ public final class Trainer implements AutoCloseable {
                 line += Progress.metric("val_loss", v.loss()) + Progress.metric("val_acc", v.accuracy());
             }
             progress.done(line);
+            history.addSeconds((System.nanoTime() - epochStart) / 1e9);
             if (listener != null) {
                 listener.epochEnd(epoch + 1, history);
             }

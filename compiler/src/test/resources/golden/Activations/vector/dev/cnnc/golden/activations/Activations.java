@@ -104,6 +104,16 @@ public final class Activations implements Network {
             + "_________________________________________________________________\n";
 
     /**
+     * The layers' names, as Keras names them.
+     */
+    private static final List<String> LAYER_NAMES = List.of("conv2d_1", "re_lu_1", "p_re_lu_1", "leaky_re_lu_1", "activation_1", "flatten_1", "dense_1", "elu_1", "thresholded_re_lu_1", "dense_2", "softmax_1");
+
+    /**
+     * Each layer's output shape for one example.
+     */
+    private static final int[][] LAYER_SHAPES = {{4, 4, 3}, {4, 4, 3}, {4, 4, 3}, {4, 4, 3}, {4, 4, 3}, {48}, {8}, {8}, {8}, {4}, {4}};
+
+    /**
      * conv2d_1 kernel (3, 3, 2, 3), shared with replicas.
      */
     private final float[] conv2d1Kernel;
@@ -391,6 +401,46 @@ public final class Activations implements Network {
     @Override
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    @Override
+    public List<String> layerNames() {
+        return LAYER_NAMES;
+    }
+
+    @Override
+    public int[] layerOutputShape(int layer) {
+        return LAYER_SHAPES[layer].clone();
+    }
+
+    @Override
+    public float[] layerOutput(int layer) {
+        return layerBuffers(false)[layer];
+    }
+
+    @Override
+    public float[] layerOutputGradient(int layer) {
+        return layerBuffers(true)[layer];
+    }
+
+    private void layerBuffers0(float[][] b, boolean gradients) {
+        b[0] = gradients ? dConv2d1Out : conv2d1Out;
+        b[1] = gradients ? dReLu1Out : reLu1Out;
+        b[2] = gradients ? dPReLu1Out : pReLu1Out;
+        b[3] = gradients ? dLeakyReLu1Out : leakyReLu1Out;
+        b[4] = gradients ? dActivation1Out : activation1Out;
+        b[5] = gradients ? dFlatten1Out : flatten1Out;
+        b[6] = gradients ? dDense1Out : dense1Out;
+        b[7] = gradients ? dElu1Out : elu1Out;
+        b[8] = gradients ? dThresholdedReLu1Out : thresholdedReLu1Out;
+        b[9] = gradients ? dDense2Out : dense2Out;
+        b[10] = gradients ? dSoftmax1Out : softmax1Out;
+    }
+
+    private float[][] layerBuffers(boolean gradients) {
+        float[][] b = new float[11][];
+        layerBuffers0(b, gradients);
+        return b;
     }
 
     @Override

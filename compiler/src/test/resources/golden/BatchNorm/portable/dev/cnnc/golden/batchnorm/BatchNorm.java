@@ -84,6 +84,16 @@ public final class BatchNorm implements Network {
             + "_________________________________________________________________\n";
 
     /**
+     * The layers' names, as Keras names them.
+     */
+    private static final List<String> LAYER_NAMES = List.of("conv2d_1", "batch_normalization_1", "max_pooling2d_1", "flatten_1", "dense_1", "batch_normalization_2", "dense_2");
+
+    /**
+     * Each layer's output shape for one example.
+     */
+    private static final int[][] LAYER_SHAPES = {{6, 6, 4}, {6, 6, 4}, {3, 3, 4}, {36}, {8}, {8}, {3}};
+
+    /**
      * conv2d_1 kernel (3, 3, 1, 4), shared with replicas.
      */
     private final float[] conv2d1Kernel;
@@ -548,6 +558,42 @@ public final class BatchNorm implements Network {
     @Override
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    @Override
+    public List<String> layerNames() {
+        return LAYER_NAMES;
+    }
+
+    @Override
+    public int[] layerOutputShape(int layer) {
+        return LAYER_SHAPES[layer].clone();
+    }
+
+    @Override
+    public float[] layerOutput(int layer) {
+        return layerBuffers(false)[layer];
+    }
+
+    @Override
+    public float[] layerOutputGradient(int layer) {
+        return layerBuffers(true)[layer];
+    }
+
+    private void layerBuffers0(float[][] b, boolean gradients) {
+        b[0] = gradients ? dConv2d1Out : conv2d1Out;
+        b[1] = gradients ? dBatchNormalization1Out : batchNormalization1Out;
+        b[2] = gradients ? dMaxPooling2d1Out : maxPooling2d1Out;
+        b[3] = gradients ? dFlatten1Out : flatten1Out;
+        b[4] = gradients ? dDense1Out : dense1Out;
+        b[5] = gradients ? dBatchNormalization2Out : batchNormalization2Out;
+        b[6] = gradients ? dDense2Out : dense2Out;
+    }
+
+    private float[][] layerBuffers(boolean gradients) {
+        float[][] b = new float[7][];
+        layerBuffers0(b, gradients);
+        return b;
     }
 
     @Override

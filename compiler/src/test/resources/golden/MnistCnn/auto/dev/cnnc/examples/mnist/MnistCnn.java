@@ -90,6 +90,16 @@ public final class MnistCnn implements Network {
             + "_________________________________________________________________\n";
 
     /**
+     * The layers' names, as Keras names them.
+     */
+    private static final List<String> LAYER_NAMES = List.of("conv2d_1", "max_pooling2d_1", "conv2d_2", "max_pooling2d_2", "conv2d_3", "flatten_1", "dense_1", "dense_2");
+
+    /**
+     * Each layer's output shape for one example.
+     */
+    private static final int[][] LAYER_SHAPES = {{26, 26, 32}, {13, 13, 32}, {11, 11, 64}, {5, 5, 64}, {3, 3, 64}, {576}, {64}, {10}};
+
+    /**
      * conv2d_1 kernel (3, 3, 1, 32), shared with replicas.
      */
     private final float[] conv2d1Kernel;
@@ -595,6 +605,43 @@ public final class MnistCnn implements Network {
     @Override
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    @Override
+    public List<String> layerNames() {
+        return LAYER_NAMES;
+    }
+
+    @Override
+    public int[] layerOutputShape(int layer) {
+        return LAYER_SHAPES[layer].clone();
+    }
+
+    @Override
+    public float[] layerOutput(int layer) {
+        return layerBuffers(false)[layer];
+    }
+
+    @Override
+    public float[] layerOutputGradient(int layer) {
+        return layerBuffers(true)[layer];
+    }
+
+    private void layerBuffers0(float[][] b, boolean gradients) {
+        b[0] = gradients ? dConv2d1Out : conv2d1Out;
+        b[1] = gradients ? dMaxPooling2d1Out : maxPooling2d1Out;
+        b[2] = gradients ? dConv2d2Out : conv2d2Out;
+        b[3] = gradients ? dMaxPooling2d2Out : maxPooling2d2Out;
+        b[4] = gradients ? dConv2d3Out : conv2d3Out;
+        b[5] = gradients ? dFlatten1Out : flatten1Out;
+        b[6] = gradients ? dDense1Out : dense1Out;
+        b[7] = gradients ? dDense2Out : dense2Out;
+    }
+
+    private float[][] layerBuffers(boolean gradients) {
+        float[][] b = new float[8][];
+        layerBuffers0(b, gradients);
+        return b;
     }
 
     @Override

@@ -109,6 +109,16 @@ public final class MoreLayers implements Network {
             + "_________________________________________________________________\n";
 
     /**
+     * The layers' names, as Keras names them.
+     */
+    private static final List<String> LAYER_NAMES = List.of("zero_padding2d_1", "average_pooling2d_1", "depthwise_conv2d_1", "separable_conv2d_1", "cropping2d_1", "average_pooling2d_2", "reshape_1", "permute_1", "up_sampling2d_1", "conv2d_transpose_1", "global_max_pooling2d_1", "dense_1");
+
+    /**
+     * Each layer's output shape for one example.
+     */
+    private static final int[][] LAYER_SHAPES = {{13, 14, 3}, {7, 7, 3}, {5, 5, 6}, {5, 5, 4}, {4, 4, 4}, {2, 2, 4}, {2, 4, 2}, {2, 2, 4}, {2, 4, 12}, {4, 8, 3}, {3}, {3}};
+
+    /**
      * depthwise_conv2d_1 depthwise_kernel (3, 3, 3, 2), shared with replicas.
      */
     private final float[] depthwiseConv2d1DepthwiseKernel;
@@ -429,6 +439,47 @@ public final class MoreLayers implements Network {
     @Override
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    @Override
+    public List<String> layerNames() {
+        return LAYER_NAMES;
+    }
+
+    @Override
+    public int[] layerOutputShape(int layer) {
+        return LAYER_SHAPES[layer].clone();
+    }
+
+    @Override
+    public float[] layerOutput(int layer) {
+        return layerBuffers(false)[layer];
+    }
+
+    @Override
+    public float[] layerOutputGradient(int layer) {
+        return layerBuffers(true)[layer];
+    }
+
+    private void layerBuffers0(float[][] b, boolean gradients) {
+        b[0] = gradients ? dZeroPadding2d1Out : zeroPadding2d1Out;
+        b[1] = gradients ? dAveragePooling2d1Out : averagePooling2d1Out;
+        b[2] = gradients ? dDepthwiseConv2d1Out : depthwiseConv2d1Out;
+        b[3] = gradients ? dSeparableConv2d1Out : separableConv2d1Out;
+        b[4] = gradients ? dCropping2d1Out : cropping2d1Out;
+        b[5] = gradients ? dAveragePooling2d2Out : averagePooling2d2Out;
+        b[6] = gradients ? dReshape1Out : reshape1Out;
+        b[7] = gradients ? dPermute1Out : permute1Out;
+        b[8] = gradients ? dUpSampling2d1Out : upSampling2d1Out;
+        b[9] = gradients ? dConv2dTranspose1Out : conv2dTranspose1Out;
+        b[10] = gradients ? dGlobalMaxPooling2d1Out : globalMaxPooling2d1Out;
+        b[11] = gradients ? dDense1Out : dense1Out;
+    }
+
+    private float[][] layerBuffers(boolean gradients) {
+        float[][] b = new float[12][];
+        layerBuffers0(b, gradients);
+        return b;
     }
 
     @Override

@@ -99,6 +99,16 @@ public final class Noise implements Network {
             + "_________________________________________________________________\n";
 
     /**
+     * The layers' names, as Keras names them.
+     */
+    private static final List<String> LAYER_NAMES = List.of("conv2d_1", "spatial_dropout2d_1", "dropout_1", "gaussian_noise_1", "flatten_1", "dense_1", "dropout_2", "gaussian_dropout_1", "dropout_3", "dense_2");
+
+    /**
+     * Each layer's output shape for one example.
+     */
+    private static final int[][] LAYER_SHAPES = {{4, 4, 3}, {4, 4, 3}, {4, 4, 3}, {4, 4, 3}, {48}, {8}, {8}, {8}, {8}, {4}};
+
+    /**
      * conv2d_1 kernel (3, 3, 2, 3), shared with replicas.
      */
     private final float[] conv2d1Kernel;
@@ -522,6 +532,45 @@ public final class Noise implements Network {
     @Override
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    @Override
+    public List<String> layerNames() {
+        return LAYER_NAMES;
+    }
+
+    @Override
+    public int[] layerOutputShape(int layer) {
+        return LAYER_SHAPES[layer].clone();
+    }
+
+    @Override
+    public float[] layerOutput(int layer) {
+        return layerBuffers(false)[layer];
+    }
+
+    @Override
+    public float[] layerOutputGradient(int layer) {
+        return layerBuffers(true)[layer];
+    }
+
+    private void layerBuffers0(float[][] b, boolean gradients) {
+        b[0] = gradients ? dConv2d1Out : conv2d1Out;
+        b[1] = gradients ? dSpatialDropout2d1Out : spatialDropout2d1Out;
+        b[2] = gradients ? dDropout1Out : dropout1Out;
+        b[3] = gradients ? dGaussianNoise1Out : gaussianNoise1Out;
+        b[4] = gradients ? dFlatten1Out : flatten1Out;
+        b[5] = gradients ? dDense1Out : dense1Out;
+        b[6] = gradients ? dDropout2Out : dropout2Out;
+        b[7] = gradients ? dGaussianDropout1Out : gaussianDropout1Out;
+        b[8] = gradients ? dDropout3Out : dropout3Out;
+        b[9] = gradients ? dDense2Out : dense2Out;
+    }
+
+    private float[][] layerBuffers(boolean gradients) {
+        float[][] b = new float[10][];
+        layerBuffers0(b, gradients);
+        return b;
     }
 
     @Override

@@ -66,6 +66,16 @@ public final class Regularized implements Network {
             + "_________________________________________________________________\n";
 
     /**
+     * The layers' names, as Keras names them.
+     */
+    private static final List<String> LAYER_NAMES = List.of("conv2d_1", "flatten_1", "dense_1");
+
+    /**
+     * Each layer's output shape for one example.
+     */
+    private static final int[][] LAYER_SHAPES = {{4, 4, 4}, {64}, {2}};
+
+    /**
      * conv2d_1 kernel (3, 3, 1, 4), shared with replicas.
      */
     private final float[] conv2d1Kernel;
@@ -312,6 +322,38 @@ public final class Regularized implements Network {
     @Override
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    @Override
+    public List<String> layerNames() {
+        return LAYER_NAMES;
+    }
+
+    @Override
+    public int[] layerOutputShape(int layer) {
+        return LAYER_SHAPES[layer].clone();
+    }
+
+    @Override
+    public float[] layerOutput(int layer) {
+        return layerBuffers(false)[layer];
+    }
+
+    @Override
+    public float[] layerOutputGradient(int layer) {
+        return layerBuffers(true)[layer];
+    }
+
+    private void layerBuffers0(float[][] b, boolean gradients) {
+        b[0] = gradients ? dConv2d1Out : conv2d1Out;
+        b[1] = gradients ? dFlatten1Out : flatten1Out;
+        b[2] = gradients ? dDense1Out : dense1Out;
+    }
+
+    private float[][] layerBuffers(boolean gradients) {
+        float[][] b = new float[3][];
+        layerBuffers0(b, gradients);
+        return b;
     }
 
     @Override

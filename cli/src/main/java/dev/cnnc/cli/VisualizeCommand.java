@@ -1,0 +1,132 @@
+package dev.cnnc.cli;
+
+import dev.cnnc.cli.pictures.FeatureMaps;
+import dev.cnnc.cli.pictures.Filters;
+import dev.cnnc.cli.pictures.Pictures;
+import dev.cnnc.compiler.load.NetworkFactory;
+import dev.cnnc.runtime.Network;
+import dev.cnnc.runtime.Parameter;
+import dev.cnnc.runtime.data.Dataset;
+import dev.cnnc.runtime.data.Needs;
+import dev.cnnc.runtime.io.WeightsFile;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "visualize",
+        description = {"Draws what a trained model learned, as PNG files in a folder: the first convolution's",
+                "filters (--filters) and, for one input (--image), the feature maps of every convolution and",
+                "pooling layer, from the generated model's own forward pass."},
+        mixinStandardHelpOptions = true)
+final class VisualizeCommand implements Callable<Integer> {
+    @Mixin
+    ScriptOption script;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The .cnn file the weights were trained for.")
+    Path file;
+
+    @Option(names = "--weights", required = true, paramLabel = "W", description = "A weights file saved by cnnc train.")
+    Path weights;
+
+    @Option(names = "--filters", description = "Draw the first convolution's kernels (filters.png).")
+    boolean filters;
+
+    @Option(names = "--image", paramLabel = "N|IMAGE",
+            description = {"Draw the feature maps for this input: an index into the test data (--data, MNIST's by",
+                    "default) or an image file (input.png, then one feature-maps-LAYER.png per layer)."})
+    String image;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The folder for the pictures.")
+    Path output;
+
+    @Mixin
+    DataOption data;
+
+    @Mixin
+    VectorOption vector;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!filters && image == null) {
+            throw new Main.UserException("say what to draw: --filters, --image N|IMAGE, or both", Main.USAGE);
+        }
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new Main.UserException(output + ": is a file, not a folder (-o names the folder for the pictures)",
+                    Main.USAGE);
+        }
+        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.use(spec.commandLine().getErr()));
+        if (factory == null) {
+            return Main.MODEL_ERRORS;
+        }
+        Network model = factory.create(1, 0);
+        try {
+            WeightsFile.load(weights, model);
+        } catch (IOException e) {
+            throw new Main.UserException(e.getMessage(), Main.USAGE);
+        }
+        Map<String, BufferedImage> pictures = new LinkedHashMap<>();
+        if (filters) {
+            Parameter kernel = Filters.firstKernel(model.parameters());
+            if (kernel == null) {
+                throw new Main.UserException(model.name() + " has no Conv2D layer: there are no filters to draw",
+                        Main.MODEL_ERRORS);
+            }
+            pictures.put("filters.png", Filters.draw(kernel));
+        }
+        if (image != null) {
+            int[] shape = model.inputShape();
+            if (shape.length != 3) {
+                throw new Main.UserException("the model's input is " + Dataset.tuple(shape) + ", not an image: "
+                        + "there are no feature maps to draw", Main.MODEL_ERRORS);
+            }
+            float[] x = input(model);
+            pictures.put("input.png", FeatureMaps.input(x, shape));
+            for (Map.Entry<String, BufferedImage> e : FeatureMaps.draw(model, x).entrySet()) {
+                pictures.put("feature-maps-" + e.getKey() + ".png", e.getValue());
+            }
+        }
+        Pictures.writeAll(output, pictures);
+        PrintWriter out = spec.commandLine().getOut();
+        for (String name : pictures.keySet()) {
+            out.println("Drew " + output.resolve(name));
+        }
+        out.flush();
+        return Main.OK;
+    }
+
+    private float[] input(Network model) {
+        Needs needs = Needs.of(model, DataOption.loss(model));
+        if (image.matches("\\d+")) {
+            DataOption.Data loaded = data.load(model, spec.commandLine().getErr());
+            Dataset test = loaded.test() != null ? loaded.test() : loaded.train();
+            int index = Integer.parseInt(image);
+            if (index >= test.count()) {
+                throw new Main.UserException("--image " + index + ": the test set has images 0 to " + (test.count() - 1),
+                        Main.USAGE);
+            }
+            float[] x = new float[test.exampleSize()];
+            test.copyInputs(new int[] {index}, 0, 1, x);
+            return x;
+        }
+        Path path = Path.of(image);
+        if (!Files.isRegularFile(path)) {
+            throw new Main.UserException(path + ": no such image (--image takes a test-set index or an image file)",
+                    Main.USAGE);
+        }
+        boolean mnistLike = needs.channels() == 1 && needs.rows() == 28 && needs.cols() == 28;
+        return PredictCommand.imageInput(path, needs, false, mnistLike);
+    }
+}
