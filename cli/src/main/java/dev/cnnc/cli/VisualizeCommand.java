@@ -2,6 +2,7 @@ package dev.cnnc.cli;
 
 import dev.cnnc.cli.pictures.FeatureMaps;
 import dev.cnnc.cli.pictures.Filters;
+import dev.cnnc.cli.pictures.GradCam;
 import dev.cnnc.cli.pictures.Pictures;
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
@@ -49,6 +50,13 @@ final class VisualizeCommand implements Callable<Integer> {
                     "default) or an image file (input.png, then one feature-maps-LAYER.png per layer)."})
     String image;
 
+    @Option(names = "--cam", description = {"With --image: a Grad-CAM heatmap of the last convolution for the",
+            "predicted class (or --class), over the image (cam.png)."})
+    boolean cam;
+
+    @Option(names = "--class", paramLabel = "K", description = "The class of --cam (default: the predicted one).")
+    Integer klass;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The folder for the pictures.")
     Path output;
 
@@ -63,6 +71,9 @@ final class VisualizeCommand implements Callable<Integer> {
         if (!filters && image == null) {
             throw new Main.UserException("say what to draw: --filters, --image N|IMAGE, or both", Main.USAGE);
         }
+        if ((cam || klass != null) && image == null) {
+            throw new Main.UserException("--cam and --class need --image N|IMAGE", Main.USAGE);
+        }
         if (Files.exists(output) && !Files.isDirectory(output)) {
             throw new Main.UserException(output + ": is a file, not a folder (-o names the folder for the pictures)",
                     Main.USAGE);
@@ -72,8 +83,9 @@ final class VisualizeCommand implements Callable<Integer> {
             return Main.MODEL_ERRORS;
         }
         Network model = factory.create(1, 0);
+        java.util.List<String> classes;
         try {
-            WeightsFile.load(weights, model);
+            classes = WeightsFile.load(weights, model).classNames();
         } catch (IOException e) {
             throw new Main.UserException(e.getMessage(), Main.USAGE);
         }
@@ -96,6 +108,21 @@ final class VisualizeCommand implements Callable<Integer> {
             pictures.put("input.png", FeatureMaps.input(x, shape));
             for (Map.Entry<String, BufferedImage> e : FeatureMaps.draw(model, x).entrySet()) {
                 pictures.put("feature-maps-" + e.getKey() + ".png", e.getValue());
+            }
+            if (cam || klass != null) {
+                if (klass != null && (klass < 0 || klass >= model.outputSize())) {
+                    throw new Main.UserException("--class " + klass + ": " + model.name() + " has classes 0 to "
+                            + (model.outputSize() - 1), Main.USAGE);
+                }
+                GradCam.Cam map;
+                try {
+                    map = GradCam.compute(model, x, klass);
+                } catch (IllegalArgumentException e) {
+                    throw new Main.UserException(e.getMessage() + ": no class activation map", Main.MODEL_ERRORS);
+                }
+                String name = classes != null && map.klass() < classes.size() ? classes.get(map.klass())
+                        : Integer.toString(map.klass());
+                pictures.put("cam.png", GradCam.overlay(map, x, shape, name));
             }
         }
         Pictures.writeAll(output, pictures);

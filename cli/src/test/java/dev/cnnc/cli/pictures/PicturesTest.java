@@ -65,4 +65,38 @@ class PicturesTest {
         assertEquals(255, grey(pool, ImageGrid.GAP + 2 * ps + 1, y0 + 1 * ps + 1));
         assertEquals(0, grey(pool, ImageGrid.GAP + 1, y0 + 1));
     }
+
+    @Test
+    void theClassActivationMapPeaksWhereTheSignalIs() {
+        CnnCompiler.Checked c = CnnCompiler.check(new SourceFile("Cam.cnn", """
+                model Cam
+                input(8, 8, 1)
+                Conv2D(2, (3, 3), padding='same', activation='relu', kernel_initializer='ones', bias_initializer='zeros')
+                Flatten()
+                Dense(2, activation='softmax', kernel_initializer='ones')
+                """));
+        assertTrue(c.ok(), c.diagnostics().render());
+        Network net = CnnCompiler.load(c.model(), new CnnCompiler.Options("t", false, false)).create(1, 1L);
+        float[] x = new float[64];
+        x[5 * 8 + 2] = 1f; // a bright pixel at row 5, column 2
+        GradCam.Cam cam = GradCam.compute(net, x, null);
+        assertEquals("conv2d_1", cam.layer());
+        assertEquals(8, cam.rows());
+        int peak = 0;
+        for (int p = 1; p < cam.map().length; p++) {
+            if (cam.map()[p] > cam.map()[peak]) {
+                peak = p;
+            }
+        }
+        assertEquals(1f, cam.map()[5 * 8 + 2]);
+        assertEquals(0f, cam.map()[0]); // far from the signal the map is zero
+        assertEquals(0.5, cam.probability(), 1e-6); // both classes see the same sum
+        float[] up = GradCam.upsample(cam, 16, 16);
+        assertEquals(1f, Math.max(up[(5 * 2) * 16 + 2 * 2], up[(5 * 2 + 1) * 16 + 2 * 2 + 1]), 0.3f);
+        BufferedImage overlay = GradCam.overlay(cam, x, new int[] {8, 8, 1}, "0");
+        int scale = ImageGrid.scaleFor(8, 224);
+        int rgb = overlay.getRGB(ImageGrid.GAP + 2 * scale + scale / 2, ImageGrid.CAPTION + ImageGrid.GAP + 5 * scale
+                + scale / 2);
+        assertTrue(((rgb >> 16) & 0xFF) - (rgb & 0xFF) > 50, "the peak is drawn red: " + Integer.toHexString(rgb));
+    }
 }
