@@ -1,5 +1,10 @@
 package dev.cnnc.cli;
 
+import dev.cnnc.cli.pictures.Confusion;
+import dev.cnnc.cli.pictures.Pictures;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
@@ -34,6 +39,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, paramLabel = "W", description = "A weights file saved by cnnc train.")
     Path weights;
 
+    @Option(names = "--report", paramLabel = "DIR", description = {"Also print the confusion matrix and write it",
+            "(confusion.csv, confusion.png) and the most confidently wrong images (mistakes.png) to DIR."})
+    Path report;
+
     @Mixin
     DataOption data;
 
@@ -55,15 +64,49 @@ final class EvaluateCommand implements Callable<Integer> {
             config = TrainingConfig.defaults(OptimizerKind.RMSPROP, LossKind.CATEGORICAL_CROSSENTROPY);
         }
         config = config.withBatchSize(64);
-        Weights.load(weights, model);
+        java.util.List<String> classes = Weights.load(weights, model).classNames();
         DataOption.Data loaded = data.load(model, spec.commandLine().getErr());
         Dataset test = loaded.test() != null ? loaded.test() : loaded.train();
         try (TrainingSession session = TrainingSession.builder(model, config).threads(threads.count()).seed(0)
                 .out(PrintStreams.of(spec.commandLine().getOut())).terminal(System.console() != null).build()) {
             session.evaluate(test);
+            if (report != null) {
+                report(model, test, classes != null ? classes : loaded.classNames());
+            }
         } catch (DataMismatchException e) {
             throw new Main.UserException(e.getMessage(), e.modelSide() ? Main.MODEL_ERRORS : Main.USAGE);
         }
         return Main.OK;
+    }
+
+    private void report(Network model, Dataset test, java.util.List<String> classes) {
+        if (test.targetKind() != Dataset.TargetKind.CLASSES) {
+            throw new Main.UserException("--report needs class labels; this data has target vectors", Main.USAGE);
+        }
+        if (Files.exists(report) && !Files.isDirectory(report)) {
+            throw new Main.UserException(report + ": is a file, not a folder (--report names a folder)", Main.USAGE);
+        }
+        Confusion.Predictions p = Confusion.predict(model, test);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(Confusion.text(p, classes));
+        java.util.Map<String, java.awt.image.BufferedImage> pictures = new java.util.LinkedHashMap<>();
+        pictures.put("confusion.png", Confusion.image(p, classes, model.name() + ": confusion matrix of "
+                + test.count() + " images (accuracy " + String.format(java.util.Locale.ROOT, "%.4f", p.accuracy()) + ")"));
+        int[] shape = model.inputShape();
+        if (shape.length == 3) {
+            java.awt.image.BufferedImage mistakes = Confusion.mistakes(p, test, shape, classes, 16);
+            if (mistakes != null) {
+                pictures.put("mistakes.png", mistakes);
+            }
+        }
+        try {
+            Pictures.writeAll(report, pictures);
+            Pictures.writeText(report.resolve("confusion.csv"), Confusion.csv(p, classes));
+        } catch (IOException e) {
+            throw new Main.UserException(report + ": cannot be written (" + e.getMessage() + ")", Main.USAGE);
+        }
+        out.println("Wrote " + report.resolve("confusion.csv") + ", " + String.join(", ", pictures.keySet().stream()
+                .map(n -> report.resolve(n).toString()).toList()));
+        out.flush();
     }
 }

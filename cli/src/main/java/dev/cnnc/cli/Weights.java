@@ -9,9 +9,9 @@ final class Weights {
     private Weights() {}
 
     /** Loads {@code file} into {@code model}; a bad file is a usage error with the loader's message. */
-    static void load(Path file, Network model) {
+    static WeightsFile.Contents load(Path file, Network model) {
         try {
-            WeightsFile.load(file, model);
+            return WeightsFile.load(file, model);
         } catch (IOException e) {
             throw new Main.UserException(e.getMessage(), Main.USAGE);
         }

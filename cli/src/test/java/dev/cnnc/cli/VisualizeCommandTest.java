@@ -107,4 +107,90 @@ class VisualizeCommandTest {
         assertFalse(Files.exists(dir.resolve("i")));
         assertFalse(missing.err().contains("Exception"), missing.err());
     }
+
+    @Test
+    void evaluateReportWritesTheConfusionMatrixAndTheMistakes() throws IOException {
+        Path out = dir.resolve("evaluation");
+        MainTest.Result r = MainTest.run("evaluate", model.toString(), "--weights", weights.toString(), "--data",
+                data.toString(), "--report", out.toString());
+        assertEquals(0, r.exit(), r.err() + r.out());
+        assertTrue(r.out().contains("Confusion matrix (rows: true class, columns: predicted class)"), r.out());
+        List<String> csv = Files.readAllLines(out.resolve("confusion.csv"));
+        assertEquals("true\\predicted,0,1,2", csv.get(0));
+        long total = 0;
+        for (String row : csv.subList(1, csv.size())) {
+            for (String cell : row.substring(row.indexOf(',') + 1).split(",")) {
+                total += Long.parseLong(cell);
+            }
+        }
+        assertEquals(30, total, "every test image counted once");
+        assertTrue(Files.isRegularFile(out.resolve("confusion.png")));
+    }
+
+    /** Chromium's path, or null: Debian's package, which .ci/run installs. */
+    static String chromium() {
+        for (String dirName : System.getenv("PATH").split(java.io.File.pathSeparator)) {
+            for (String name : List.of("chromium", "chromium-browser")) {
+                if (Files.isExecutable(Path.of(dirName, name))) {
+                    return Path.of(dirName, name).toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean near(int rgb, java.awt.Color c, int tolerance) {
+        return Math.abs(((rgb >> 16) & 0xFF) - c.getRed()) <= tolerance && Math.abs(((rgb >> 8) & 0xFF) - c.getGreen())
+                <= tolerance && Math.abs((rgb & 0xFF) - c.getBlue()) <= tolerance;
+    }
+
+    @Test
+    void theReportIsOneSelfContainedPageThatRendersInHeadlessChromium() throws Exception {
+        Path page = dir.resolve("report/eights.html");
+        MainTest.Result r = MainTest.run("report", model.toString(), "--weights", weights.toString(), "--data",
+                data.toString(), "--images", "2", "-o", page.toString());
+        assertEquals(0, r.exit(), r.err() + r.out());
+        String html = Files.readString(page);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertFalse(html.contains("<script"), "no JavaScript");
+        assertFalse(html.contains("http:") || html.contains("https:") || html.contains("src=\"/"), "nothing fetched");
+        long images = html.split("src=\"data:image/png;base64,", -1).length - 1;
+        // curves, confusion, mistakes (if any), filters, then per test image: input, Grad-CAM, conv and pool maps
+        int mistakes = html.contains("alt=\"The most confidently wrong test images\"") ? 1 : 0;
+        assertEquals(3 + mistakes + 2 * 4, images, "pictures inline");
+        assertTrue(html.contains("Total params: 151"), "the summary");
+        MainTest.Result again = MainTest.run("report", model.toString(), "--weights", weights.toString(), "--data",
+                data.toString(), "--images", "2", "-o", dir.resolve("report/again.html").toString());
+        assertEquals(0, again.exit());
+        assertEquals(html, Files.readString(dir.resolve("report/again.html")), "the same inputs wrote another page");
+
+        String browser = chromium();
+        if (browser == null) {
+            assertTrue(System.getenv("CI") == null, "CI must install chromium (.ci/run does)");
+            org.junit.jupiter.api.Assumptions.abort("chromium is not installed: sudo apt-get install chromium");
+        }
+        Path shot = dir.resolve("report/shot.png");
+        Process p = new ProcessBuilder(browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--window-size=1280,2400", "--screenshot=" + shot, page.toUri().toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("report/chromium.log").toFile()).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "chromium did not finish");
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("report/chromium.log")));
+        BufferedImage image = ImageIO.read(shot.toFile());
+        assertEquals(1280, image.getWidth());
+        boolean training = false;
+        boolean validation = false;
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 0; y < image.getHeight(); y += 1) {
+            for (int x = 0; x < image.getWidth(); x += 1) {
+                int rgb = image.getRGB(x, y);
+                training |= near(rgb, dev.cnnc.cli.pictures.Curves.TRAINING, 10);
+                validation |= near(rgb, dev.cnnc.cli.pictures.Curves.VALIDATION, 10);
+                if (colours.size() < 1000) {
+                    colours.add(rgb & 0xFFFFFF);
+                }
+            }
+        }
+        assertTrue(training && validation, "the curves are drawn in the page");
+        assertTrue(colours.size() > 100, "the page looks blank: " + colours.size() + " colours");
+    }
 }

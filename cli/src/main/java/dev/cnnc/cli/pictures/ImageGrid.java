@@ -19,13 +19,21 @@ public final class ImageGrid {
 
     static final int GAP = 4;
     static final int CAPTION = 22;
+    static final int LABEL = 16;
 
     private ImageGrid() {}
 
     /** Tiles of equal size in rows of {@code columns}, each at {@code scale} screen pixels per pixel. */
     public static BufferedImage draw(String caption, List<Tile> tiles, int columns, int scale) {
-        int tw = tiles.get(0).width() * scale;
-        int th = tiles.get(0).height() * scale;
+        return draw(caption, tiles, null, columns, scale);
+    }
+
+    /** The same, with a line of text under each tile ({@code labels}, or null for none). */
+    public static BufferedImage draw(String caption, List<Tile> tiles, List<String> labels, int columns, int scale) {
+        int label = labels == null ? 0 : LABEL;
+        int longest = labels == null ? 0 : labels.stream().mapToInt(String::length).max().orElse(0);
+        int tw = Math.max(tiles.get(0).width() * scale, 7 * longest + 4); // about 7 pixels a character at 12 points
+        int th = tiles.get(0).height() * scale + label;
         int cols = Math.max(1, Math.min(columns, tiles.size()));
         int rows = (tiles.size() + cols - 1) / cols;
         int width = Math.max(GAP + cols * (tw + GAP), 16 + caption.length() * 7);
@@ -52,6 +60,9 @@ public final class ImageGrid {
                         }
                     }
                 }
+            }
+            if (labels != null) {
+                g.drawString(labels.get(i), x0, y0 + th - 4);
             }
         }
         g.dispose();

@@ -16,4 +16,14 @@ public final class Pictures {
             Files2.writePng(dir.resolve(e.getKey()), e.getValue());
         }
     }
+
+    /** A text file (CSV, HTML), whole or not at all. */
+    public static void writeText(Path file, String text) throws IOException {
+        Files2.writeAtomically(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A picture as PNG bytes. */
+    public static byte[] png(BufferedImage image) throws IOException {
+        return Files2.png(image);
+    }
 }
