@@ -75,6 +75,7 @@ public final class Curves {
         s.setLegendBorderColor(Color.LIGHT_GRAY);
         s.setAntiAlias(true);
         chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisDecimalPattern("0.0##");
         add(chart, "Training " + label.toLowerCase(Locale.ROOT), h.get(metric), TRAINING);
         add(chart, "Validation " + label.toLowerCase(Locale.ROOT), h.get("val_" + metric), VALIDATION);
         return chart;
