@@ -57,6 +57,10 @@ final class VisualizeCommand implements Callable<Integer> {
     @Option(names = "--class", paramLabel = "K", description = "The class of --cam (default: the predicted one).")
     Integer klass;
 
+    @Option(names = "--layer", paramLabel = "NAME", description = {"Only this layer's feature maps, and its Grad-CAM",
+            "(default: every convolution and pooling layer; the last convolution)."})
+    String layer;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The folder for the pictures.")
     Path output;
 
@@ -106,7 +110,8 @@ final class VisualizeCommand implements Callable<Integer> {
             }
             float[] x = input(model);
             pictures.put("input.png", FeatureMaps.input(x, shape));
-            for (Map.Entry<String, BufferedImage> e : FeatureMaps.draw(model, x).entrySet()) {
+            int only = layer == null ? -1 : layerIndex(model);
+            for (Map.Entry<String, BufferedImage> e : FeatureMaps.draw(model, x, only).entrySet()) {
                 pictures.put("feature-maps-" + e.getKey() + ".png", e.getValue());
             }
             if (cam || klass != null) {
@@ -116,7 +121,7 @@ final class VisualizeCommand implements Callable<Integer> {
                 }
                 GradCam.Cam map;
                 try {
-                    map = GradCam.compute(model, x, klass);
+                    map = GradCam.compute(model, x, klass, layer == null ? GradCam.lastConvolution(model) : layerIndex(model));
                 } catch (IllegalArgumentException e) {
                     throw new Main.UserException(e.getMessage() + ": no class activation map", Main.MODEL_ERRORS);
                 }
@@ -125,13 +130,33 @@ final class VisualizeCommand implements Callable<Integer> {
                 pictures.put("cam.png", GradCam.overlay(map, x, shape, name));
             }
         }
-        Pictures.writeAll(output, pictures);
+        try {
+            Pictures.writeAll(output, pictures);
+        } catch (IOException e) {
+            throw new Main.UserException(output + ": cannot be written (" + e + ")", Main.USAGE);
+        }
         PrintWriter out = spec.commandLine().getOut();
         for (String name : pictures.keySet()) {
             out.println("Drew " + output.resolve(name));
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** The index of {@code --layer}: a layer with a (rows, cols, channels) output, by its name. */
+    private int layerIndex(Network model) {
+        java.util.List<String> names = model.layerNames();
+        int i = names.indexOf(layer);
+        if (i < 0) {
+            throw new Main.UserException("--layer " + layer + ": " + model.name() + " has no layer '" + layer + "'"
+                    + dev.cnnc.compiler.check.Suggest.didYouMean(layer, names) + " (layers: " + String.join(", ", names) + ")",
+                    Main.USAGE);
+        }
+        if (model.layerOutputShape(i).length != 3) {
+            throw new Main.UserException("--layer " + layer + ": its output " + Dataset.tuple(model.layerOutputShape(i))
+                    + " is not (rows, cols, channels): it has no feature maps", Main.USAGE);
+        }
+        return i;
     }
 
     private float[] input(Network model) {

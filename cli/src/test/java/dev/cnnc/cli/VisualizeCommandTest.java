@@ -106,6 +106,40 @@ class VisualizeCommandTest {
         assertTrue(index.err().contains("--image 999: the test set has images 0 to 29"), index.err());
         assertFalse(Files.exists(dir.resolve("i")));
         assertFalse(missing.err().contains("Exception"), missing.err());
+        MainTest.Result layer = MainTest.run("visualize", model.toString(), "--weights", weights.toString(), "--image",
+                "0", "--layer", "conv2d_2", "--data", data.toString(), "-o", dir.resolve("l").toString());
+        assertEquals(2, layer.exit());
+        assertTrue(layer.err().contains("--layer conv2d_2: Eights has no layer 'conv2d_2', did you mean 'conv2d_1'?"),
+                layer.err());
+        MainTest.Result flat = MainTest.run("visualize", model.toString(), "--weights", weights.toString(), "--image",
+                "0", "--layer", "dense_1", "--data", data.toString(), "-o", dir.resolve("l").toString());
+        assertEquals(2, flat.exit());
+        assertTrue(flat.err().contains("its output (3) is not (rows, cols, channels)"), flat.err());
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        readOnly.toFile().setWritable(false);
+        MainTest.Result unwritable = MainTest.run("visualize", model.toString(), "--weights", weights.toString(),
+                "--filters", "-o", readOnly.resolve("sub").toString());
+        readOnly.toFile().setWritable(true);
+        if (!"root".equals(System.getProperty("user.name"))) { // root writes anywhere
+            assertEquals(2, unwritable.exit(), unwritable.err());
+            assertTrue(unwritable.err().contains("cannot be written"), unwritable.err());
+        }
+    }
+
+    @Test
+    void oneLayersFeatureMapsAndGradCam() throws IOException {
+        Path out = dir.resolve("one-layer");
+        MainTest.Result r = MainTest.run("visualize", model.toString(), "--weights", weights.toString(), "--image", "1",
+                "--layer", "max_pooling2d_1", "--cam", "--class", "2", "--data", data.toString(), "-o", out.toString());
+        assertEquals(0, r.exit(), r.err() + r.out());
+        try (var s = Files.list(out)) {
+            assertEquals(List.of("cam.png", "feature-maps-max_pooling2d_1.png", "input.png"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        MainTest.Result badClass = MainTest.run("visualize", model.toString(), "--weights", weights.toString(), "--image",
+                "1", "--class", "7", "--data", data.toString(), "-o", dir.resolve("c").toString());
+        assertEquals(2, badClass.exit());
+        assertTrue(badClass.err().contains("--class 7: Eights has classes 0 to 2"), badClass.err());
     }
 
     @Test

@@ -39,9 +39,14 @@ public final class FeatureMaps {
      * {@link #layers}, keyed by layer name; channels-last layouts, as the model's layers have.
      */
     public static Map<String, BufferedImage> draw(Network model, float[] input) {
+        return draw(model, input, -1);
+    }
+
+    /** The same, for layer {@code only} alone (or every layer of {@link #layers} when it is -1). */
+    public static Map<String, BufferedImage> draw(Network model, float[] input, int only) {
         model.forward(input, 1);
         Map<String, BufferedImage> out = new LinkedHashMap<>();
-        for (int layer : layers(model)) {
+        for (int layer : only >= 0 ? List.of(only) : layers(model)) {
             int[] shape = model.layerOutputShape(layer);
             float[] values = model.layerOutput(layer);
             int rows = shape[0];

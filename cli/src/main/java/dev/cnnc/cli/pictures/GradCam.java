@@ -53,7 +53,11 @@ public final class GradCam {
      * @throws IllegalArgumentException if the model has no layer with a (rows, cols, channels) output
      */
     public static Cam compute(Network model, float[] input, Integer klass) {
-        int layer = lastConvolution(model);
+        return compute(model, input, klass, lastConvolution(model));
+    }
+
+    /** The map of layer {@code layer} (one with a (rows, cols, channels) output). */
+    public static Cam compute(Network model, float[] input, Integer klass, int layer) {
         if (layer < 0) {
             throw new IllegalArgumentException(model.name() + " has no layer with a (rows, cols, channels) output");
         }
