@@ -5,7 +5,6 @@ import dev.cnnc.cli.pictures.Pictures;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.TrainingConfig;
 import dev.cnnc.runtime.data.DataMismatchException;
@@ -18,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate",
@@ -33,11 +31,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The .cnn file the weights were trained for.")
-    Path file;
-
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A weights file saved by cnnc train.")
-    Path weights;
+    @Mixin
+    TrainedModel trained;
 
     @Option(names = "--report", paramLabel = "DIR", description = {"Also print the confusion matrix and write it",
             "(confusion.csv, confusion.png) and the most confidently wrong images (mistakes.png) to DIR."})
@@ -54,17 +49,17 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.use(spec.commandLine().getErr()));
-        if (factory == null) {
+        TrainedModel.Loaded loadedModel = trained.load(spec.commandLine().getErr(), vector);
+        if (loadedModel == null) {
             return Main.MODEL_ERRORS;
         }
-        Network model = factory.create(1, 0);
+        Network model = loadedModel.model();
         TrainingConfig config = model.trainingConfig();
         if (!config.isCompiled()) { // the loss to report: Keras' usual one for a classifier
             config = TrainingConfig.defaults(OptimizerKind.RMSPROP, LossKind.CATEGORICAL_CROSSENTROPY);
         }
         config = config.withBatchSize(64);
-        java.util.List<String> classes = Weights.load(weights, model).classNames();
+        java.util.List<String> classes = loadedModel.contents().classNames();
         DataOption.Data loaded = data.load(model, spec.commandLine().getErr());
         Dataset test = loaded.test() != null ? loaded.test() : loaded.train();
         try (TrainingSession session = TrainingSession.builder(model, config).threads(threads.count()).seed(0)

@@ -1,12 +1,10 @@
 package dev.cnnc.cli;
 
-import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.data.DataFormatException;
 import dev.cnnc.runtime.data.Dataset;
 import dev.cnnc.runtime.data.ImageFiles;
 import dev.cnnc.runtime.data.Needs;
-import dev.cnnc.runtime.io.WeightsFile;
 import dev.cnnc.runtime.optim.LossKind;
 import dev.cnnc.runtime.train.Probabilities;
 import java.io.IOException;
@@ -24,7 +22,6 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "predict",
@@ -41,11 +38,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The .cnn file the weights were trained for.")
-    Path file;
-
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A weights file saved by cnnc train.")
-    Path weights;
+    @Mixin
+    TrainedModel trained;
 
     @Option(names = "--image", required = true, paramLabel = "N|IMAGE|FOLDER",
             description = {"An index into the test data (--data, MNIST's test images by default), an image file,",
@@ -79,17 +73,12 @@ final class PredictCommand implements Callable<Integer> {
         if (!List.of("auto", "yes", "no").contains(invert)) {
             throw new Main.UserException("--invert takes auto, yes or no, not " + invert, Main.USAGE);
         }
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.use(spec.commandLine().getErr()));
-        if (factory == null) {
+        TrainedModel.Loaded loaded0 = trained.load(spec.commandLine().getErr(), vector);
+        if (loaded0 == null) {
             return Main.MODEL_ERRORS;
         }
-        Network model = factory.create(1, 0);
-        List<String> names;
-        try {
-            names = WeightsFile.load(weights, model).classNames();
-        } catch (IOException e) {
-            throw new Main.UserException(e.getMessage(), Main.USAGE);
-        }
+        Network model = loaded0.model();
+        List<String> names = loaded0.contents().classNames();
         Needs needs = Needs.of(model, DataOption.loss(model));
         PrintWriter out = spec.commandLine().getOut();
         if (image.matches("\\d+")) {

@@ -2,7 +2,6 @@ package dev.cnnc.cli;
 
 import dev.cnnc.cli.pictures.Pictures;
 import dev.cnnc.cli.pictures.Report;
-import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.data.DataMismatchException;
 import dev.cnnc.runtime.data.Dataset;
@@ -17,7 +16,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "report",
@@ -32,11 +30,8 @@ final class ReportCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The .cnn file the weights were trained for.")
-    Path file;
-
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A weights file saved by cnnc train.")
-    Path weights;
+    @Mixin
+    TrainedModel trained;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "report.html", description = "The page to write.")
     Path output;
@@ -59,12 +54,12 @@ final class ReportCommand implements Callable<Integer> {
         if (Files.isDirectory(output)) {
             throw new Main.UserException(output + ": is a folder; -o names the HTML file to write", Main.USAGE);
         }
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.use(spec.commandLine().getErr()));
-        if (factory == null) {
+        TrainedModel.Loaded loadedModel = trained.load(spec.commandLine().getErr(), vector);
+        if (loadedModel == null) {
             return Main.MODEL_ERRORS;
         }
-        Network model = factory.create(1, 0);
-        WeightsFile.Contents contents = Weights.load(weights, model);
+        Network model = loadedModel.model();
+        WeightsFile.Contents contents = loadedModel.contents();
         History history = null;
         if (contents.training() != null) {
             history = new History();
@@ -78,7 +73,7 @@ final class ReportCommand implements Callable<Integer> {
         Dataset test = loaded.test() != null ? loaded.test() : loaded.train();
         List<String> classes = contents.classNames() != null ? contents.classNames() : loaded.classNames();
         try {
-            Pictures.writeText(output, Report.html(model, file.toString(), history, test, classes, images));
+            Pictures.writeText(output, Report.html(model, trained.file.toString(), history, test, classes, images));
         } catch (DataMismatchException e) {
             throw new Main.UserException(e.getMessage(), e.modelSide() ? Main.MODEL_ERRORS : Main.USAGE);
         } catch (IOException e) {

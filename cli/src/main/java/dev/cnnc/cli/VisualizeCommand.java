@@ -4,12 +4,10 @@ import dev.cnnc.cli.pictures.FeatureMaps;
 import dev.cnnc.cli.pictures.Filters;
 import dev.cnnc.cli.pictures.GradCam;
 import dev.cnnc.cli.pictures.Pictures;
-import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import dev.cnnc.runtime.data.Dataset;
 import dev.cnnc.runtime.data.Needs;
-import dev.cnnc.runtime.io.WeightsFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,7 +19,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "visualize",
@@ -36,11 +33,8 @@ final class VisualizeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The .cnn file the weights were trained for.")
-    Path file;
-
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A weights file saved by cnnc train.")
-    Path weights;
+    @Mixin
+    TrainedModel trained;
 
     @Option(names = "--filters", description = "Draw the first convolution's kernels (filters.png).")
     boolean filters;
@@ -82,17 +76,12 @@ final class VisualizeCommand implements Callable<Integer> {
             throw new Main.UserException(output + ": is a file, not a folder (-o names the folder for the pictures)",
                     Main.USAGE);
         }
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), vector.use(spec.commandLine().getErr()));
-        if (factory == null) {
+        TrainedModel.Loaded loaded = trained.load(spec.commandLine().getErr(), vector);
+        if (loaded == null) {
             return Main.MODEL_ERRORS;
         }
-        Network model = factory.create(1, 0);
-        java.util.List<String> classes;
-        try {
-            classes = WeightsFile.load(weights, model).classNames();
-        } catch (IOException e) {
-            throw new Main.UserException(e.getMessage(), Main.USAGE);
-        }
+        Network model = loaded.model();
+        java.util.List<String> classes = loaded.contents().classNames();
         Map<String, BufferedImage> pictures = new LinkedHashMap<>();
         if (filters) {
             Parameter kernel = Filters.firstKernel(model.parameters());
