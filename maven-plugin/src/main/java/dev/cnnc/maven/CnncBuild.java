@@ -242,6 +242,10 @@ public final class CnncBuild {
     }
 
     private void report(Diagnostic d, Path file, Tally tally) {
+        if (d.severity() == Severity.NOTE) {
+            log.info(d.render()); // what cnnc did with a pasted script: never a problem, never counted
+            return;
+        }
         if (d.isError()) {
             log.error(d.render());
         } else {

@@ -289,6 +289,16 @@ class CnncBuildTest {
     }
 
     @Test
+    void aPastedScriptsNotesAreInformationNotWarnings() throws Exception {
+        Path script = model("s/Script.cnn", "from keras.datasets import mnist\n(x, y), (t, u) = mnist.load_data()\n" + TINY);
+        RecordingLog log = new RecordingLog();
+        generate(CnncBuild.Config.of(src()).withFailOnWarning(true), log); // notes never fail a build
+        assertTrue(log.text().contains("INFO " + script.toAbsolutePath() + ":2:1: note: 1 statement about data"),
+                log.text());
+        assertFalse(log.text().contains("WARN"), log.text());
+    }
+
+    @Test
     void aFolderThatIsNoJavaPackageIsAnError() throws Exception {
         Path f = model("my-nets/Net.cnn", TINY);
         model("com/if/Net.cnn", TINY);
