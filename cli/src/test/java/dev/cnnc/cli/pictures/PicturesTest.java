@@ -1,5 +1,6 @@
 package dev.cnnc.cli.pictures;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,7 +55,12 @@ class PicturesTest {
         x[2 * 6 + 4] = 1f; // one bright pixel at row 2, column 4
         Map<String, BufferedImage> maps = FeatureMaps.draw(net, x);
         assertEquals(List.of("conv", "pool"), List.copyOf(maps.keySet()));
-        assertEquals(6 * 6, net.layerOutput(0).length > 0 ? 36 : 0);
+        assertArrayEquals(new int[] {6, 6, 2}, net.layerOutputShape(0));
+        assertArrayEquals(new int[] {3, 3, 2}, net.layerOutputShape(1));
+        float[] conv0 = net.layerOutput(0);
+        assertEquals(1f, conv0[(2 * 6 + 4) * 2]);      // the all-ones 1x1 kernel copies the input to both channels
+        assertEquals(1f, conv0[(2 * 6 + 4) * 2 + 1]);
+        assertEquals(0f, conv0[0]);
         BufferedImage conv = maps.get("conv");
         int scale = ImageGrid.scaleFor(6, 56);
         int y0 = ImageGrid.CAPTION + ImageGrid.GAP;
