@@ -15,7 +15,7 @@ abstract class AbstractCnncMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
-    /** Ant patterns of the model files to compile, relative to the source directory. Default: {@code **}{@code /*.cnn}. */
+    /** Ant patterns of the model files to compile, relative to the source directory. Default: {@code **}{@code /*.cnn} and {@code **}{@code /*.py} (pasted Keras scripts). */
     @Parameter
     protected List<String> includes;
 
@@ -53,6 +53,13 @@ abstract class AbstractCnncMojo extends AbstractMojo {
     @Parameter(property = "cnnc.variant", defaultValue = "auto")
     protected String variant;
 
+    /**
+     * What {@code K.image_data_format()} returns in a pasted Keras script, and the data format of layers
+     * that name none: {@code channels_last} (Keras' default) or {@code channels_first}.
+     */
+    @Parameter(property = "cnnc.imageDataFormat", defaultValue = "channels_last")
+    protected String imageDataFormat;
+
     /** {@code true} is {@code <variant>vector</variant>} (kept from the first version). */
     @Parameter(property = "cnnc.vector", defaultValue = "false")
     protected boolean vector;
@@ -68,7 +75,18 @@ abstract class AbstractCnncMojo extends AbstractMojo {
         List<java.nio.file.Path> skipped = outputDirectoryOrNull == null ? List.of(buildDirectory.toPath())
                 : List.of(buildDirectory.toPath(), outputDirectoryOrNull.toPath());
         return new CnncBuild(new CnncBuild.Config(sourceDirectory.toPath(), includes, excludes, skipped, packageName,
-                inputGradient, failOnWarning, variant()), new MavenBuildLog(getLog()));
+                inputGradient, failOnWarning, variant(), scriptOptions()), new MavenBuildLog(getLog()));
+    }
+
+    /** {@code imageDataFormat} as the compiler takes it; another value fails the build with the two it takes. */
+    private dev.cnnc.compiler.syntax.Script.Options scriptOptions() throws MojoFailureException {
+        String format = imageDataFormat == null ? "channels_last" : imageDataFormat.trim();
+        return switch (format) {
+            case "channels_last" -> dev.cnnc.compiler.syntax.Script.Options.DEFAULT;
+            case "channels_first" -> new dev.cnnc.compiler.syntax.Script.Options(true);
+            default -> throw new MojoFailureException("cnnc: imageDataFormat '" + imageDataFormat
+                    + "' is not channels_last or channels_first");
+        };
     }
 
     /** The configured variant; an unknown name fails the build with the names it takes. */

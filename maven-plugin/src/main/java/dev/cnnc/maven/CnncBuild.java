@@ -11,6 +11,7 @@ import dev.cnnc.compiler.diag.SourceFile;
 import dev.cnnc.compiler.diag.Span;
 import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.compiler.summary.Summary;
+import dev.cnnc.compiler.syntax.Script;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -57,11 +58,12 @@ import java.util.stream.Stream;
 public final class CnncBuild {
     /** The first characters of every file cnnc generates; only such files are ever deleted. */
     public static final String GENERATED_HEADER = Names.HEADER_PREFIX;
-    public static final List<String> DEFAULT_INCLUDES = List.of("**/*.cnn");
+    /** Model files and Keras training scripts pasted whole. */
+    public static final List<String> DEFAULT_INCLUDES = List.of("**/*.cnn", "**/*.py");
 
     /**
      * @param sourceDirectory where the {@code .cnn} files are
-     * @param includes Ant patterns relative to it (default {@code **}{@code /*.cnn})
+     * @param includes Ant patterns relative to it (default {@code **}{@code /*.cnn} and {@code **}{@code /*.py}, pasted Keras scripts)
      * @param excludes Ant patterns to leave out
      * @param skipDirectories folders never searched (the build directory, when it lies below the sources)
      * @param packageName the package of models that have no {@code package} line and lie directly in the
@@ -70,9 +72,11 @@ public final class CnncBuild {
      * @param failOnWarning treat warnings as errors
      * @param variant the layers' code: {@code AUTO} (both codes, chosen when the model runs; the default),
      *     {@code VECTOR} or {@code PORTABLE}; compiling the first two needs {@code --add-modules jdk.incubator.vector}
+     * @param script how pasted Keras scripts are read: what {@code K.image_data_format()} returns
      */
     public record Config(Path sourceDirectory, List<String> includes, List<String> excludes, List<Path> skipDirectories,
-            String packageName, boolean inputGradient, boolean failOnWarning, CnnCompiler.Variant variant) {
+            String packageName, boolean inputGradient, boolean failOnWarning, CnnCompiler.Variant variant,
+            Script.Options script) {
         public Config {
             sourceDirectory = sourceDirectory.toAbsolutePath().normalize();
             includes = includes == null || includes.isEmpty() ? DEFAULT_INCLUDES : List.copyOf(includes);
@@ -81,6 +85,14 @@ public final class CnncBuild {
                     : skipDirectories.stream().map(p -> p.toAbsolutePath().normalize()).toList();
             packageName = packageName == null || packageName.isBlank() ? null : packageName.trim();
             variant = variant == null ? CnnCompiler.Variant.AUTO : variant;
+            script = script == null ? Script.Options.DEFAULT : script;
+        }
+
+        /** The same with Keras' default image data format for pasted scripts. */
+        public Config(Path sourceDirectory, List<String> includes, List<String> excludes, List<Path> skipDirectories,
+                String packageName, boolean inputGradient, boolean failOnWarning, CnnCompiler.Variant variant) {
+            this(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, failOnWarning, variant,
+                    Script.Options.DEFAULT);
         }
 
         /** The defaults for {@code sourceDirectory}. */
@@ -89,24 +101,29 @@ public final class CnncBuild {
         }
 
         public Config withPackageName(String name) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, name, inputGradient, failOnWarning, variant);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, name, inputGradient, failOnWarning, variant, script);
         }
 
         public Config withPatterns(List<String> includePatterns, List<String> excludePatterns) {
             return new Config(sourceDirectory, includePatterns, excludePatterns, skipDirectories, packageName, inputGradient,
-                    failOnWarning, variant);
+                    failOnWarning, variant, script);
         }
 
         public Config withFailOnWarning(boolean fail) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, fail, variant);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, fail, variant, script);
         }
 
         public Config withVariant(CnnCompiler.Variant v) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, failOnWarning, v);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, failOnWarning, v, script);
+        }
+
+        public Config withScript(Script.Options options) {
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, inputGradient, failOnWarning,
+                    variant, options);
         }
 
         public Config withInputGradient(boolean gradient) {
-            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, gradient, failOnWarning, variant);
+            return new Config(sourceDirectory, includes, excludes, skipDirectories, packageName, gradient, failOnWarning, variant, script);
         }
     }
 
@@ -216,7 +233,7 @@ public final class CnncBuild {
             tally.add(file, Severity.ERROR);
             return null;
         }
-        CnnCompiler.Checked checked = CnnCompiler.check(source);
+        CnnCompiler.Checked checked = CnnCompiler.check(source, config.script());
         for (Diagnostic d : checked.diagnostics().all()) {
             report(d, file, tally);
         }
@@ -432,6 +449,7 @@ public final class CnncBuild {
         update(d, "inputGradient " + config.inputGradient());
         update(d, "variant " + config.variant());
         update(d, "failOnWarning " + config.failOnWarning());
+        update(d, "imageDataFormat " + config.script().imageDataFormat());
         for (Path file : files) {
             byte[] content = Files.readAllBytes(file);
             update(d, "file " + slashes(config.sourceDirectory().relativize(file)) + " " + content.length);

@@ -299,6 +299,32 @@ class CnncBuildTest {
     }
 
     @Test
+    void aWholeKerasScriptIsAModelAndImageDataFormatChoosesItsBranch() throws Exception {
+        model("com/example/mnist_convnet.py", "'''A pasted script.'''\n"
+                + "from keras.models import Sequential\n"
+                + "from keras.layers import Conv2D, Flatten, Dense\n"
+                + "from keras import backend as K\n"
+                + "rows, cols = 8, 8\n"
+                + "if K.image_data_format() == 'channels_first':\n"
+                + "    input_shape = (1, rows, cols)\n"
+                + "else:\n"
+                + "    input_shape = (rows, cols, 1)\n"
+                + "model = Sequential()\n"
+                + "model.add(Conv2D(4, (3, 3), input_shape=input_shape))\n"
+                + "model.add(Flatten())\n"
+                + "model.add(Dense(3, activation='softmax'))\n"
+                + "model.compile(optimizer='adam', loss='categorical_crossentropy')\n");
+        CnncBuild.Result last = generate(CnncBuild.Config.of(src()), new RecordingLog());
+        assertEquals(1, last.models());
+        Path conv = out().resolve("com/example/mnistconvnet/Conv2d1.java");
+        assertTrue(Files.readString(conv).contains("(6, 6, 4)"), "channels_last output");
+        CnncBuild.Result first = generate(CnncBuild.Config.of(src()).withScript(
+                new dev.cnnc.compiler.syntax.Script.Options(true)), new RecordingLog());
+        assertFalse(first.upToDate(), "another image data format regenerates");
+        assertTrue(Files.readString(conv).contains("(4, 6, 6)"), "channels_first output");
+    }
+
+    @Test
     void aFolderThatIsNoJavaPackageIsAnError() throws Exception {
         Path f = model("my-nets/Net.cnn", TINY);
         model("com/if/Net.cnn", TINY);
