@@ -50,6 +50,25 @@ final class DataOption {
     /** What was loaded: the sets (test and validation may be null) and the class names (or null). */
     record Data(Dataset train, Dataset test, Dataset validation, List<String> classNames) {}
 
+    /** One test image ({@code --image N}): its set, index, pixels, and the data's class names. */
+    record TestImage(Dataset set, int index, float[] pixels, List<String> classNames) {}
+
+    /**
+     * Test image {@code index} of the data for {@code model} (its test part, else all of it); an index
+     * beyond it is a usage error naming the range.
+     */
+    TestImage testImage(Network model, int index, PrintWriter err) {
+        Data loaded = load(model, err);
+        Dataset test = loaded.test() != null ? loaded.test() : loaded.train();
+        if (index >= test.count()) {
+            throw new Main.UserException("--image " + index + ": the test set has images 0 to " + (test.count() - 1),
+                    Main.USAGE);
+        }
+        float[] pixels = new float[test.exampleSize()];
+        test.copyInputs(new int[] {index}, 0, 1, pixels);
+        return new TestImage(test, index, pixels, loaded.classNames());
+    }
+
     /** Whether the data is MNIST, found or fetched as before. */
     boolean isMnist() {
         return source == null || source.equals("mnist") || source.startsWith("mnist:");

@@ -82,17 +82,9 @@ final class PredictCommand implements Callable<Integer> {
         Needs needs = Needs.of(model, DataOption.loss(model));
         PrintWriter out = spec.commandLine().getOut();
         if (image.matches("\\d+")) {
-            DataOption.Data loaded = data.load(model, spec.commandLine().getErr());
-            Dataset test = loaded.test() != null ? loaded.test() : loaded.train();
-            int index = Integer.parseInt(image);
-            if (index >= test.count()) {
-                throw new Main.UserException("--image " + index + ": the test set has images 0 to " + (test.count() - 1),
-                        Main.USAGE);
-            }
-            float[] pixels = new float[test.exampleSize()];
-            test.copyInputs(new int[] {index}, 0, 1, pixels);
-            Integer label = test.targetKind() == Dataset.TargetKind.CLASSES ? test.label(index) : null;
-            one(out, shown(model, model.predict(pixels)), names == null ? loaded.classNames() : names, label);
+            DataOption.TestImage t = data.testImage(model, Integer.parseInt(image), spec.commandLine().getErr());
+            Integer label = t.set().targetKind() == Dataset.TargetKind.CLASSES ? t.set().label(t.index()) : null;
+            one(out, shown(model, model.predict(t.pixels())), names == null ? t.classNames() : names, label);
             return Main.OK;
         }
         Path path = Path.of(image);

@@ -151,16 +151,7 @@ final class VisualizeCommand implements Callable<Integer> {
     private float[] input(Network model) {
         Needs needs = Needs.of(model, DataOption.loss(model));
         if (image.matches("\\d+")) {
-            DataOption.Data loaded = data.load(model, spec.commandLine().getErr());
-            Dataset test = loaded.test() != null ? loaded.test() : loaded.train();
-            int index = Integer.parseInt(image);
-            if (index >= test.count()) {
-                throw new Main.UserException("--image " + index + ": the test set has images 0 to " + (test.count() - 1),
-                        Main.USAGE);
-            }
-            float[] x = new float[test.exampleSize()];
-            test.copyInputs(new int[] {index}, 0, 1, x);
-            return x;
+            return data.testImage(model, Integer.parseInt(image), spec.commandLine().getErr()).pixels();
         }
         Path path = Path.of(image);
         if (!Files.isRegularFile(path)) {

@@ -66,25 +66,9 @@ public final class SeparableConv2DGenerator implements LayerGenerator<SeparableC
         Activation act = l.activation();
         TypeSpec.Builder t = header(l, site);
 
-        t.addMethod(MethodSpec.methodBuilder("depthwise").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("middle[0, MIDDLE_SIZE) = depthwise_conv(in of example b, depthwiseKernel), channels-last.\n")
-                .addParameter(float[].class, "in").addParameter(int.class, "b").addParameter(float[].class, "depthwiseKernel")
-                .addParameter(float[].class, "middle")
-                .addCode(depthwise(win, last, false, false)).build());
+        t.addMethod(depthwiseMethod()                .addCode(depthwise(win, last, false, false)).build());
 
-        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("out = $Lpointwise(depthwise(in))$L, for the first {@code n} examples.\n",
-                        Conv2DGenerator.activationPrefix(act), bias ? " + bias" : "")
-                .addJavadoc("\n<p>in $L, out $L, depthwiseKernel $L, pointwiseKernel $L$L; scratch holds one example's "
-                        + "middle tensor.\n", LayerSite.batch(l.inputShape()), LayerSite.batch(l.outputShape()),
-                        LayerSite.dims(l.weights().get(0).shape()), LayerSite.dims(l.weights().get(1).shape()),
-                        bias ? ", bias (" + l.filters() + ")" : "")
-                .addParameter(float[].class, "in").addParameter(float[].class, "out")
-                .addParameter(float[].class, "depthwiseKernel").addParameter(float[].class, "pointwiseKernel");
-        if (bias) {
-            forward.addParameter(float[].class, "bias");
-        }
-        forward.addParameter(float[].class, "scratch").addParameter(int.class, "n")
+        MethodSpec.Builder forward = forwardMethod(l, "")
                 .beginControlFlow("for (int b = 0; b < n; b++)")
                 .addStatement("depthwise(in, b, depthwiseKernel, scratch)")
                 .addCode(pointwiseForward(last, bias))
@@ -100,9 +84,50 @@ public final class SeparableConv2DGenerator implements LayerGenerator<SeparableC
         }
 
         boolean dIn = site.computesInputGradient();
+        MethodSpec.Builder backward = backwardMethod(l, dIn, "");
+        backward.beginControlFlow("for (int b = 0; b < n; b++)")
+                .addStatement("depthwise(in, b, depthwiseKernel, scratch)")
+                .addCode(pointwiseBackward(last, bias))
+                .addStatement("depthwiseBackward(in, b, $LdepthwiseKernel, dDepthwiseKernel, scratch)", dIn ? "dIn, " : "")
+                .endControlFlow();
+        t.addMethod(backward.build());
+
+        t.addMethod(depthwiseBackwardMethod(dIn)                .addCode(depthwise(win, last, true, dIn)).build());
+        return t.build();
+    }
+
+    /** {@code depthwise(in, b, depthwiseKernel, middle)}, without its body (both variants). */
+    public static MethodSpec.Builder depthwiseMethod() {
+        return MethodSpec.methodBuilder("depthwise").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("middle[0, MIDDLE_SIZE) = depthwise_conv(in of example b, depthwiseKernel), channels-last.\n")
+                .addParameter(float[].class, "in").addParameter(int.class, "b").addParameter(float[].class, "depthwiseKernel")
+                .addParameter(float[].class, "middle");
+    }
+
+    /** {@code forward}'s documentation and parameters (the activation is the caller's); {@code note} ends the javadoc. */
+    public static MethodSpec.Builder forwardMethod(SeparableConv2DLayer l, String note) {
+        boolean bias = l.useBias();
+        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("out = $Lpointwise(depthwise(in))$L, for the first {@code n} examples.\n",
+                        Conv2DGenerator.activationPrefix(l.activation()), bias ? " + bias" : "")
+                .addJavadoc("\n<p>in $L, out $L, depthwiseKernel $L, pointwiseKernel $L$L; scratch holds one example's "
+                        + "middle tensor.$L\n", LayerSite.batch(l.inputShape()), LayerSite.batch(l.outputShape()),
+                        LayerSite.dims(l.weights().get(0).shape()), LayerSite.dims(l.weights().get(1).shape()),
+                        bias ? ", bias (" + l.filters() + ")" : "", note)
+                .addParameter(float[].class, "in").addParameter(float[].class, "out")
+                .addParameter(float[].class, "depthwiseKernel").addParameter(float[].class, "pointwiseKernel");
+        if (bias) {
+            forward.addParameter(float[].class, "bias");
+        }
+        return forward.addParameter(float[].class, "scratch").addParameter(int.class, "n");
+    }
+
+    /** {@code backward}'s documentation and parameters, and the zeroing of dIn; {@code note} ends the javadoc. */
+    public static MethodSpec.Builder backwardMethod(SeparableConv2DLayer l, boolean dIn, String note) {
+        boolean bias = l.useBias();
         MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("From {@code dOut}, the gradient of the pre-activation output: accumulates the kernels'$L "
-                        + "gradients$L.\n", bias ? " and the bias's" : "", dIn ? " and sets dIn" : "")
+                        + "gradients$L.$L\n", bias ? " and the bias's" : "", dIn ? " and sets dIn" : "", note)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
         if (dIn) {
             backward.addParameter(float[].class, "dIn");
@@ -116,25 +141,20 @@ public final class SeparableConv2DGenerator implements LayerGenerator<SeparableC
         if (dIn) {
             backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class);
         }
-        backward.beginControlFlow("for (int b = 0; b < n; b++)")
-                .addStatement("depthwise(in, b, depthwiseKernel, scratch)")
-                .addCode(pointwiseBackward(last, bias))
-                .addStatement("depthwiseBackward(in, b, $LdepthwiseKernel, dDepthwiseKernel, scratch)", dIn ? "dIn, " : "")
-                .endControlFlow();
-        t.addMethod(backward.build());
+        return backward;
+    }
 
-        MethodSpec.Builder depthwiseBackward = MethodSpec.methodBuilder("depthwiseBackward")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+    /** {@code depthwiseBackward(in, b, [dIn,] depthwiseKernel, dDepthwiseKernel, scratch)}, without its body. */
+    public static MethodSpec.Builder depthwiseBackwardMethod(boolean dIn) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("depthwiseBackward").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("From the middle gradient in scratch[MIDDLE_SIZE, 2 * MIDDLE_SIZE): accumulates "
                         + "dDepthwiseKernel$L for example b.\n", dIn ? " and dIn" : "")
                 .addParameter(float[].class, "in").addParameter(int.class, "b");
         if (dIn) {
-            depthwiseBackward.addParameter(float[].class, "dIn");
+            m.addParameter(float[].class, "dIn");
         }
-        t.addMethod(depthwiseBackward.addParameter(float[].class, "depthwiseKernel")
-                .addParameter(float[].class, "dDepthwiseKernel").addParameter(float[].class, "scratch")
-                .addCode(depthwise(win, last, true, dIn)).build());
-        return t.build();
+        return m.addParameter(float[].class, "depthwiseKernel").addParameter(float[].class, "dDepthwiseKernel")
+                .addParameter(float[].class, "scratch");
     }
 
     /** The input index of channel {@code c} at a tap. */

@@ -61,25 +61,9 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
                 .initializer("MIDDLE_CHANNELS - MIDDLE_CHANNELS % L")
                 .addJavadoc("Channels the depthwise passes compute with vectors; the rest are scalar.\n").build());
 
-        t.addMethod(MethodSpec.methodBuilder("depthwise").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("middle[0, MIDDLE_SIZE) = depthwise_conv(in of example b, depthwiseKernel), channels-last.\n")
-                .addParameter(float[].class, "in").addParameter(int.class, "b").addParameter(float[].class, "depthwiseKernel")
-                .addParameter(float[].class, "middle")
-                .addCode(depthwise(win, false, false)).build());
+        t.addMethod(SeparableConv2DGenerator.depthwiseMethod()                .addCode(depthwise(win, false, false)).build());
 
-        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("out = $Lpointwise(depthwise(in))$L, for the first {@code n} examples.\n",
-                        Conv2DGenerator.activationPrefix(act), bias ? " + bias" : "")
-                .addJavadoc("\n<p>in $L, out $L, depthwiseKernel $L, pointwiseKernel $L$L; scratch holds one example's "
-                        + "middle tensor. Vector API variant.\n", LayerSite.batch(l.inputShape()),
-                        LayerSite.batch(l.outputShape()), LayerSite.dims(l.weights().get(0).shape()),
-                        LayerSite.dims(l.weights().get(1).shape()), bias ? ", bias (" + l.filters() + ")" : "")
-                .addParameter(float[].class, "in").addParameter(float[].class, "out")
-                .addParameter(float[].class, "depthwiseKernel").addParameter(float[].class, "pointwiseKernel");
-        if (bias) {
-            forward.addParameter(float[].class, "bias");
-        }
-        forward.addParameter(float[].class, "scratch").addParameter(int.class, "n")
+        MethodSpec.Builder forward = SeparableConv2DGenerator.forwardMethod(l, " Vector API variant.")
                 .beginControlFlow("for (int b = 0; b < n; b++)")
                 .addStatement("depthwise(in, b, depthwiseKernel, scratch)")
                 .addComment("pointwise: the example's pixels times pointwiseKernel$L", bias ? ", plus bias" : "")
@@ -98,22 +82,7 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
             t.addMethod(VectorActivations.backward(act, "OUT_SIZE", lastAxis));
         }
 
-        MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("From {@code dOut}, the gradient of the pre-activation output: accumulates the kernels'$L "
-                        + "gradients$L. Vector API variant.\n", bias ? " and the bias's" : "", dIn ? " and sets dIn" : "")
-                .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
-        if (dIn) {
-            backward.addParameter(float[].class, "dIn");
-        }
-        backward.addParameter(float[].class, "depthwiseKernel").addParameter(float[].class, "dDepthwiseKernel")
-                .addParameter(float[].class, "pointwiseKernel").addParameter(float[].class, "dPointwiseKernel");
-        if (bias) {
-            backward.addParameter(float[].class, "dBias");
-        }
-        backward.addParameter(float[].class, "scratch").addParameter(int.class, "n");
-        if (dIn) {
-            backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class);
-        }
+        MethodSpec.Builder backward = SeparableConv2DGenerator.backwardMethod(l, dIn, " Vector API variant.");
         if (bias) {
             backward.addStatement("biasGradient(dOut, dBias, n * PIXELS)");
         }
@@ -133,17 +102,7 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
             t.addMethod(VectorKernels.biasGradient("FILTERS"));
         }
 
-        MethodSpec.Builder depthwiseBackward = MethodSpec.methodBuilder("depthwiseBackward")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("From the middle gradient in scratch[MIDDLE_SIZE, 2 * MIDDLE_SIZE): accumulates "
-                        + "dDepthwiseKernel$L for example b.\n", dIn ? " and dIn" : "")
-                .addParameter(float[].class, "in").addParameter(int.class, "b");
-        if (dIn) {
-            depthwiseBackward.addParameter(float[].class, "dIn");
-        }
-        t.addMethod(depthwiseBackward.addParameter(float[].class, "depthwiseKernel")
-                .addParameter(float[].class, "dDepthwiseKernel").addParameter(float[].class, "scratch")
-                .addCode(depthwise(win, true, dIn)).build());
+        t.addMethod(SeparableConv2DGenerator.depthwiseBackwardMethod(dIn)                .addCode(depthwise(win, true, dIn)).build());
         return t.build();
     }
 
