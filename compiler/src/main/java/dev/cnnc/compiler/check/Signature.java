@@ -43,6 +43,11 @@ public final class Signature {
         return all;
     }
 
+    /** The required arguments, in positional order: what a person writes without a keyword. */
+    public List<String> requiredNames() {
+        return positional.subList(0, required);
+    }
+
     /** This signature with more keyword-only arguments. */
     public Signature withKeywordOnly(List<String> names) {
         List<String> keywords = new ArrayList<>(keywordOnly);
