@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Compiles Keras-like .cnn files into specialized Java code, and trains the result.",
         subcommands = {CommandLine.HelpCommand.class, CheckCommand.class, SummaryCommand.class, GenerateCommand.class,
                 ShowCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                VisualizeCommand.class, ReportCommand.class, BenchCommand.class},
+                VisualizeCommand.class, ReportCommand.class, ImportCommand.class, ExportCommand.class, BenchCommand.class},
         footer = {"", "Exit codes: 0 success, 1 errors in the model, 2 bad usage or unreadable file.",
                 "Run 'cnnc help COMMAND' for a command's options."})
 public final class Main implements Runnable {

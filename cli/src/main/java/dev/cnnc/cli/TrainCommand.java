@@ -84,6 +84,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint DIR.")
     boolean resume;
 
+    @Option(names = "--weights", paramLabel = "W", description = {"Start from these weights instead of the "
+            + "initializers (fine-tuning): a cnnc weights file, or a Keras .h5 from save_weights or model.save, "
+            + "matched by order as Keras' load_weights."})
+    Path initialWeights;
+
     @Mixin
     VectorOption vector;
 
@@ -97,6 +102,14 @@ final class TrainCommand implements Callable<Integer> {
             return Main.MODEL_ERRORS;
         }
         Network model = factory.create(1, seed); // holds the parameters; the trainer runs replicas of it
+        if (initialWeights != null) {
+            if (resume) {
+                throw new Main.UserException("give --weights or --resume, not both: a checkpoint holds its own weights",
+                        Main.USAGE);
+            }
+            Weights.load(initialWeights, model);
+            spec.commandLine().getErr().println("cnnc: starting from the weights in " + initialWeights);
+        }
         TrainingConfig config = config(model.trainingConfig());
         int threadCount = threads.count();
         if (validationData != null && validationSplit != null) {

@@ -13,7 +13,8 @@ final class TrainedModel {
     @Parameters(paramLabel = "FILE", description = "The .cnn file the weights were trained for.")
     Path file;
 
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A weights file saved by cnnc train.")
+    @Option(names = "--weights", required = true, paramLabel = "W", description = {"A weights file saved by cnnc train, or a Keras .h5",
+            "(save_weights or model.save), matched by order as Keras' load_weights."})
     Path weights;
 
     /** The model and what its weights file holds. */
