@@ -315,6 +315,70 @@ def main():
             write(os.path.join(out, "%s.%s.h5" % (model, layout)), config, layer_names, weights, layout)
         in_shape = MODELS[model][0]
         rng.standard_normal((8,) + tuple(in_shape)).astype("<f4").tofile(os.path.join(out, model + ".input.f32"))
+    hostile_dir = os.path.join(out, "hostile")
+    os.makedirs(hostile_dir, exist_ok=True)
+    hostile(hostile_dir)
+
+
+
+def hostile(out):
+    """Files that are wrong in one way each, for HostileFilesTest (each beside a valid model.save layout)."""
+    rng = np.random.default_rng(7)
+    config, layer_names, weights = build("convs", "keras224", rng)
+
+    def variant(name, mutate_config=None, mutate_file=None, attrs=None):
+        cfg = json.loads(json.dumps(config))
+        if mutate_config:
+            mutate_config(cfg)
+        path = os.path.join(out, name + ".h5")
+        write(path, cfg, layer_names, weights, "keras224")
+        if mutate_file:
+            with h5py.File(path, "a") as f:
+                mutate_file(f)
+
+    def lam(cfg):
+        cfg["config"]["layers"].insert(2, {"class_name": "Lambda", "config": {
+            "name": "lambda_1", "trainable": True, "function": ["4wEA...", None, None], "function_type": "lambda"}})
+    variant("lambda", lam)
+    variant("unknown_class", lambda c: c["config"]["layers"][3].update({"class_name": "FancyLayer"}))
+    variant("not_json", mutate_file=lambda f: f.attrs.modify("model_config", np.bytes_('{"class_name": "Seq')))
+    variant("theano", mutate_file=lambda f: f.attrs.modify("backend", np.bytes_("theano")))
+    variant("no_config", mutate_file=lambda f: f.attrs.__delitem__("model_config"))
+    variant("missing_group", mutate_file=lambda f: f["model_weights"].__delitem__("dense_1"))
+
+    def wrong_shape(f):
+        del f["model_weights/conv2d_2/conv2d_2/kernel:0"]
+        f["model_weights/conv2d_2/conv2d_2/kernel:0"] = np.zeros((3, 3, 4, 6), np.float32)
+    variant("wrong_shape", mutate_file=wrong_shape)
+
+    def wrong_dtype(f):
+        del f["model_weights/dense_1/dense_1/bias:0"]
+        f["model_weights/dense_1/dense_1/bias:0"] = np.zeros((6,), np.int32)
+    variant("wrong_dtype", mutate_file=wrong_dtype)
+
+    def huge(f):
+        del f["model_weights/dense_1/dense_1/kernel:0"]
+        f.create_dataset("model_weights/dense_1/dense_1/kernel:0", shape=(1 << 30, 1 << 20), dtype=np.float32)
+    variant("huge", mutate_file=huge)
+
+    def branches(cfg):
+        layers = cfg["config"]["layers"]
+        cfg["class_name"] = "Model"
+        names = [l["config"]["name"] for l in layers]
+        for i, l in enumerate(layers):
+            l["name"] = l["config"]["name"]
+            l["inbound_nodes"] = [] if i == 0 else [[[names[i - 1], 0, 0, {}]]]
+        layers.append({"class_name": "Add", "name": "add_1", "config": {"name": "add_1", "trainable": True},
+                       "inbound_nodes": [[[names[0], 0, 0, {}], [names[1], 0, 0, {}]]]})
+    variant("branches", branches)
+    with open(os.path.join(out, "..", "convs.keras224.h5"), "rb") as f:
+        data = f.read()
+    with open(os.path.join(out, "truncated.h5"), "wb") as f:
+        f.write(data[:len(data) // 3])
+    with open(os.path.join(out, "bad_superblock.h5"), "wb") as f:
+        f.write(data[:8] + bytes([7]) + data[9:])  # superblock version 7 does not exist
+    with open(os.path.join(out, "not_hdf5.h5"), "wb") as f:
+        f.write(b"PK\x03\x04 this is a zip, as a Keras 3 .keras file is")
 
 
 if __name__ == "__main__":

@@ -112,7 +112,7 @@ final class H5 implements AutoCloseable {
             }
             return g;
         } catch (RuntimeException | StackOverflowError e) {
-            throw fail(part, "cannot be read: " + describe(e));
+            throw fail(part, "cannot be read (a damaged or truncated file): " + describe(e));
         }
     }
 
@@ -120,7 +120,7 @@ final class H5 implements AutoCloseable {
         try {
             return node.getAttributes().containsKey(name);
         } catch (RuntimeException | StackOverflowError e) {
-            throw fail(part, "its attributes cannot be read: " + describe(e));
+            throw fail(part, "its attributes cannot be read (a damaged or truncated file): " + describe(e));
         }
     }
 
@@ -182,7 +182,7 @@ final class H5 implements AutoCloseable {
         try {
             return node.getAttribute(name);
         } catch (RuntimeException | StackOverflowError e) {
-            throw fail(part + " attribute '" + name + "'", "cannot be read: " + describe(e));
+            throw fail(part + " attribute '" + name + "'", "cannot be read (a damaged or truncated file): " + describe(e));
         }
     }
 
@@ -197,7 +197,7 @@ final class H5 implements AutoCloseable {
         } catch (InteropException e) {
             throw e;
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            throw fail(part + " attribute '" + name + "'", "cannot be read: " + describe(e));
+            throw fail(part + " attribute '" + name + "'", "cannot be read (a damaged or truncated file): " + describe(e));
         }
     }
 
@@ -242,7 +242,7 @@ final class H5 implements AutoCloseable {
         } catch (InteropException e) {
             throw e;
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            throw fail(part, "cannot be read: " + describe(e));
+            throw fail(part, "cannot be read (a damaged or truncated file): " + describe(e));
         }
     }
 

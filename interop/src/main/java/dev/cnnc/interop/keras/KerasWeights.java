@@ -93,7 +93,7 @@ public final class KerasWeights {
     }
 
     private static void checkBackend(H5 h5, Group g, String where) throws InteropException {
-        String backend = h5.string(g, "backend", "/" + where);
+        String backend = h5.string(g, "backend", "/" + where.strip());
         if (backend != null && !backend.equals("tensorflow")) {
             throw h5.fail(where + "attribute 'backend'", "the weights were saved with the " + backend + " backend, "
                     + "whose convolution kernels are flipped relative to TensorFlow's; cnnc reads TensorFlow files only "
