@@ -1,5 +1,6 @@
 package dev.cnnc.cli;
 
+import dev.cnnc.compiler.syntax.Script;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,6 +39,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Sources.options = Script.Options.DEFAULT; // --image-data-format of an earlier run must not carry over
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * onnxruntime is checked in the interop module.)
  */
 class InteropCommandsTest {
-    static final Path KERAS_MODEL = Path.of("../examples/keras-import/mnist_cnn.h5").toAbsolutePath().normalize();
+    static final Path KERAS_MODEL = Path.of("../examples/keras-import/src/main/cnn/dev/cnnc/examples/kerasimport/mnist_cnn.h5").toAbsolutePath().normalize();
 
     @TempDir
     Path tmp;

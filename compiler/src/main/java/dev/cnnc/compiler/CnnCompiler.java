@@ -140,10 +140,28 @@ public final class CnnCompiler {
             throw new IllegalStateException("the Vector API variant needs the JVM option --add-modules jdk.incubator.vector");
         }
         List<GeneratedFile> files = generate(model, options);
-        InMemoryJavaCompiler.Compiled compiled = InMemoryJavaCompiler.compile(files, System.getProperty("java.class.path"),
+        InMemoryJavaCompiler.Compiled compiled = InMemoryJavaCompiler.compile(files, classpath(),
                 CnnCompiler.class.getClassLoader(), javacOptions(options, javacOptions));
         GeneratedFile modelFile = files.get(files.size() - 1);
         return new NetworkFactory(model, compiled.load(modelFile.binaryName()).asSubclass(Network.class));
+    }
+
+    /**
+     * The JVM's class path and the runtime's own location: inside a host with class loaders of its own (the
+     * Maven plugin), the runtime is not on {@code java.class.path}.
+     */
+    private static String classpath() {
+        String path = System.getProperty("java.class.path", "");
+        try {
+            java.security.CodeSource source = dev.cnnc.runtime.Network.class.getProtectionDomain().getCodeSource();
+            if (source != null && source.getLocation() != null) {
+                String runtime = java.nio.file.Path.of(source.getLocation().toURI()).toString();
+                path = path.isEmpty() ? runtime : path + java.io.File.pathSeparator + runtime;
+            }
+        } catch (java.net.URISyntaxException | SecurityException | IllegalArgumentException e) {
+            // keep java.class.path alone
+        }
+        return path;
     }
 
     private static List<String> javacOptions(Options options, List<String> extra) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TensorFlow.js does (same class, probabilities within 1e-5); exported to ONNX, onnxruntime agrees as well.
  */
 class MnistAgreementTest {
-    static final Path MODEL = Path.of("../examples/keras-import/mnist_cnn.h5").toAbsolutePath().normalize();
+    static final Path MODEL = Path.of("../examples/keras-import/src/main/cnn/dev/cnnc/examples/kerasimport/mnist_cnn.h5").toAbsolutePath().normalize();
     static final int N = 10_000;
 
     @TempDir

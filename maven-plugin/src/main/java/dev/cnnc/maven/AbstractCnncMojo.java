@@ -103,11 +103,11 @@ abstract class AbstractCnncMojo extends AbstractMojo {
     }
 
     /** Generates the models of {@code sourceDirectory} into {@code outputDirectory}; user errors fail without a stack trace. */
-    protected void generate(String goal, File sourceDirectory, File outputDirectory)
+    protected void generate(String goal, File sourceDirectory, File outputDirectory, File resourceDirectory)
             throws MojoExecutionException, MojoFailureException {
         try {
             build(sourceDirectory, outputDirectory).generate(outputDirectory.toPath(),
-                    statusDirectory.toPath().resolve(goal + ".status"));
+                    statusDirectory.toPath().resolve(goal + ".status"), resourceDirectory.toPath());
         } catch (CnncException e) {
             throw new MojoFailureException(e.getMessage());
         } catch (IOException e) {

@@ -2,6 +2,8 @@ package dev.cnnc.maven;
 
 import com.palantir.javapoet.JavaFile;
 import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.interop.InteropException;
+import dev.cnnc.interop.keras.KerasImport;
 import dev.cnnc.compiler.codegen.GeneratedFile;
 import dev.cnnc.compiler.codegen.GeneratedSources;
 import dev.cnnc.compiler.codegen.Names;
@@ -58,8 +60,8 @@ import java.util.stream.Stream;
 public final class CnncBuild {
     /** The first characters of every file cnnc generates; only such files are ever deleted. */
     public static final String GENERATED_HEADER = Names.HEADER_PREFIX;
-    /** Model files and Keras training scripts pasted whole. */
-    public static final List<String> DEFAULT_INCLUDES = List.of("**/*.cnn", "**/*.py");
+    /** Model files, Keras training scripts pasted whole, and Keras model files ({@code model.save}) to import. */
+    public static final List<String> DEFAULT_INCLUDES = List.of("**/*.cnn", "**/*.py", "**/*.h5");
 
     /**
      * @param sourceDirectory where the {@code .cnn} files are
@@ -227,7 +229,10 @@ public final class CnncBuild {
     private CheckedModel checkOne(Path file, Tally tally) {
         SourceFile source;
         try {
-            source = SourceFile.read(file, file.toString());
+            source = isKerasModel(file) ? imported(file, tally) : SourceFile.read(file, file.toString());
+            if (source == null) {
+                return null;
+            }
         } catch (IOException e) {
             log.error(e.getMessage() != null ? e.getMessage() : file + ": cannot be read");
             tally.add(file, Severity.ERROR);
@@ -256,6 +261,29 @@ public final class CnncBuild {
             }
         }
         return new CheckedModel(file, model, Names.packageOf(model, fallback));
+    }
+
+    static boolean isKerasModel(Path file) {
+        return file.getFileName().toString().endsWith(".h5");
+    }
+
+    /**
+     * A Keras model file as the {@code .cnn} text {@code cnnc import} writes for it, named after the file
+     * ({@code mnist_cnn.h5} gives {@code MnistCnn}); null after logging the import's error.
+     */
+    private SourceFile imported(Path file, Tally tally) {
+        try {
+            KerasImport.Imported imported = KerasImport.read(file, KerasImport.modelName(file));
+            for (String w : imported.warnings()) {
+                log.warn(file + ": warning: " + w);
+                tally.add(file, Severity.WARNING);
+            }
+            return new SourceFile(file.toString(), imported.source());
+        } catch (InteropException e) {
+            log.error(e.getMessage());
+            tally.add(file, Severity.ERROR);
+            return null;
+        }
     }
 
     private void report(Diagnostic d, Path file, Tally tally) {
@@ -314,6 +342,16 @@ public final class CnncBuild {
      * @throws CnncException if a model has errors (or warnings, with failOnWarning); nothing is written then
      */
     public Result generate(Path outputDirectory, Path statusFile) throws CnncException, IOException {
+        return generate(outputDirectory, statusFile, null);
+    }
+
+    /**
+     * As {@link #generate(Path, Path)}, and writes the weights of each imported Keras model ({@code .h5}) as
+     * {@code <package dirs>/<Name>.cnnw} below {@code resourceDirectory} (a resource root: the model class loads them
+     * with {@code WeightsFile.load(Name.class.getResourceAsStream("Name.cnnw"), "Name.cnnw", model)}).
+     */
+    public Result generate(Path outputDirectory, Path statusFile, Path resourceDirectory) throws CnncException,
+            IOException {
         Path out = outputDirectory.toAbsolutePath().normalize();
         List<Path> files = sources();
         String hash = hash(files, out);
@@ -350,6 +388,7 @@ public final class CnncBuild {
         clashes.failIfNeeded();
 
         Files.deleteIfExists(statusFile); // a run that fails half-way must not look up to date later
+        writeImportedWeights(models, resourceDirectory);
         Files.createDirectories(out);
         GeneratedSources.Written written = GeneratedSources.write(sources, out);
         int deleted = deleteStale(out, new HashSet<>(outputs));
@@ -362,6 +401,27 @@ public final class CnncBuild {
                     + written.written() + " written, " + written.unchanged() + " unchanged, " + deleted + " stale deleted)");
         }
         return new Result(models.size(), false, outputs.size(), written.written(), written.unchanged(), deleted);
+    }
+
+    private void writeImportedWeights(List<CheckedModel> models, Path resources) throws CnncException, IOException {
+        for (CheckedModel m : models) {
+            if (!isKerasModel(m.file())) {
+                continue;
+            }
+            if (resources == null) {
+                throw new CnncException(m.file() + ": an imported Keras model needs a resource directory for its weights");
+            }
+            Path dir = resources.resolve(m.packageName().replace('.', '/'));
+            Files.createDirectories(dir);
+            Path weights = dir.resolve(m.model().name() + ".cnnw");
+            try {
+                KerasImport.writeWeights(new KerasImport.Imported(m.file(), m.model().name(), m.model().source().text(),
+                        m.model(), List.of()), weights);
+            } catch (InteropException e) {
+                throw new CnncException(e.getMessage());
+            }
+            log.info("cnnc: " + m.file().getFileName() + ": weights in " + weights);
+        }
     }
 
     /**

@@ -27,13 +27,25 @@ public class GenerateMojo extends AbstractCnncMojo {
     @Parameter(defaultValue = "${project.build.directory}/generated-sources/cnn", required = true)
     private File outputDirectory;
 
+    /**
+     * Where the weights of imported Keras models ({@code .h5} files in {@code sourceDirectory}) go, in the
+     * package of their model class (a resource root, so they end up beside the class in the jar).
+     */
+    @Parameter(defaultValue = "${project.build.directory}/generated-resources/cnn", required = true)
+    private File resourceDirectory;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
             getLog().info("cnnc: skipped (cnnc.skip)");
             return;
         }
-        generate("generate", sourceDirectory, outputDirectory);
+        generate("generate", sourceDirectory, outputDirectory, resourceDirectory);
         project.addCompileSourceRoot(outputDirectory.getAbsolutePath());
+        if (resourceDirectory.isDirectory()) {
+            org.apache.maven.model.Resource resource = new org.apache.maven.model.Resource();
+            resource.setDirectory(resourceDirectory.getAbsolutePath());
+            project.addResource(resource);
+        }
     }
 }

@@ -26,6 +26,10 @@ public class GenerateTestMojo extends AbstractCnncMojo {
     @Parameter(defaultValue = "${project.build.directory}/generated-test-sources/cnn", required = true)
     private File testOutputDirectory;
 
+    /** Where the weights of imported Keras models ({@code .h5}) go: a test resource root. */
+    @Parameter(defaultValue = "${project.build.directory}/generated-test-resources/cnn", required = true)
+    private File testResourceDirectory;
+
     /** Skipped with the test compilation ({@code -Dmaven.test.skip}). */
     @Parameter(property = "maven.test.skip", defaultValue = "false")
     private boolean skipTestCompilation;
@@ -36,7 +40,12 @@ public class GenerateTestMojo extends AbstractCnncMojo {
             getLog().info("cnnc: skipped (" + (skip ? "cnnc.skip" : "maven.test.skip") + ")");
             return;
         }
-        generate("generate-test", testSourceDirectory, testOutputDirectory);
+        generate("generate-test", testSourceDirectory, testOutputDirectory, testResourceDirectory);
+        if (testResourceDirectory.isDirectory()) {
+            org.apache.maven.model.Resource resource = new org.apache.maven.model.Resource();
+            resource.setDirectory(testResourceDirectory.getAbsolutePath());
+            project.addTestResource(resource);
+        }
         project.addTestCompileSourceRoot(testOutputDirectory.getAbsolutePath());
     }
 }

@@ -5,6 +5,7 @@ import dev.cnnc.runtime.Parameter;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -219,7 +220,25 @@ public final class WeightsFile {
 
     /** Reads {@code file} and sets {@code net}'s parameters from it, refusing another architecture. */
     public static Contents load(Path file, Network net) throws IOException {
-        Contents c = read(file);
+        return load(file, read(file), net);
+    }
+
+    /**
+     * Reads a weights file from {@code in} (a class-path resource: {@code MnistCnn.class.getResourceAsStream(
+     * "MnistCnn.cnnw")}) and sets {@code net}'s parameters from it; {@code name} names it in messages.
+     */
+    public static Contents load(InputStream in, String name, Network net) throws IOException {
+        if (in == null) {
+            throw new WeightsFormatException(Path.of(name), "no such resource");
+        }
+        byte[] data;
+        try (in) {
+            data = in.readAllBytes();
+        }
+        return load(Path.of(name), new Reader(Path.of(name), data).read(), net);
+    }
+
+    private static Contents load(Path file, Contents c, Network net) throws IOException {
         String expected = architecture(net);
         if (!c.architecture().equals(expected)) {
             throw new WeightsFormatException(file, "the weights are for another architecture:\n" + describeDifference(
