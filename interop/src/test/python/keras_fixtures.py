@@ -131,6 +131,20 @@ MODELS = {
         ("Dropout", {"rate": 0.5, "noise_shape": None, "seed": None}),
         dense(3, activation="softmax"),
     ]),
+    "misc": ((6, 6, 2), [
+        conv(3, 3, padding="same", kernel_initializer={"class_name": "VarianceScaling", "config": {
+            "scale": 2.0, "mode": "fan_in", "distribution": "normal", "seed": None}},
+            kernel_regularizer={"class_name": "L1L2", "config": {"l1": 0.0, "l2": 0.01}},
+            kernel_constraint={"class_name": "MaxNorm", "config": {"max_value": 3, "axis": [0, 1, 2]}}),
+        ("PReLU", {"alpha_initializer": ZEROS, "alpha_regularizer": None, "alpha_constraint": None,
+                   "shared_axes": None}),
+        ("GaussianNoise", {"stddev": 0.3}),
+        ("ThresholdedReLU", {"theta": 0.2}),
+        flatten(),
+        ("GaussianDropout", {"rate": 0.2}),
+        dense(5, bias_regularizer={"class_name": "L1L2", "config": {"l1": 0.001, "l2": 0.0}}),
+        ("Softmax", {"axis": -1}),
+    ]),
     "channelsfirst": ((2, 8, 7), [
         conv(3, 3, data_format="channels_first", activation="relu"),
         pool("MaxPooling2D", 2, data_format="channels_first"),
@@ -196,6 +210,8 @@ def shapes(cls, cfg, in_shape):
         return ws, (cfg["units"],)
     if cls == "Flatten":
         return [], (int(np.prod(in_shape)),)
+    if cls == "PReLU":
+        return [("alpha", tuple(in_shape))], in_shape
     if cls == "BatchNormalization":
         n = in_shape[-1]
         return [("gamma", (n,)), ("beta", (n,)), ("moving_mean", (n,)), ("moving_variance", (n,))], in_shape

@@ -53,6 +53,32 @@ class InteropCommandsTest {
     }
 
     @Test
+    void trainStartsFromKerasWeights() throws Exception {
+        MainTest.run("import", KERAS_MODEL.toString(), "-o", tmp.toString());
+        Path cnn = tmp.resolve("MnistCnn.cnn");
+        // one step on 64 images: from the initializers a poor model (0.22 here), from the Keras weights a good one (0.96)
+        MainTest.Result fineTuned = MainTest.run("train", cnn.toString(), "--weights", KERAS_MODEL.toString(),
+                "--epochs", "1", "--train-images", "64", "--portable");
+        assertEquals(Main.OK, fineTuned.exit(), fineTuned.err());
+        assertTrue(fineTuned.err().contains("cnnc: starting from the weights in " + KERAS_MODEL), fineTuned.err());
+        MainTest.Result scratch = MainTest.run("train", cnn.toString(), "--epochs", "1", "--train-images", "64",
+                "--portable");
+        double tuned = accuracy(fineTuned);
+        double fresh = accuracy(scratch);
+        assertTrue(tuned > 0.9 && fresh < 0.5, "fine-tuned " + tuned + ", from scratch " + fresh);
+        MainTest.Result both = MainTest.run("train", cnn.toString(), "--weights", KERAS_MODEL.toString(), "--resume",
+                "--checkpoint", tmp.resolve("ck").toString());
+        assertEquals(Main.USAGE, both.exit());
+        assertTrue(both.err().contains("give --weights or --resume, not both"), both.err());
+    }
+
+    private static double accuracy(MainTest.Result r) {
+        String line = r.out().lines().filter(l -> l.startsWith("test_acc: ")).findFirst().orElseThrow(() ->
+                new AssertionError(r.out() + r.err()));
+        return Double.parseDouble(line.substring("test_acc: ".length()));
+    }
+
+    @Test
     void aWeightsFileOfAnotherModelNamesTheFirstLayerThatDiffers() throws Exception {
         Path h5 = KERAS_MODEL;
         Path cnn = tmp.resolve("Other.cnn");

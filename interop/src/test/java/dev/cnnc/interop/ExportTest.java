@@ -46,7 +46,7 @@ class ExportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"convs", "batchnorm", "separable", "upsampling", "channelsfirst"})
+    @ValueSource(strings = {"convs", "batchnorm", "separable", "upsampling", "misc", "channelsfirst"})
     void kerasFilesLoadInKerasAndPredictInTensorFlowJs(String model) throws Exception {
         KerasImport.Imported[] imported = new KerasImport.Imported[1];
         Network net = imported(model, imported);
@@ -90,8 +90,52 @@ class ExportTest {
         assertTrue(diff <= KerasImportTest.TOLERANCE, model + ": " + diff);
     }
 
+    /**
+     * A deeper model, many groups and datasets of many shapes (jhdf 0.13.0 once wrote empty groups that h5py could
+     * not open): every tensor of both Keras exports reads back in h5py, bit for bit.
+     */
+    @org.junit.jupiter.api.Test
+    void aDeepModelsKerasFilesReadBackInH5pyBitForBit() throws Exception {
+        StringBuilder cnn = new StringBuilder("model Deep\ninput(20, 20, 3)\n");
+        for (int i = 0; i < 6; i++) {
+            cnn.append("Conv2D(").append(4 + i).append(", (3, 3), padding='same')\nBatchNormalization()\n")
+                    .append("Activation('relu')\nDropout(0.1)\n").append(i % 2 == 1 ? "MaxPooling2D()\n" : "");
+        }
+        cnn.append("Flatten()\nDense(17, activation='relu')\nDense(9)\nDense(3, activation='softmax')\n");
+        dev.cnnc.compiler.CnnCompiler.Checked checked = CnnCompiler.check(
+                new dev.cnnc.compiler.diag.SourceFile("Deep.cnn", cnn.toString()));
+        assertTrue(checked.ok(), checked.diagnostics().render());
+        Network net = CnnCompiler.load(checked.model(), CnnCompiler.Options.defaults()).create(1, 7);
+        for (Parameter p : net.parameters()) {
+            for (int i = 0; i < p.size(); i++) {
+                p.values()[i] = (float) Math.sin(i + p.name().length());
+            }
+        }
+        for (boolean full : new boolean[] {false, true}) {
+            Path h5 = tmp.resolve(full ? "deep-model.h5" : "deep-weights.h5");
+            if (full) {
+                KerasExport.model(checked.model(), net, h5);
+            } else {
+                KerasExport.weights(checked.model(), net, h5);
+            }
+            JsonArray layers = kerasLoad(h5).getAsJsonArray("layers");
+            List<KerasWeightsView> expected = KerasWeightsView.of(net);
+            assertEquals(expected.size(), layers.size(), h5.getFileName().toString());
+            for (int i = 0; i < layers.size(); i++) {
+                JsonArray ws = layers.get(i).getAsJsonArray().get(1).getAsJsonArray();
+                for (int j = 0; j < ws.size(); j++) {
+                    Parameter p = expected.get(i).tensors().get(j);
+                    JsonArray values = ws.get(j).getAsJsonArray().get(3).getAsJsonArray();
+                    for (int k = 0; k < p.size(); k++) {
+                        assertEquals(p.values()[k], values.get(k).getAsFloat(), 0f, p.name() + "[" + k + "]");
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"convs", "batchnorm", "separable", "upsampling"})
+    @ValueSource(strings = {"convs", "batchnorm", "separable", "upsampling", "misc"})
     void onnxFilesPassTheCheckerAndRunInOnnxRuntime(String model) throws Exception {
         KerasImport.Imported[] imported = new KerasImport.Imported[1];
         Network net = imported(model, imported);

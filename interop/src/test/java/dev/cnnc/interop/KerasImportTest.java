@@ -30,7 +30,7 @@ class KerasImportTest {
     @ParameterizedTest(name = "{0} ({1})")
     @CsvSource({"convs, keras224", "convs, tfkeras", "batchnorm, keras224", "batchnorm, tfkeras",
         "separable, keras224", "separable, tfkeras", "upsampling, keras224", "upsampling, tfkeras",
-        "channelsfirst, keras224", "channelsfirst, tfkeras"})
+        "misc, keras224", "misc, tfkeras", "channelsfirst, keras224", "channelsfirst, tfkeras"})
     void importedModelsPredictAsTensorFlowJs(String model, String layout) throws Exception {
         Path fixtures = Oracles.fixtures();
         Path h5 = fixtures.resolve(model + "." + layout + ".h5");

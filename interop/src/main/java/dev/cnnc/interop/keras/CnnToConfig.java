@@ -84,8 +84,12 @@ final class CnnToConfig {
         return GSON.toJson(root);
     }
 
+    /** The {@code training_config}, or null for a model without {@code compile(...)}. */
     static String trainingConfig(Model model) {
         Training t = model.training();
+        if (t == null || t.optimizer() == null || t.loss() == null) {
+            return null;
+        }
         Optimizer o = t.optimizer();
         JsonObject oc = new JsonObject();
         oc.addProperty("lr", o.learningRate());

@@ -152,8 +152,7 @@ public final class KerasWeights {
 
     /**
      * Writes {@code net}'s weights as Keras 2.2.4's {@code save_weights} does, atomically. {@code layerNames} are all
-     * the model's layers in order (those without weights get a group without {@code weight_names}, which Keras'
-     * loader reads as "no weights").
+     * the model's layers in order; the file lists those that have weights, which is all Keras' loader reads.
      */
     public static void write(Path out, Network net, List<String> layerNames) throws IOException {
         writeFile(out, net, layerNames, null, null);
@@ -177,16 +176,18 @@ public final class KerasWeights {
                     }
                     weights = h5.putGroup("model_weights");
                 }
-                weights.putAttribute("layer_names", layerNames.toArray(new String[0]));
+                // Only the layers that have weights: Keras' loader keeps just those of layer_names and matches them by
+                // order, and jhdf 0.13.0 can write neither Keras' empty weight_names nor, reliably, empty groups (h5py
+                // then finds "bad object header version number"; ExportTest reads every exported file with h5py).
+                List<ModelLayer> layers = modelLayers(net);
+                List<String> weighted = layerNames.stream()
+                        .filter(n -> layers.stream().anyMatch(l -> l.name().equals(n))).toList();
+                weights.putAttribute("layer_names", weighted.toArray(new String[0]));
                 weights.putAttribute("backend", "tensorflow");
                 weights.putAttribute("keras_version", KERAS_VERSION);
-                List<ModelLayer> layers = modelLayers(net);
-                for (String name : layerNames) {
+                for (String name : weighted) {
                     WritableGroup g = weights.putGroup(name);
-                    ModelLayer m = layers.stream().filter(l -> l.name().equals(name)).findFirst().orElse(null);
-                    if (m == null) {
-                        continue;
-                    }
+                    ModelLayer m = layers.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
                     String[] weightNames = new String[m.tensors().size()];
                     WritableGroup inner = g.putGroup(name);
                     for (int i = 0; i < weightNames.length; i++) {
