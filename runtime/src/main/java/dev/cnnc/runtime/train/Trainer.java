@@ -15,6 +15,7 @@ import dev.cnnc.runtime.optim.Metrics;
 import dev.cnnc.runtime.optim.Optimizer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 
@@ -171,6 +172,58 @@ public final class Trainer implements AutoCloseable {
         return optimizer;
     }
 
+    private ChunkSource chunkSource;
+
+    /**
+     * Computes the chunks of every training step with {@code source} (another JVM, a cluster) instead of this
+     * machine's threads; null for the threads. Only for models of one phase: BatchNormalization's whole-batch
+     * statistics would need a round trip per phase.
+     */
+    public Trainer chunkSource(ChunkSource source) {
+        if (source != null && phases > 1) {
+            throw new IllegalArgumentException(model.name() + " has layers with whole-batch statistics "
+                    + "(BatchNormalization): its steps cannot be computed elsewhere chunk by chunk yet");
+        }
+        this.chunkSource = source;
+        return this;
+    }
+
+    /**
+     * Computes chunk {@code k} of a step as {@link #fit} does on its threads: the examples {@code stepOrder[16k,
+     * 16k + 16)} of {@code data} (of a step of {@code n} examples, epoch {@code epoch}), with this trainer's model's
+     * current weights. What a {@link ChunkSource} runs on each machine; results are copies.
+     */
+    public ChunkSource.Result computeChunk(Dataset data, int[] stepOrder, int n, int epoch, int k) {
+        if (phases > 1) {
+            throw new IllegalStateException(model.name() + " has several phases");
+        }
+        job.start(data, stepOrder, 0, n, epoch, Mode.TRAINING);
+        job.phase(Job.FORWARD_LOSS_BACKWARD, 0);
+        job.accept(k);
+        job.data = null;
+        Chunk c = chunks[k];
+        List<float[]> gradients = new java.util.ArrayList<>(trainable.length);
+        for (Parameter p : chunkTrainable[k]) {
+            gradients.add(p.gradients().clone());
+        }
+        return new ChunkSource.Result(k, gradients, c.loss, c.correct, c.activity);
+    }
+
+    /** Copies a chunk computed elsewhere into chunk {@code r.chunk()}, as if it had been computed here. */
+    private void accept(ChunkSource.Result r, int count) {
+        if (r.chunk() < 0 || r.chunk() >= count || r.gradients().size() != trainable.length) {
+            throw new IllegalStateException("a chunk result does not belong to this step: chunk " + r.chunk());
+        }
+        Chunk c = chunks[r.chunk()];
+        for (int j = 0; j < trainable.length; j++) {
+            float[] g = r.gradients().get(j);
+            System.arraycopy(g, 0, chunkTrainable[r.chunk()][j].gradients(), 0, g.length);
+        }
+        c.loss = r.loss();
+        c.correct = r.correct();
+        c.activity = r.activity();
+    }
+
     public TrainingConfig config() {
         return config;
     }
@@ -254,6 +307,17 @@ public final class Trainer implements AutoCloseable {
     double trainStep(Dataset data, int[] order, int from, int n, int epoch) {
         int count = chunkCount(n);
         int last = phases - 1;
+        if (chunkSource != null) {
+            int[] stepOrder = java.util.Arrays.copyOfRange(order, from, from + n);
+            java.util.List<ChunkSource.Result> results = chunkSource.compute(epoch, stepOrder, n);
+            if (results.size() != count) {
+                throw new IllegalStateException("the step has " + count + " chunks; " + results.size() + " came back");
+            }
+            for (ChunkSource.Result r : results) {
+                accept(r, count);
+            }
+            return update(order, from, n, epoch, count);
+        }
         job.start(data, order, from, n, epoch, Mode.TRAINING);
         for (int phase = 0; phase < last; phase++) {
             job.phase(Job.FORWARD, phase);
@@ -268,9 +332,14 @@ public final class Trainer implements AutoCloseable {
             job.phase(Job.BACKWARD, phase);
             workers.run(count, job);
         }
+        job.data = null; // do not keep the data set alive
+        return update(order, from, n, epoch, count);
+    }
+
+    /** The chunks' gradients summed in chunk order, then the optimizer's update; returns the step's loss. */
+    private double update(int[] order, int from, int n, int epoch, int count) {
         reduceCount = count;
         workers.run(trainable.length, reduceTask);
-        job.data = null; // do not keep the data set alive
         double total = model.regularizationLoss();
         for (int k = 0; k < count; k++) {
             total += chunks[k].loss / n + chunks[k].activity;

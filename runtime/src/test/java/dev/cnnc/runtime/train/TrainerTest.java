@@ -69,6 +69,59 @@ class TrainerTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Chunks computed elsewhere
+
+    /**
+     * A {@link ChunkSource} that computes each chunk with another trainer, on another copy of the model whose weights
+     * are copied in before every step (what cnnc-spark does on each executor): the weights come out bit-identical to
+     * training on this machine's threads, noise (Dropout-style draws) included.
+     */
+    @Test
+    void chunksComputedByAnotherTrainerGiveBitIdenticalWeights() throws Exception {
+        ArrayDataset data = blobs(150, 3);
+        TrainingConfig config = TrainingConfig.builder(OptimizerKind.ADAM, LossKind.CATEGORICAL_CROSSENTROPY)
+                .learningRate(0.01).batchSize(40).epochs(3).shuffle(true).build();
+        Noisy local = new Noisy(6, 3, 1, 5);
+        fit(local, config, 2, data);
+
+        Noisy driver = new Noisy(6, 3, 1, 5);
+        Noisy remote = new Noisy(6, 3, 1, 5);
+        try (Trainer worker = new Trainer(remote, config, 1, 7, QUIET, false);
+                Trainer t = new Trainer(driver, config, 2, 7, QUIET, false)) {
+            t.chunkSource((epoch, stepOrder, n) -> {
+                List<Parameter> from = driver.parameters();
+                List<Parameter> to = remote.parameters();
+                for (int i = 0; i < from.size(); i++) {
+                    System.arraycopy(from.get(i).values(), 0, to.get(i).values(), 0, from.get(i).size());
+                }
+                List<ChunkSource.Result> results = new ArrayList<>();
+                for (int k = (n + Trainer.CHUNK - 1) / Trainer.CHUNK - 1; k >= 0; k--) { // any order
+                    results.add(worker.computeChunk(data, stepOrder, n, epoch, k));
+                }
+                return results;
+            });
+            History h = t.fit(data, null, 0, new History(), null);
+            assertEquals(3, h.get("loss").size());
+        }
+        List<float[]> a = values(local);
+        List<float[]> b = values(driver);
+        for (int i = 0; i < a.size(); i++) {
+            assertTrue(java.util.Arrays.equals(a.get(i), b.get(i)), "tensor " + i + " differs");
+        }
+        assertTrue(local.trainingPasses.get() > 0);
+    }
+
+    @Test
+    void aModelWithWholeBatchStatisticsCannotTakeAChunkSource() throws Exception {
+        BatchMean net = new BatchMean(6, 4, 3, 1, 3, true);
+        try (Trainer t = new Trainer(net, sgd(0.1, 40, 1, false), 1, 7, QUIET, false)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> t.chunkSource((epoch, order, n) -> List.of()));
+            assertTrue(e.getMessage().contains("whole-batch statistics"), e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // The step
 
     @Test
