@@ -69,8 +69,38 @@ public final class ImageFiles {
             throw new DataFormatException(file, "is corrupt or not an image javax.imageio can read ("
                     + e.getMessage() + ")", e);
         }
+        return decode(file, img, rows, cols, channels);
+    }
+
+    /**
+     * Decodes the bytes of an image file (a PNG or JPEG from a Spark column) as {@link #read(Path, int, int, int)}
+     * does; {@code name} names it in messages.
+     */
+    public static Decoded read(byte[] data, Path name, int rows, int cols, int channels) throws DataFormatException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("images are read grey (1 channel) or RGB (3), not " + channels);
+        }
+        if (data.length == 0) {
+            throw new DataFormatException(name, "is empty (0 bytes), not an image");
+        }
+        BufferedImage img;
+        try {
+            img = ImageIO.read(new java.io.ByteArrayInputStream(data));
+        } catch (IOException | RuntimeException e) {
+            throw new DataFormatException(name, "is corrupt or not an image javax.imageio can read ("
+                    + e.getMessage() + ")", e);
+        }
+        return decode(name, img, rows, cols, channels);
+    }
+
+    private static Decoded decode(Path file, BufferedImage img, int rows, int cols, int channels)
+            throws DataFormatException {
         if (img == null) {
             throw new DataFormatException(file, "is not an image javax.imageio can read (PNG, JPEG, BMP, GIF)");
+        }
+        if ((long) img.getWidth() * img.getHeight() > MAX_PIXELS) {
+            throw new DataFormatException(file, "has " + img.getWidth() + " x " + img.getHeight() + " pixels, more than "
+                    + MAX_PIXELS);
         }
         int w = img.getWidth();
         int h = img.getHeight();

@@ -209,6 +209,25 @@ public final class Trainer implements AutoCloseable {
         return new ChunkSource.Result(k, gradients, c.loss, c.correct, c.activity);
     }
 
+    /**
+     * Runs up to {@code steps} optimizer steps of {@link TrainingConfig#batchSize()} examples each on examples
+     * {@code order[from, ...)} of {@code data} in epoch {@code epoch} (what one worker of parameter averaging does
+     * between two averagings); returns the summed loss times examples and the number of examples, in that order.
+     */
+    public double[] trainSteps(Dataset data, int[] order, int from, int steps, int epoch) {
+        data.checkFits(model);
+        double lossSum = 0;
+        int seen = 0;
+        int batch = config.batchSize();
+        for (int s = 0; s < steps && from + s * batch < order.length; s++) {
+            int at = from + s * batch;
+            int n = Math.min(batch, order.length - at);
+            lossSum += trainStep(data, order, at, n, epoch) * n;
+            seen += n;
+        }
+        return new double[] {lossSum, seen};
+    }
+
     /** Copies a chunk computed elsewhere into chunk {@code r.chunk()}, as if it had been computed here. */
     private void accept(ChunkSource.Result r, int count) {
         if (r.chunk() < 0 || r.chunk() >= count || r.gradients().size() != trainable.length) {
