@@ -82,13 +82,24 @@ class SparkTest {
         ModelSpec spec = ModelSpec.of(MnistCnn.class, weights);
         Dataset test = mnist.test();
         org.apache.spark.sql.Dataset<Row> images = frame(test, test.count());
+        images.cache().count();
+        // the same scoring in this JVM without Spark: what Spark's overhead is measured against
+        MnistCnn alone = (MnistCnn) spec.create(256);
+        float[] x = inputs(test, test.count());
+        long t0 = System.nanoTime();
+        for (int at = 0; at < test.count(); at += 256) {
+            int m = Math.min(256, test.count() - at);
+            alone.forward(java.util.Arrays.copyOfRange(x, at * 784, (at + m) * 784), m);
+        }
+        double aloneSeconds = (System.nanoTime() - t0) / 1e9;
         long start = System.nanoTime();
         org.apache.spark.sql.Dataset<Row> scored = SparkInference.predict(images, "pixels", spec,
                 SparkInference.Options.DEFAULT.withProbabilities("probabilities")).cache();
         long right = scored.filter("prediction = label").count();
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("Spark local[2] batch inference: %d of %d right (accuracy %.4f), %.0f images/s%n", right,
-                test.count(), right / (double) test.count(), test.count() / seconds);
+        System.out.printf("Spark local[2] batch inference: %d of %d right (accuracy %.4f), %.0f images/s; the same "
+                + "model in one JVM without Spark, one thread: %.0f images/s%n", right, test.count(),
+                right / (double) test.count(), test.count() / seconds, test.count() / aloneSeconds);
         assertEquals(9835, right, "cnnc evaluate of the same weights: test_acc 0.9835");
         Row first = scored.orderBy("id").first();
         List<Float> p = first.getList(first.fieldIndex("probabilities"));
@@ -114,6 +125,55 @@ class SparkTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         javax.imageio.ImageIO.write(img, "png", out);
         return out.toByteArray();
+    }
+
+    /**
+     * Training data from where Spark users keep it: a bytes column of PNG files (as {@code binaryFile} or Parquet give)
+     * and rows of Spark's image struct (BGR bytes, as {@code spark.read.format("image")} gives) read as the same
+     * examples as the float arrays.
+     */
+    @Test
+    void trainingDataComesFromImageBytesAndImageStructsAsFromArrays() throws Exception {
+        Dataset train = mnist.train();
+        int n = 40;
+        float[] x = inputs(train, n);
+        List<Row> pngs = new ArrayList<>();
+        List<Row> structs = new ArrayList<>();
+        StructType image = new StructType().add("origin", DataTypes.StringType).add("height", DataTypes.IntegerType)
+                .add("width", DataTypes.IntegerType).add("nChannels", DataTypes.IntegerType)
+                .add("mode", DataTypes.IntegerType).add("data", DataTypes.BinaryType);
+        for (int i = 0; i < n; i++) {
+            float[] one = java.util.Arrays.copyOfRange(x, i * 784, (i + 1) * 784);
+            pngs.add(RowFactory.create(png(one), train.label(i)));
+            byte[] bgr = new byte[784 * 3];
+            for (int p = 0; p < 784; p++) {
+                byte v = (byte) Math.round(one[p] * 255);
+                bgr[p * 3] = v;
+                bgr[p * 3 + 1] = v;
+                bgr[p * 3 + 2] = v;
+            }
+            structs.add(RowFactory.create(RowFactory.create("mem:" + i, 28, 28, 3, 16, bgr), train.label(i)));
+        }
+        ArrayDataset fromPng = SparkTraining.collect(spark.createDataFrame(pngs, new StructType()
+                .add("content", DataTypes.BinaryType).add("label", DataTypes.IntegerType)), "content", "label",
+                new int[] {28, 28, 1}, 10);
+        ArrayDataset fromStruct = SparkTraining.collect(spark.createDataFrame(structs, new StructType()
+                .add("image", image).add("label", DataTypes.IntegerType)), "image", "label", new int[] {28, 28, 1}, 10);
+        float[] a = inputs(fromPng, n);
+        float[] b = inputs(fromStruct, n);
+        for (int k = 0; k < x.length; k++) {
+            assertEquals(Math.round(x[k] * 255), Math.round(a[k] * 255), "PNG pixel " + k);
+            assertEquals(Math.round(x[k] * 255), Math.round(b[k] * 255), "image struct pixel " + k);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(train.label(i), fromPng.label(i));
+            assertEquals(train.label(i), fromStruct.label(i));
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SparkTraining.collect(spark.createDataFrame(pngs, new StructType().add("content",
+                        DataTypes.BinaryType).add("label", DataTypes.IntegerType)), "pixels", "label",
+                        new int[] {28, 28, 1}, 10));
+        assertTrue(e.getMessage().contains("no column 'pixels' (the columns are content, label)"), e.getMessage());
     }
 
     static ArrayDataset trainingSet(int n) {
