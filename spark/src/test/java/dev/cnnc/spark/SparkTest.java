@@ -247,8 +247,8 @@ class SparkTest {
             if (first == null) {
                 first = weights(model);
                 System.out.printf("parameter averaging on local[2], every 4 steps: %d rounds, %.0f KB per round each "
-                        + "way; loss %s; test accuracy %.4f%n", traffic[0], traffic[1] / 1024.0 / traffic[0],
-                        h.get("loss"), accuracy[run]);
+                        + "way; loss %s; test accuracy %.4f (untrained %.4f)%n", traffic[0],
+                        traffic[1] / 1024.0 / traffic[0], h.get("loss"), accuracy[run], untrained);
             } else {
                 List<float[]> again = weights(model);
                 for (int i = 0; i < first.size(); i++) {
