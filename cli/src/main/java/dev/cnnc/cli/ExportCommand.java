@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export",
-        description = {"Exports a model and its weights for other tools: Keras HDF5 (load_weights or load_model)",
-                "and ONNX (opset 13: onnxruntime, Netron, ...)."},
+        description = {"Exports a model and its weights for other tools: Keras HDF5 files",
+                "(for load_weights or load_model) and ONNX (opset 13: onnxruntime, Netron)."},
         mixinStandardHelpOptions = true)
 final class ExportCommand implements Callable<Integer> {
     @Spec
@@ -34,7 +34,7 @@ final class ExportCommand implements Callable<Integer> {
     Path weights;
 
     @Option(names = "--keras", paramLabel = "OUT.h5",
-            description = "Write a Keras weights file (as save_weights), for model.load_weights in Keras 2.2.4 or tf.keras.")
+            description = "Write a Keras weights file (as save_weights), for load_weights.")
     Path keras;
 
     @Option(names = "--keras-model", paramLabel = "OUT.h5",

@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import",
-        description = {"Imports a Keras model file (model.save, Keras 2.2.x or tf.keras 2.x): writes the model as a",
-                ".cnn file with the same layers, names and non-default arguments, and its weights as a cnnc",
-                "weights file. Then: cnnc summary NAME.cnn, cnnc evaluate NAME.cnn --weights NAME.cnnw."},
+        description = {"Imports a Keras model file (model.save, Keras 2.2.x or tf.keras 2.x):",
+                "writes NAME.cnn with the same layers, names and non-default arguments,",
+                "and its weights as NAME.cnnw. Then: cnnc summary NAME.cnn, or",
+                "cnnc evaluate NAME.cnn --weights NAME.cnnw."},
         mixinStandardHelpOptions = true)
 final class ImportCommand implements Callable<Integer> {
     @Spec
