@@ -1,6 +1,5 @@
 package dev.cnnc.cli;
 
-import dev.cnnc.compiler.load.NetworkFactory;
 import dev.cnnc.interop.InteropException;
 import dev.cnnc.interop.keras.KerasExport;
 import dev.cnnc.interop.onnx.OnnxExport;
@@ -12,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export",
@@ -26,12 +24,8 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     ScriptOption script;
 
-    @Parameters(paramLabel = "FILE", description = "The .cnn file the weights were trained for.")
-    Path file;
-
-    @Option(names = "--weights", required = true, paramLabel = "W",
-            description = "The weights: a cnnc weights file, or a Keras .h5.")
-    Path weights;
+    @Mixin
+    TrainedModel trained;
 
     @Option(names = "--keras", paramLabel = "OUT.h5",
             description = "Write a Keras weights file (as save_weights), for load_weights.")
@@ -51,25 +45,25 @@ final class ExportCommand implements Callable<Integer> {
                     Main.USAGE);
         }
         PrintWriter out = spec.commandLine().getOut();
-        NetworkFactory factory = Models.load(file, spec.commandLine().getErr(), false);
-        if (factory == null) {
+        TrainedModel.Loaded loaded = trained.load(spec.commandLine().getErr(), false);
+        if (loaded == null) {
             return Main.MODEL_ERRORS;
         }
-        Network net = factory.create(1, 0);
-        Weights.load(weights, net);
+        Network net = loaded.model();
+        dev.cnnc.compiler.ir.Model model = loaded.ir();
         try {
             if (keras != null) {
-                KerasExport.weights(factory.model(), net, keras);
+                KerasExport.weights(model, net, keras);
                 out.println("wrote " + keras + " (Keras weights, as save_weights)");
             }
             if (kerasModel != null) {
-                KerasExport.model(factory.model(), net, kerasModel);
+                KerasExport.model(model, net, kerasModel);
                 out.println("wrote " + kerasModel + " (Keras model, as model.save)");
             }
             if (onnx != null) {
-                OnnxExport.write(factory.model(), net, onnx);
+                OnnxExport.write(model, net, onnx);
                 out.println("wrote " + onnx + " (ONNX, opset 13; input 'input' is N x "
-                        + String.join(" x ", java.util.Arrays.stream(factory.model().inputShape().dims())
+                        + String.join(" x ", java.util.Arrays.stream(model.inputShape().dims())
                                 .mapToObj(Integer::toString).toList()) + ", channels last)");
             }
         } catch (InteropException e) {

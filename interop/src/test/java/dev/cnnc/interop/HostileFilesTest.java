@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * fails with a message that names the file and the part that is wrong, never with another exception, and
  * never allocates what the file's size does not justify.
  */
-class HostileFilesTest {
+public class HostileFilesTest {
     @TempDir
     Path tmp;
 
@@ -68,7 +68,8 @@ class HostileFilesTest {
         System.out.println("corrupted files: " + refused + " of 300 refused with a message, the others read");
     }
 
-    static void importFully(Path file) throws Exception {
+    /** Imports {@code file} as {@code cnnc import} does, weights included; also the fuzz test's property. */
+    public static void importFully(Path file) throws Exception {
         KerasImport.Imported imported = KerasImport.read(file, "Hostile");
         Path out = Files.createTempFile("hostile", ".cnnw");
         try {

@@ -23,6 +23,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Data-parallel training of a generated model on Spark, in two modes.
@@ -79,6 +83,33 @@ public final class SparkTraining {
             y[i] = ((Number) all.get(i).get(label)).intValue();
         }
         return ArrayDataset.ofClasses(rows.toString(), inputShape, x, classes, y);
+    }
+
+    /**
+     * The examples of a cnnc data set (MNIST's IDX files, an image folder, ...) as a Spark {@code Dataset} with the
+     * columns {@code id} (the example's index), {@code label} and {@code pixels} (its input as an array of floats):
+     * for writing it as Parquet, or for tests.
+     */
+    public static Dataset<Row> frame(SparkSession spark, dev.cnnc.runtime.data.Dataset data) {
+        int n = data.count();
+        int size = data.exampleSize();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        float[] x = new float[n * size];
+        data.copyInputs(order, 0, n, x);
+        List<Row> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Float[] v = new Float[size];
+            for (int k = 0; k < size; k++) {
+                v[k] = x[i * size + k];
+            }
+            rows.add(RowFactory.create(i, data.label(i), java.util.Arrays.asList(v)));
+        }
+        StructType schema = new StructType().add("id", DataTypes.IntegerType).add("label", DataTypes.IntegerType)
+                .add("pixels", DataTypes.createArrayType(DataTypes.FloatType));
+        return spark.createDataFrame(rows, schema);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -202,9 +233,12 @@ public final class SparkTraining {
 
     private static final Map<String, Queue<Worker>> POOL = new ConcurrentHashMap<>();
 
+    private static String key(ModelSpec spec, Broadcast<Examples> ex, long seed, int batch) {
+        return spec.id() + "/" + ex.id() + "/" + seed + "/" + batch;
+    }
+
     private static Worker borrow(ModelSpec spec, Broadcast<Examples> ex, long seed, int batch) {
-        String key = spec.id() + "/" + ex.id() + "/" + seed + "/" + batch;
-        Worker w = POOL.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).poll();
+        Worker w = POOL.computeIfAbsent(key(spec, ex, seed, batch), k -> new ConcurrentLinkedQueue<>()).poll();
         if (w == null) {
             Network net = spec.create(1);
             Trainer t = new Trainer(net, net.trainingConfig().withBatchSize(batch), 1, seed, QUIET, false);
@@ -214,8 +248,7 @@ public final class SparkTraining {
     }
 
     private static void giveBack(ModelSpec spec, Broadcast<Examples> ex, long seed, int batch, Worker w) {
-        String key = spec.id() + "/" + ex.id() + "/" + seed + "/" + batch;
-        POOL.get(key).add(w);
+        POOL.get(key(spec, ex, seed, batch)).add(w);
     }
 
     /** Runs on an executor: chunks {@code [from, to)} of a step with the given weights. */

@@ -62,18 +62,7 @@ class SparkTest {
     }
 
     static org.apache.spark.sql.Dataset<Row> frame(Dataset d, int n) {
-        float[] x = inputs(d, n);
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Float[] v = new Float[784];
-            for (int k = 0; k < 784; k++) {
-                v[k] = x[i * 784 + k];
-            }
-            rows.add(RowFactory.create(i, d.label(i), java.util.Arrays.asList(v)));
-        }
-        StructType schema = new StructType().add("id", DataTypes.IntegerType).add("label", DataTypes.IntegerType)
-                .add("pixels", DataTypes.createArrayType(DataTypes.FloatType));
-        return spark.createDataFrame(rows, schema).repartition(4);
+        return SparkTraining.frame(spark, d.subset(n)).repartition(4);
     }
 
     @Test
