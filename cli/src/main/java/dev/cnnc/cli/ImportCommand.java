@@ -67,8 +67,11 @@ final class ImportCommand implements Callable<Integer> {
             return Main.OK;
         } catch (InteropException e) {
             throw new Main.UserException(e.getMessage(), Main.MODEL_ERRORS);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new Main.UserException("cannot write to " + output + ": " + (e.getReason() != null ? e.getReason()
+                    : "the directory cannot be created or written (" + e.getClass().getSimpleName() + ")"), Main.USAGE);
         } catch (IOException e) {
-            throw new Main.UserException("cannot write " + output + ": " + e.getMessage(), Main.USAGE);
+            throw new Main.UserException("cannot write to " + output + ": " + e.getMessage(), Main.USAGE);
         }
     }
 }
