@@ -246,16 +246,6 @@ final class H5 implements AutoCloseable {
         }
     }
 
-    /** The shape of the dataset at {@code path}, or null if there is no dataset there. */
-    int[] shape(Group group, String path, String part) throws InteropException {
-        try {
-            Node n = group.getByPath(path);
-            return n instanceof Dataset d ? d.getDimensions() : null;
-        } catch (RuntimeException | StackOverflowError e) {
-            return null;
-        }
-    }
-
     private static String strip(String s) {
         int end = s.length();
         while (end > 0 && s.charAt(end - 1) == 0) {
