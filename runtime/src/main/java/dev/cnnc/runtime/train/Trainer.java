@@ -34,7 +34,8 @@ import java.util.function.IntConsumer;
  * {@link Network#phases() phases} have their chunks' {@link Network#partialSums() partial sums} added in
  * chunk order into {@link Network#batchSums()} between phases; after the reductions of a step the model's
  * {@link Network#updateState} runs once. Only {@link Network#trainableParameters() trainable} tensors are
- * reduced and updated. A step allocates nothing.
+ * reduced and updated. A step allocates nothing (except with a {@link ChunkSource}, whose results arrive as new
+ * arrays from another JVM).
  *
  * <p>The model given holds the parameters and their summed gradients; its own batch buffers are not
  * used, so a model built for batch size 1 is enough.
