@@ -6,8 +6,10 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
+import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.Layer;
 import dev.cnnc.compiler.ir.Model;
+import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.Shape;
 import dev.cnnc.compiler.ir.Weight;
 import javax.lang.model.element.Modifier;
@@ -121,6 +123,21 @@ public final class LayerSite {
 
     public ClassName className() {
         return className;
+    }
+
+    /**
+     * True if this layer is a max pooling whose backward pass also takes the gradient through the
+     * previous layer's relu: the gradient reaches only inputs equal to their window's max, so
+     * "and the max is positive" is relu's whole backward pass, and the model skips the previous
+     * layer's {@code activationBackward} (one pass over its output fewer). Not where the previous
+     * layer has an activity penalty, whose gradient must go through the relu too.
+     */
+    public boolean appliesPreviousRelu() {
+        if (index == 0 || !(layer instanceof Pool2DLayer pool) || pool.reduction() != Pool2DLayer.Reduction.MAX) {
+            return false;
+        }
+        Layer previous = model.layers().get(index - 1);
+        return previous.activation() == Activation.RELU && previous.activityRegularizer() == null;
     }
 
     /** True if the layer's backward pass must compute the gradient of its input (false for the first layer, unless asked). */

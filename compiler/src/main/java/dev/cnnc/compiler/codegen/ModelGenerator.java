@@ -638,7 +638,7 @@ final class ModelGenerator {
             for (int i = hi; i >= lo; i--) {
                 LayerSite g = layers.get(i);
                 if (i < layers.size() - 1) {
-                    backward.addCode(activationBackward(g));
+                    backward.addCode(activationBackward(g, layers.get(i + 1)));
                 }
                 if (p > 0 && i == lo) {
                     backward.addComment("this replica's sums for the whole batch's gradient statistics of $L",
@@ -713,6 +713,17 @@ final class ModelGenerator {
         return m.addStatement("backwardLayers(n)").build();
     }
 
+    /**
+     * As {@link #activationBackward(LayerSite)} for a layer followed by {@code next}, which may have
+     * taken the gradient through {@code g}'s relu already.
+     */
+    private static CodeBlock activationBackward(LayerSite g, LayerSite next) {
+        if (next.appliesPreviousRelu()) {
+            return CodeBlock.of("// $L's relu: applied by $L's backward pass\n", g.layer().name(), next.layer().name());
+        }
+        return activationBackward(g);
+    }
+
     /** The activity penalty's gradient and the activation's backward, for the output gradient of {@code g}. */
     private static CodeBlock activationBackward(LayerSite g) {
         CodeBlock.Builder b = CodeBlock.builder();
@@ -734,7 +745,7 @@ final class ModelGenerator {
         for (int i = layers.size() - 1; i >= 0; i--) {
             LayerSite g = layers.get(i);
             if (i < layers.size() - 1) {
-                m.addCode(activationBackward(g));
+                m.addCode(activationBackward(g, layers.get(i + 1)));
             }
             m.addCode(g.backwardCall());
         }

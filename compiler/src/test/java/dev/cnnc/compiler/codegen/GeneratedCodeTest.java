@@ -137,6 +137,27 @@ class GeneratedCodeTest {
     }
 
     @Test
+    void maxPoolingTakesTheGradientThroughThePreviousRelu() {
+        for (CnnCompiler.Variant variant : CnnCompiler.Variant.values()) {
+            String model = modelSource(MNIST, variant);
+            assertTrue(model.contains("// conv2d_1's relu: applied by max_pooling2d_1's backward pass"), model);
+            assertFalse(model.contains("Conv2d1.activationBackward"), model);
+            assertFalse(model.contains("Conv2d2.activationBackward"), model);
+            assertTrue(model.contains("Conv2d3.activationBackward"), model);
+            // an activity penalty's gradient must go through the relu: no fusion
+            String penalized = modelSource("input(8, 8, 2)\nConv2D(4, 3, activation='relu', activity_regularizer=l2(0.1))\n"
+                    + "MaxPooling2D(2)\nFlatten()\nDense(2)\n", variant);
+            assertTrue(penalized.contains("Conv2d1.activationBackward"), penalized);
+        }
+    }
+
+    private static String modelSource(String source, CnnCompiler.Variant variant) {
+        List<GeneratedFile> files = CnnCompiler.generate(InMemoryCompiler.model(source),
+                CnnCompiler.Options.defaults().withVariant(variant));
+        return files.get(files.size() - 1).text();
+    }
+
+    @Test
     void sameSeedSameWeightsDifferentSeedDifferentWeights() {
         Network a = InMemoryCompiler.network(MNIST, 1, 42, false);
         Network b = InMemoryCompiler.network(MNIST, 4, 42, false);

@@ -95,6 +95,35 @@ class GradientCheckTest {
                 "MaxPooling2D(2, strides=1, padding='same', data_format='channels_first')");
     }
 
+    /**
+     * A relu followed by max pooling: the pooling's backward pass takes the gradient through the relu
+     * too and the model skips the relu's own pass (windows that tile the input, leave cells over,
+     * overlap; both layouts; a plain Activation layer), except where an activity penalty needs it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reluIntoMaxPooling")
+    void reluIntoMaxPooling(String source) {
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network(source, 7, 7, true, vector);
+            // along random directions, with a smaller step: element by element, a first-layer weight
+            // moves several relu kinks and pooling winners at once (see theMnistArchitecture)
+            new GradientCheck(net, 6, 11).step(1e-3).runDirectional().assertPasses();
+        }
+    }
+
+    static Stream<String> reluIntoMaxPooling() {
+        return Stream.of(
+                "input(8, 8, 2)\nConv2D(20, 3, padding='same', activation='relu')\nMaxPooling2D(2)\nFlatten()\nDense(3)\n",
+                "input(9, 9, 2)\nConv2D(20, 3, activation='relu')\nMaxPooling2D(2)\nFlatten()\nDense(3)\n",
+                "input(7, 7, 2)\nConv2D(6, 2, activation='relu')\nMaxPooling2D(3, strides=2, padding='same')\nFlatten()\n"
+                        + "Dense(3)\n",
+                "input(2, 8, 8)\nConv2D(5, 3, padding='same', activation='relu', data_format='channels_first')\n"
+                        + "MaxPooling2D(2, data_format='channels_first')\nFlatten()\nDense(3)\n",
+                "input(6, 6, 3)\nConv2D(4, 1)\nActivation('relu')\nMaxPooling2D(2)\nFlatten()\nDense(2)\n",
+                "input(8, 8, 2)\nConv2D(4, 3, activation='relu', activity_regularizer=l2(0.1))\nMaxPooling2D(2)\nFlatten()\n"
+                        + "Dense(2)\n");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("averagePools")
     void averagePooling(String layer) {

@@ -21,7 +21,7 @@ import javax.lang.model.element.Modifier;
  * its window, in row-major order, that equals the max: ties go to the first tap; padded cells are
  * skipped, so they never win. Nothing is kept between the passes but the input and output.
  *
- * <p>The Vector API generator extends this one and replaces the channels-last backward pass.
+ * <p>The Vector API generator extends this one and replaces the channels-last passes.
  */
 public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
 
@@ -53,7 +53,7 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
                 .addJavadoc(average ? "out = the mean of each window's real (not padded) cells.\n" : "out = the max of each window.\n")
                 .addJavadoc("\n<p>in $L, out $L.\n", LayerSite.batch(l.inputShape()), LayerSite.batch(l.outputShape()))
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n")
-                .addCode(average ? (last ? averageForwardChannelsLast(t, g, win) : averageForward(g, win)) : last ? forwardChannelsLast(win) : forwardChannelsFirst(win))
+                .addCode(average ? (last ? averageForwardChannelsLast(t, g, win) : averageForward(g, win)) : last ? forwardChannelsLast(t, win) : forwardChannelsFirst(win))
                 .build());
         if (site.computesInputGradient() && average) {
             t.addMethod(MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -63,13 +63,18 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
                     .addCode(last ? averageBackwardChannelsLast(t, g, win) : averageBackward(g, win))
                     .build());
         } else if (site.computesInputGradient()) {
+            boolean relu = site.appliesPreviousRelu();
             MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                     .addJavadoc("dIn = each output's gradient, sent to the first input of its window (row-major) that "
                             + "equals the max; zero elsewhere.\n")
+                    .addJavadoc(relu ? "\n<p>Also the previous layer's relu: no gradient where the max is not positive (the\n"
+                            + "model skips that layer's {@code activationBackward}).\n" : "")
                     .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "dOut")
-                    .addParameter(float[].class, "dIn").addParameter(int.class, "n")
-                    .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class)
-                    .addCode(last ? backwardChannelsLast(t, win) : backwardChannelsFirst(win));
+                    .addParameter(float[].class, "dIn").addParameter(int.class, "n");
+            if (!(last && tiles(g))) {
+                backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class);
+            }
+            backward.addCode(last ? backwardChannelsLast(t, g, win, relu) : backwardChannelsFirst(win, relu));
             t.addMethod(backward.build());
         }
         return t.build();
@@ -163,7 +168,11 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
         return "((b * CHANNELS + c) * IN_HEIGHT + " + Window.plus("iy", row) + ") * IN_WIDTH + " + Window.plus("ix", column);
     }
 
-    private static CodeBlock forwardChannelsLast(Window win) {
+    /**
+     * The channels-last max forward pass; {@code type} is the class being built, for generators that
+     * need more members.
+     */
+    protected CodeBlock forwardChannelsLast(TypeSpec.Builder type, Window win) {
         CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
         positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
                 .addStatement("$T.fill(out, o, o + CHANNELS, Float.NEGATIVE_INFINITY)", Arrays.class)
@@ -181,7 +190,7 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
      * The channels-last backward pass; {@code type} is the class being built, for generators that
      * need more members.
      */
-    protected CodeBlock backwardChannelsLast(TypeSpec.Builder type, Window win) {
+    protected CodeBlock backwardChannelsLast(TypeSpec.Builder type, Geometry2D g, Window win, boolean relu) {
         CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
         positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
                 .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
@@ -193,11 +202,31 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
                 .add("// '&', not '&&': a select rather than a hard-to-predict branch\n")
                 .addStatement("won = won < 0 & in[i] == max ? i : won")
                 .build()));
-        b.beginControlFlow("if (won >= 0)")
-                .add("// -1 only if the max is NaN\n")
-                .addStatement("dIn[won] += dOut[o + c]")
-                .endControlFlow();
+        b.add(winner(relu)).addStatement("dIn[won] += dOut[o + c]").endControlFlow();
         return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    /**
+     * True if the windows tile the input: each input cell lies in exactly one window (no padding,
+     * strides equal to the window, no cell left over). A max pooling backward pass may then write
+     * every cell of dIn once instead of clearing it first; the portable one still clears it.
+     */
+    protected boolean tiles(Geometry2D g) {
+        return false;
+    }
+
+    /** True if no two windows share an input cell. */
+    protected static boolean disjoint(Geometry2D g) {
+        return g.strideHeight() >= g.kernelHeight() && g.strideWidth() >= g.kernelWidth() && g.dilationHeight() == 1
+                && g.dilationWidth() == 1;
+    }
+
+    /** True if every input cell lies in exactly one window. */
+    protected static boolean exactTiling(Geometry2D g) {
+        return g.padTop() == 0 && g.padBottom() == 0 && g.padLeft() == 0 && g.padRight() == 0
+                && g.strideHeight() == g.kernelHeight() && g.strideWidth() == g.kernelWidth()
+                && g.outHeight() * g.strideHeight() == g.inHeight() && g.outWidth() * g.strideWidth() == g.inWidth()
+                && g.dilationHeight() == 1 && g.dilationWidth() == 1;
     }
 
     private static CodeBlock forwardChannelsFirst(Window win) {
@@ -211,7 +240,19 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
         return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
     }
 
-    private static CodeBlock backwardChannelsFirst(Window win) {
+    /**
+     * Opens {@code if (there is a winner)}: {@code won} is -1 only if the max is NaN; with the
+     * previous layer's relu, a max that is not positive takes no gradient either.
+     */
+    protected static CodeBlock winner(boolean relu) {
+        if (relu) {
+            return CodeBlock.builder().add("// no winner if the max is NaN; none through the relu if it is not positive\n")
+                    .beginControlFlow("if (won >= 0 && max > 0f)").build();
+        }
+        return CodeBlock.builder().add("// -1 only if the max is NaN\n").beginControlFlow("if (won >= 0)").build();
+    }
+
+    private static CodeBlock backwardChannelsFirst(Window win, boolean relu) {
         CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
                 .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
         positions(b).addStatement("int o = ((b * CHANNELS + c) * OUT_HEIGHT + oy) * OUT_WIDTH + ox")
@@ -222,10 +263,7 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
                 .addStatement("i = $L", inFirst(row, column))
                 .addStatement("won = won < 0 & in[i] == max ? i : won")
                 .build()));
-        b.beginControlFlow("if (won >= 0)")
-                .add("// -1 only if the max is NaN\n")
-                .addStatement("dIn[won] += dOut[o]")
-                .endControlFlow();
+        b.add(winner(relu)).addStatement("dIn[won] += dOut[o]").endControlFlow();
         return b.endControlFlow().endControlFlow().endControlFlow().endControlFlow().build();
     }
 

@@ -32,12 +32,15 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                 + (bias ? " + bias" : "") + ", for the first {@code n} examples.\n\n<p>in " + LayerSite.batch(l.inputShape())
                 + ", out " + LayerSite.batch(l.outputShape()) + ", kernel " + LayerSite.dims(l.kernelShape())
                 + ". Vector API variant.\n";
-        t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR,
+        boolean relu = act == Activation.RELU;
+        t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu,
                 VectorKernels.interior(g.outWidth(), g.inWidth(), g.kernelWidth(), g.strideWidth(), g.dilationWidth(),
                         g.padLeft()),
                 g.padding() == Padding.VALID, doc));
         if (act != Activation.LINEAR) {
-            t.addMethod(ActivationCode.forward(act, "OUT_SIZE", l.outputShape().dim(2)));
+            if (!relu) {
+                t.addMethod(ActivationCode.forward(act, "OUT_SIZE", l.outputShape().dim(2)));
+            }
             t.addMethod(VectorActivations.backward(act, "OUT_SIZE", l.outputShape().dim(2)));
         }
         t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(),

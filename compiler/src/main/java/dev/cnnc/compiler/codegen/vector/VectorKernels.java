@@ -28,6 +28,14 @@ final class VectorKernels {
     private static final TypeName FLOAT_SPECIES = VectorTypes.FLOAT_SPECIES;
     private static final ClassName VECTOR_SUPPORT = ClassName.get(dev.cnnc.runtime.VectorSupport.class);
 
+    /**
+     * Output pixels per register block of a convolution's forward pass: 6 pixels by 4 vectors of
+     * filters (24 accumulators) with 32 registers, 6 by 2 (12) with AVX2's 16. Each kernel vector
+     * loaded then serves 6 pixels: a kernel larger than the L1 cache (conv 3x3, 32 -> 64 is 72 KB) is
+     * streamed from L2 once per block, so fewer pixels per block would leave the FMA units waiting.
+     */
+    static final int BLOCK = 6;
+
     private VectorKernels() {}
 
     /** {@code S}, {@code L} and {@code F_VEC} for a layer with {@code channels} output channels. */
@@ -71,11 +79,13 @@ final class VectorKernels {
     /**
      * {@code forward}: vector blocks, scalar border pixels and tail channels, then the activation.
      *
-     * @param allInside every window lies inside the input ({@code valid} padding): blocks of 4 then
-     *     run over consecutive output pixels across rows and examples
+     * @param activation an activation to apply after the convolution ({@code activate(out, n)}), if any
+     * @param relu a relu applied as each block is stored (no pass of its own)
+     * @param allInside every window lies inside the input ({@code valid} padding): blocks then run
+     *     over consecutive output pixels across rows and examples
      */
-    static List<MethodSpec> convForward(boolean bias, boolean activation, int[] interior, boolean allInside,
-            String doc) {
+    static List<MethodSpec> convForward(boolean bias, boolean activation, boolean relu, int[] interior,
+            boolean allInside, String doc) {
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
@@ -87,8 +97,8 @@ final class VectorKernels {
         if (allInside) {
             forward.addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
                     .addStatement("int p = 0")
-                    .beginControlFlow("for (; p + 4 <= pixels; p += 4)")
-                    .addStatement("pixels4(in, out, kernel, $L, p)", b)
+                    .beginControlFlow("for (; p + $L <= pixels; p += $L)", BLOCK, BLOCK)
+                    .addStatement("pixels$L(in, out, kernel, $L, p)", BLOCK, b)
                     .endControlFlow()
                     .beginControlFlow("for (; p < pixels; p++)")
                     .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
@@ -97,7 +107,8 @@ final class VectorKernels {
             if (activation) {
                 forward.addStatement("activate(out, n)");
             }
-            return List.of(forward.build(), convPixelsAcross(), convPixels(1), windowIndex(), convTail());
+            return List.of(forward.build(), convPixelsAcross(BLOCK, relu), convPixels(1, relu), windowIndex(),
+                    convTail(relu));
         }
         forward.beginControlFlow("for (int b = 0; b < n; b++)")
                 .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
@@ -105,8 +116,8 @@ final class VectorKernels {
                 .beginControlFlow("for (; ox < $L; ox++)", interior[0])
                 .addStatement("pixels1(in, out, kernel, $L, b, oy, ox)", b)
                 .endControlFlow()
-                .beginControlFlow("for (; ox + 4 <= $L; ox += 4)", interior[1])
-                .addStatement("pixels4(in, out, kernel, $L, b, oy, ox)", b)
+                .beginControlFlow("for (; ox + $L <= $L; ox += $L)", BLOCK, interior[1], BLOCK)
+                .addStatement("pixels$L(in, out, kernel, $L, b, oy, ox)", BLOCK, b)
                 .endControlFlow()
                 .beginControlFlow("for (; ox < OUT_WIDTH; ox++)")
                 .addStatement("pixels1(in, out, kernel, $L, b, oy, ox)", b)
@@ -116,53 +127,100 @@ final class VectorKernels {
         if (activation) {
             forward.addStatement("activate(out, n)");
         }
-        return List.of(forward.build(), convPixels(4), convPixels(1));
+        return List.of(forward.build(), convPixels(BLOCK, relu), convPixels(1, relu));
     }
 
     /**
-     * {@code pixels4(in, out, kernel, bias, p)}: output pixels {@code p .. p + 3} in example-row-column
-     * order, which may span rows and examples; every window lies inside the input.
+     * {@code pixelsN(in, out, kernel, bias, p)}: output pixels {@code p .. p + count - 1} in
+     * example-row-column order, which may span rows and examples; every window lies inside the input.
      */
-    private static MethodSpec convPixelsAcross() {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("pixels4").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Output pixels {@code p .. p + 3}, counted across rows and examples; windows inside the input.\n")
+    private static MethodSpec convPixelsAcross(int count, boolean relu) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("pixels" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Output pixels {@code p .. p + $L}, counted across rows and examples; windows inside the input.\n",
+                        count - 1)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "bias").addParameter(int.class, "p");
-        for (int q = 0; q < 4; q++) {
+        for (int q = 0; q < count; q++) {
             m.addStatement("int i$L = window(p + $L)", q, q);
         }
-        m.addStatement("int o = p * FILTERS")
-                .beginControlFlow("for (int f = 0; f < F_VEC; f += 2 * L)")
-                .addStatement("$T z0 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, f)", FLOAT_VECTOR, FLOAT_VECTOR,
-                        FLOAT_VECTOR)
-                .addStatement("$T z1 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, f + L)", FLOAT_VECTOR, FLOAT_VECTOR,
-                        FLOAT_VECTOR)
-                .addStatement("$T $L", FLOAT_VECTOR, accumulators(4, "z0", "z1"))
-                .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
-                .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
-                .addStatement("int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS")
-                .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
-                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)")
-                .addStatement("$T k0 = $T.fromArray(S, kernel, k)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T k1 = $T.fromArray(S, kernel, k + L)", FLOAT_VECTOR, FLOAT_VECTOR);
-        for (int q = 0; q < 4; q++) {
-            m.addStatement("$L$T.broadcast(S, in[i$L + t + c])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR, q)
-                    .addStatement("a$L0 = v.fma(k0, a$L0)", q, q)
-                    .addStatement("a$L1 = v.fma(k1, a$L1)", q, q);
-        }
-        m.endControlFlow().endControlFlow().endControlFlow();
-        for (int q = 0; q < 4; q++) {
-            String at = q == 0 ? "o + f" : "o + " + q + " * FILTERS + f";
-            m.addStatement("a$L0.intoArray(out, $L)", q, at).addStatement("a$L1.intoArray(out, $L + L)", q, at);
-        }
-        m.endControlFlow()
-                .addComment("channels beyond F_VEC, one pixel at a time")
+        m.addStatement("int o = p * FILTERS");
+        m.addComment("4 vectors of filters at a time where the registers allow, then 2");
+        acrossBlock(m, count, 4, "0", "F_VEC4", relu);
+        acrossBlock(m, count, 2, "F_VEC4", "F_VEC", relu);
+        m.addComment("channels beyond F_VEC, one pixel at a time")
                 .beginControlFlow("if (F_VEC < FILTERS)")
-                .beginControlFlow("for (int q = 0; q < 4; q++)")
+                .beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .addStatement("tail(in, out, kernel, bias, p + q)")
                 .endControlFlow()
                 .endControlFlow();
         return m.build();
+    }
+
+    /** The loop over filters {@code [from, to)} of {@link #convPixelsAcross}, {@code vectors} at a time. */
+    private static void acrossBlock(MethodSpec.Builder m, int count, int vectors, String from, String to,
+            boolean relu) {
+        m.beginControlFlow("for (int f = $L; f < $L; f += $L * L)", from, to, vectors);
+        biasVectors(m, vectors);
+        m.addStatement("$T $L", FLOAT_VECTOR, accumulators(count, vectors, "z"))
+                .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
+                .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
+                .addStatement("int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS")
+                .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)");
+        loadVectors(m, "k", "kernel", "k", vectors);
+        for (int q = 0; q < count; q++) {
+            m.addStatement("$L$T.broadcast(S, in[i$L + t + c])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR, q);
+            for (int v = 0; v < vectors; v++) {
+                m.addStatement("a$L$L = v.fma(k$L, a$L$L)", q, v, v, q, v);
+            }
+        }
+        m.endControlFlow().endControlFlow().endControlFlow();
+        for (int q = 0; q < count; q++) {
+            storeVectors(m, q, vectors, q == 0 ? "o + f" : "o + " + q + " * FILTERS + f", relu);
+        }
+        m.endControlFlow();
+    }
+
+    /** {@code ""}, {@code " + L"}, {@code " + 2 * L"}: the offset of vector {@code v} of a block. */
+    private static String plusVectors(int v) {
+        return v == 0 ? "" : v == 1 ? " + L" : " + " + v + " * L";
+    }
+
+    /** {@code z0 .. z(vectors - 1)}: the bias vectors from filter {@code f}, or zeros. */
+    private static void biasVectors(MethodSpec.Builder m, int vectors) {
+        for (int v = 0; v < vectors; v++) {
+            m.addStatement("$T z$L = bias == null ? $T.zero(S) : $T.fromArray(S, bias, f$L)", FLOAT_VECTOR, v, FLOAT_VECTOR,
+                    FLOAT_VECTOR, plusVectors(v));
+        }
+    }
+
+    /** {@code name0 .. }: {@code vectors} consecutive vectors of {@code array} from {@code at}. */
+    private static void loadVectors(MethodSpec.Builder m, String name, String array, String at, int vectors) {
+        for (int v = 0; v < vectors; v++) {
+            m.addStatement("$T $L$L = $T.fromArray(S, $L, $L$L)", FLOAT_VECTOR, name, v, FLOAT_VECTOR, array, at,
+                    plusVectors(v));
+        }
+    }
+
+    /**
+     * Stores accumulators {@code a(q)0 ..} of pixel {@code q} into {@code out} from {@code at}, through
+     * relu ({@code max(x, 0)}, Math.max's semantics as the portable code's) if asked.
+     */
+    private static void storeVectors(MethodSpec.Builder m, int q, int vectors, String at, boolean relu) {
+        for (int v = 0; v < vectors; v++) {
+            m.addStatement("a$L$L$L.intoArray(out, $L$L)", q, v, relu ? ".max(0f)" : "", at, plusVectors(v));
+        }
+    }
+
+    /** Accumulators of {@code count} pixels by {@code vectors} vectors, a(q)(v), each set to z(v) ({@code init} z). */
+    private static String accumulators(int count, int vectors, String init) {
+        StringBuilder b = new StringBuilder();
+        for (int p = 0; p < count; p++) {
+            for (int v = 0; v < vectors; v++) {
+                b.append(b.length() > 0 ? ", " : "").append("a").append(p).append(v).append(" = ").append(init).append(v);
+            }
+        }
+        return b.toString();
     }
 
     /** Names of the accumulators of {@code count} pixels by 2 vectors: a00, a01, a10, ... */
@@ -189,7 +247,7 @@ final class VectorKernels {
     }
 
     /** {@code tail(..., p)}: the channels beyond {@code F_VEC} of output pixel {@code p}, one at a time. */
-    private static MethodSpec convTail() {
+    private static MethodSpec convTail(boolean relu) {
         return MethodSpec.methodBuilder("tail").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("Channels {@code F_VEC ..} of output pixel {@code p} (its window inside the input).\n")
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
@@ -206,58 +264,30 @@ final class VectorKernels {
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
-                .addStatement("out[p * FILTERS + f] = s")
+                .addStatement(relu ? "out[p * FILTERS + f] = Math.max(s, 0f)" : "out[p * FILTERS + f] = s")
                 .endControlFlow()
                 .build();
     }
 
     /**
      * {@code pixelsN}: {@code count} (1 or 4) output pixels from {@code (oy, ox)} along the row, every
-     * channel, accumulated in {@code 2 count} vector registers. A block of 4 lies in the interior
-     * columns; a single pixel checks every tap.
+     * channel, accumulated in registers (4 or 2 vectors of filters per pixel). A block of 4 lies in
+     * the interior columns; a single pixel checks every tap.
      */
-    private static MethodSpec convPixels(int count) {
+    private static MethodSpec convPixels(int count, boolean relu) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("pixels" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc(count == 4 ? "Output pixels {@code (oy, ox .. ox + 3)} of example {@code b}, inside the input's columns.\n"
-                        : "Output pixel {@code (oy, ox)} of example {@code b}.\n")
+                .addJavadoc(count > 1 ? CodeBlock.of("Output pixels {@code (oy, ox .. ox + $L)} of example {@code b}, inside the "
+                        + "input's columns.\n", count - 1) : CodeBlock.of("Output pixel {@code (oy, ox)} of example {@code b}.\n"))
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "bias").addParameter(int.class, "b").addParameter(int.class, "oy")
                 .addParameter(int.class, "ox")
                 .addStatement("int iy = oy * STRIDE_HEIGHT - PAD_TOP")
                 .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT")
-                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS")
-                .beginControlFlow("for (int f = 0; f < F_VEC; f += 2 * L)")
-                .addStatement("$T z0 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, f)", FLOAT_VECTOR, FLOAT_VECTOR,
-                        FLOAT_VECTOR)
-                .addStatement("$T z1 = bias == null ? $T.zero(S) : $T.fromArray(S, bias, f + L)", FLOAT_VECTOR, FLOAT_VECTOR,
-                        FLOAT_VECTOR)
-                .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "z0", "z1"))
-                .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
-                .addStatement("int y = iy + ky * DILATION_HEIGHT")
-                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
-                .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
-                .addStatement("int x = ix + kx * DILATION_WIDTH");
-        if (count == 1) {
-            m.beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow();
-        }
-        m.addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
-                .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
-                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)")
-                .addStatement("$T k0 = $T.fromArray(S, kernel, k)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T k1 = $T.fromArray(S, kernel, k + L)", FLOAT_VECTOR, FLOAT_VECTOR);
-        for (int p = 0; p < count; p++) {
-            m.addStatement("$L$T.broadcast(S, in[i + $L])", p == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
-                    p == 0 ? "c" : p + " * STRIDE_WIDTH * IN_CHANNELS + c")
-                    .addStatement("a$L0 = v.fma(k0, a$L0)", p, p)
-                    .addStatement("a$L1 = v.fma(k1, a$L1)", p, p);
-        }
-        m.endControlFlow().endControlFlow().endControlFlow();
-        for (int p = 0; p < count; p++) {
-            String at = p == 0 ? "o + f" : "o + " + p + " * FILTERS + f";
-            m.addStatement("a$L0.intoArray(out, $L)", p, at).addStatement("a$L1.intoArray(out, $L + L)", p, at);
-        }
-        m.endControlFlow()
-                .addComment("channels beyond F_VEC, one at a time")
+                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS");
+        m.addComment("4 vectors of filters at a time where the registers allow, then 2");
+        rowBlock(m, count, 4, "0", "F_VEC4", relu);
+        rowBlock(m, count, 2, "F_VEC4", "F_VEC", relu);
+        m.addComment("channels beyond F_VEC, one at a time")
                 .beginControlFlow("for (int p = 0; p < $L; p++)", count)
                 .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
                 .addStatement("float s = bias == null ? 0f : bias[f]")
@@ -274,10 +304,41 @@ final class VectorKernels {
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
-                .addStatement("out[o + p * FILTERS + f] = s")
+                .addStatement(relu ? "out[o + p * FILTERS + f] = Math.max(s, 0f)" : "out[o + p * FILTERS + f] = s")
                 .endControlFlow()
                 .endControlFlow();
         return m.build();
+    }
+
+    /** The loop over filters {@code [from, to)} of {@link #convPixels}, {@code vectors} at a time. */
+    private static void rowBlock(MethodSpec.Builder m, int count, int vectors, String from, String to, boolean relu) {
+        m.beginControlFlow("for (int f = $L; f < $L; f += $L * L)", from, to, vectors);
+        biasVectors(m, vectors);
+        m.addStatement("$T $L", FLOAT_VECTOR, accumulators(count, vectors, "z"))
+                .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
+                .addStatement("int y = iy + ky * DILATION_HEIGHT")
+                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
+                .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
+                .addStatement("int x = ix + kx * DILATION_WIDTH");
+        if (count == 1) {
+            m.beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow();
+        }
+        m.addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
+                .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)");
+        loadVectors(m, "k", "kernel", "k", vectors);
+        for (int p = 0; p < count; p++) {
+            m.addStatement("$L$T.broadcast(S, in[i + $L])", p == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
+                    p == 0 ? "c" : p + " * STRIDE_WIDTH * IN_CHANNELS + c");
+            for (int v = 0; v < vectors; v++) {
+                m.addStatement("a$L$L = v.fma(k$L, a$L$L)", p, v, v, p, v);
+            }
+        }
+        m.endControlFlow().endControlFlow().endControlFlow();
+        for (int p = 0; p < count; p++) {
+            storeVectors(m, p, vectors, p == 0 ? "o + f" : "o + " + p + " * FILTERS + f", relu);
+        }
+        m.endControlFlow();
     }
 
     /**
@@ -384,7 +445,7 @@ final class VectorKernels {
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
                 .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f");
         for (int v = 0; v < 4; v++) {
-            m.addStatement("$T d$L = $T.fromArray(S, dOut, o$L)", FLOAT_VECTOR, v, FLOAT_VECTOR, v == 0 ? "" : " + " + v + " * L");
+            m.addStatement("$T d$L = $T.fromArray(S, dOut, o$L)", FLOAT_VECTOR, v, FLOAT_VECTOR, plusVectors(v));
         }
         for (int q = 0; q < 4; q++) {
             m.addStatement("$L$T.broadcast(S, in[i$L])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
@@ -396,7 +457,7 @@ final class VectorKernels {
         m.endControlFlow().endControlFlow().endControlFlow();
         for (int q = 0; q < 4; q++) {
             for (int v = 0; v < 4; v++) {
-                String at = "k + " + (q == 0 ? "" : q + " * FILTERS + ") + "f" + (v == 0 ? "" : " + " + v + " * L");
+                String at = "k + " + (q == 0 ? "" : q + " * FILTERS + ") + "f" + (plusVectors(v));
                 m.addStatement("a$L$L.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, v, FLOAT_VECTOR, at, at);
             }
         }

@@ -7,11 +7,12 @@ import dev.cnnc.compiler.codegen.portable.Pool2DGenerator;
 import dev.cnnc.compiler.ir.Geometry2D;
 
 /**
- * Max pooling whose channels-last backward pass uses the Vector API: a vector of channels at a time,
- * a mask of the channels whose gradient is already given; each tap takes the gradient where its
- * input equals the max and the mask is clear. Channels beyond the last whole vector go one at a
- * time. Forward (Math.max, auto-vectorized) and channels-first are the portable code. Average
- * pooling, channels-last: vectors of channels in both passes.
+ * Pooling, channels-last, with the Vector API: a vector of channels at a time, channels beyond the
+ * last whole vector one at a time. Max pooling's forward pass keeps each vector's max in a register
+ * over the window's taps ({@code max}: Math.max's semantics, so NaN wins as in the portable code);
+ * its backward pass keeps a mask of the channels whose gradient is already given, and each tap takes
+ * the gradient where its input equals the max and the mask is clear. Average pooling: vectors of
+ * channels in both passes. Channels-first is the portable code.
  */
 final class VectorPool2DGenerator extends Pool2DGenerator {
 
@@ -76,9 +77,47 @@ final class VectorPool2DGenerator extends Pool2DGenerator {
         return b.endControlFlow().endControlFlow().endControlFlow().build();
     }
 
+    /** Max pooling's channels-last forward pass: each vector's max over the taps in a register. */
     @Override
-    protected CodeBlock backwardChannelsLast(TypeSpec.Builder type, Window win) {
+    protected CodeBlock forwardChannelsLast(TypeSpec.Builder type, Window win) {
         type.addFields(VectorKernels.constants("CHANNELS"));
+        CodeBlock.Builder b = CodeBlock.builder()
+                .addStatement("int channelsVec = CHANNELS - CHANNELS % L")
+                .beginControlFlow("for (int b = 0; b < n; b++)");
+        positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
+                .beginControlFlow("for (int c = 0; c < channelsVec; c += L)")
+                .addStatement("$T max = $T.broadcast(S, Float.NEGATIVE_INFINITY)", VectorTypes.FLOAT_VECTOR,
+                        VectorTypes.FLOAT_VECTOR);
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("max = max.max($T.fromArray(S, in, $L + c))", VectorTypes.FLOAT_VECTOR, inLast(row, column))
+                .build()));
+        b.addStatement("max.intoArray(out, o + c)")
+                .endControlFlow()
+                .beginControlFlow("for (int c = channelsVec; c < CHANNELS; c++)")
+                .addStatement("float max = Float.NEGATIVE_INFINITY");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("max = Math.max(max, in[$L + c])", inLast(row, column))
+                .build()));
+        b.addStatement("out[o + c] = max").endControlFlow();
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    /** Windows that tile the input let the backward pass write each cell of dIn once, uncleared. */
+    @Override
+    protected boolean tiles(Geometry2D g) {
+        return exactTiling(g);
+    }
+
+    /**
+     * Max pooling's channels-last backward pass. Where no two windows share a cell, each tap stores
+     * its vector (the gradient or zero) instead of adding to dIn; where they also tile the input, dIn
+     * is not cleared first.
+     */
+    @Override
+    protected CodeBlock backwardChannelsLast(TypeSpec.Builder type, Geometry2D g, Window win, boolean relu) {
+        // S and L: added with the forward pass
+        boolean store = disjoint(g);
+        boolean cleared = !tiles(g);
         CodeBlock.Builder b = CodeBlock.builder()
                 .addStatement("int channelsVec = CHANNELS - CHANNELS % L")
                 .beginControlFlow("for (int b = 0; b < n; b++)");
@@ -87,15 +126,22 @@ final class VectorPool2DGenerator extends Pool2DGenerator {
                 .addStatement("$T max = $T.fromArray(S, out, o + c)", VectorTypes.FLOAT_VECTOR, VectorTypes.FLOAT_VECTOR)
                 .addStatement("$T gradient = $T.fromArray(S, dOut, o + c)", VectorTypes.FLOAT_VECTOR,
                         VectorTypes.FLOAT_VECTOR)
-                .add("// a NaN max takes no gradient\n")
-                .addStatement("$T given = max.compare($T.NE, max)", VectorTypes.FLOAT_MASK, VectorTypes.OPERATORS)
+                .add(relu ? "// a NaN max takes no gradient, nor (the previous layer's relu) one that is not positive\n"
+                        : "// a NaN max takes no gradient\n")
+                .addStatement(relu ? "$T given = max.compare($T.GT, 0f).not()" : "$T given = max.compare($T.NE, max)",
+                        VectorTypes.FLOAT_MASK, VectorTypes.OPERATORS)
                 .addStatement("$T hit", VectorTypes.FLOAT_MASK)
                 .addStatement("int i");
+        if (store) {
+            b.addStatement("$T zero = $T.zero(S)", VectorTypes.FLOAT_VECTOR, VectorTypes.FLOAT_VECTOR);
+        }
+        CodeBlock give = store ? CodeBlock.of("zero.blend(gradient, hit).intoArray(dIn, i)")
+                : CodeBlock.of("$T.fromArray(S, dIn, i).add(gradient, hit).intoArray(dIn, i)", VectorTypes.FLOAT_VECTOR);
         b.add(win.taps((row, column, tap) -> CodeBlock.builder()
                 .addStatement("i = $L + c", inLast(row, column))
                 .addStatement("hit = $T.fromArray(S, in, i).compare($T.EQ, max).and(given.not())", VectorTypes.FLOAT_VECTOR,
                         VectorTypes.OPERATORS)
-                .addStatement("$T.fromArray(S, dIn, i).add(gradient, hit).intoArray(dIn, i)", VectorTypes.FLOAT_VECTOR)
+                .addStatement(give)
                 .addStatement("given = given.or(hit)")
                 .build()));
         b.endControlFlow()
@@ -103,13 +149,16 @@ final class VectorPool2DGenerator extends Pool2DGenerator {
                 .addStatement("float max = out[o + c]")
                 .addStatement("int won = -1")
                 .addStatement("int i");
-        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
-                .addStatement("i = $L + c", inLast(row, column))
-                .addStatement("won = won < 0 & in[i] == max ? i : won")
-                .build()));
-        b.beginControlFlow("if (won >= 0)")
-                .addStatement("dIn[won] += dOut[o + c]")
-                .endControlFlow()
+        b.add(win.taps((row, column, tap) -> {
+            CodeBlock.Builder t = CodeBlock.builder()
+                    .addStatement("i = $L + c", inLast(row, column))
+                    .addStatement("won = won < 0 & in[i] == max ? i : won");
+            if (!cleared) {
+                t.addStatement("dIn[i] = 0f");
+            }
+            return t.build();
+        }));
+        b.add(winner(relu)).addStatement("dIn[won] += dOut[o + c]").endControlFlow()
                 .endControlFlow();
         return b.endControlFlow().endControlFlow().endControlFlow().build();
     }

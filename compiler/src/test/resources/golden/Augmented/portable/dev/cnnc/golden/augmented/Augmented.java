@@ -425,7 +425,7 @@ public final class Augmented implements Network {
         Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
         Flatten1.backward(dFlatten1Out, dMaxPooling2d1Out, n);
         MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
-        Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
+        // conv2d_1's relu: applied by max_pooling2d_1's backward pass
         Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Pixels, conv2d1At, conv2d1InputAcc, n);
     }
 

@@ -669,10 +669,10 @@ public final class MnistCnn implements Network {
         Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);
         Conv2d3.backward(maxPooling2d2Out, dConv2d3Out, dMaxPooling2d2Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3TransposedRows, conv2d3GradientRows, conv2d3Pixels, conv2d3At, conv2d3InputAcc, n);
         MaxPooling2d2.backward(conv2d2Out, maxPooling2d2Out, dMaxPooling2d2Out, dConv2d2Out, n);
-        Conv2d2.activationBackward(conv2d2Out, dConv2d2Out, n);
+        // conv2d_2's relu: applied by max_pooling2d_2's backward pass
         Conv2d2.backward(maxPooling2d1Out, dConv2d2Out, dMaxPooling2d1Out, conv2d2Kernel, dConv2d2Kernel, dConv2d2Bias, conv2d2TransposedRows, conv2d2GradientRows, conv2d2Pixels, conv2d2At, conv2d2InputAcc, n);
         MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
-        Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
+        // conv2d_1's relu: applied by max_pooling2d_1's backward pass
         Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Pixels, conv2d1At, conv2d1InputAcc, n);
     }
 

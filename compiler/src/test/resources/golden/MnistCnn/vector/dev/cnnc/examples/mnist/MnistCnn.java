@@ -495,10 +495,10 @@ public final class MnistCnn implements Network {
         Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);
         Conv2d3.backward(maxPooling2d2Out, dConv2d3Out, dMaxPooling2d2Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3Scratch, n);
         MaxPooling2d2.backward(conv2d2Out, maxPooling2d2Out, dMaxPooling2d2Out, dConv2d2Out, n);
-        Conv2d2.activationBackward(conv2d2Out, dConv2d2Out, n);
+        // conv2d_2's relu: applied by max_pooling2d_2's backward pass
         Conv2d2.backward(maxPooling2d1Out, dConv2d2Out, dMaxPooling2d1Out, conv2d2Kernel, dConv2d2Kernel, dConv2d2Bias, conv2d2Scratch, n);
         MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
-        Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
+        // conv2d_1's relu: applied by max_pooling2d_1's backward pass
         Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
     }
 

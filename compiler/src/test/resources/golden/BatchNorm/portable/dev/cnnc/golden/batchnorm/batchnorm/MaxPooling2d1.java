@@ -122,8 +122,8 @@ public final class MaxPooling2d1 {
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c;
                         // '&', not '&&': a select rather than a hard-to-predict branch
                         won = won < 0 & in[i] == max ? i : won;
+                        // -1 only if the max is NaN
                         if (won >= 0) {
-                            // -1 only if the max is NaN
                             dIn[won] += dOut[o + c];
                         }
                     }

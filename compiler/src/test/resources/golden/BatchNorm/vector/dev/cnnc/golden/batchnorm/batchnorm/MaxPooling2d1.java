@@ -2,7 +2,6 @@
 package dev.cnnc.golden.batchnorm.batchnorm;
 
 import dev.cnnc.runtime.VectorSupport;
-import java.util.Arrays;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -92,33 +91,36 @@ public final class MaxPooling2d1 {
      * <p>in (n, 6, 6, 4), out (n, 3, 3, 4).
      */
     public static void forward(float[] in, float[] out, int n) {
+        int channelsVec = CHANNELS - CHANNELS % L;
         for (int b = 0; b < n; b++) {
             for (int oy = 0; oy < OUT_HEIGHT; oy++) {
                 int iy = oy * STRIDE_HEIGHT - PAD_TOP;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int ix = ox * STRIDE_WIDTH - PAD_LEFT;
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS;
-                    Arrays.fill(out, o, o + CHANNELS, Float.NEGATIVE_INFINITY);
-                    int i;
-                    // tap (0, 0)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] = Math.max(out[o + c], in[i + c]);
+                    for (int c = 0; c < channelsVec; c += L) {
+                        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                        // tap (0, 0)
+                        max = max.max(FloatVector.fromArray(S, in, ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c));
+                        // tap (0, 1)
+                        max = max.max(FloatVector.fromArray(S, in, ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c));
+                        // tap (1, 0)
+                        max = max.max(FloatVector.fromArray(S, in, ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c));
+                        // tap (1, 1)
+                        max = max.max(FloatVector.fromArray(S, in, ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c));
+                        max.intoArray(out, o + c);
                     }
-                    // tap (0, 1)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] = Math.max(out[o + c], in[i + c]);
-                    }
-                    // tap (1, 0)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] = Math.max(out[o + c], in[i + c]);
-                    }
-                    // tap (1, 1)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] = Math.max(out[o + c], in[i + c]);
+                    for (int c = channelsVec; c < CHANNELS; c++) {
+                        float max = Float.NEGATIVE_INFINITY;
+                        // tap (0, 0)
+                        max = Math.max(max, in[((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c]);
+                        // tap (0, 1)
+                        max = Math.max(max, in[((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c]);
+                        // tap (1, 0)
+                        max = Math.max(max, in[((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c]);
+                        // tap (1, 1)
+                        max = Math.max(max, in[((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c]);
+                        out[o + c] = max;
                     }
                 }
             }
@@ -129,7 +131,6 @@ public final class MaxPooling2d1 {
      * dIn = each output's gradient, sent to the first input of its window (row-major) that equals the max; zero elsewhere.
      */
     public static void backward(float[] in, float[] out, float[] dOut, float[] dIn, int n) {
-        Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
         int channelsVec = CHANNELS - CHANNELS % L;
         for (int b = 0; b < n; b++) {
             for (int oy = 0; oy < OUT_HEIGHT; oy++) {
@@ -144,25 +145,26 @@ public final class MaxPooling2d1 {
                         VectorMask<Float> given = max.compare(VectorOperators.NE, max);
                         VectorMask<Float> hit;
                         int i;
+                        FloatVector zero = FloatVector.zero(S);
                         // tap (0, 0)
                         i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c;
                         hit = FloatVector.fromArray(S, in, i).compare(VectorOperators.EQ, max).and(given.not());
-                        FloatVector.fromArray(S, dIn, i).add(gradient, hit).intoArray(dIn, i);
+                        zero.blend(gradient, hit).intoArray(dIn, i);
                         given = given.or(hit);
                         // tap (0, 1)
                         i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c;
                         hit = FloatVector.fromArray(S, in, i).compare(VectorOperators.EQ, max).and(given.not());
-                        FloatVector.fromArray(S, dIn, i).add(gradient, hit).intoArray(dIn, i);
+                        zero.blend(gradient, hit).intoArray(dIn, i);
                         given = given.or(hit);
                         // tap (1, 0)
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c;
                         hit = FloatVector.fromArray(S, in, i).compare(VectorOperators.EQ, max).and(given.not());
-                        FloatVector.fromArray(S, dIn, i).add(gradient, hit).intoArray(dIn, i);
+                        zero.blend(gradient, hit).intoArray(dIn, i);
                         given = given.or(hit);
                         // tap (1, 1)
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c;
                         hit = FloatVector.fromArray(S, in, i).compare(VectorOperators.EQ, max).and(given.not());
-                        FloatVector.fromArray(S, dIn, i).add(gradient, hit).intoArray(dIn, i);
+                        zero.blend(gradient, hit).intoArray(dIn, i);
                         given = given.or(hit);
                     }
                     for (int c = channelsVec; c < CHANNELS; c++) {
@@ -172,15 +174,20 @@ public final class MaxPooling2d1 {
                         // tap (0, 0)
                         i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c;
                         won = won < 0 & in[i] == max ? i : won;
+                        dIn[i] = 0f;
                         // tap (0, 1)
                         i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c;
                         won = won < 0 & in[i] == max ? i : won;
+                        dIn[i] = 0f;
                         // tap (1, 0)
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c;
                         won = won < 0 & in[i] == max ? i : won;
+                        dIn[i] = 0f;
                         // tap (1, 1)
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c;
                         won = won < 0 & in[i] == max ? i : won;
+                        dIn[i] = 0f;
+                        // -1 only if the max is NaN
                         if (won >= 0) {
                             dIn[won] += dOut[o + c];
                         }

@@ -93,6 +93,9 @@ public final class MaxPooling2d2 {
 
     /**
      * dIn = each output's gradient, sent to the first input of its window (row-major) that equals the max; zero elsewhere.
+     *
+     * <p>Also the previous layer's relu: no gradient where the max is not positive (the
+     * model skips that layer's {@code activationBackward}).
      */
     public static void backward(float[] in, float[] out, float[] dOut, float[] dIn, int n) {
         Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
@@ -122,8 +125,8 @@ public final class MaxPooling2d2 {
                         i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c;
                         // '&', not '&&': a select rather than a hard-to-predict branch
                         won = won < 0 & in[i] == max ? i : won;
-                        if (won >= 0) {
-                            // -1 only if the max is NaN
+                        // no winner if the max is NaN; none through the relu if it is not positive
+                        if (won >= 0 && max > 0f) {
                             dIn[won] += dOut[o + c];
                         }
                     }

@@ -99,8 +99,8 @@ public final class Conv2d1 {
     public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
         int pixels = n * OUT_HEIGHT * OUT_WIDTH;
         int p = 0;
-        for (; p + 4 <= pixels; p += 4) {
-            pixels4(in, out, kernel, bias, p);
+        for (; p + 6 <= pixels; p += 6) {
+            pixels6(in, out, kernel, bias, p);
         }
         for (; p < pixels; p++) {
             pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
@@ -108,18 +108,94 @@ public final class Conv2d1 {
     }
 
     /**
-     * Output pixels {@code p .. p + 3}, counted across rows and examples; windows inside the input.
+     * Output pixels {@code p .. p + 5}, counted across rows and examples; windows inside the input.
      */
-    private static void pixels4(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+    private static void pixels6(float[] in, float[] out, float[] kernel, float[] bias, int p) {
         int i0 = window(p + 0);
         int i1 = window(p + 1);
         int i2 = window(p + 2);
         int i3 = window(p + 3);
+        int i4 = window(p + 4);
+        int i5 = window(p + 5);
         int o = p * FILTERS;
-        for (int f = 0; f < F_VEC; f += 2 * L) {
+        // 4 vectors of filters at a time where the registers allow, then 2
+        for (int f = 0; f < F_VEC4; f += 4 * L) {
             FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
             FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1;
+            FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
+            FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
+            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3, a50 = z0, a51 = z1, a52 = z2, a53 = z3;
+            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                    int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                        FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
+                        FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
+                        FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                        a00 = v.fma(k0, a00);
+                        a01 = v.fma(k1, a01);
+                        a02 = v.fma(k2, a02);
+                        a03 = v.fma(k3, a03);
+                        v = FloatVector.broadcast(S, in[i1 + t + c]);
+                        a10 = v.fma(k0, a10);
+                        a11 = v.fma(k1, a11);
+                        a12 = v.fma(k2, a12);
+                        a13 = v.fma(k3, a13);
+                        v = FloatVector.broadcast(S, in[i2 + t + c]);
+                        a20 = v.fma(k0, a20);
+                        a21 = v.fma(k1, a21);
+                        a22 = v.fma(k2, a22);
+                        a23 = v.fma(k3, a23);
+                        v = FloatVector.broadcast(S, in[i3 + t + c]);
+                        a30 = v.fma(k0, a30);
+                        a31 = v.fma(k1, a31);
+                        a32 = v.fma(k2, a32);
+                        a33 = v.fma(k3, a33);
+                        v = FloatVector.broadcast(S, in[i4 + t + c]);
+                        a40 = v.fma(k0, a40);
+                        a41 = v.fma(k1, a41);
+                        a42 = v.fma(k2, a42);
+                        a43 = v.fma(k3, a43);
+                        v = FloatVector.broadcast(S, in[i5 + t + c]);
+                        a50 = v.fma(k0, a50);
+                        a51 = v.fma(k1, a51);
+                        a52 = v.fma(k2, a52);
+                        a53 = v.fma(k3, a53);
+                    }
+                }
+            }
+            a00.intoArray(out, o + f);
+            a01.intoArray(out, o + f + L);
+            a02.intoArray(out, o + f + 2 * L);
+            a03.intoArray(out, o + f + 3 * L);
+            a10.intoArray(out, o + 1 * FILTERS + f);
+            a11.intoArray(out, o + 1 * FILTERS + f + L);
+            a12.intoArray(out, o + 1 * FILTERS + f + 2 * L);
+            a13.intoArray(out, o + 1 * FILTERS + f + 3 * L);
+            a20.intoArray(out, o + 2 * FILTERS + f);
+            a21.intoArray(out, o + 2 * FILTERS + f + L);
+            a22.intoArray(out, o + 2 * FILTERS + f + 2 * L);
+            a23.intoArray(out, o + 2 * FILTERS + f + 3 * L);
+            a30.intoArray(out, o + 3 * FILTERS + f);
+            a31.intoArray(out, o + 3 * FILTERS + f + L);
+            a32.intoArray(out, o + 3 * FILTERS + f + 2 * L);
+            a33.intoArray(out, o + 3 * FILTERS + f + 3 * L);
+            a40.intoArray(out, o + 4 * FILTERS + f);
+            a41.intoArray(out, o + 4 * FILTERS + f + L);
+            a42.intoArray(out, o + 4 * FILTERS + f + 2 * L);
+            a43.intoArray(out, o + 4 * FILTERS + f + 3 * L);
+            a50.intoArray(out, o + 5 * FILTERS + f);
+            a51.intoArray(out, o + 5 * FILTERS + f + L);
+            a52.intoArray(out, o + 5 * FILTERS + f + 2 * L);
+            a53.intoArray(out, o + 5 * FILTERS + f + 3 * L);
+        }
+        for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+            FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1, a50 = z0, a51 = z1;
             for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                 for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
                     int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
@@ -139,6 +215,12 @@ public final class Conv2d1 {
                         v = FloatVector.broadcast(S, in[i3 + t + c]);
                         a30 = v.fma(k0, a30);
                         a31 = v.fma(k1, a31);
+                        v = FloatVector.broadcast(S, in[i4 + t + c]);
+                        a40 = v.fma(k0, a40);
+                        a41 = v.fma(k1, a41);
+                        v = FloatVector.broadcast(S, in[i5 + t + c]);
+                        a50 = v.fma(k0, a50);
+                        a51 = v.fma(k1, a51);
                     }
                 }
             }
@@ -150,10 +232,14 @@ public final class Conv2d1 {
             a21.intoArray(out, o + 2 * FILTERS + f + L);
             a30.intoArray(out, o + 3 * FILTERS + f);
             a31.intoArray(out, o + 3 * FILTERS + f + L);
+            a40.intoArray(out, o + 4 * FILTERS + f);
+            a41.intoArray(out, o + 4 * FILTERS + f + L);
+            a50.intoArray(out, o + 5 * FILTERS + f);
+            a51.intoArray(out, o + 5 * FILTERS + f + L);
         }
         // channels beyond F_VEC, one pixel at a time
         if (F_VEC < FILTERS) {
-            for (int q = 0; q < 4; q++) {
+            for (int q = 0; q < 6; q++) {
                 tail(in, out, kernel, bias, p + q);
             }
         }
@@ -167,7 +253,44 @@ public final class Conv2d1 {
         int iy = oy * STRIDE_HEIGHT - PAD_TOP;
         int ix = ox * STRIDE_WIDTH - PAD_LEFT;
         int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-        for (int f = 0; f < F_VEC; f += 2 * L) {
+        // 4 vectors of filters at a time where the registers allow, then 2
+        for (int f = 0; f < F_VEC4; f += 4 * L) {
+            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+            FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
+            FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
+            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3;
+            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                int y = iy + ky * DILATION_HEIGHT;
+                if (y < 0 || y >= IN_HEIGHT) {
+                    continue;
+                }
+                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                    int x = ix + kx * DILATION_WIDTH;
+                    if (x < 0 || x >= IN_WIDTH) {
+                        continue;
+                    }
+                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                        FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
+                        FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
+                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
+                        a00 = v.fma(k0, a00);
+                        a01 = v.fma(k1, a01);
+                        a02 = v.fma(k2, a02);
+                        a03 = v.fma(k3, a03);
+                    }
+                }
+            }
+            a00.intoArray(out, o + f);
+            a01.intoArray(out, o + f + L);
+            a02.intoArray(out, o + f + 2 * L);
+            a03.intoArray(out, o + f + 3 * L);
+        }
+        for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
             FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
             FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
             FloatVector a00 = z0, a01 = z1;
@@ -297,7 +420,7 @@ public final class Conv2d1 {
                         int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
                         int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f;
                         FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + 1 * L);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
                         FloatVector d2 = FloatVector.fromArray(S, dOut, o + 2 * L);
                         FloatVector d3 = FloatVector.fromArray(S, dOut, o + 3 * L);
                         FloatVector v = FloatVector.broadcast(S, in[i]);
@@ -324,19 +447,19 @@ public final class Conv2d1 {
                 }
             }
             a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-            a01.add(FloatVector.fromArray(S, dKernel, k + f + 1 * L)).intoArray(dKernel, k + f + 1 * L);
+            a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
             a02.add(FloatVector.fromArray(S, dKernel, k + f + 2 * L)).intoArray(dKernel, k + f + 2 * L);
             a03.add(FloatVector.fromArray(S, dKernel, k + f + 3 * L)).intoArray(dKernel, k + f + 3 * L);
             a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
-            a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 1 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 1 * L);
+            a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
             a12.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 2 * L);
             a13.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 3 * L);
             a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
-            a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 1 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 1 * L);
+            a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
             a22.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 2 * L);
             a23.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 3 * L);
             a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
-            a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 1 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 1 * L);
+            a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
             a32.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 2 * L);
             a33.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 3 * L);
         }

@@ -199,8 +199,8 @@ public final class MaxPooling2d1 {
                                 won = won < 0 & in[i] == max ? i : won;
                             }
                         }
+                        // -1 only if the max is NaN
                         if (won >= 0) {
-                            // -1 only if the max is NaN
                             dIn[won] += dOut[o + c];
                         }
                     }
