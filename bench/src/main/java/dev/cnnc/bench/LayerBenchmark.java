@@ -65,8 +65,8 @@ public class LayerBenchmark {
     float[] gb3 = new float[64];
     float[] g4 = new float[36864];
     float[] gb4 = new float[64];
-    float[] s2 = new float[288 * 68];
-    float[] s3 = new float[576 * 68];
+    float[] s2 = new float[Conv2d2.SCRATCH_FLOATS];
+    float[] s3 = new float[Conv2d3.SCRATCH_FLOATS];
     float[] s4 = new float[576 * 64];
 
     static float[] random(int n, long seed) {

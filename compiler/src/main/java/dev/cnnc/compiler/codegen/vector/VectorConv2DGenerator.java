@@ -28,6 +28,12 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         Activation act = l.activation();
         TypeSpec.Builder t = Conv2DGenerator.header(l, site);
         t.addFields(VectorKernels.constants("FILTERS"));
+        t.addField(VectorKernels.tileRows());
+        if (site.computesInputGradient()) {
+            t.addField(LayerSite.constant("SCRATCH_FLOATS", scratchFloats(l, site)).toBuilder()
+                    .addJavadoc("Floats of the backward pass's scratch: the transposed kernel and $L rows.\n", VectorKernels.BLOCK)
+                    .build());
+        }
         String doc = "out = " + (act == Activation.LINEAR ? "" : ActivationCode.describe(act) + " of ") + "conv(in, kernel)"
                 + (bias ? " + bias" : "") + ", for the first {@code n} examples.\n\n<p>in " + LayerSite.batch(l.inputShape())
                 + ", out " + LayerSite.batch(l.outputShape()) + ", kernel " + LayerSite.dims(l.kernelShape())
@@ -43,7 +49,8 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
             }
             t.addMethod(VectorActivations.backward(act, "OUT_SIZE", l.outputShape().dim(2)));
         }
-        t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(),
+        boolean fewChannels = l.inputChannels() < 4 && g.padding() == Padding.VALID;
+        t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels,
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
                         + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
                         + ". Vector API variant.\n"));

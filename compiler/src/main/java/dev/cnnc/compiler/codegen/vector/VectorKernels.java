@@ -346,7 +346,7 @@ final class VectorKernels {
      * every output pixel; the input gradient as {@code dOut . kernel^T} into a scratch row per pixel,
      * then added back to the input positions (col2im).
      */
-    static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, String doc) {
+    static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -365,23 +365,45 @@ final class VectorKernels {
         if (bias) {
             m.addStatement("biasGradient(dOut, dBias, pixels)");
         }
-        m.beginControlFlow("for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++)")
-                .addStatement("int c = 0")
-                .beginControlFlow("for (; c + 4 <= IN_CHANNELS; c += 4)")
-                .beginControlFlow("if (F_VEC4 > 0)")
-                .addStatement("kernelGradientWide(in, dOut, dKernel, n, tap, c)")
-                .endControlFlow()
-                .addStatement("kernelGradient4(in, dOut, dKernel, n, tap, c)")
-                .endControlFlow()
-                .beginControlFlow("for (; c < IN_CHANNELS; c++)")
-                .addStatement("kernelGradient1(in, dOut, dKernel, n, tap, c)")
-                .endControlFlow()
-                .endControlFlow();
+        m.addComment("tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap")
+                .addStatement("int rows = n * OUT_HEIGHT")
+                .beginControlFlow("for (int r0 = 0; r0 < rows; r0 += TILE_ROWS)")
+                .addStatement("int r1 = Math.min(r0 + TILE_ROWS, rows)");
+        if (fewChannels) {
+            m.addComment("fewer than 4 input channels: blocks of 4 kernel rows (tap, channel) instead")
+                    .addStatement("int j = 0")
+                    .beginControlFlow("for (; j + 4 <= KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j += 4)")
+                    .addStatement("kernelGradientTaps4(in, dOut, dKernel, r0, r1, j)")
+                    .endControlFlow()
+                    .beginControlFlow("for (; j < KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j++)")
+                    .addStatement("kernelGradientTaps1(in, dOut, dKernel, r0, r1, j)")
+                    .endControlFlow()
+                    .endControlFlow();
+        } else {
+            m.beginControlFlow("for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++)")
+                    .addStatement("int c = 0")
+                    .beginControlFlow("for (; c + 4 <= IN_CHANNELS; c += 4)")
+                    .beginControlFlow("if (F_VEC4 > 0)")
+                    .addStatement("kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c)")
+                    .endControlFlow()
+                    .addStatement("kernelGradient4(in, dOut, dKernel, r0, r1, tap, c)")
+                    .endControlFlow()
+                    .beginControlFlow("for (; c < IN_CHANNELS; c++)")
+                    .addStatement("kernelGradient1(in, dOut, dKernel, r0, r1, tap, c)")
+                    .endControlFlow()
+                    .endControlFlow()
+                    .endControlFlow();
+        }
+
         if (inputGradient) {
             m.addStatement("inputGradient(dOut, dIn, kernel, scratch, n)");
         }
-        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(m.build(), convKernelGradientWide(),
-                convKernelGradient(4), convKernelGradient(1)));
+        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(m.build()));
+        if (fewChannels) {
+            methods.addAll(List.of(convKernelGradientTaps(4), convKernelGradientTaps(1), kernelRowOffset()));
+        } else {
+            methods.addAll(List.of(convKernelGradientWide(), convKernelGradient(4), convKernelGradient(1)));
+        }
         if (bias) {
             methods.add(biasGradient("FILTERS"));
         }
@@ -389,6 +411,18 @@ final class VectorKernels {
             methods.addAll(convInputGradient());
         }
         return methods;
+    }
+
+    /**
+     * {@code TILE_ROWS}: output rows per tile of a convolution's kernel gradient. Every tap and
+     * channel block runs over one tile before the next, so that the tile's dOut (at most 16 KB) and
+     * the input rows under it are read from the L1 cache, not streamed from L2 once per tap.
+     */
+    static FieldSpec tileRows() {
+        return FieldSpec.builder(int.class, "TILE_ROWS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("Math.max(1, 4096 / (OUT_WIDTH * FILTERS))")
+                .addJavadoc("Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.\n")
+                .build();
     }
 
     static MethodSpec biasGradient(String channels) {
@@ -413,16 +447,85 @@ final class VectorKernels {
     }
 
     /**
+     * dKernel rows {@code j .. j + count - 1} (a row is a tap and an input channel, {@code tap *
+     * IN_CHANNELS + c}), every filter, over output rows {@code r0 .. r1 - 1}; every window inside the
+     * input. For layers with fewer than 4 input channels (a first layer), where blocks of 4 channels
+     * of one tap do not exist: 4 rows by 2 vectors of filters keep 8 accumulators in flight.
+     */
+    private static MethodSpec convKernelGradientTaps(int count) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientTaps" + count)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dKernel rows {@code j .. j + $L} (tap * IN_CHANNELS + channel) += the sum over output rows "
+                        + "{@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.\n", count - 1)
+                .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
+                .addParameter(int.class, "r0").addParameter(int.class, "r1").addParameter(int.class, "j");
+        for (int q = 0; q < count; q++) {
+            m.addStatement("int t$L = rowOffset(j$L)", q, q == 0 ? "" : " + " + q);
+        }
+        m.beginControlFlow("for (int f = 0; f < F_VEC; f += 2 * L)")
+                .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "FloatVector.zero(S)", "FloatVector.zero(S)"))
+                .beginControlFlow("for (int r = r0; r < r1; r++)")
+                .addStatement("int b = r / OUT_HEIGHT")
+                .addStatement("int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS")
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
+                .addStatement("int i = w + ox * STRIDE_WIDTH * IN_CHANNELS")
+                .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f")
+                .addStatement("$T d0 = $T.fromArray(S, dOut, o)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T d1 = $T.fromArray(S, dOut, o + L)", FLOAT_VECTOR, FLOAT_VECTOR);
+        for (int q = 0; q < count; q++) {
+            m.addStatement("$L$T.broadcast(S, in[i + t$L])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR, q)
+                    .addStatement("a$L0 = v.fma(d0, a$L0)", q, q)
+                    .addStatement("a$L1 = v.fma(d1, a$L1)", q, q);
+        }
+        m.endControlFlow().endControlFlow();
+        for (int q = 0; q < count; q++) {
+            String at = "(j" + (q == 0 ? "" : " + " + q) + ") * FILTERS + f";
+            m.addStatement("a$L0.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, FLOAT_VECTOR, at, at)
+                    .addStatement("a$L1.add($T.fromArray(S, dKernel, $L + L)).intoArray(dKernel, $L + L)", q, FLOAT_VECTOR,
+                            at, at);
+        }
+        return m.endControlFlow()
+                .addComment("filters beyond F_VEC, one at a time")
+                .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
+                .beginControlFlow("for (int q = 0; q < $L; q++)", count)
+                .addStatement("int t = rowOffset(j + q)")
+                .addStatement("float s = 0f")
+                .beginControlFlow("for (int r = r0; r < r1; r++)")
+                .addStatement("int b = r / OUT_HEIGHT")
+                .addStatement("int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS")
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
+                .addStatement("s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f]")
+                .endControlFlow()
+                .endControlFlow()
+                .addStatement("dKernel[(j + q) * FILTERS + f] += s")
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    /** {@code rowOffset(j)}: where kernel row {@code j}'s tap and channel lie in a window, from its top-left tap. */
+    private static MethodSpec kernelRowOffset() {
+        return MethodSpec.methodBuilder("rowOffset").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(int.class)
+                .addJavadoc("The input offset of kernel row {@code j} (tap * IN_CHANNELS + channel) from a window's "
+                        + "top-left tap.\n")
+                .addParameter(int.class, "j")
+                .addStatement("int tap = j / IN_CHANNELS")
+                .addStatement("return (tap / KERNEL_WIDTH * DILATION_HEIGHT * IN_WIDTH + tap % KERNEL_WIDTH * DILATION_WIDTH) "
+                        + "* IN_CHANNELS + j % IN_CHANNELS")
+                .build();
+    }
+
+    /**
      * dKernel for tap {@code tap}, input channels {@code c .. c + 3}, filters below {@code F_VEC4}:
      * 16 accumulators, 4 channels by 4 vectors of filters, so that each loaded vector of dOut serves 4
      * products and each input value 4 vectors (on machines with 32 vector registers).
      */
     private static MethodSpec convKernelGradientWide() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientWide").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output pixels of in (at the tap) "
-                        + "times dOut.\n")
+                .addJavadoc("dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted "
+                        + "across examples) of in (at the tap) times dOut.\n")
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
-                .addParameter(int.class, "n").addParameter(int.class, "tap").addParameter(int.class, "c")
+                .addParameter(int.class, "r0").addParameter(int.class, "r1").addParameter(int.class, "tap").addParameter(int.class, "c")
                 .addStatement("int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP")
                 .addStatement("int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT")
                 .addStatement("int k = (tap * IN_CHANNELS + c) * FILTERS")
@@ -435,15 +538,16 @@ final class VectorKernels {
         }
         m.addStatement("$T z = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR)
                 .addStatement("$T $L", FLOAT_VECTOR, acc)
-                .beginControlFlow("for (int b = 0; b < n; b++)")
-                .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .beginControlFlow("for (int r = r0; r < r1; r++)")
+                .addStatement("int b = r / OUT_HEIGHT")
+                .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
                 .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int x = ox * STRIDE_WIDTH + dx")
                 .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow()
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
-                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f");
+                .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f");
         for (int v = 0; v < 4; v++) {
             m.addStatement("$T d$L = $T.fromArray(S, dOut, o$L)", FLOAT_VECTOR, v, FLOAT_VECTOR, plusVectors(v));
         }
@@ -454,7 +558,7 @@ final class VectorKernels {
                 m.addStatement("a$L$L = v.fma(d$L, a$L$L)", q, v, v, q, v);
             }
         }
-        m.endControlFlow().endControlFlow().endControlFlow();
+        m.endControlFlow().endControlFlow();
         for (int q = 0; q < 4; q++) {
             for (int v = 0; v < 4; v++) {
                 String at = "k + " + (q == 0 ? "" : q + " * FILTERS + ") + "f" + (plusVectors(v));
@@ -467,24 +571,25 @@ final class VectorKernels {
     /** dKernel for tap {@code tap}, input channels {@code c .. c + count - 1} (count 1 or 4), every filter. */
     private static MethodSpec convKernelGradient(int count) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradient" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dKernel[tap, c .. c + $L, :] += the sum over output pixels of in (at the tap) times dOut.\n",
+                .addJavadoc("dKernel[tap, c .. c + $L, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.\n",
                         count - 1)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
-                .addParameter(int.class, "n").addParameter(int.class, "tap").addParameter(int.class, "c")
+                .addParameter(int.class, "r0").addParameter(int.class, "r1").addParameter(int.class, "tap").addParameter(int.class, "c")
                 .addStatement("int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP")
                 .addStatement("int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT")
                 .addStatement("int k = (tap * IN_CHANNELS + c) * FILTERS")
                 .beginControlFlow("for (int f = $L; f < F_VEC; f += 2 * L)", count == 4 ? "F_VEC4" : "0")
                 .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "FloatVector.zero(S)", "FloatVector.zero(S)"))
-                .beginControlFlow("for (int b = 0; b < n; b++)")
-                .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .beginControlFlow("for (int r = r0; r < r1; r++)")
+                .addStatement("int b = r / OUT_HEIGHT")
+                .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
                 .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int x = ox * STRIDE_WIDTH + dx")
                 .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow()
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
-                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f")
+                .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f")
                 .addStatement("$T d0 = $T.fromArray(S, dOut, o)", FLOAT_VECTOR, FLOAT_VECTOR)
                 .addStatement("$T d1 = $T.fromArray(S, dOut, o + L)", FLOAT_VECTOR, FLOAT_VECTOR);
         for (int q = 0; q < count; q++) {
@@ -493,7 +598,7 @@ final class VectorKernels {
                     .addStatement("a$L0 = v.fma(d0, a$L0)", q, q)
                     .addStatement("a$L1 = v.fma(d1, a$L1)", q, q);
         }
-        m.endControlFlow().endControlFlow().endControlFlow();
+        m.endControlFlow().endControlFlow();
         for (int q = 0; q < count; q++) {
             String at = q == 0 ? "k + f" : "k + " + q + " * FILTERS + f";
             m.addStatement("a$L0.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, FLOAT_VECTOR, at, at)
@@ -505,16 +610,16 @@ final class VectorKernels {
                 .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
                 .beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .addStatement("float s = 0f")
-                .beginControlFlow("for (int b = 0; b < n; b++)")
-                .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .beginControlFlow("for (int r = r0; r < r1; r++)")
+                .addStatement("int b = r / OUT_HEIGHT")
+                .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
                 .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int x = ox * STRIDE_WIDTH + dx")
                 .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow()
                 .addStatement("s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q]"
-                        + " * dOut[((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f]")
-                .endControlFlow()
+                        + " * dOut[(r * OUT_WIDTH + ox) * FILTERS + f]")
                 .endControlFlow()
                 .endControlFlow()
                 .addStatement("dKernel[k + q * FILTERS + f] += s")
@@ -530,7 +635,8 @@ final class VectorKernels {
      */
     private static List<MethodSpec> convInputGradient() {
         MethodSpec main = MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dIn = the input gradient; {@code scratch} holds the transposed kernel, then 4 rows of pixels.\n")
+                .addJavadoc("dIn = the input gradient; {@code scratch} holds the transposed kernel, then $L rows of pixels.\n",
+                        BLOCK)
                 .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "scratch").addParameter(int.class, "n")
                 .addStatement("int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS")
@@ -542,9 +648,9 @@ final class VectorKernels {
                 .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", java.util.Arrays.class)
                 .addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
                 .addStatement("int p = 0")
-                .beginControlFlow("for (; p + 4 <= pixels; p += 4)")
-                .addStatement("rows4(dOut, scratch, p, rows)")
-                .beginControlFlow("for (int q = 0; q < 4; q++)")
+                .beginControlFlow("for (; p + $L <= pixels; p += $L)", BLOCK, BLOCK)
+                .addStatement("rows$L(dOut, scratch, p, rows)", BLOCK)
+                .beginControlFlow("for (int q = 0; q < $L; q++)", BLOCK)
                 .addStatement("col2im(dIn, scratch, p + q, FILTERS * rows + q * rows)")
                 .endControlFlow()
                 .endControlFlow()
@@ -553,7 +659,7 @@ final class VectorKernels {
                 .addStatement("col2im(dIn, scratch, p, FILTERS * rows)")
                 .endControlFlow()
                 .build();
-        return List.of(main, gradientRows(4), gradientRows(1), col2im());
+        return List.of(main, gradientRows(BLOCK), gradientRows(1), col2im());
     }
 
     /** The rows {@code dOut[p + q] . kernel^T} of {@code count} pixels, after the transposed kernel in scratch. */
@@ -562,26 +668,13 @@ final class VectorKernels {
                 .addJavadoc("scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < $L.\n", count)
                 .addParameter(float[].class, "dOut").addParameter(float[].class, "scratch").addParameter(int.class, "p")
                 .addParameter(int.class, "rows")
+                .addStatement("int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0")
                 .addStatement("int rowsVec = rows - rows % (2 * L)")
                 .addStatement("int to = FILTERS * rows")
-                .beginControlFlow("for (int j = 0; j < rowsVec; j += 2 * L)")
-                .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "FloatVector.zero(S)", "FloatVector.zero(S)"))
-                .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                .addStatement("$T w0 = $T.fromArray(S, scratch, f * rows + j)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T w1 = $T.fromArray(S, scratch, f * rows + j + L)", FLOAT_VECTOR, FLOAT_VECTOR);
-        for (int q = 0; q < count; q++) {
-            m.addStatement("$L$T.broadcast(S, dOut[(p + $L) * FILTERS + f])", q == 0 ? "FloatVector d = " : "d = ",
-                    FLOAT_VECTOR, q)
-                    .addStatement("a$L0 = d.fma(w0, a$L0)", q, q)
-                    .addStatement("a$L1 = d.fma(w1, a$L1)", q, q);
-        }
-        m.endControlFlow();
-        for (int q = 0; q < count; q++) {
-            m.addStatement("a$L0.intoArray(scratch, to + $L * rows + j)", q, q)
-                    .addStatement("a$L1.intoArray(scratch, to + $L * rows + j + L)", q, q);
-        }
-        return m.endControlFlow()
-                .beginControlFlow("for (int q = 0; q < $L; q++)", count)
+                .addComment("4 vectors of the row at a time where the registers allow, then 2");
+        rowsBlock(m, count, 4, "0", "rowsVec4");
+        rowsBlock(m, count, 2, "rowsVec4", "rowsVec");
+        return m.beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .beginControlFlow("for (int j = rowsVec; j < rows; j++)")
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
@@ -591,6 +684,35 @@ final class VectorKernels {
                 .endControlFlow()
                 .endControlFlow()
                 .build();
+    }
+
+    /** The loop over row positions {@code [from, to)} of {@link #gradientRows}, {@code vectors} at a time. */
+    private static void rowsBlock(MethodSpec.Builder m, int count, int vectors, String from, String to) {
+        m.beginControlFlow("for (int j = $L; j < $L; j += $L * L)", from, to, vectors)
+                .addStatement("$T z = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR);
+        StringBuilder acc = new StringBuilder();
+        for (int q = 0; q < count; q++) {
+            for (int v = 0; v < vectors; v++) {
+                acc.append(acc.length() > 0 ? ", " : "").append("a").append(q).append(v).append(" = z");
+            }
+        }
+        m.addStatement("$T $L", FLOAT_VECTOR, acc)
+                .beginControlFlow("for (int f = 0; f < FILTERS; f++)");
+        loadVectors(m, "w", "scratch", "f * rows + j", vectors);
+        for (int q = 0; q < count; q++) {
+            m.addStatement("$L$T.broadcast(S, dOut[(p + $L) * FILTERS + f])", q == 0 ? "FloatVector d = " : "d = ",
+                    FLOAT_VECTOR, q);
+            for (int v = 0; v < vectors; v++) {
+                m.addStatement("a$L$L = d.fma(w$L, a$L$L)", q, v, v, q, v);
+            }
+        }
+        m.endControlFlow();
+        for (int q = 0; q < count; q++) {
+            for (int v = 0; v < vectors; v++) {
+                m.addStatement("a$L$L.intoArray(scratch, to + $L * rows + j$L)", q, v, q, plusVectors(v));
+            }
+        }
+        m.endControlFlow();
     }
 
     private static MethodSpec col2im() {
@@ -609,7 +731,12 @@ final class VectorKernels {
                 .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow()
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
                 .addStatement("int j = row + (ky * KERNEL_WIDTH + kx) * IN_CHANNELS")
-                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .addStatement("int c = 0")
+                .beginControlFlow("for (; c < S.loopBound(IN_CHANNELS); c += L)")
+                .addStatement("$T.fromArray(S, dIn, i + c).add($T.fromArray(S, scratch, j + c)).intoArray(dIn, i + c)",
+                        FLOAT_VECTOR, FLOAT_VECTOR)
+                .endControlFlow()
+                .beginControlFlow("for (; c < IN_CHANNELS; c++)")
                 .addStatement("dIn[i + c] += scratch[j + c]")
                 .endControlFlow()
                 .endControlFlow()
@@ -617,9 +744,9 @@ final class VectorKernels {
                 .build();
     }
 
-    /** Scratch floats the convolution's vector backward needs: the transposed kernel and 4 rows. */
+    /** Scratch floats the convolution's vector backward needs: the transposed kernel and {@link #BLOCK} rows. */
     static long convScratch(long taps, long channels, long filters) {
-        return taps * channels * (filters + 4);
+        return taps * channels * (filters + BLOCK);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -242,12 +242,12 @@ public final class Windows implements Network {
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
-        conv2d2Scratch = new float[864];
+        conv2d2Scratch = new float[1008];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         dConv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
-        conv2d3Scratch = new float[1920];
+        conv2d3Scratch = new float[2400];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];

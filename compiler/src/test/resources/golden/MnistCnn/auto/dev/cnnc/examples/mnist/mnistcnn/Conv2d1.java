@@ -325,6 +325,11 @@ public final class Conv2d1 {
          */
         private static final int F_VEC4 = WIDE ? FILTERS - FILTERS % (4 * L) : 0;
 
+        /**
+         * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.
+         */
+        private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
+
         private VectorApi() {
         }
 
@@ -633,219 +638,127 @@ public final class Conv2d1 {
                 float[] dBias, int n) {
             int pixels = n * OUT_HEIGHT * OUT_WIDTH;
             biasGradient(dOut, dBias, pixels);
-            for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
-                int c = 0;
-                for (; c + 4 <= IN_CHANNELS; c += 4) {
-                    if (F_VEC4 > 0) {
-                        kernelGradientWide(in, dOut, dKernel, n, tap, c);
-                    }
-                    kernelGradient4(in, dOut, dKernel, n, tap, c);
+            // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
+            int rows = n * OUT_HEIGHT;
+            for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
+                int r1 = Math.min(r0 + TILE_ROWS, rows);
+                // fewer than 4 input channels: blocks of 4 kernel rows (tap, channel) instead
+                int j = 0;
+                for (; j + 4 <= KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j += 4) {
+                    kernelGradientTaps4(in, dOut, dKernel, r0, r1, j);
                 }
-                for (; c < IN_CHANNELS; c++) {
-                    kernelGradient1(in, dOut, dKernel, n, tap, c);
+                for (; j < KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j++) {
+                    kernelGradientTaps1(in, dOut, dKernel, r0, r1, j);
                 }
             }
         }
 
         /**
-         * dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output pixels of in (at the tap) times dOut.
+         * dKernel rows {@code j .. j + 3} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
          */
-        private static void kernelGradientWide(float[] in, float[] dOut, float[] dKernel, int n,
-                int tap, int c) {
-            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-            int k = (tap * IN_CHANNELS + c) * FILTERS;
-            for (int f = 0; f < F_VEC4; f += 4 * L) {
-                FloatVector z = FloatVector.zero(S);
-                FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
-                for (int b = 0; b < n; b++) {
-                    for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                        int y = oy * STRIDE_HEIGHT + dy;
-                        if (y < 0 || y >= IN_HEIGHT) {
-                            continue;
-                        }
-                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                            int x = ox * STRIDE_WIDTH + dx;
-                            if (x < 0 || x >= IN_WIDTH) {
-                                continue;
-                            }
-                            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                            int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f;
-                            FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                            FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                            FloatVector d2 = FloatVector.fromArray(S, dOut, o + 2 * L);
-                            FloatVector d3 = FloatVector.fromArray(S, dOut, o + 3 * L);
-                            FloatVector v = FloatVector.broadcast(S, in[i]);
-                            a00 = v.fma(d0, a00);
-                            a01 = v.fma(d1, a01);
-                            a02 = v.fma(d2, a02);
-                            a03 = v.fma(d3, a03);
-                            v = FloatVector.broadcast(S, in[i + 1]);
-                            a10 = v.fma(d0, a10);
-                            a11 = v.fma(d1, a11);
-                            a12 = v.fma(d2, a12);
-                            a13 = v.fma(d3, a13);
-                            v = FloatVector.broadcast(S, in[i + 2]);
-                            a20 = v.fma(d0, a20);
-                            a21 = v.fma(d1, a21);
-                            a22 = v.fma(d2, a22);
-                            a23 = v.fma(d3, a23);
-                            v = FloatVector.broadcast(S, in[i + 3]);
-                            a30 = v.fma(d0, a30);
-                            a31 = v.fma(d1, a31);
-                            a32 = v.fma(d2, a32);
-                            a33 = v.fma(d3, a33);
-                        }
-                    }
-                }
-                a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-                a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
-                a02.add(FloatVector.fromArray(S, dKernel, k + f + 2 * L)).intoArray(dKernel, k + f + 2 * L);
-                a03.add(FloatVector.fromArray(S, dKernel, k + f + 3 * L)).intoArray(dKernel, k + f + 3 * L);
-                a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
-                a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
-                a12.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 2 * L);
-                a13.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 3 * L);
-                a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
-                a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
-                a22.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 2 * L);
-                a23.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 3 * L);
-                a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
-                a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
-                a32.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 2 * L);
-                a33.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 3 * L);
-            }
-        }
-
-        /**
-         * dKernel[tap, c .. c + 3, :] += the sum over output pixels of in (at the tap) times dOut.
-         */
-        private static void kernelGradient4(float[] in, float[] dOut, float[] dKernel, int n,
-                int tap, int c) {
-            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-            int k = (tap * IN_CHANNELS + c) * FILTERS;
-            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+        private static void kernelGradientTaps4(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int j) {
+            int t0 = rowOffset(j);
+            int t1 = rowOffset(j + 1);
+            int t2 = rowOffset(j + 2);
+            int t3 = rowOffset(j + 3);
+            for (int f = 0; f < F_VEC; f += 2 * L) {
                 FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
-                for (int b = 0; b < n; b++) {
-                    for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                        int y = oy * STRIDE_HEIGHT + dy;
-                        if (y < 0 || y >= IN_HEIGHT) {
-                            continue;
-                        }
-                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                            int x = ox * STRIDE_WIDTH + dx;
-                            if (x < 0 || x >= IN_WIDTH) {
-                                continue;
-                            }
-                            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                            int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f;
-                            FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                            FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                            FloatVector v = FloatVector.broadcast(S, in[i]);
-                            a00 = v.fma(d0, a00);
-                            a01 = v.fma(d1, a01);
-                            v = FloatVector.broadcast(S, in[i + 1]);
-                            a10 = v.fma(d0, a10);
-                            a11 = v.fma(d1, a11);
-                            v = FloatVector.broadcast(S, in[i + 2]);
-                            a20 = v.fma(d0, a20);
-                            a21 = v.fma(d1, a21);
-                            v = FloatVector.broadcast(S, in[i + 3]);
-                            a30 = v.fma(d0, a30);
-                            a31 = v.fma(d1, a31);
-                        }
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector v = FloatVector.broadcast(S, in[i + t0]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        v = FloatVector.broadcast(S, in[i + t1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        v = FloatVector.broadcast(S, in[i + t2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        v = FloatVector.broadcast(S, in[i + t3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
                     }
                 }
-                a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-                a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
-                a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
-                a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
-                a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
-                a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
-                a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
-                a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
+                a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
+                a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
+                a10.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f)).intoArray(dKernel, (j + 1) * FILTERS + f);
+                a11.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f + L)).intoArray(dKernel, (j + 1) * FILTERS + f + L);
+                a20.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f)).intoArray(dKernel, (j + 2) * FILTERS + f);
+                a21.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f + L)).intoArray(dKernel, (j + 2) * FILTERS + f + L);
+                a30.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f)).intoArray(dKernel, (j + 3) * FILTERS + f);
+                a31.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f + L)).intoArray(dKernel, (j + 3) * FILTERS + f + L);
             }
             // filters beyond F_VEC, one at a time
             for (int f = F_VEC; f < FILTERS; f++) {
                 for (int q = 0; q < 4; q++) {
+                    int t = rowOffset(j + q);
                     float s = 0f;
-                    for (int b = 0; b < n; b++) {
-                        for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                            int y = oy * STRIDE_HEIGHT + dy;
-                            if (y < 0 || y >= IN_HEIGHT) {
-                                continue;
-                            }
-                            for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                                int x = ox * STRIDE_WIDTH + dx;
-                                if (x < 0 || x >= IN_WIDTH) {
-                                    continue;
-                                }
-                                s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f];
-                            }
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                            s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                         }
                     }
-                    dKernel[k + q * FILTERS + f] += s;
+                    dKernel[(j + q) * FILTERS + f] += s;
                 }
             }
         }
 
         /**
-         * dKernel[tap, c .. c + 0, :] += the sum over output pixels of in (at the tap) times dOut.
+         * dKernel rows {@code j .. j + 0} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
          */
-        private static void kernelGradient1(float[] in, float[] dOut, float[] dKernel, int n,
-                int tap, int c) {
-            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-            int k = (tap * IN_CHANNELS + c) * FILTERS;
+        private static void kernelGradientTaps1(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int j) {
+            int t0 = rowOffset(j);
             for (int f = 0; f < F_VEC; f += 2 * L) {
                 FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
-                for (int b = 0; b < n; b++) {
-                    for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                        int y = oy * STRIDE_HEIGHT + dy;
-                        if (y < 0 || y >= IN_HEIGHT) {
-                            continue;
-                        }
-                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                            int x = ox * STRIDE_WIDTH + dx;
-                            if (x < 0 || x >= IN_WIDTH) {
-                                continue;
-                            }
-                            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                            int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f;
-                            FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                            FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                            FloatVector v = FloatVector.broadcast(S, in[i]);
-                            a00 = v.fma(d0, a00);
-                            a01 = v.fma(d1, a01);
-                        }
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector v = FloatVector.broadcast(S, in[i + t0]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
                     }
                 }
-                a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-                a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
+                a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
+                a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
             }
             // filters beyond F_VEC, one at a time
             for (int f = F_VEC; f < FILTERS; f++) {
                 for (int q = 0; q < 1; q++) {
+                    int t = rowOffset(j + q);
                     float s = 0f;
-                    for (int b = 0; b < n; b++) {
-                        for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                            int y = oy * STRIDE_HEIGHT + dy;
-                            if (y < 0 || y >= IN_HEIGHT) {
-                                continue;
-                            }
-                            for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                                int x = ox * STRIDE_WIDTH + dx;
-                                if (x < 0 || x >= IN_WIDTH) {
-                                    continue;
-                                }
-                                s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f];
-                            }
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                            s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                         }
                     }
-                    dKernel[k + q * FILTERS + f] += s;
+                    dKernel[(j + q) * FILTERS + f] += s;
                 }
             }
+        }
+
+        /**
+         * The input offset of kernel row {@code j} (tap * IN_CHANNELS + channel) from a window's top-left tap.
+         */
+        private static int rowOffset(int j) {
+            int tap = j / IN_CHANNELS;
+            return (tap / KERNEL_WIDTH * DILATION_HEIGHT * IN_WIDTH + tap % KERNEL_WIDTH * DILATION_WIDTH) * IN_CHANNELS + j % IN_CHANNELS;
         }
 
         /**

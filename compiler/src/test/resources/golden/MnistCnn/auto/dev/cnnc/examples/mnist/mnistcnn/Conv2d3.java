@@ -437,6 +437,16 @@ public final class Conv2d3 {
          */
         private static final int F_VEC4 = WIDE ? FILTERS - FILTERS % (4 * L) : 0;
 
+        /**
+         * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.
+         */
+        private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
+
+        /**
+         * Floats of the backward pass's scratch: the transposed kernel and 6 rows.
+         */
+        public static final int SCRATCH_FLOATS = 40320;
+
         private VectorApi() {
         }
 
@@ -745,70 +755,75 @@ public final class Conv2d3 {
                 float[] dKernel, float[] dBias, float[] scratch, int n) {
             int pixels = n * OUT_HEIGHT * OUT_WIDTH;
             biasGradient(dOut, dBias, pixels);
-            for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
-                int c = 0;
-                for (; c + 4 <= IN_CHANNELS; c += 4) {
-                    if (F_VEC4 > 0) {
-                        kernelGradientWide(in, dOut, dKernel, n, tap, c);
+            // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
+            int rows = n * OUT_HEIGHT;
+            for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
+                int r1 = Math.min(r0 + TILE_ROWS, rows);
+                for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
+                    int c = 0;
+                    for (; c + 4 <= IN_CHANNELS; c += 4) {
+                        if (F_VEC4 > 0) {
+                            kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c);
+                        }
+                        kernelGradient4(in, dOut, dKernel, r0, r1, tap, c);
                     }
-                    kernelGradient4(in, dOut, dKernel, n, tap, c);
-                }
-                for (; c < IN_CHANNELS; c++) {
-                    kernelGradient1(in, dOut, dKernel, n, tap, c);
+                    for (; c < IN_CHANNELS; c++) {
+                        kernelGradient1(in, dOut, dKernel, r0, r1, tap, c);
+                    }
                 }
             }
             inputGradient(dOut, dIn, kernel, scratch, n);
         }
 
         /**
-         * dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output pixels of in (at the tap) times dOut.
+         * dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted across examples) of in (at the tap) times dOut.
          */
-        private static void kernelGradientWide(float[] in, float[] dOut, float[] dKernel, int n,
-                int tap, int c) {
+        private static void kernelGradientWide(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
             int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
             int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
             int k = (tap * IN_CHANNELS + c) * FILTERS;
             for (int f = 0; f < F_VEC4; f += 4 * L) {
                 FloatVector z = FloatVector.zero(S);
                 FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
-                for (int b = 0; b < n; b++) {
-                    for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                        int y = oy * STRIDE_HEIGHT + dy;
-                        if (y < 0 || y >= IN_HEIGHT) {
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int oy = r - b * OUT_HEIGHT;
+                    int y = oy * STRIDE_HEIGHT + dy;
+                    if (y < 0 || y >= IN_HEIGHT) {
+                        continue;
+                    }
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int x = ox * STRIDE_WIDTH + dx;
+                        if (x < 0 || x >= IN_WIDTH) {
                             continue;
                         }
-                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                            int x = ox * STRIDE_WIDTH + dx;
-                            if (x < 0 || x >= IN_WIDTH) {
-                                continue;
-                            }
-                            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                            int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f;
-                            FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                            FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                            FloatVector d2 = FloatVector.fromArray(S, dOut, o + 2 * L);
-                            FloatVector d3 = FloatVector.fromArray(S, dOut, o + 3 * L);
-                            FloatVector v = FloatVector.broadcast(S, in[i]);
-                            a00 = v.fma(d0, a00);
-                            a01 = v.fma(d1, a01);
-                            a02 = v.fma(d2, a02);
-                            a03 = v.fma(d3, a03);
-                            v = FloatVector.broadcast(S, in[i + 1]);
-                            a10 = v.fma(d0, a10);
-                            a11 = v.fma(d1, a11);
-                            a12 = v.fma(d2, a12);
-                            a13 = v.fma(d3, a13);
-                            v = FloatVector.broadcast(S, in[i + 2]);
-                            a20 = v.fma(d0, a20);
-                            a21 = v.fma(d1, a21);
-                            a22 = v.fma(d2, a22);
-                            a23 = v.fma(d3, a23);
-                            v = FloatVector.broadcast(S, in[i + 3]);
-                            a30 = v.fma(d0, a30);
-                            a31 = v.fma(d1, a31);
-                            a32 = v.fma(d2, a32);
-                            a33 = v.fma(d3, a33);
-                        }
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector d2 = FloatVector.fromArray(S, dOut, o + 2 * L);
+                        FloatVector d3 = FloatVector.fromArray(S, dOut, o + 3 * L);
+                        FloatVector v = FloatVector.broadcast(S, in[i]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        a02 = v.fma(d2, a02);
+                        a03 = v.fma(d3, a03);
+                        v = FloatVector.broadcast(S, in[i + 1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        a12 = v.fma(d2, a12);
+                        a13 = v.fma(d3, a13);
+                        v = FloatVector.broadcast(S, in[i + 2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        a22 = v.fma(d2, a22);
+                        a23 = v.fma(d3, a23);
+                        v = FloatVector.broadcast(S, in[i + 3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
+                        a32 = v.fma(d2, a32);
+                        a33 = v.fma(d3, a33);
                     }
                 }
                 a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
@@ -831,43 +846,43 @@ public final class Conv2d3 {
         }
 
         /**
-         * dKernel[tap, c .. c + 3, :] += the sum over output pixels of in (at the tap) times dOut.
+         * dKernel[tap, c .. c + 3, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
          */
-        private static void kernelGradient4(float[] in, float[] dOut, float[] dKernel, int n,
-                int tap, int c) {
+        private static void kernelGradient4(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
             int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
             int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
             int k = (tap * IN_CHANNELS + c) * FILTERS;
             for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
                 FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
-                for (int b = 0; b < n; b++) {
-                    for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                        int y = oy * STRIDE_HEIGHT + dy;
-                        if (y < 0 || y >= IN_HEIGHT) {
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int oy = r - b * OUT_HEIGHT;
+                    int y = oy * STRIDE_HEIGHT + dy;
+                    if (y < 0 || y >= IN_HEIGHT) {
+                        continue;
+                    }
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int x = ox * STRIDE_WIDTH + dx;
+                        if (x < 0 || x >= IN_WIDTH) {
                             continue;
                         }
-                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                            int x = ox * STRIDE_WIDTH + dx;
-                            if (x < 0 || x >= IN_WIDTH) {
-                                continue;
-                            }
-                            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                            int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f;
-                            FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                            FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                            FloatVector v = FloatVector.broadcast(S, in[i]);
-                            a00 = v.fma(d0, a00);
-                            a01 = v.fma(d1, a01);
-                            v = FloatVector.broadcast(S, in[i + 1]);
-                            a10 = v.fma(d0, a10);
-                            a11 = v.fma(d1, a11);
-                            v = FloatVector.broadcast(S, in[i + 2]);
-                            a20 = v.fma(d0, a20);
-                            a21 = v.fma(d1, a21);
-                            v = FloatVector.broadcast(S, in[i + 3]);
-                            a30 = v.fma(d0, a30);
-                            a31 = v.fma(d1, a31);
-                        }
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector v = FloatVector.broadcast(S, in[i]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        v = FloatVector.broadcast(S, in[i + 1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        v = FloatVector.broadcast(S, in[i + 2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        v = FloatVector.broadcast(S, in[i + 3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
                     }
                 }
                 a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
@@ -883,38 +898,9 @@ public final class Conv2d3 {
             for (int f = F_VEC; f < FILTERS; f++) {
                 for (int q = 0; q < 4; q++) {
                     float s = 0f;
-                    for (int b = 0; b < n; b++) {
-                        for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                            int y = oy * STRIDE_HEIGHT + dy;
-                            if (y < 0 || y >= IN_HEIGHT) {
-                                continue;
-                            }
-                            for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                                int x = ox * STRIDE_WIDTH + dx;
-                                if (x < 0 || x >= IN_WIDTH) {
-                                    continue;
-                                }
-                                s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f];
-                            }
-                        }
-                    }
-                    dKernel[k + q * FILTERS + f] += s;
-                }
-            }
-        }
-
-        /**
-         * dKernel[tap, c .. c + 0, :] += the sum over output pixels of in (at the tap) times dOut.
-         */
-        private static void kernelGradient1(float[] in, float[] dOut, float[] dKernel, int n,
-                int tap, int c) {
-            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-            int k = (tap * IN_CHANNELS + c) * FILTERS;
-            for (int f = 0; f < F_VEC; f += 2 * L) {
-                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
-                for (int b = 0; b < n; b++) {
-                    for (int oy = 0; oy < OUT_HEIGHT; oy++) {
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int oy = r - b * OUT_HEIGHT;
                         int y = oy * STRIDE_HEIGHT + dy;
                         if (y < 0 || y >= IN_HEIGHT) {
                             continue;
@@ -924,14 +910,43 @@ public final class Conv2d3 {
                             if (x < 0 || x >= IN_WIDTH) {
                                 continue;
                             }
-                            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                            int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f;
-                            FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                            FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                            FloatVector v = FloatVector.broadcast(S, in[i]);
-                            a00 = v.fma(d0, a00);
-                            a01 = v.fma(d1, a01);
+                            s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                         }
+                    }
+                    dKernel[k + q * FILTERS + f] += s;
+                }
+            }
+        }
+
+        /**
+         * dKernel[tap, c .. c + 0, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+         */
+        private static void kernelGradient1(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
+            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+            int k = (tap * IN_CHANNELS + c) * FILTERS;
+            for (int f = 0; f < F_VEC; f += 2 * L) {
+                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int oy = r - b * OUT_HEIGHT;
+                    int y = oy * STRIDE_HEIGHT + dy;
+                    if (y < 0 || y >= IN_HEIGHT) {
+                        continue;
+                    }
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int x = ox * STRIDE_WIDTH + dx;
+                        if (x < 0 || x >= IN_WIDTH) {
+                            continue;
+                        }
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector v = FloatVector.broadcast(S, in[i]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
                     }
                 }
                 a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
@@ -941,19 +956,19 @@ public final class Conv2d3 {
             for (int f = F_VEC; f < FILTERS; f++) {
                 for (int q = 0; q < 1; q++) {
                     float s = 0f;
-                    for (int b = 0; b < n; b++) {
-                        for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                            int y = oy * STRIDE_HEIGHT + dy;
-                            if (y < 0 || y >= IN_HEIGHT) {
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int oy = r - b * OUT_HEIGHT;
+                        int y = oy * STRIDE_HEIGHT + dy;
+                        if (y < 0 || y >= IN_HEIGHT) {
+                            continue;
+                        }
+                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                            int x = ox * STRIDE_WIDTH + dx;
+                            if (x < 0 || x >= IN_WIDTH) {
                                 continue;
                             }
-                            for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                                int x = ox * STRIDE_WIDTH + dx;
-                                if (x < 0 || x >= IN_WIDTH) {
-                                    continue;
-                                }
-                                s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS + f];
-                            }
+                            s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                         }
                     }
                     dKernel[k + q * FILTERS + f] += s;
@@ -982,7 +997,7 @@ public final class Conv2d3 {
         }
 
         /**
-         * dIn = the input gradient; {@code scratch} holds the transposed kernel, then 4 rows of pixels.
+         * dIn = the input gradient; {@code scratch} holds the transposed kernel, then 6 rows of pixels.
          */
         private static void inputGradient(float[] dOut, float[] dIn, float[] kernel,
                 float[] scratch, int n) {
@@ -995,9 +1010,9 @@ public final class Conv2d3 {
             Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
             int pixels = n * OUT_HEIGHT * OUT_WIDTH;
             int p = 0;
-            for (; p + 4 <= pixels; p += 4) {
-                rows4(dOut, scratch, p, rows);
-                for (int q = 0; q < 4; q++) {
+            for (; p + 6 <= pixels; p += 6) {
+                rows6(dOut, scratch, p, rows);
+                for (int q = 0; q < 6; q++) {
                     col2im(dIn, scratch, p + q, FILTERS * rows + q * rows);
                 }
             }
@@ -1008,13 +1023,80 @@ public final class Conv2d3 {
         }
 
         /**
-         * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 4.
+         * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 6.
          */
-        private static void rows4(float[] dOut, float[] scratch, int p, int rows) {
+        private static void rows6(float[] dOut, float[] scratch, int p, int rows) {
+            int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
             int rowsVec = rows - rows % (2 * L);
             int to = FILTERS * rows;
-            for (int j = 0; j < rowsVec; j += 2 * L) {
-                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+            // 4 vectors of the row at a time where the registers allow, then 2
+            for (int j = 0; j < rowsVec4; j += 4 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z, a40 = z, a41 = z, a42 = z, a43 = z, a50 = z, a51 = z, a52 = z, a53 = z;
+                for (int f = 0; f < FILTERS; f++) {
+                    FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
+                    FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
+                    FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
+                    FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
+                    FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
+                    a00 = d.fma(w0, a00);
+                    a01 = d.fma(w1, a01);
+                    a02 = d.fma(w2, a02);
+                    a03 = d.fma(w3, a03);
+                    d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
+                    a10 = d.fma(w0, a10);
+                    a11 = d.fma(w1, a11);
+                    a12 = d.fma(w2, a12);
+                    a13 = d.fma(w3, a13);
+                    d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
+                    a20 = d.fma(w0, a20);
+                    a21 = d.fma(w1, a21);
+                    a22 = d.fma(w2, a22);
+                    a23 = d.fma(w3, a23);
+                    d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
+                    a30 = d.fma(w0, a30);
+                    a31 = d.fma(w1, a31);
+                    a32 = d.fma(w2, a32);
+                    a33 = d.fma(w3, a33);
+                    d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
+                    a40 = d.fma(w0, a40);
+                    a41 = d.fma(w1, a41);
+                    a42 = d.fma(w2, a42);
+                    a43 = d.fma(w3, a43);
+                    d = FloatVector.broadcast(S, dOut[(p + 5) * FILTERS + f]);
+                    a50 = d.fma(w0, a50);
+                    a51 = d.fma(w1, a51);
+                    a52 = d.fma(w2, a52);
+                    a53 = d.fma(w3, a53);
+                }
+                a00.intoArray(scratch, to + 0 * rows + j);
+                a01.intoArray(scratch, to + 0 * rows + j + L);
+                a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
+                a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
+                a10.intoArray(scratch, to + 1 * rows + j);
+                a11.intoArray(scratch, to + 1 * rows + j + L);
+                a12.intoArray(scratch, to + 1 * rows + j + 2 * L);
+                a13.intoArray(scratch, to + 1 * rows + j + 3 * L);
+                a20.intoArray(scratch, to + 2 * rows + j);
+                a21.intoArray(scratch, to + 2 * rows + j + L);
+                a22.intoArray(scratch, to + 2 * rows + j + 2 * L);
+                a23.intoArray(scratch, to + 2 * rows + j + 3 * L);
+                a30.intoArray(scratch, to + 3 * rows + j);
+                a31.intoArray(scratch, to + 3 * rows + j + L);
+                a32.intoArray(scratch, to + 3 * rows + j + 2 * L);
+                a33.intoArray(scratch, to + 3 * rows + j + 3 * L);
+                a40.intoArray(scratch, to + 4 * rows + j);
+                a41.intoArray(scratch, to + 4 * rows + j + L);
+                a42.intoArray(scratch, to + 4 * rows + j + 2 * L);
+                a43.intoArray(scratch, to + 4 * rows + j + 3 * L);
+                a50.intoArray(scratch, to + 5 * rows + j);
+                a51.intoArray(scratch, to + 5 * rows + j + L);
+                a52.intoArray(scratch, to + 5 * rows + j + 2 * L);
+                a53.intoArray(scratch, to + 5 * rows + j + 3 * L);
+            }
+            for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z, a40 = z, a41 = z, a50 = z, a51 = z;
                 for (int f = 0; f < FILTERS; f++) {
                     FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
                     FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
@@ -1030,6 +1112,12 @@ public final class Conv2d3 {
                     d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
                     a30 = d.fma(w0, a30);
                     a31 = d.fma(w1, a31);
+                    d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
+                    a40 = d.fma(w0, a40);
+                    a41 = d.fma(w1, a41);
+                    d = FloatVector.broadcast(S, dOut[(p + 5) * FILTERS + f]);
+                    a50 = d.fma(w0, a50);
+                    a51 = d.fma(w1, a51);
                 }
                 a00.intoArray(scratch, to + 0 * rows + j);
                 a01.intoArray(scratch, to + 0 * rows + j + L);
@@ -1039,8 +1127,12 @@ public final class Conv2d3 {
                 a21.intoArray(scratch, to + 2 * rows + j + L);
                 a30.intoArray(scratch, to + 3 * rows + j);
                 a31.intoArray(scratch, to + 3 * rows + j + L);
+                a40.intoArray(scratch, to + 4 * rows + j);
+                a41.intoArray(scratch, to + 4 * rows + j + L);
+                a50.intoArray(scratch, to + 5 * rows + j);
+                a51.intoArray(scratch, to + 5 * rows + j + L);
             }
-            for (int q = 0; q < 4; q++) {
+            for (int q = 0; q < 6; q++) {
                 for (int j = rowsVec; j < rows; j++) {
                     float s = 0f;
                     for (int f = 0; f < FILTERS; f++) {
@@ -1055,10 +1147,32 @@ public final class Conv2d3 {
          * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 1.
          */
         private static void rows1(float[] dOut, float[] scratch, int p, int rows) {
+            int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
             int rowsVec = rows - rows % (2 * L);
             int to = FILTERS * rows;
-            for (int j = 0; j < rowsVec; j += 2 * L) {
-                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
+            // 4 vectors of the row at a time where the registers allow, then 2
+            for (int j = 0; j < rowsVec4; j += 4 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a02 = z, a03 = z;
+                for (int f = 0; f < FILTERS; f++) {
+                    FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
+                    FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
+                    FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
+                    FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
+                    FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
+                    a00 = d.fma(w0, a00);
+                    a01 = d.fma(w1, a01);
+                    a02 = d.fma(w2, a02);
+                    a03 = d.fma(w3, a03);
+                }
+                a00.intoArray(scratch, to + 0 * rows + j);
+                a01.intoArray(scratch, to + 0 * rows + j + L);
+                a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
+                a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
+            }
+            for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z;
                 for (int f = 0; f < FILTERS; f++) {
                     FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
                     FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
@@ -1099,7 +1213,11 @@ public final class Conv2d3 {
                     }
                     int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
                     int j = row + (ky * KERNEL_WIDTH + kx) * IN_CHANNELS;
-                    for (int c = 0; c < IN_CHANNELS; c++) {
+                    int c = 0;
+                    for (; c < S.loopBound(IN_CHANNELS); c += L) {
+                        FloatVector.fromArray(S, dIn, i + c).add(FloatVector.fromArray(S, scratch, j + c)).intoArray(dIn, i + c);
+                    }
+                    for (; c < IN_CHANNELS; c++) {
                         dIn[i + c] += scratch[j + c];
                     }
                 }
