@@ -175,14 +175,13 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
     protected CodeBlock forwardChannelsLast(TypeSpec.Builder type, Window win) {
         CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
         positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
-                .addStatement("$T.fill(out, o, o + CHANNELS, Float.NEGATIVE_INFINITY)", Arrays.class)
-                .addStatement("int i");
-        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
-                .addStatement("i = $L", inLast(row, column))
+                .add("// each channel's max over the taps in a local: one store per output, not one per tap\n")
                 .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
-                .addStatement("out[o + c] = Math.max(out[o + c], in[i + c])")
-                .endControlFlow()
+                .addStatement("float max = Float.NEGATIVE_INFINITY");
+        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
+                .addStatement("max = Math.max(max, in[$L + c])", inLast(row, column))
                 .build()));
+        b.addStatement("out[o + c] = max").endControlFlow();
         return b.endControlFlow().endControlFlow().endControlFlow().build();
     }
 

@@ -64,27 +64,18 @@ public final class MaxPooling2d2 {
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int ix = ox * STRIDE_WIDTH - PAD_LEFT;
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS;
-                    Arrays.fill(out, o, o + CHANNELS, Float.NEGATIVE_INFINITY);
-                    int i;
-                    // tap (0, 0)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS;
+                    // each channel's max over the taps in a local: one store per output, not one per tap
                     for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] = Math.max(out[o + c], in[i + c]);
-                    }
-                    // tap (0, 1)
-                    i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] = Math.max(out[o + c], in[i + c]);
-                    }
-                    // tap (1, 0)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] = Math.max(out[o + c], in[i + c]);
-                    }
-                    // tap (1, 1)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS;
-                    for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] = Math.max(out[o + c], in[i + c]);
+                        float max = Float.NEGATIVE_INFINITY;
+                        // tap (0, 0)
+                        max = Math.max(max, in[((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c]);
+                        // tap (0, 1)
+                        max = Math.max(max, in[((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c]);
+                        // tap (1, 0)
+                        max = Math.max(max, in[((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c]);
+                        // tap (1, 1)
+                        max = Math.max(max, in[((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c]);
+                        out[o + c] = max;
                     }
                 }
             }

@@ -64,68 +64,44 @@ public final class MaxPooling2d1 {
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int ix = ox * STRIDE_WIDTH - PAD_LEFT;
                     int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS;
-                    Arrays.fill(out, o, o + CHANNELS, Float.NEGATIVE_INFINITY);
-                    int i;
-                    if (iy >= 0 && iy < 6) {
-                        // tap (0, 0)
-                        if (ix >= 0 && ix < 6) {
-                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS;
-                            for (int c = 0; c < CHANNELS; c++) {
-                                out[o + c] = Math.max(out[o + c], in[i + c]);
-                            }
-                        }
-                        // tap (0, 1)
-                        i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] = Math.max(out[o + c], in[i + c]);
-                        }
-                        // tap (0, 2)
-                        if (ix + 2 >= 0 && ix + 2 < 6) {
-                            i = ((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS;
-                            for (int c = 0; c < CHANNELS; c++) {
-                                out[o + c] = Math.max(out[o + c], in[i + c]);
-                            }
-                        }
-                    }
-                    // tap (1, 0)
-                    if (ix >= 0 && ix < 6) {
-                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] = Math.max(out[o + c], in[i + c]);
-                        }
-                    }
-                    // tap (1, 1)
-                    i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS;
+                    // each channel's max over the taps in a local: one store per output, not one per tap
                     for (int c = 0; c < CHANNELS; c++) {
-                        out[o + c] = Math.max(out[o + c], in[i + c]);
-                    }
-                    // tap (1, 2)
-                    if (ix + 2 >= 0 && ix + 2 < 6) {
-                        i = ((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] = Math.max(out[o + c], in[i + c]);
+                        float max = Float.NEGATIVE_INFINITY;
+                        if (iy >= 0 && iy < 6) {
+                            // tap (0, 0)
+                            if (ix >= 0 && ix < 6) {
+                                max = Math.max(max, in[((b * IN_HEIGHT + iy) * IN_WIDTH + ix) * CHANNELS + c]);
+                            }
+                            // tap (0, 1)
+                            max = Math.max(max, in[((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 1) * CHANNELS + c]);
+                            // tap (0, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 6) {
+                                max = Math.max(max, in[((b * IN_HEIGHT + iy) * IN_WIDTH + ix + 2) * CHANNELS + c]);
+                            }
                         }
-                    }
-                    if (iy + 2 >= 0 && iy + 2 < 6) {
-                        // tap (2, 0)
+                        // tap (1, 0)
                         if (ix >= 0 && ix < 6) {
-                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS;
-                            for (int c = 0; c < CHANNELS; c++) {
-                                out[o + c] = Math.max(out[o + c], in[i + c]);
-                            }
+                            max = Math.max(max, in[((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix) * CHANNELS + c]);
                         }
-                        // tap (2, 1)
-                        i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS;
-                        for (int c = 0; c < CHANNELS; c++) {
-                            out[o + c] = Math.max(out[o + c], in[i + c]);
-                        }
-                        // tap (2, 2)
+                        // tap (1, 1)
+                        max = Math.max(max, in[((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 1) * CHANNELS + c]);
+                        // tap (1, 2)
                         if (ix + 2 >= 0 && ix + 2 < 6) {
-                            i = ((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS;
-                            for (int c = 0; c < CHANNELS; c++) {
-                                out[o + c] = Math.max(out[o + c], in[i + c]);
+                            max = Math.max(max, in[((b * IN_HEIGHT + iy + 1) * IN_WIDTH + ix + 2) * CHANNELS + c]);
+                        }
+                        if (iy + 2 >= 0 && iy + 2 < 6) {
+                            // tap (2, 0)
+                            if (ix >= 0 && ix < 6) {
+                                max = Math.max(max, in[((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix) * CHANNELS + c]);
+                            }
+                            // tap (2, 1)
+                            max = Math.max(max, in[((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 1) * CHANNELS + c]);
+                            // tap (2, 2)
+                            if (ix + 2 >= 0 && ix + 2 < 6) {
+                                max = Math.max(max, in[((b * IN_HEIGHT + iy + 2) * IN_WIDTH + ix + 2) * CHANNELS + c]);
                             }
                         }
+                        out[o + c] = max;
                     }
                 }
             }
