@@ -176,13 +176,19 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
         CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
         positions(b).addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * CHANNELS")
                 .add("// each channel's max over the taps in a local: one store per output, not one per tap\n")
-                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .add(channelMaxes(win, "0"));
+        return b.endControlFlow().endControlFlow().endControlFlow().build();
+    }
+
+    /** Channels {@code from ..} of output {@code o}, channels-last, each its max over the window in a local. */
+    protected static CodeBlock channelMaxes(Window win, String from) {
+        CodeBlock.Builder b = CodeBlock.builder()
+                .beginControlFlow("for (int c = $L; c < CHANNELS; c++)", from)
                 .addStatement("float max = Float.NEGATIVE_INFINITY");
         b.add(win.taps((row, column, tap) -> CodeBlock.builder()
                 .addStatement("max = Math.max(max, in[$L + c])", inLast(row, column))
                 .build()));
-        b.addStatement("out[o + c] = max").endControlFlow();
-        return b.endControlFlow().endControlFlow().endControlFlow().build();
+        return b.addStatement("out[o + c] = max").endControlFlow().build();
     }
 
     /**

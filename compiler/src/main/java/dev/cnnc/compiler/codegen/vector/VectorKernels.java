@@ -167,18 +167,31 @@ final class VectorKernels {
                 .addStatement("int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS")
                 .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
                 .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)");
+        blockStep(m, count, vectors, q -> "i" + q + " + t + c");
+        m.endControlFlow().endControlFlow().endControlFlow();
+        storeBlock(m, count, vectors, relu);
+        m.endControlFlow();
+    }
+
+    /**
+     * The innermost step of a block of {@code count} pixels by {@code vectors} vectors of filters: the
+     * kernel's vectors at {@code k}, then each pixel's input value ({@code in[input(q)]}) times them.
+     */
+    private static void blockStep(MethodSpec.Builder m, int count, int vectors, java.util.function.IntFunction<String> input) {
         loadVectors(m, "k", "kernel", "k", vectors);
         for (int q = 0; q < count; q++) {
-            m.addStatement("$L$T.broadcast(S, in[i$L + t + c])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR, q);
+            m.addStatement("$L$T.broadcast(S, in[$L])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR, input.apply(q));
             for (int v = 0; v < vectors; v++) {
                 m.addStatement("a$L$L = v.fma(k$L, a$L$L)", q, v, v, q, v);
             }
         }
-        m.endControlFlow().endControlFlow().endControlFlow();
+    }
+
+    /** Stores a block's accumulators: pixel {@code q} from {@code o + q * FILTERS + f}. */
+    private static void storeBlock(MethodSpec.Builder m, int count, int vectors, boolean relu) {
         for (int q = 0; q < count; q++) {
             storeVectors(m, q, vectors, q == 0 ? "o + f" : "o + " + q + " * FILTERS + f", relu);
         }
-        m.endControlFlow();
     }
 
     /** {@code ""}, {@code " + L"}, {@code " + 2 * L"}: the offset of vector {@code v} of a block. */
@@ -326,18 +339,9 @@ final class VectorKernels {
         m.addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
                 .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
                 .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)");
-        loadVectors(m, "k", "kernel", "k", vectors);
-        for (int p = 0; p < count; p++) {
-            m.addStatement("$L$T.broadcast(S, in[i + $L])", p == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
-                    p == 0 ? "c" : p + " * STRIDE_WIDTH * IN_CHANNELS + c");
-            for (int v = 0; v < vectors; v++) {
-                m.addStatement("a$L$L = v.fma(k$L, a$L$L)", p, v, v, p, v);
-            }
-        }
+        blockStep(m, count, vectors, p -> p == 0 ? "i + c" : "i + " + p + " * STRIDE_WIDTH * IN_CHANNELS + c");
         m.endControlFlow().endControlFlow().endControlFlow();
-        for (int p = 0; p < count; p++) {
-            storeVectors(m, p, vectors, p == 0 ? "o + f" : "o + " + p + " * FILTERS + f", relu);
-        }
+        storeBlock(m, count, vectors, relu);
         m.endControlFlow();
     }
 

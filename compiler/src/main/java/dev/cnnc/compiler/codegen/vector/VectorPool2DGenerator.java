@@ -93,12 +93,7 @@ final class VectorPool2DGenerator extends Pool2DGenerator {
                 .build()));
         b.addStatement("max.intoArray(out, o + c)")
                 .endControlFlow()
-                .beginControlFlow("for (int c = channelsVec; c < CHANNELS; c++)")
-                .addStatement("float max = Float.NEGATIVE_INFINITY");
-        b.add(win.taps((row, column, tap) -> CodeBlock.builder()
-                .addStatement("max = Math.max(max, in[$L + c])", inLast(row, column))
-                .build()));
-        b.addStatement("out[o + c] = max").endControlFlow();
+                .add(channelMaxes(win, "channelsVec"));
         return b.endControlFlow().endControlFlow().endControlFlow().build();
     }
 
