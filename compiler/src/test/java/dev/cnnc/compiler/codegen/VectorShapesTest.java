@@ -27,12 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  * as specified.
  */
 class VectorShapesTest {
-    /** Channel counts that leave remainders for 128-, 256- and 512-bit vectors, in blocks of 1, 2 and 4. */
+    /**
+     * Channel counts that leave remainders for 128-, 256- and 512-bit vectors, in blocks of 1, 2 and 4;
+     * a relu-family layer (masks and blends, then a scalar tail).
+     */
     static final String MODEL = """
             model ShapesNet
             input(9, 9, 3)
             Conv2D(40, (3, 3), activation='relu')
             MaxPooling2D((2, 2))
+            ReLU(max_value=6.0, negative_slope=0.1, threshold=0.05)
             Conv2D(20, (3, 3), padding='same', activation='relu')
             SeparableConv2D(24, (3, 3), padding='same', activation='relu')
             SeparableConv2D(10, (2, 2), use_bias=False)

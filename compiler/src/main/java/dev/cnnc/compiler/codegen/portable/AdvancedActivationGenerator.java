@@ -14,54 +14,87 @@ import javax.lang.model.element.Modifier;
 /**
  * ReLU (with {@code max_value}, {@code negative_slope} and {@code threshold}), LeakyReLU,
  * ThresholdedReLU and ELU, elementwise; the backward pass reads the input, as TensorFlow's gradients
- * do. Exponentials use {@link StrictMath}.
+ * do. Exponentials use {@link StrictMath}. The Vector API generator extends this one and replaces the
+ * loops of the relu family.
  */
-public final class AdvancedActivationGenerator implements LayerGenerator<AdvancedActivationLayer> {
+public class AdvancedActivationGenerator implements LayerGenerator<AdvancedActivationLayer> {
 
     @Override
     public TypeSpec generate(AdvancedActivationLayer l, LayerSite site) {
         TypeSpec.Builder t = site.classBuilder(describe(l));
         t.addField(LayerSite.constant("IN_SIZE", l.inputShape().size()));
         t.addField(LayerSite.constant("OUT_SIZE", l.inputShape().size()));
-        String a = floatLiteral(l.alpha());
-        String th = floatLiteral(l.threshold());
-        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("$L, for the first {@code n} examples; in and out $L.\n", formula(l),
                         LayerSite.batch(l.inputShape()))
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(int.class, "n")
-                .beginControlFlow("for (int j = 0; j < n * IN_SIZE; j++)")
-                .addStatement("float x = in[j]");
-        MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("dIn = dOut * f'(in).\n")
-                .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dIn")
-                .addParameter(int.class, "n")
-                .beginControlFlow("for (int j = 0; j < n * IN_SIZE; j++)")
-                .addStatement("float x = in[j]");
-        if (l.function() == Function.ELU) {
-            forward.addStatement("out[j] = x > 0f ? x : (float) ($L * StrictMath.expm1(x))", a);
-            backward.addStatement("dIn[j] = x > 0f ? dOut[j] : dOut[j] * (float) ($L * StrictMath.exp(x))", a);
-        } else {
-            forward.addStatement("float y = x > $L ? x : 0f", th);
-            String pass = "x > " + th;
-            if (l.maxValue() != null) {
-                String max = floatLiteral(l.maxValue());
-                forward.addStatement("y = Math.min(Math.max(y, 0f), $L)", max);
-                pass += " && x >= 0f && x <= " + max;
-            }
-            if (l.alpha() != 0) {
-                forward.addStatement("y -= $L * Math.max($L - x, 0f)", a, th);
-                backward.addStatement("float d = ($L ? 1f : 0f) + (x < $L ? $L : 0f)", pass, th, a);
-            } else {
-                backward.addStatement("float d = $L ? 1f : 0f", pass);
-            }
-            forward.addStatement("out[j] = y");
-            backward.addStatement("dIn[j] = dOut[j] * d");
-        }
-        t.addMethod(forward.endControlFlow().build());
+                .addCode(forwardLoops(t, l))
+                .build());
         if (site.computesInputGradient()) {
-            t.addMethod(backward.endControlFlow().build());
+            t.addMethod(MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addJavadoc("dIn = dOut * f'(in).\n")
+                    .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dIn")
+                    .addParameter(int.class, "n")
+                    .addCode(backwardLoops(l))
+                    .build());
         }
         return t.build();
+    }
+
+    /** The forward pass's loops over {@code n * IN_SIZE} values; {@code type} is the class being built. */
+    protected CodeBlock forwardLoops(TypeSpec.Builder type, AdvancedActivationLayer l) {
+        return scalarForward(l, "0");
+    }
+
+    /** The backward pass's loops. */
+    protected CodeBlock backwardLoops(AdvancedActivationLayer l) {
+        return scalarBackward(l, "0");
+    }
+
+    /** The forward pass value by value, from index {@code from}, or on from a declared {@code j} if null. */
+    protected static CodeBlock scalarForward(AdvancedActivationLayer l, String from) {
+        CodeBlock.Builder b = CodeBlock.builder()
+                .beginControlFlow(from == null ? "for (; j < n * IN_SIZE; j++)" : "for (int j = " + from + "; j < n * IN_SIZE; j++)")
+                .addStatement("float x = in[j]");
+        String a = floatLiteral(l.alpha());
+        String th = floatLiteral(l.threshold());
+        if (l.function() == Function.ELU) {
+            b.addStatement("out[j] = x > 0f ? x : (float) ($L * StrictMath.expm1(x))", a);
+        } else {
+            b.addStatement("float y = x > $L ? x : 0f", th);
+            if (l.maxValue() != null) {
+                b.addStatement("y = Math.min(Math.max(y, 0f), $L)", floatLiteral(l.maxValue()));
+            }
+            if (l.alpha() != 0) {
+                b.addStatement("y -= $L * Math.max($L - x, 0f)", a, th);
+            }
+            b.addStatement("out[j] = y");
+        }
+        return b.endControlFlow().build();
+    }
+
+    /** The backward pass value by value, as {@link #scalarForward}. */
+    protected static CodeBlock scalarBackward(AdvancedActivationLayer l, String from) {
+        CodeBlock.Builder b = CodeBlock.builder()
+                .beginControlFlow(from == null ? "for (; j < n * IN_SIZE; j++)" : "for (int j = " + from + "; j < n * IN_SIZE; j++)")
+                .addStatement("float x = in[j]");
+        String a = floatLiteral(l.alpha());
+        String th = floatLiteral(l.threshold());
+        if (l.function() == Function.ELU) {
+            b.addStatement("dIn[j] = x > 0f ? dOut[j] : dOut[j] * (float) ($L * StrictMath.exp(x))", a);
+        } else {
+            String pass = "x > " + th;
+            if (l.maxValue() != null) {
+                pass += " && x >= 0f && x <= " + floatLiteral(l.maxValue());
+            }
+            if (l.alpha() != 0) {
+                b.addStatement("float d = ($L ? 1f : 0f) + (x < $L ? $L : 0f)", pass, th, a);
+            } else {
+                b.addStatement("float d = $L ? 1f : 0f", pass);
+            }
+            b.addStatement("dIn[j] = dOut[j] * d");
+        }
+        return b.endControlFlow().build();
     }
 
     private static String describe(AdvancedActivationLayer l) {

@@ -38,17 +38,10 @@ final class VectorKernels {
 
     private VectorKernels() {}
 
-    /** {@code S}, {@code L} and {@code F_VEC} for a layer with {@code channels} output channels. */
+    /** {@code S}, {@code L}, {@code F_VEC}, {@code WIDE} and {@code F_VEC4} for a layer with {@code channels} output channels. */
     static List<FieldSpec> constants(String channels) {
-        return List.of(
-                FieldSpec.builder(FLOAT_SPECIES, "S", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .initializer("$T.VECTOR_BITS == 0 ? $T.SPECIES_PREFERRED$W: $T.SPECIES_PREFERRED.withShape($T.forBitSize($T.VECTOR_BITS))",
-                                VECTOR_SUPPORT, FLOAT_VECTOR, FLOAT_VECTOR, VectorTypes.VECTOR_SHAPE, VECTOR_SUPPORT)
-                        .addJavadoc("The widest vectors of this machine (or -Dcnnc.vector.bits=N). One width for every layer:\n"
-                                + "on Java 17 a second width in the same JVM makes the Vector API's shared methods polymorphic\n"
-                                + "and every layer several times slower.\n").build(),
-                FieldSpec.builder(int.class, "L", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .initializer("S.length()").addJavadoc("Floats per vector.\n").build(),
+        List<FieldSpec> fields = new java.util.ArrayList<>(species());
+        fields.addAll(List.of(
                 FieldSpec.builder(int.class, "F_VEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$L - $L % (2 * L)", channels, channels)
                         .addJavadoc("Output channels computed with vectors; the rest are scalar.\n").build(),
@@ -57,7 +50,21 @@ final class VectorKernels {
                         .addJavadoc("32 vector registers (AVX-512, AArch64): room for 16 accumulators.\n").build(),
                 FieldSpec.builder(int.class, "F_VEC4", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("WIDE ? $L - $L % (4 * L) : 0", channels, channels)
-                        .addJavadoc("Output channels done 4 vectors at a time where registers allow.\n").build());
+                        .addJavadoc("Output channels done 4 vectors at a time where registers allow.\n").build()));
+        return fields;
+    }
+
+    /** {@code S} and {@code L}: the species and its length, for a class of elementwise vector loops. */
+    static List<FieldSpec> species() {
+        return List.of(
+                FieldSpec.builder(FLOAT_SPECIES, "S", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .initializer("$T.VECTOR_BITS == 0 ? $T.SPECIES_PREFERRED$W: $T.SPECIES_PREFERRED.withShape($T.forBitSize($T.VECTOR_BITS))",
+                                VECTOR_SUPPORT, FLOAT_VECTOR, FLOAT_VECTOR, VectorTypes.VECTOR_SHAPE, VECTOR_SUPPORT)
+                        .addJavadoc("The widest vectors of this machine (or -Dcnnc.vector.bits=N). One width for every layer:\n"
+                                + "on Java 17 a second width in the same JVM makes the Vector API's shared methods polymorphic\n"
+                                + "and every layer several times slower.\n").build(),
+                FieldSpec.builder(int.class, "L", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .initializer("S.length()").addJavadoc("Floats per vector.\n").build());
     }
 
     // ---------------------------------------------------------------------------------------------
