@@ -10,12 +10,15 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The Vector API variant of the convolution and dense kernels ({@code jdk.incubator.vector}, opt-in
- * with {@code CnnCompiler.Options.vector}). Register-blocked: 4 output pixels (or examples) by 2
- * vectors of output channels are accumulated in registers over every tap and input channel, so that
- * each loaded weight serves 4 pixels and each loaded input 2 vectors of filters.
+ * with {@code CnnCompiler.Options.vector}). Register-blocked: a convolution's forward pass and input
+ * gradient accumulate {@link #BLOCK} output pixels by 4 vectors of channels (with 32 registers) or by
+ * 2 in registers over every tap and input channel, so that each loaded weight serves 6 pixels and
+ * each loaded input 4 or 2 vectors; its kernel gradient runs in L1-sized tiles of output rows, 4
+ * input channels (or 4 kernel rows) by 4 or 2 vectors of filters. A dense layer takes blocks of 4
+ * examples by 2 vectors of units.
  *
  * <p>Vectors cover the output channels up to {@code F_VEC}, the largest multiple of two vector
- * lengths; the remaining channels (if any) run as scalar loops. No cross-lane reduction is used:
+ * lengths ({@code F_VEC4} of four); the remaining channels (if any) run as scalar loops. No cross-lane reduction is used:
  * results are the same on every JVM and every run, interpreted or compiled.
  *
  * <p>A convolution is described by its constants, which the layer class defines: {@code IN_HEIGHT,
@@ -641,7 +644,7 @@ final class VectorKernels {
 
     /**
      * dIn: the kernel transposed into {@code scratch} as {@code (filters, taps * channels)}; then,
-     * for blocks of 4 output pixels, the rows {@code dOut[pixel] . kernel^T} (vectors over taps and
+     * for blocks of {@link #BLOCK} output pixels, the rows {@code dOut[pixel] . kernel^T} (vectors over taps and
      * channels), each added to the input positions its window covers (col2im).
      */
     private static List<MethodSpec> convInputGradient() {
