@@ -66,6 +66,13 @@ final class DispatchGenerator implements LayerGenerator<Layer> {
         return choose(vector.backwardCall(layer, vectorSite(site)), portable.backwardCall(layer, portableSite(site)));
     }
 
+    /** The activation's backward pass of the variant that runs (the portable one is scalar relu). */
+    @Override
+    public CodeBlock activationBackwardCall(Layer layer, LayerSite site) {
+        return choose(vector.activationBackwardCall(layer, vectorSite(site)),
+                portable.activationBackwardCall(layer, portableSite(site)));
+    }
+
     @Override
     public long scratchFloats(Layer layer, LayerSite site) {
         return Math.max(vector.scratchFloats(layer, vectorSite(site)), portable.scratchFloats(layer, portableSite(site)));

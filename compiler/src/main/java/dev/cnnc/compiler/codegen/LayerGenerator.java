@@ -27,6 +27,15 @@ public interface LayerGenerator<L extends Layer> {
     /** The model's call of the layer's backward pass (after the activation's backward, if any). */
     CodeBlock backwardCall(L layer, LayerSite site);
 
+    /**
+     * The model's call of the layer's activation's backward pass, in place on its output gradient
+     * ({@code activationBackward(out, dOut, n)}); only for layers with an activation other than linear.
+     */
+    default CodeBlock activationBackwardCall(L layer, LayerSite site) {
+        return CodeBlock.builder().addStatement("$T.activationBackward($L, $L, n)", site.className(), site.out(),
+                site.dOut()).build();
+    }
+
     /** Floats of working memory the backward pass needs per model replica (not per example). */
     default long scratchFloats(L layer, LayerSite site) {
         return 0;

@@ -68,6 +68,10 @@ public final class LayerSite {
         return generator.backwardCall(layer, this);
     }
 
+    CodeBlock activationBackwardCall() {
+        return generator.activationBackwardCall(layer, this);
+    }
+
     /** Floats of the layer's scratch buffer in the model ({@link #scratchFloatField}); 0 for none. */
     long scratchFloats() {
         return generator.scratchFloats(layer, this);

@@ -733,7 +733,7 @@ final class ModelGenerator {
                     r.l1(), r.l2());
         }
         if (g.layer().activation() != Activation.LINEAR) {
-            b.addStatement("$T.activationBackward($L, $L, n)", g.className(), g.out(), g.dOut());
+            b.add(g.activationBackwardCall());
         }
         return b.build();
     }

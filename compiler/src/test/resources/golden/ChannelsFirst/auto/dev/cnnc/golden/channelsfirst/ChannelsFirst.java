@@ -367,7 +367,11 @@ public final class ChannelsFirst implements Network {
     public void backward(float[] outputGradient, int n) {
         checkBatch(outputGradient, OUTPUT_SIZE, n);
         System.arraycopy(outputGradient, 0, dDense1Out, 0, n * OUTPUT_SIZE);
-        Dense1.activationBackward(dense1Out, dDense1Out, n);
+        if (VectorSupport.ENABLED) {
+            Dense1.VectorApi.activationBackward(dense1Out, dDense1Out, n);
+        } else {
+            Dense1.activationBackward(dense1Out, dDense1Out, n);
+        }
         backwardLayers(n);
     }
 

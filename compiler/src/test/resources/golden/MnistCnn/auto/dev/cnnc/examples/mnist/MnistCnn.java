@@ -700,7 +700,11 @@ public final class MnistCnn implements Network {
     public void backward(float[] outputGradient, int n) {
         checkBatch(outputGradient, OUTPUT_SIZE, n);
         System.arraycopy(outputGradient, 0, dDense2Out, 0, n * OUTPUT_SIZE);
-        Dense2.activationBackward(dense2Out, dDense2Out, n);
+        if (VectorSupport.ENABLED) {
+            Dense2.VectorApi.activationBackward(dense2Out, dDense2Out, n);
+        } else {
+            Dense2.activationBackward(dense2Out, dDense2Out, n);
+        }
         backwardLayers(n);
     }
 
@@ -720,14 +724,22 @@ public final class MnistCnn implements Network {
         } else {
             Dense2.backward(dense1Out, dDense2Out, dDense1Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2GradientRows, dense2Pixels, dense2TransposedRows, dense2InputAcc, n);
         }
-        Dense1.activationBackward(dense1Out, dDense1Out, n);
+        if (VectorSupport.ENABLED) {
+            Dense1.VectorApi.activationBackward(dense1Out, dDense1Out, n);
+        } else {
+            Dense1.activationBackward(dense1Out, dDense1Out, n);
+        }
         if (VectorSupport.ENABLED) {
             Dense1.VectorApi.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1Scratch, n);
         } else {
             Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1GradientRows, dense1Pixels, dense1TransposedRows, dense1InputAcc, n);
         }
         Flatten1.backward(dFlatten1Out, dConv2d3Out, n);
-        Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);
+        if (VectorSupport.ENABLED) {
+            Conv2d3.VectorApi.activationBackward(conv2d3Out, dConv2d3Out, n);
+        } else {
+            Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);
+        }
         if (VectorSupport.ENABLED) {
             Conv2d3.VectorApi.backward(maxPooling2d2Out, dConv2d3Out, dMaxPooling2d2Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3Scratch, n);
         } else {
