@@ -220,20 +220,6 @@ public class Pool2DGenerator implements LayerGenerator<Pool2DLayer> {
         return false;
     }
 
-    /** True if no two windows share an input cell. */
-    protected static boolean disjoint(Geometry2D g) {
-        return g.strideHeight() >= g.kernelHeight() && g.strideWidth() >= g.kernelWidth() && g.dilationHeight() == 1
-                && g.dilationWidth() == 1;
-    }
-
-    /** True if every input cell lies in exactly one window. */
-    protected static boolean exactTiling(Geometry2D g) {
-        return g.padTop() == 0 && g.padBottom() == 0 && g.padLeft() == 0 && g.padRight() == 0
-                && g.strideHeight() == g.kernelHeight() && g.strideWidth() == g.kernelWidth()
-                && g.outHeight() * g.strideHeight() == g.inHeight() && g.outWidth() * g.strideWidth() == g.inWidth()
-                && g.dilationHeight() == 1 && g.dilationWidth() == 1;
-    }
-
     private static CodeBlock forwardChannelsFirst(Window win) {
         CodeBlock.Builder b = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
                 .beginControlFlow("for (int c = 0; c < CHANNELS; c++)");

@@ -492,12 +492,7 @@ final class VectorKernels {
                     .addStatement("a$L1 = v.fma(d1, a$L1)", q, q);
         }
         m.endControlFlow().endControlFlow();
-        for (int q = 0; q < count; q++) {
-            String at = "(j" + (q == 0 ? "" : " + " + q) + ") * FILTERS + f";
-            m.addStatement("a$L0.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, FLOAT_VECTOR, at, at)
-                    .addStatement("a$L1.add($T.fromArray(S, dKernel, $L + L)).intoArray(dKernel, $L + L)", q, FLOAT_VECTOR,
-                            at, at);
-        }
+        addToKernel(m, count, q -> "(j" + (q == 0 ? "" : " + " + q) + ") * FILTERS + f");
         return m.endControlFlow()
                 .addComment("filters beyond F_VEC, one at a time")
                 .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
@@ -515,6 +510,16 @@ final class VectorKernels {
                 .endControlFlow()
                 .endControlFlow()
                 .build();
+    }
+
+    /** {@code dKernel[at(q) ..] +=} the two accumulators {@code a(q)0, a(q)1} of each of {@code count} rows. */
+    private static void addToKernel(MethodSpec.Builder m, int count, java.util.function.IntFunction<String> at) {
+        for (int q = 0; q < count; q++) {
+            String i = at.apply(q);
+            m.addStatement("a$L0.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, FLOAT_VECTOR, i, i)
+                    .addStatement("a$L1.add($T.fromArray(S, dKernel, $L + L)).intoArray(dKernel, $L + L)", q, FLOAT_VECTOR,
+                            i, i);
+        }
     }
 
     /** {@code rowOffset(j)}: where kernel row {@code j}'s tap and channel lie in a window, from its top-left tap. */
@@ -613,12 +618,7 @@ final class VectorKernels {
                     .addStatement("a$L1 = v.fma(d1, a$L1)", q, q);
         }
         m.endControlFlow().endControlFlow();
-        for (int q = 0; q < count; q++) {
-            String at = q == 0 ? "k + f" : "k + " + q + " * FILTERS + f";
-            m.addStatement("a$L0.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, FLOAT_VECTOR, at, at)
-                    .addStatement("a$L1.add($T.fromArray(S, dKernel, $L + L)).intoArray(dKernel, $L + L)", q, FLOAT_VECTOR,
-                            at, at);
-        }
+        addToKernel(m, count, q -> q == 0 ? "k + f" : "k + " + q + " * FILTERS + f");
         return m.endControlFlow()
                 .addComment("filters beyond F_VEC, one at a time")
                 .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")

@@ -100,7 +100,16 @@ final class VectorPool2DGenerator extends Pool2DGenerator {
     /** Windows that tile the input let the backward pass write each cell of dIn once, uncleared. */
     @Override
     protected boolean tiles(Geometry2D g) {
-        return exactTiling(g);
+        return g.padTop() == 0 && g.padBottom() == 0 && g.padLeft() == 0 && g.padRight() == 0
+                && g.strideHeight() == g.kernelHeight() && g.strideWidth() == g.kernelWidth()
+                && g.outHeight() * g.strideHeight() == g.inHeight() && g.outWidth() * g.strideWidth() == g.inWidth()
+                && g.dilationHeight() == 1 && g.dilationWidth() == 1;
+    }
+
+    /** True if no two windows share an input cell. */
+    private static boolean disjoint(Geometry2D g) {
+        return g.strideHeight() >= g.kernelHeight() && g.strideWidth() >= g.kernelWidth() && g.dilationHeight() == 1
+                && g.dilationWidth() == 1;
     }
 
     /**
