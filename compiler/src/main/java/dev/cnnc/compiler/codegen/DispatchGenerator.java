@@ -84,12 +84,29 @@ final class DispatchGenerator implements LayerGenerator<Layer> {
                 portable.keptFloatsPerExample(layer, portableSite(site)));
     }
 
+    /** A layer with batch sums: both variants keep the same sums (the model has one sums array). */
     @Override
     public int batchSums(Layer layer) {
-        if (vector.batchSums(layer) != 0 || portable.batchSums(layer) != 0) {
-            throw new IllegalStateException(layer.kerasClass() + ": a layer with batch sums has one variant only");
+        if (vector.batchSums(layer) != portable.batchSums(layer)) {
+            throw new IllegalStateException(layer.kerasClass() + ": the variants keep different batch sums");
         }
-        return 0;
+        return portable.batchSums(layer);
+    }
+
+    @Override
+    public CodeBlock forwardSumsCall(Layer layer, LayerSite site) {
+        return choose(vector.forwardSumsCall(layer, vectorSite(site)), portable.forwardSumsCall(layer, portableSite(site)));
+    }
+
+    @Override
+    public CodeBlock backwardSumsCall(Layer layer, LayerSite site) {
+        return choose(vector.backwardSumsCall(layer, vectorSite(site)),
+                portable.backwardSumsCall(layer, portableSite(site)));
+    }
+
+    @Override
+    public CodeBlock updateStateCall(Layer layer, LayerSite site) {
+        return choose(vector.updateStateCall(layer, vectorSite(site)), portable.updateStateCall(layer, portableSite(site)));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.cnnc.compiler.codegen;
 
+import dev.cnnc.runtime.Batch;
+import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
 import dev.cnnc.runtime.Parameter;
 import java.net.URL;
@@ -23,7 +25,10 @@ public final class AutoVariantChild {
         }
     }
 
-    /** The output and every gradient of one forward and backward pass of 4 fixed examples, as float bits. */
+    /**
+     * The output and every gradient of one forward and backward pass of 4 fixed examples, in inference
+     * mode and then in training mode, as float bits.
+     */
     static String fingerprint(Network net) {
         float[] input = new float[4 * net.inputSize()];
         for (int i = 0; i < input.length; i++) {
@@ -38,6 +43,14 @@ public final class AutoVariantChild {
         net.backward(gradient, 4);
         StringBuilder b = new StringBuilder();
         append(b, output, 4 * net.outputSize());
+        for (Parameter p : net.trainableParameters()) {
+            append(b.append('|'), p.gradients(), p.gradients().length);
+        }
+        // then in training mode: batch statistics where a layer has them
+        output = net.forward(new Batch(4).set(input, 4, Mode.TRAINING)).clone();
+        net.zeroGradients();
+        net.backward(gradient, 4);
+        append(b.append('|'), output, 4 * net.outputSize());
         for (Parameter p : net.trainableParameters()) {
             append(b.append('|'), p.gradients(), p.gradients().length);
         }

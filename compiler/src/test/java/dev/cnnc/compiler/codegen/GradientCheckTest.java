@@ -45,7 +45,10 @@ class GradientCheckTest {
                 "input(6)\nBatchNormalization(center=False, gamma_initializer='he_normal')\nDense(2)\n",
                 "input(4, 4, 2)\nBatchNormalization(scale=False, beta_initializer='ones')\nConv2D(2, 3)\nFlatten()\n"
                         + "Dense(4)\nBatchNormalization(axis=-1)\nDense(2)\n",
-                "input(3, 3, 2)\nBatchNormalization(axis=2)\nFlatten()\nDense(2)\n");
+                "input(3, 3, 2)\nBatchNormalization(axis=2)\nFlatten()\nDense(2)\n",
+                // enough channels for the Vector API code's vectors of channels and its single-channel tail
+                "input(3, 3, 2)\nConv2D(20, 2)\nBatchNormalization()\nFlatten()\nDense(3)\n",
+                "input(6)\nDense(36)\nBatchNormalization(scale=False, center=False)\nDense(2)\n");
     }
 
     @ParameterizedTest(name = "{0}")

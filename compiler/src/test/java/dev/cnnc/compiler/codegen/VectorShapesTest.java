@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class VectorShapesTest {
     /**
      * Channel counts that leave remainders for 128-, 256- and 512-bit vectors, in blocks of 1, 2 and 4;
-     * a relu-family layer (masks and blends, then a scalar tail).
+     * a relu-family layer (masks and blends, then a scalar tail); batch normalization over 20 channels
+     * (vectors of channels, then single channels).
      */
     static final String MODEL = """
             model ShapesNet
@@ -38,6 +39,7 @@ class VectorShapesTest {
             MaxPooling2D((2, 2))
             ReLU(max_value=6.0, negative_slope=0.1, threshold=0.05)
             Conv2D(20, (3, 3), padding='same', activation='relu')
+            BatchNormalization()
             SeparableConv2D(24, (3, 3), padding='same', activation='relu')
             SeparableConv2D(10, (2, 2), use_bias=False)
             Flatten()

@@ -26,7 +26,7 @@ import javax.lang.model.element.Modifier;
  * {@code ((o * CHANNELS + c) * INNER + i)}: {@code OUTER} values before the channel axis,
  * {@code INNER} after it.
  */
-public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
+public class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
 
     @Override
     public TypeSpec generate(BatchNormLayer l, LayerSite site) {
@@ -48,7 +48,7 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
                 .initializer("$L", l.momentum()).build());
         String gamma = l.scale() ? "gamma[c]" : "1f";
         String beta = l.center() ? "beta[c]" : "0f";
-        t.addMethod(forwardSums());
+        t.addMethod(forwardSums(l));
         t.addMethod(forwardTraining(l, gamma, beta));
         t.addMethod(forwardInference(l, gamma, beta));
         t.addMethod(backwardSums(l));
@@ -60,57 +60,68 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
         return t.build();
     }
 
+    /** The passes over the values, for {@link #valueLoops}. */
+    protected enum Pass { FORWARD_SUMS, FORWARD_TRAINING, FORWARD_INFERENCE, BACKWARD_SUMS, BACKWARD_TRAINING, BACKWARD_INFERENCE }
+
     /**
      * Loops over the values of the first n examples, with {@code c} the channel and {@code j} the
      * index: {@code BLOCK} outer positions at a time, channel by channel inside a block, so that what
-     * depends on the channel alone ({@code perChannel}, then {@code j} loops) is computed once per
-     * block and channel, and each channel still sees its values in ascending order (sums and results
-     * are those of the plain loop over every value). A block holds about 2,048 values (8 KB).
+     * depends on the channel alone ({@code perChannel}, then {@code body} for each value, then
+     * {@code afterChannel}) is computed once per block and channel, and each channel still sees its
+     * values in ascending order (sums and results are those of the plain loop over every value). A
+     * block holds about 2,048 values (8 KB). A backend may loop otherwise ({@code pass} says which).
      */
-    private static CodeBlock.Builder values(CodeBlock.Builder b, CodeBlock perChannel) {
-        b.beginControlFlow("for (int e0 = 0; e0 < n * OUTER; e0 += BLOCK)")
+    protected CodeBlock valueLoops(BatchNormLayer l, Pass pass, CodeBlock perChannel, CodeBlock body,
+            CodeBlock afterChannel) {
+        return blocks(channels("0", perChannel, body, afterChannel));
+    }
+
+    /** The loop over blocks of {@code BLOCK} outer positions [e0, e1) around {@code inside}. */
+    protected static CodeBlock blocks(CodeBlock inside) {
+        return CodeBlock.builder().beginControlFlow("for (int e0 = 0; e0 < n * OUTER; e0 += BLOCK)")
                 .addStatement("int e1 = Math.min(n * OUTER, e0 + BLOCK)")
-                .beginControlFlow("for (int c = 0; c < CHANNELS; c++)")
+                .add(inside)
+                .endControlFlow().build();
+    }
+
+    /** Channels {@code from} .. CHANNELS - 1 of a block, one at a time (see {@link #valueLoops}). */
+    protected static CodeBlock channels(String from, CodeBlock perChannel, CodeBlock body, CodeBlock afterChannel) {
+        return CodeBlock.builder().beginControlFlow("for (int c = $L; c < CHANNELS; c++)", from)
                 .add(perChannel)
-                .beginControlFlow("for (int e = e0; e < e1; e++)");
-        return b.beginControlFlow("for (int i = 0; i < INNER; i++)")
-                .addStatement("int j = (e * CHANNELS + c) * INNER + i");
+                .beginControlFlow("for (int e = e0; e < e1; e++)")
+                .beginControlFlow("for (int i = 0; i < INNER; i++)")
+                .addStatement("int j = (e * CHANNELS + c) * INNER + i")
+                .add(body)
+                .endControlFlow().endControlFlow()
+                .add(afterChannel)
+                .endControlFlow().build();
     }
 
-    /** Closes the value loops, then runs {@code afterChannel} once per block and channel. */
-    private static CodeBlock.Builder endValues(CodeBlock.Builder b, CodeBlock afterChannel) {
-        return b.endControlFlow().endControlFlow().add(afterChannel).endControlFlow().endControlFlow();
-    }
-
-    private static CodeBlock.Builder endValues(CodeBlock.Builder b) {
-        return endValues(b, CodeBlock.of(""));
-    }
-
-    /** Outer positions per block of {@link #values}: about 2,048 values, at least one position. */
+    /** Outer positions per block of {@link #valueLoops}: about 2,048 values, at least one position. */
     static int block(BatchNormLayer l) {
         return Math.max(1, 2048 / (l.channels() * l.inner()));
     }
 
-    private static MethodSpec forwardSums() {
+    protected MethodSpec forwardSums(BatchNormLayer l) {
         CodeBlock.Builder b = CodeBlock.builder()
                 .addStatement("$T.fill(sums, at, at + 1 + 2 * CHANNELS, 0.0)", Arrays.class)
                 .addStatement("sums[at] = n");
-        values(b, CodeBlock.builder().addStatement("double sum = sums[at + 1 + c]")
-                .addStatement("double squares = sums[at + 1 + CHANNELS + c]").build())
-                .addStatement("double x = in[j]")
+        b.add(valueLoops(l, Pass.FORWARD_SUMS, CodeBlock.builder().addStatement("double sum = sums[at + 1 + c]")
+                .addStatement("double squares = sums[at + 1 + CHANNELS + c]").build(),
+                CodeBlock.builder().addStatement("double x = in[j]")
                 .addStatement("sum += x")
-                .addStatement("squares += x * x");
-        endValues(b, CodeBlock.builder().addStatement("sums[at + 1 + c] = sum")
-                .addStatement("sums[at + 1 + CHANNELS + c] = squares").build());
-        return MethodSpec.methodBuilder("forwardSums").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addStatement("squares += x * x").build(),
+                CodeBlock.builder().addStatement("sums[at + 1 + c] = sum")
+                .addStatement("sums[at + 1 + CHANNELS + c] = squares").build()));
+        MethodSpec.Builder m = MethodSpec.methodBuilder("forwardSums").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The replica's sums for the batch statistics: {@code sums[at]} = n, then per channel the sum\n"
                         + "of the inputs and the sum of their squares.\n")
-                .addParameter(float[].class, "in").addParameter(double[].class, "sums").addParameter(int.class, "at")
-                .addParameter(int.class, "n").addCode(b.build()).build();
+                .addParameter(float[].class, "in").addParameter(double[].class, "sums");
+        return sumsParameters(m).addParameter(int.class, "n").addCode(b.build()).build();
     }
 
     /** Sets {@code m}, and per channel {@code stats[c]} = mean and {@code stats[CHANNELS + c]} = 1 / sqrt(var + eps). */
-    private static CodeBlock statistics() {
+    protected static CodeBlock statistics() {
         return CodeBlock.builder()
                 .add("// the whole batch's statistics: mean and biased variance, per channel\n")
                 .addStatement("double m = sums[at] * OUTER * INNER")
@@ -123,15 +134,14 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
                 .build();
     }
 
-    private static MethodSpec forwardTraining(BatchNormLayer l, String gamma, String beta) {
+    protected MethodSpec forwardTraining(BatchNormLayer l, String gamma, String beta) {
         CodeBlock.Builder b = CodeBlock.builder().add(statistics());
-        values(b, CodeBlock.builder().addStatement("float mean = stats[c]")
+        b.add(valueLoops(l, Pass.FORWARD_TRAINING, CodeBlock.builder().addStatement("float mean = stats[c]")
                 .addStatement("float invStd = stats[CHANNELS + c]")
-                .addStatement("float g = $L", gamma).addStatement("float s = $L", beta).build())
-                .addStatement("float xHat = (in[j] - mean) * invStd")
+                .addStatement("float g = $L", gamma).addStatement("float s = $L", beta).build(),
+                CodeBlock.builder().addStatement("float xHat = (in[j] - mean) * invStd")
                 .addStatement("kept[j] = xHat")
-                .addStatement("out[j] = g * xHat + s");
-        endValues(b);
+                .addStatement("out[j] = g * xHat + s").build(), CodeBlock.of("")));
         MethodSpec.Builder m = MethodSpec.methodBuilder("forwardTraining").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("out = gamma * (in - mean) / sqrt(var + eps) + beta with the whole batch's statistics from\n"
                         + "{@code sums}; keeps the normalized values in {@code kept} and the statistics in {@code stats}.\n")
@@ -150,13 +160,13 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
         }
     }
 
-    private static MethodSpec forwardInference(BatchNormLayer l, String gamma, String beta) {
+    protected MethodSpec forwardInference(BatchNormLayer l, String gamma, String beta) {
         CodeBlock.Builder b = CodeBlock.builder()
                 .add("// as tf.nn.batch_normalization: x * inv + (beta - mean * inv), inv = gamma / sqrt(var + eps)\n");
-        values(b, CodeBlock.builder().addStatement("float inv = (float) ($L / Math.sqrt(movingVariance[c] + EPSILON))", gamma)
-                .addStatement("float shift = $L - movingMean[c] * inv", beta).build())
-                .addStatement("out[j] = in[j] * inv + shift");
-        endValues(b);
+        b.add(valueLoops(l, Pass.FORWARD_INFERENCE,
+                CodeBlock.builder().addStatement("float inv = (float) ($L / Math.sqrt(movingVariance[c] + EPSILON))", gamma)
+                .addStatement("float shift = $L - movingMean[c] * inv", beta).build(),
+                CodeBlock.builder().addStatement("out[j] = in[j] * inv + shift").build(), CodeBlock.of("")));
         MethodSpec.Builder m = MethodSpec.methodBuilder("forwardInference").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("out = gamma * (in - moving_mean) / sqrt(moving_variance + eps) + beta.\n")
                 .addParameter(float[].class, "in").addParameter(float[].class, "out");
@@ -165,16 +175,16 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
                 .addParameter(int.class, "n").addCode(b.build()).build();
     }
 
-    private static MethodSpec backwardSums(BatchNormLayer l) {
+    protected MethodSpec backwardSums(BatchNormLayer l) {
         CodeBlock.Builder b = CodeBlock.builder()
                 .addStatement("$T.fill(sums, at + 1 + 2 * CHANNELS, at + 1 + 4 * CHANNELS, 0.0)", Arrays.class);
-        values(b, CodeBlock.builder().addStatement("double sumD = sums[at + 1 + 2 * CHANNELS + c]")
-                .addStatement("double sumDx = sums[at + 1 + 3 * CHANNELS + c]").build())
-                .addStatement("double d = dOut[j]")
+        b.add(valueLoops(l, Pass.BACKWARD_SUMS, CodeBlock.builder().addStatement("double sumD = sums[at + 1 + 2 * CHANNELS + c]")
+                .addStatement("double sumDx = sums[at + 1 + 3 * CHANNELS + c]").build(),
+                CodeBlock.builder().addStatement("double d = dOut[j]")
                 .addStatement("sumD += d")
-                .addStatement("sumDx += d * kept[j]");
-        endValues(b, CodeBlock.builder().addStatement("sums[at + 1 + 2 * CHANNELS + c] = sumD")
-                .addStatement("sums[at + 1 + 3 * CHANNELS + c] = sumDx").build());
+                .addStatement("sumDx += d * kept[j]").build(),
+                CodeBlock.builder().addStatement("sums[at + 1 + 2 * CHANNELS + c] = sumD")
+                .addStatement("sums[at + 1 + 3 * CHANNELS + c] = sumDx").build()));
         b.beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
         if (l.scale()) {
             b.addStatement("dGamma[c] += (float) sums[at + 1 + 3 * CHANNELS + c]");
@@ -193,17 +203,18 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
         if (l.center()) {
             m.addParameter(float[].class, "dBeta");
         }
-        return m.addParameter(double[].class, "sums").addParameter(int.class, "at").addParameter(int.class, "n")
+        return sumsParameters(m.addParameter(double[].class, "sums")).addParameter(int.class, "n")
                 .addCode(b.build()).build();
     }
 
-    private static MethodSpec backwardTraining(BatchNormLayer l, String gamma) {
+    protected MethodSpec backwardTraining(BatchNormLayer l, String gamma) {
         CodeBlock.Builder b = CodeBlock.builder().addStatement("double m = sums[at] * OUTER * INNER");
-        values(b, CodeBlock.builder().addStatement("double sumD = sums[at + 1 + 2 * CHANNELS + c]")
+        b.add(valueLoops(l, Pass.BACKWARD_TRAINING, CodeBlock.builder()
+                .addStatement("double sumD = sums[at + 1 + 2 * CHANNELS + c]")
                 .addStatement("double sumDx = sums[at + 1 + 3 * CHANNELS + c]")
-                .addStatement("double scale = $L * stats[CHANNELS + c] / m", gamma).build())
-                .addStatement("dIn[j] = (float) (scale * (m * dOut[j] - sumD - kept[j] * sumDx))");
-        endValues(b);
+                .addStatement("double scale = $L * stats[CHANNELS + c] / m", gamma).build(),
+                CodeBlock.builder().addStatement("dIn[j] = (float) (scale * (m * dOut[j] - sumD - kept[j] * sumDx))").build(),
+                CodeBlock.of("")));
         MethodSpec.Builder m = MethodSpec.methodBuilder("backwardTraining").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("dIn = gamma * invStd / m * (m * dOut - sum(dOut) - xHat * sum(dOut * xHat)), with the whole\n"
                         + "batch's sums.\n")
@@ -215,7 +226,7 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
                 .addParameter(int.class, "n").addCode(b.build()).build();
     }
 
-    private static MethodSpec backwardInference(BatchNormLayer l, boolean inputGradient, String gamma) {
+    protected MethodSpec backwardInference(BatchNormLayer l, boolean inputGradient, String gamma) {
         CodeBlock.Builder b = CodeBlock.builder();
         CodeBlock.Builder before = CodeBlock.builder()
                 .addStatement("float inv = (float) (1.0 / Math.sqrt(movingVariance[c] + EPSILON))")
@@ -229,17 +240,17 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
             before.addStatement("float db = dBeta[c]");
             after.addStatement("dBeta[c] = db");
         }
-        values(b, before.build()).addStatement("float d = dOut[j]");
+        CodeBlock.Builder body = CodeBlock.builder().addStatement("float d = dOut[j]");
         if (l.scale()) {
-            b.addStatement("dg += d * (in[j] - mean) * inv");
+            body.addStatement("dg += d * (in[j] - mean) * inv");
         }
         if (l.center()) {
-            b.addStatement("db += d");
+            body.addStatement("db += d");
         }
         if (inputGradient) {
-            b.addStatement("dIn[j] = d * $L * inv", l.scale() ? "g" : "1f");
+            body.addStatement("dIn[j] = d * $L * inv", l.scale() ? "g" : "1f");
         }
-        endValues(b, after.build());
+        b.add(valueLoops(l, Pass.BACKWARD_INFERENCE, before.build(), body.build(), after.build()));
         MethodSpec.Builder m = MethodSpec.methodBuilder("backwardInference").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The backward pass of the inference map (fixed moving statistics).\n")
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -328,11 +339,21 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
                 + site.weightField(weight(l, Weight.Role.MOVING_VARIANCE));
     }
 
+    /** The parameters after {@code sums} of the passes that add to it: {@code int at}. */
+    protected MethodSpec.Builder sumsParameters(MethodSpec.Builder m) {
+        return m.addParameter(int.class, "at");
+    }
+
+    /** The arguments for {@link #sumsParameters}: the layer's offset in the sums arrays. */
+    protected String sumsArguments(LayerSite site) {
+        return String.valueOf(site.sumsOffset());
+    }
+
     @Override
     public CodeBlock forwardSumsCall(BatchNormLayer l, LayerSite site) {
         return CodeBlock.builder()
                 .beginControlFlow("if (mode == $T.TRAINING)", dev.cnnc.runtime.Mode.class)
-                .addStatement("$T.forwardSums($L, partialSums, $L, n)", site.className(), site.in(), site.sumsOffset())
+                .addStatement("$T.forwardSums($L, partialSums, $L, n)", site.className(), site.in(), sumsArguments(site))
                 .endControlFlow()
                 .build();
     }
@@ -355,7 +376,7 @@ public final class BatchNormGenerator implements LayerGenerator<BatchNormLayer> 
         return CodeBlock.builder()
                 .beginControlFlow("if (mode == $T.TRAINING)", dev.cnnc.runtime.Mode.class)
                 .addStatement("$T.backwardSums($L, $L$L, partialSums, $L, n)", site.className(), site.dOut(), site.keptField(),
-                        affine(l, site, true), site.sumsOffset())
+                        affine(l, site, true), sumsArguments(site))
                 .endControlFlow()
                 .build();
     }

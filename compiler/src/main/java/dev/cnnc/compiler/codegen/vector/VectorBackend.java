@@ -3,6 +3,7 @@ package dev.cnnc.compiler.codegen.vector;
 import dev.cnnc.compiler.codegen.Backend;
 import dev.cnnc.compiler.codegen.portable.PortableBackend;
 import dev.cnnc.compiler.ir.AdvancedActivationLayer;
+import dev.cnnc.compiler.ir.BatchNormLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
@@ -11,12 +12,14 @@ import java.util.Map;
 
 /**
  * The Vector API ({@code jdk.incubator.vector}) for Conv2D and SeparableConv2D (channels-last),
- * Dense, pooling and the relu family of activation layers; portable code for everything else. Compiling and running it needs
+ * Dense, pooling, BatchNormalization over the last axis and the relu family of activation layers;
+ * portable code for everything else. Compiling and running it needs
  * {@code --add-modules jdk.incubator.vector}.
  */
 public final class VectorBackend {
     public static final Backend INSTANCE = new Backend("vector", Map.of(
             AdvancedActivationLayer.class, new VectorAdvancedActivationGenerator(),
+            BatchNormLayer.class, new VectorBatchNormGenerator(),
             Conv2DLayer.class, new VectorConv2DGenerator(),
             DenseLayer.class, new VectorDenseGenerator(),
             Pool2DLayer.class, new VectorPool2DGenerator(),

@@ -338,7 +338,7 @@ public final class BatchNorm implements Network {
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         batchNormalization1Out = new float[batchSize * BatchNormalization1.OUT_SIZE];
         dBatchNormalization1Out = new float[batchSize * BatchNormalization1.OUT_SIZE];
-        batchNormalization1Scratch = new float[8];
+        batchNormalization1Scratch = new float[48];
         batchNormalization1Kept = new float[batchSize * 144];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
@@ -349,7 +349,7 @@ public final class BatchNorm implements Network {
         dense1Scratch = new float[288];
         batchNormalization2Out = new float[batchSize * BatchNormalization2.OUT_SIZE];
         dBatchNormalization2Out = new float[batchSize * BatchNormalization2.OUT_SIZE];
-        batchNormalization2Scratch = new float[16];
+        batchNormalization2Scratch = new float[64];
         batchNormalization2Kept = new float[batchSize * 8];
         dense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dDense2Out = new float[batchSize * Dense2.OUT_SIZE];
@@ -512,7 +512,7 @@ public final class BatchNorm implements Network {
                 Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
                 // this replica's sums for the whole batch's statistics of batch_normalization_1
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization1.forwardSums(conv2d1Out, partialSums, 0, n);
+                    BatchNormalization1.forwardSums(conv2d1Out, partialSums, 0, batchNormalization1Scratch, n);
                 }
                 return null;
             }
@@ -527,7 +527,7 @@ public final class BatchNorm implements Network {
                 Dense1.forward(flatten1Out, dense1Out, dense1Kernel, dense1Bias, n);
                 // this replica's sums for the whole batch's statistics of batch_normalization_2
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization2.forwardSums(dense1Out, partialSums, 17, n);
+                    BatchNormalization2.forwardSums(dense1Out, partialSums, 17, batchNormalization2Scratch, n);
                 }
                 return null;
             }
@@ -558,7 +558,7 @@ public final class BatchNorm implements Network {
                 Dense2.backward(batchNormalization2Out, dDense2Out, dBatchNormalization2Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2Scratch, n);
                 // this replica's sums for the whole batch's gradient statistics of batch_normalization_2
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization2.backwardSums(dBatchNormalization2Out, batchNormalization2Kept, dBatchNormalization2Beta, partialSums, 17, n);
+                    BatchNormalization2.backwardSums(dBatchNormalization2Out, batchNormalization2Kept, dBatchNormalization2Beta, partialSums, 17, batchNormalization2Scratch, n);
                 }
             }
             case 1 -> {
@@ -573,7 +573,7 @@ public final class BatchNorm implements Network {
                 MaxPooling2d1.backward(batchNormalization1Out, maxPooling2d1Out, dMaxPooling2d1Out, dBatchNormalization1Out, n);
                 // this replica's sums for the whole batch's gradient statistics of batch_normalization_1
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization1.backwardSums(dBatchNormalization1Out, batchNormalization1Kept, dBatchNormalization1Gamma, dBatchNormalization1Beta, partialSums, 0, n);
+                    BatchNormalization1.backwardSums(dBatchNormalization1Out, batchNormalization1Kept, dBatchNormalization1Gamma, dBatchNormalization1Beta, partialSums, 0, batchNormalization1Scratch, n);
                 }
             }
             case 0 -> {
