@@ -29,6 +29,10 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         TypeSpec.Builder t = Conv2DGenerator.header(l, site);
         t.addFields(VectorKernels.constants("FILTERS"));
         t.addField(VectorKernels.tileRows());
+        boolean narrow = VectorKernels.narrow(l.filters());
+        if (narrow) {
+            t.addField(VectorKernels.narrowConstant("FILTERS"));
+        }
         if (site.computesInputGradient()) {
             t.addField(LayerSite.constant("SCRATCH_FLOATS", scratchFloats(l, site)).toBuilder()
                     .addJavadoc("Floats of the backward pass's scratch: the transposed kernel and $L rows.\n", VectorKernels.BLOCK)
@@ -42,15 +46,16 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu,
                 VectorKernels.interior(g.outWidth(), g.inWidth(), g.kernelWidth(), g.strideWidth(), g.dilationWidth(),
                         g.padLeft()),
-                g.padding() == Padding.VALID, doc));
+                g.padding() == Padding.VALID, narrow, doc));
         if (act != Activation.LINEAR) {
             if (!relu) {
                 t.addMethod(ActivationCode.forward(act, "OUT_SIZE", l.outputShape().dim(2)));
             }
             t.addMethod(VectorActivations.backward(act, "OUT_SIZE", l.outputShape().dim(2)));
         }
-        boolean fewChannels = l.inputChannels() < 4 && g.padding() == Padding.VALID;
-        t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels,
+        // blocks of kernel rows for a first layer; not with one-vector blocks, which the other path has
+        boolean fewChannels = l.inputChannels() < 4 && g.padding() == Padding.VALID && !narrow;
+        t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels, narrow,
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
                         + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
                         + ". Vector API variant.\n"));

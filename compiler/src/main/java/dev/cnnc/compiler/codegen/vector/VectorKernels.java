@@ -57,6 +57,23 @@ final class VectorKernels {
         return fields;
     }
 
+    /**
+     * True if {@code filters} leave at least one whole vector beyond the blocks of 2 vectors on some
+     * vector width (128, 256 or 512 bits): 16 or 48 filters on AVX-512, 8 or 24 on AVX2. Such layers get
+     * blocks of one vector ({@code narrow6}, {@code kernelGradientNarrowN}) for filters
+     * {@code F_VEC .. F_VEC1 - 1}; others do not carry the code.
+     */
+    static boolean narrow(int filters) {
+        return filters % 8 >= 4 || filters % 16 >= 8 || filters % 32 >= 16;
+    }
+
+    /** {@code F_VEC1}: the filters computed with vectors, the last ones a single vector at a time. */
+    static FieldSpec narrowConstant(String channels) {
+        return FieldSpec.builder(int.class, "F_VEC1", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$L - $L % L", channels, channels)
+                .addJavadoc("Output channels computed with vectors: from F_VEC on, one vector at a time.\n").build();
+    }
+
     /** {@code S} and {@code L}: the species and its length, for a class of elementwise vector loops. */
     static List<FieldSpec> species() {
         return List.of(
@@ -95,7 +112,7 @@ final class VectorKernels {
      *     over consecutive output pixels across rows and examples
      */
     static List<MethodSpec> convForward(boolean bias, boolean activation, boolean relu, int[] interior,
-            boolean allInside, String doc) {
+            boolean allInside, boolean narrow, String doc) {
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
@@ -108,8 +125,11 @@ final class VectorKernels {
             forward.addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
                     .addStatement("int p = 0")
                     .beginControlFlow("for (; p + $L <= pixels; p += $L)", BLOCK, BLOCK)
-                    .addStatement("pixels$L(in, out, kernel, $L, p)", BLOCK, b)
-                    .endControlFlow()
+                    .addStatement("pixels$L(in, out, kernel, $L, p)", BLOCK, b);
+            if (narrow) {
+                forward.addStatement("narrow$L(in, out, kernel, $L, p)", BLOCK, b);
+            }
+            forward.endControlFlow()
                     .beginControlFlow("for (; p < pixels; p++)")
                     .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
                             + "p % OUT_WIDTH)", b)
@@ -117,8 +137,12 @@ final class VectorKernels {
             if (activation) {
                 forward.addStatement("activate(out, n)");
             }
-            return List.of(forward.build(), convPixelsAcross(BLOCK, relu), convPixels(1, relu), windowIndex(),
-                    convTail(relu));
+            List<MethodSpec> methods = new java.util.ArrayList<>(List.of(forward.build(), convPixelsAcross(BLOCK, relu, narrow)));
+            if (narrow) {
+                methods.add(convNarrowAcross(BLOCK, relu));
+            }
+            methods.addAll(List.of(convPixels(1, relu, false), windowIndex(), convTail(relu, narrow)));
+            return methods;
         }
         forward.beginControlFlow("for (int b = 0; b < n; b++)")
                 .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
@@ -127,8 +151,11 @@ final class VectorKernels {
                 .addStatement("pixels1(in, out, kernel, $L, b, oy, ox)", b)
                 .endControlFlow()
                 .beginControlFlow("for (; ox + $L <= $L; ox += $L)", BLOCK, interior[1], BLOCK)
-                .addStatement("pixels$L(in, out, kernel, $L, b, oy, ox)", BLOCK, b)
-                .endControlFlow()
+                .addStatement("pixels$L(in, out, kernel, $L, b, oy, ox)", BLOCK, b);
+        if (narrow) {
+            forward.addStatement("narrow$L(in, out, kernel, $L, b, oy, ox)", BLOCK, b);
+        }
+        forward.endControlFlow()
                 .beginControlFlow("for (; ox < OUT_WIDTH; ox++)")
                 .addStatement("pixels1(in, out, kernel, $L, b, oy, ox)", b)
                 .endControlFlow()
@@ -137,14 +164,19 @@ final class VectorKernels {
         if (activation) {
             forward.addStatement("activate(out, n)");
         }
-        return List.of(forward.build(), convPixels(BLOCK, relu), convPixels(1, relu));
+        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(forward.build(), convPixels(BLOCK, relu, narrow)));
+        if (narrow) {
+            methods.add(convNarrow(BLOCK, relu));
+        }
+        methods.add(convPixels(1, relu, false));
+        return methods;
     }
 
     /**
      * {@code pixelsN(in, out, kernel, bias, p)}: output pixels {@code p .. p + count - 1} in
      * example-row-column order, which may span rows and examples; every window lies inside the input.
      */
-    private static MethodSpec convPixelsAcross(int count, boolean relu) {
+    private static MethodSpec convPixelsAcross(int count, boolean relu, boolean narrow) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("pixels" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("Output pixels {@code p .. p + $L}, counted across rows and examples; windows inside the input.\n",
                         count - 1)
@@ -157,8 +189,8 @@ final class VectorKernels {
         m.addComment("4 vectors of filters at a time where the registers allow, then 2");
         acrossBlock(m, count, 4, "0", "F_VEC4", relu);
         acrossBlock(m, count, 2, "F_VEC4", "F_VEC", relu);
-        m.addComment("channels beyond F_VEC, one pixel at a time")
-                .beginControlFlow("if (F_VEC < FILTERS)")
+        m.addComment("channels beyond $L, one pixel at a time", narrow ? "F_VEC1 (narrow" + count + ")" : "F_VEC")
+                .beginControlFlow("if ($L < FILTERS)", narrow ? "F_VEC1" : "F_VEC")
                 .beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .addStatement("tail(in, out, kernel, bias, p + q)")
                 .endControlFlow()
@@ -166,10 +198,25 @@ final class VectorKernels {
         return m.build();
     }
 
+    /** {@code narrowN}: filters {@code F_VEC .. F_VEC1 - 1} of {@link #convPixelsAcross}'s pixels, one vector at a time. */
+    private static MethodSpec convNarrowAcross(int count, boolean relu) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("narrow" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + $L}, one vector at a time.\n",
+                        count - 1)
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
+                .addParameter(float[].class, "bias").addParameter(int.class, "p");
+        for (int q = 0; q < count; q++) {
+            m.addStatement("int i$L = window(p + $L)", q, q);
+        }
+        m.addStatement("int o = p * FILTERS");
+        acrossBlock(m, count, 1, "F_VEC", "F_VEC1", relu);
+        return m.build();
+    }
+
     /** The loop over filters {@code [from, to)} of {@link #convPixelsAcross}, {@code vectors} at a time. */
     private static void acrossBlock(MethodSpec.Builder m, int count, int vectors, String from, String to,
             boolean relu) {
-        m.beginControlFlow("for (int f = $L; f < $L; f += $L * L)", from, to, vectors);
+        m.beginControlFlow("for (int f = $L; f < $L; f += $L)", from, to, vectors == 1 ? "L" : vectors + " * L");
         biasVectors(m, vectors);
         m.addStatement("$T $L", FLOAT_VECTOR, accumulators(count, vectors, "z"))
                 .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
@@ -270,13 +317,14 @@ final class VectorKernels {
     }
 
     /** {@code tail(..., p)}: the channels beyond {@code F_VEC} of output pixel {@code p}, one at a time. */
-    private static MethodSpec convTail(boolean relu) {
+    private static MethodSpec convTail(boolean relu, boolean narrow) {
+        String from = narrow ? "F_VEC1" : "F_VEC";
         return MethodSpec.methodBuilder("tail").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Channels {@code F_VEC ..} of output pixel {@code p} (its window inside the input).\n")
+                .addJavadoc("Channels {@code $L ..} of output pixel {@code p} (its window inside the input).\n", from)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "bias").addParameter(int.class, "p")
                 .addStatement("int i = window(p)")
-                .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
+                .beginControlFlow("for (int f = $L; f < FILTERS; f++)", from)
                 .addStatement("float s = bias == null ? 0f : bias[f]")
                 .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
                 .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
@@ -297,22 +345,14 @@ final class VectorKernels {
      * channel, accumulated in registers (4 or 2 vectors of filters per pixel). A block of 4 lies in
      * the interior columns; a single pixel checks every tap.
      */
-    private static MethodSpec convPixels(int count, boolean relu) {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("pixels" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc(count > 1 ? CodeBlock.of("Output pixels {@code (oy, ox .. ox + $L)} of example {@code b}, inside the "
-                        + "input's columns.\n", count - 1) : CodeBlock.of("Output pixel {@code (oy, ox)} of example {@code b}.\n"))
-                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
-                .addParameter(float[].class, "bias").addParameter(int.class, "b").addParameter(int.class, "oy")
-                .addParameter(int.class, "ox")
-                .addStatement("int iy = oy * STRIDE_HEIGHT - PAD_TOP")
-                .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT")
-                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS");
+    private static MethodSpec convPixels(int count, boolean relu, boolean narrow) {
+        MethodSpec.Builder m = rowPixels("pixels" + count, count);
         m.addComment("4 vectors of filters at a time where the registers allow, then 2");
         rowBlock(m, count, 4, "0", "F_VEC4", relu);
         rowBlock(m, count, 2, "F_VEC4", "F_VEC", relu);
-        m.addComment("channels beyond F_VEC, one at a time")
+        m.addComment("channels beyond $L, one at a time", narrow ? "F_VEC1 (narrow" + count + ")" : "F_VEC")
                 .beginControlFlow("for (int p = 0; p < $L; p++)", count)
-                .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
+                .beginControlFlow("for (int f = $L; f < FILTERS; f++)", narrow ? "F_VEC1" : "F_VEC")
                 .addStatement("float s = bias == null ? 0f : bias[f]")
                 .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
                 .addStatement("int y = iy + ky * DILATION_HEIGHT")
@@ -333,18 +373,51 @@ final class VectorKernels {
         return m.build();
     }
 
+    /** The header of a method over {@code count} pixels along a row: its parameters, iy, ix and o. */
+    private static MethodSpec.Builder rowPixels(String name, int count) {
+        return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc(count > 1 ? CodeBlock.of("Output pixels {@code (oy, ox .. ox + $L)} of example {@code b}, inside the "
+                        + "input's columns.\n", count - 1) : CodeBlock.of("Output pixel {@code (oy, ox)} of example {@code b}.\n"))
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
+                .addParameter(float[].class, "bias").addParameter(int.class, "b").addParameter(int.class, "oy")
+                .addParameter(int.class, "ox")
+                .addStatement("int iy = oy * STRIDE_HEIGHT - PAD_TOP")
+                .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT")
+                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS")
+                .addCode(count == 1 ? CodeBlock.of("") : CodeBlock.builder()
+                        .add("// the kernel rows inside the input: a range, not a skip per row (Java 17's C2 keeps vectors\n")
+                        .add("// that flow through such a continue in memory, allocated)\n")
+                        .addStatement("int ky0 = iy >= 0 ? 0 : (DILATION_HEIGHT - 1 - iy) / DILATION_HEIGHT")
+                        .addStatement("int ky1 = Math.min(KERNEL_HEIGHT, (IN_HEIGHT - iy + DILATION_HEIGHT - 1) / DILATION_HEIGHT)")
+                        .build());
+    }
+
+    /** {@code narrowN}: filters {@code F_VEC .. F_VEC1 - 1} of {@link #convPixels}'s pixels, one vector at a time. */
+    private static MethodSpec convNarrow(int count, boolean relu) {
+        MethodSpec.Builder m = rowPixels("narrow" + count, count)
+                .addComment("filters F_VEC .. F_VEC1 - 1, one vector at a time");
+        rowBlock(m, count, 1, "F_VEC", "F_VEC1", relu);
+        return m.build();
+    }
+
     /** The loop over filters {@code [from, to)} of {@link #convPixels}, {@code vectors} at a time. */
     private static void rowBlock(MethodSpec.Builder m, int count, int vectors, String from, String to, boolean relu) {
-        m.beginControlFlow("for (int f = $L; f < $L; f += $L * L)", from, to, vectors);
+        m.beginControlFlow("for (int f = $L; f < $L; f += $L)", from, to, vectors == 1 ? "L" : vectors + " * L");
         biasVectors(m, vectors);
-        m.addStatement("$T $L", FLOAT_VECTOR, accumulators(count, vectors, "z"))
-                .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
-                .addStatement("int y = iy + ky * DILATION_HEIGHT")
-                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
-                .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
-                .addStatement("int x = ix + kx * DILATION_WIDTH");
+        m.addStatement("$T $L", FLOAT_VECTOR, accumulators(count, vectors, "z"));
         if (count == 1) {
-            m.beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow();
+            // a single pixel (a border or the last few) checks every tap
+            m.beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
+                    .addStatement("int y = iy + ky * DILATION_HEIGHT")
+                    .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
+                    .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
+                    .addStatement("int x = ix + kx * DILATION_WIDTH")
+                    .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow();
+        } else {
+            m.beginControlFlow("for (int ky = ky0; ky < ky1; ky++)")
+                    .addStatement("int y = iy + ky * DILATION_HEIGHT")
+                    .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
+                    .addStatement("int x = ix + kx * DILATION_WIDTH");
         }
         m.addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
                 .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
@@ -360,7 +433,8 @@ final class VectorKernels {
      * every output pixel; the input gradient as {@code dOut . kernel^T} into a scratch row per pixel,
      * then added back to the input positions (col2im).
      */
-    static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, String doc) {
+    static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
+            String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -400,11 +474,17 @@ final class VectorKernels {
                     .beginControlFlow("if (F_VEC4 > 0)")
                     .addStatement("kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c)")
                     .endControlFlow()
-                    .addStatement("kernelGradient4(in, dOut, dKernel, r0, r1, tap, c)")
-                    .endControlFlow()
+                    .addStatement("kernelGradient4(in, dOut, dKernel, r0, r1, tap, c)");
+            if (narrow) {
+                m.addStatement("kernelGradientNarrow4(in, dOut, dKernel, r0, r1, tap, c)");
+            }
+            m.endControlFlow()
                     .beginControlFlow("for (; c < IN_CHANNELS; c++)")
-                    .addStatement("kernelGradient1(in, dOut, dKernel, r0, r1, tap, c)")
-                    .endControlFlow()
+                    .addStatement("kernelGradient1(in, dOut, dKernel, r0, r1, tap, c)");
+            if (narrow) {
+                m.addStatement("kernelGradientNarrow1(in, dOut, dKernel, r0, r1, tap, c)");
+            }
+            m.endControlFlow()
                     .endControlFlow()
                     .endControlFlow();
         }
@@ -416,10 +496,13 @@ final class VectorKernels {
         if (fewChannels) {
             methods.addAll(List.of(convKernelGradientTaps(4), convKernelGradientTaps(1), kernelRowOffset()));
         } else {
-            methods.addAll(List.of(convKernelGradientWide(), convKernelGradient(4), convKernelGradient(1)));
+            methods.addAll(List.of(convKernelGradientWide(), convKernelGradient(4, narrow), convKernelGradient(1, narrow)));
+            if (narrow) {
+                methods.addAll(List.of(convKernelGradientNarrow(4), convKernelGradientNarrow(1)));
+            }
         }
         if (bias) {
-            methods.add(biasGradient("FILTERS"));
+            methods.add(biasGradient("FILTERS", narrow ? "F_VEC1" : "F_VEC"));
         }
         if (inputGradient) {
             methods.addAll(convInputGradient());
@@ -440,17 +523,22 @@ final class VectorKernels {
     }
 
     static MethodSpec biasGradient(String channels) {
+        return biasGradient(channels, "F_VEC");
+    }
+
+    /** dBias: vectors of channels below {@code vectors} (F_VEC or F_VEC1), then one channel at a time. */
+    static MethodSpec biasGradient(String channels, String vectors) {
         return MethodSpec.methodBuilder("biasGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dBias += the sum of dOut over {@code pixels} output positions.\n")
                 .addParameter(float[].class, "dOut").addParameter(float[].class, "dBias").addParameter(int.class, "pixels")
-                .beginControlFlow("for (int f = 0; f < F_VEC; f += L)")
+                .beginControlFlow("for (int f = 0; f < $L; f += L)", vectors)
                 .addStatement("$T s = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR)
                 .beginControlFlow("for (int p = 0; p < pixels; p++)")
                 .addStatement("s = s.add($T.fromArray(S, dOut, p * $L + f))", FLOAT_VECTOR, channels)
                 .endControlFlow()
                 .addStatement("s.add($T.fromArray(S, dBias, f)).intoArray(dBias, f)", FLOAT_VECTOR)
                 .endControlFlow()
-                .beginControlFlow("for (int f = F_VEC; f < $L; f++)", channels)
+                .beginControlFlow("for (int f = $L; f < $L; f++)", vectors, channels)
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int p = 0; p < pixels; p++)")
                 .addStatement("s += dOut[p * $L + f]", channels)
@@ -588,7 +676,7 @@ final class VectorKernels {
     }
 
     /** dKernel for tap {@code tap}, input channels {@code c .. c + count - 1} (count 1 or 4), every filter. */
-    private static MethodSpec convKernelGradient(int count) {
+    private static MethodSpec convKernelGradient(int count, boolean narrow) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradient" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel[tap, c .. c + $L, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.\n",
                         count - 1)
@@ -619,9 +707,10 @@ final class VectorKernels {
         }
         m.endControlFlow().endControlFlow();
         addToKernel(m, count, q -> q == 0 ? "k + f" : "k + " + q + " * FILTERS + f");
+        String from = narrow ? "F_VEC1" : "F_VEC";
         return m.endControlFlow()
-                .addComment("filters beyond F_VEC, one at a time")
-                .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
+                .addComment("filters beyond $L, one at a time", narrow ? "F_VEC1 (kernelGradientNarrow" + count + ")" : "F_VEC")
+                .beginControlFlow("for (int f = $L; f < FILTERS; f++)", from)
                 .beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int r = r0; r < r1; r++)")
@@ -640,6 +729,71 @@ final class VectorKernels {
                 .endControlFlow()
                 .endControlFlow()
                 .build();
+    }
+
+    /**
+     * {@code kernelGradientNarrowN}: dKernel for tap {@code tap}, input channels {@code c .. c + count - 1}
+     * (count 4 or 1), filters {@code F_VEC .. F_VEC1 - 1} (one vector, or none on a machine where
+     * F_VEC = F_VEC1): 4 accumulators, one per channel; for a single channel two, for even and odd
+     * output columns, so that two chains of multiply-adds are in flight.
+     */
+    private static MethodSpec convKernelGradientNarrow(int count) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientNarrow" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dKernel[tap, $L, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in "
+                        + "(at the tap) times dOut.\n", count == 1 ? "c" : "c .. c + " + (count - 1))
+                .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
+                .addParameter(int.class, "r0").addParameter(int.class, "r1").addParameter(int.class, "tap").addParameter(int.class, "c")
+                .beginControlFlow("if (F_VEC == F_VEC1)").addStatement("return").endControlFlow()
+                .addStatement("int f = F_VEC")
+                .addStatement("int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP")
+                .addStatement("int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT")
+                .addComment("the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,")
+                .addComment("not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)")
+                .addStatement("int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH")
+                .addStatement("int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH)")
+                .addStatement("int k = (tap * IN_CHANNELS + c) * FILTERS")
+                .addStatement("$T z = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR);
+        StringBuilder acc = new StringBuilder();
+        for (int q = 0; q < Math.max(count, 2); q++) {
+            acc.append(q > 0 ? ", " : "").append("a").append(q).append(" = z");
+        }
+        m.addStatement("$T $L", FLOAT_VECTOR, acc)
+                .beginControlFlow("for (int r = r0; r < r1; r++)")
+                .addStatement("int b = r / OUT_HEIGHT")
+                .addStatement("int oy = r - b * OUT_HEIGHT")
+                .addStatement("int y = oy * STRIDE_HEIGHT + dy")
+                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
+                .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c")
+                .addStatement("int o = r * OUT_WIDTH * FILTERS + f")
+                .addStatement("int ox = ox0");
+        if (count == 1) {
+            m.addComment("even and odd columns in two accumulators: two chains of multiply-adds in flight")
+                    .beginControlFlow("for (; ox + 1 < ox1; ox += 2)")
+                    .addStatement("a0 = $T.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma($T.fromArray(S, dOut, o + ox * FILTERS), a0)",
+                            FLOAT_VECTOR, FLOAT_VECTOR)
+                    .addStatement("a1 = $T.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS])"
+                            + ".fma($T.fromArray(S, dOut, o + (ox + 1) * FILTERS), a1)", FLOAT_VECTOR, FLOAT_VECTOR)
+                    .endControlFlow()
+                    .beginControlFlow("for (; ox < ox1; ox++)")
+                    .addStatement("a0 = $T.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma($T.fromArray(S, dOut, o + ox * FILTERS), a0)",
+                            FLOAT_VECTOR, FLOAT_VECTOR)
+                    .endControlFlow()
+                    .endControlFlow()
+                    .addStatement("a0.add(a1).add($T.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f)", FLOAT_VECTOR);
+            return m.build();
+        }
+        m.beginControlFlow("for (; ox < ox1; ox++)")
+                .addStatement("int j = i + ox * STRIDE_WIDTH * IN_CHANNELS")
+                .addStatement("$T d = $T.fromArray(S, dOut, o + ox * FILTERS)", FLOAT_VECTOR, FLOAT_VECTOR);
+        for (int q = 0; q < count; q++) {
+            m.addStatement("a$L = $T.broadcast(S, in[j$L]).fma(d, a$L)", q, FLOAT_VECTOR, q == 0 ? "" : " + " + q, q);
+        }
+        m.endControlFlow().endControlFlow();
+        for (int q = 0; q < count; q++) {
+            String at = q == 0 ? "k + f" : "k + " + q + " * FILTERS + f";
+            m.addStatement("a$L.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, FLOAT_VECTOR, at, at);
+        }
+        return m.build();
     }
 
     /**

@@ -94,6 +94,11 @@ public final class Conv2d1 {
      */
     private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
 
+    /**
+     * Output channels computed with vectors: from F_VEC on, one vector at a time.
+     */
+    private static final int F_VEC1 = FILTERS - FILTERS % L;
+
     private Conv2d1() {
     }
 
@@ -111,6 +116,7 @@ public final class Conv2d1 {
                 }
                 for (; ox + 6 <= 5; ox += 6) {
                     pixels6(in, out, kernel, bias, b, oy, ox);
+                    narrow6(in, out, kernel, bias, b, oy, ox);
                 }
                 for (; ox < OUT_WIDTH; ox++) {
                     pixels1(in, out, kernel, bias, b, oy, ox);
@@ -127,6 +133,10 @@ public final class Conv2d1 {
         int iy = oy * STRIDE_HEIGHT - PAD_TOP;
         int ix = ox * STRIDE_WIDTH - PAD_LEFT;
         int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
+        // the kernel rows inside the input: a range, not a skip per row (Java 17's C2 keeps vectors
+        // that flow through such a continue in memory, allocated)
+        int ky0 = iy >= 0 ? 0 : (DILATION_HEIGHT - 1 - iy) / DILATION_HEIGHT;
+        int ky1 = Math.min(KERNEL_HEIGHT, (IN_HEIGHT - iy + DILATION_HEIGHT - 1) / DILATION_HEIGHT);
         // 4 vectors of filters at a time where the registers allow, then 2
         for (int f = 0; f < F_VEC4; f += 4 * L) {
             FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
@@ -134,11 +144,8 @@ public final class Conv2d1 {
             FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
             FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
             FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3, a50 = z0, a51 = z1, a52 = z2, a53 = z3;
-            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+            for (int ky = ky0; ky < ky1; ky++) {
                 int y = iy + ky * DILATION_HEIGHT;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
                 for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
                     int x = ix + kx * DILATION_WIDTH;
                     int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
@@ -210,11 +217,8 @@ public final class Conv2d1 {
             FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
             FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
             FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1, a50 = z0, a51 = z1;
-            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+            for (int ky = ky0; ky < ky1; ky++) {
                 int y = iy + ky * DILATION_HEIGHT;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
                 for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
                     int x = ix + kx * DILATION_WIDTH;
                     int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
@@ -256,9 +260,9 @@ public final class Conv2d1 {
             a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
             a51.max(0f).intoArray(out, o + 5 * FILTERS + f + L);
         }
-        // channels beyond F_VEC, one at a time
+        // channels beyond F_VEC1 (narrow6), one at a time
         for (int p = 0; p < 6; p++) {
-            for (int f = F_VEC; f < FILTERS; f++) {
+            for (int f = F_VEC1; f < FILTERS; f++) {
                 float s = bias == null ? 0f : bias[f];
                 for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                     int y = iy + ky * DILATION_HEIGHT;
@@ -279,6 +283,54 @@ public final class Conv2d1 {
                 }
                 out[o + p * FILTERS + f] = Math.max(s, 0f);
             }
+        }
+    }
+
+    /**
+     * Output pixels {@code (oy, ox .. ox + 5)} of example {@code b}, inside the input's columns.
+     */
+    private static void narrow6(float[] in, float[] out, float[] kernel, float[] bias, int b,
+            int oy, int ox) {
+        int iy = oy * STRIDE_HEIGHT - PAD_TOP;
+        int ix = ox * STRIDE_WIDTH - PAD_LEFT;
+        int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
+        // the kernel rows inside the input: a range, not a skip per row (Java 17's C2 keeps vectors
+        // that flow through such a continue in memory, allocated)
+        int ky0 = iy >= 0 ? 0 : (DILATION_HEIGHT - 1 - iy) / DILATION_HEIGHT;
+        int ky1 = Math.min(KERNEL_HEIGHT, (IN_HEIGHT - iy + DILATION_HEIGHT - 1) / DILATION_HEIGHT);
+        // filters F_VEC .. F_VEC1 - 1, one vector at a time
+        for (int f = F_VEC; f < F_VEC1; f += L) {
+            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+            FloatVector a00 = z0, a10 = z0, a20 = z0, a30 = z0, a40 = z0, a50 = z0;
+            for (int ky = ky0; ky < ky1; ky++) {
+                int y = iy + ky * DILATION_HEIGHT;
+                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                    int x = ix + kx * DILATION_WIDTH;
+                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
+                        a00 = v.fma(k0, a00);
+                        v = FloatVector.broadcast(S, in[i + 1 * STRIDE_WIDTH * IN_CHANNELS + c]);
+                        a10 = v.fma(k0, a10);
+                        v = FloatVector.broadcast(S, in[i + 2 * STRIDE_WIDTH * IN_CHANNELS + c]);
+                        a20 = v.fma(k0, a20);
+                        v = FloatVector.broadcast(S, in[i + 3 * STRIDE_WIDTH * IN_CHANNELS + c]);
+                        a30 = v.fma(k0, a30);
+                        v = FloatVector.broadcast(S, in[i + 4 * STRIDE_WIDTH * IN_CHANNELS + c]);
+                        a40 = v.fma(k0, a40);
+                        v = FloatVector.broadcast(S, in[i + 5 * STRIDE_WIDTH * IN_CHANNELS + c]);
+                        a50 = v.fma(k0, a50);
+                    }
+                }
+            }
+            a00.max(0f).intoArray(out, o + f);
+            a10.max(0f).intoArray(out, o + 1 * FILTERS + f);
+            a20.max(0f).intoArray(out, o + 2 * FILTERS + f);
+            a30.max(0f).intoArray(out, o + 3 * FILTERS + f);
+            a40.max(0f).intoArray(out, o + 4 * FILTERS + f);
+            a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
         }
     }
 
@@ -414,9 +466,11 @@ public final class Conv2d1 {
                         kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c);
                     }
                     kernelGradient4(in, dOut, dKernel, r0, r1, tap, c);
+                    kernelGradientNarrow4(in, dOut, dKernel, r0, r1, tap, c);
                 }
                 for (; c < IN_CHANNELS; c++) {
                     kernelGradient1(in, dOut, dKernel, r0, r1, tap, c);
+                    kernelGradientNarrow1(in, dOut, dKernel, r0, r1, tap, c);
                 }
             }
         }
@@ -541,8 +595,8 @@ public final class Conv2d1 {
             a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
             a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
         }
-        // filters beyond F_VEC, one at a time
-        for (int f = F_VEC; f < FILTERS; f++) {
+        // filters beyond F_VEC1 (kernelGradientNarrow4), one at a time
+        for (int f = F_VEC1; f < FILTERS; f++) {
             for (int q = 0; q < 4; q++) {
                 float s = 0f;
                 for (int r = r0; r < r1; r++) {
@@ -599,8 +653,8 @@ public final class Conv2d1 {
             a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
             a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
         }
-        // filters beyond F_VEC, one at a time
-        for (int f = F_VEC; f < FILTERS; f++) {
+        // filters beyond F_VEC1 (kernelGradientNarrow1), one at a time
+        for (int f = F_VEC1; f < FILTERS; f++) {
             for (int q = 0; q < 1; q++) {
                 float s = 0f;
                 for (int r = r0; r < r1; r++) {
@@ -624,17 +678,100 @@ public final class Conv2d1 {
     }
 
     /**
+     * dKernel[tap, c .. c + 3, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+     */
+    private static void kernelGradientNarrow4(float[] in, float[] dOut, float[] dKernel, int r0,
+            int r1, int tap, int c) {
+        if (F_VEC == F_VEC1) {
+            return;
+        }
+        int f = F_VEC;
+        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+        // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
+        // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
+        int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
+        int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
+        int k = (tap * IN_CHANNELS + c) * FILTERS;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
+        for (int r = r0; r < r1; r++) {
+            int b = r / OUT_HEIGHT;
+            int oy = r - b * OUT_HEIGHT;
+            int y = oy * STRIDE_HEIGHT + dy;
+            if (y < 0 || y >= IN_HEIGHT) {
+                continue;
+            }
+            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+            int o = r * OUT_WIDTH * FILTERS + f;
+            int ox = ox0;
+            for (; ox < ox1; ox++) {
+                int j = i + ox * STRIDE_WIDTH * IN_CHANNELS;
+                FloatVector d = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                a0 = FloatVector.broadcast(S, in[j]).fma(d, a0);
+                a1 = FloatVector.broadcast(S, in[j + 1]).fma(d, a1);
+                a2 = FloatVector.broadcast(S, in[j + 2]).fma(d, a2);
+                a3 = FloatVector.broadcast(S, in[j + 3]).fma(d, a3);
+            }
+        }
+        a0.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+        a1.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
+        a2.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
+        a3.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
+    }
+
+    /**
+     * dKernel[tap, c, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+     */
+    private static void kernelGradientNarrow1(float[] in, float[] dOut, float[] dKernel, int r0,
+            int r1, int tap, int c) {
+        if (F_VEC == F_VEC1) {
+            return;
+        }
+        int f = F_VEC;
+        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+        // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
+        // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
+        int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
+        int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
+        int k = (tap * IN_CHANNELS + c) * FILTERS;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a0 = z, a1 = z;
+        for (int r = r0; r < r1; r++) {
+            int b = r / OUT_HEIGHT;
+            int oy = r - b * OUT_HEIGHT;
+            int y = oy * STRIDE_HEIGHT + dy;
+            if (y < 0 || y >= IN_HEIGHT) {
+                continue;
+            }
+            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+            int o = r * OUT_WIDTH * FILTERS + f;
+            int ox = ox0;
+            // even and odd columns in two accumulators: two chains of multiply-adds in flight
+            for (; ox + 1 < ox1; ox += 2) {
+                a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
+                a1 = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS), a1);
+            }
+            for (; ox < ox1; ox++) {
+                a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
+            }
+        }
+        a0.add(a1).add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+    }
+
+    /**
      * dBias += the sum of dOut over {@code pixels} output positions.
      */
     private static void biasGradient(float[] dOut, float[] dBias, int pixels) {
-        for (int f = 0; f < F_VEC; f += L) {
+        for (int f = 0; f < F_VEC1; f += L) {
             FloatVector s = FloatVector.zero(S);
             for (int p = 0; p < pixels; p++) {
                 s = s.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
             }
             s.add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
         }
-        for (int f = F_VEC; f < FILTERS; f++) {
+        for (int f = F_VEC1; f < FILTERS; f++) {
             float s = 0f;
             for (int p = 0; p < pixels; p++) {
                 s += dOut[p * FILTERS + f];

@@ -95,6 +95,11 @@ public final class Conv2d3 {
     private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
 
     /**
+     * Output channels computed with vectors: from F_VEC on, one vector at a time.
+     */
+    private static final int F_VEC1 = FILTERS - FILTERS % L;
+
+    /**
      * Floats of the backward pass's scratch: the transposed kernel and 6 rows.
      */
     public static final int SCRATCH_FLOATS = 2400;
@@ -112,6 +117,7 @@ public final class Conv2d3 {
         int p = 0;
         for (; p + 6 <= pixels; p += 6) {
             pixels6(in, out, kernel, bias, p);
+            narrow6(in, out, kernel, bias, p);
         }
         for (; p < pixels; p++) {
             pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
@@ -249,11 +255,55 @@ public final class Conv2d3 {
             a50.intoArray(out, o + 5 * FILTERS + f);
             a51.intoArray(out, o + 5 * FILTERS + f + L);
         }
-        // channels beyond F_VEC, one pixel at a time
-        if (F_VEC < FILTERS) {
+        // channels beyond F_VEC1 (narrow6), one pixel at a time
+        if (F_VEC1 < FILTERS) {
             for (int q = 0; q < 6; q++) {
                 tail(in, out, kernel, bias, p + q);
             }
+        }
+    }
+
+    /**
+     * Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + 5}, one vector at a time.
+     */
+    private static void narrow6(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+        int i0 = window(p + 0);
+        int i1 = window(p + 1);
+        int i2 = window(p + 2);
+        int i3 = window(p + 3);
+        int i4 = window(p + 4);
+        int i5 = window(p + 5);
+        int o = p * FILTERS;
+        for (int f = F_VEC; f < F_VEC1; f += L) {
+            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+            FloatVector a00 = z0, a10 = z0, a20 = z0, a30 = z0, a40 = z0, a50 = z0;
+            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                    int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                        FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                        a00 = v.fma(k0, a00);
+                        v = FloatVector.broadcast(S, in[i1 + t + c]);
+                        a10 = v.fma(k0, a10);
+                        v = FloatVector.broadcast(S, in[i2 + t + c]);
+                        a20 = v.fma(k0, a20);
+                        v = FloatVector.broadcast(S, in[i3 + t + c]);
+                        a30 = v.fma(k0, a30);
+                        v = FloatVector.broadcast(S, in[i4 + t + c]);
+                        a40 = v.fma(k0, a40);
+                        v = FloatVector.broadcast(S, in[i5 + t + c]);
+                        a50 = v.fma(k0, a50);
+                    }
+                }
+            }
+            a00.intoArray(out, o + f);
+            a10.intoArray(out, o + 1 * FILTERS + f);
+            a20.intoArray(out, o + 2 * FILTERS + f);
+            a30.intoArray(out, o + 3 * FILTERS + f);
+            a40.intoArray(out, o + 4 * FILTERS + f);
+            a50.intoArray(out, o + 5 * FILTERS + f);
         }
     }
 
@@ -367,11 +417,11 @@ public final class Conv2d3 {
     }
 
     /**
-     * Channels {@code F_VEC ..} of output pixel {@code p} (its window inside the input).
+     * Channels {@code F_VEC1 ..} of output pixel {@code p} (its window inside the input).
      */
     private static void tail(float[] in, float[] out, float[] kernel, float[] bias, int p) {
         int i = window(p);
-        for (int f = F_VEC; f < FILTERS; f++) {
+        for (int f = F_VEC1; f < FILTERS; f++) {
             float s = bias == null ? 0f : bias[f];
             for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                 for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
@@ -425,9 +475,11 @@ public final class Conv2d3 {
                         kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c);
                     }
                     kernelGradient4(in, dOut, dKernel, r0, r1, tap, c);
+                    kernelGradientNarrow4(in, dOut, dKernel, r0, r1, tap, c);
                 }
                 for (; c < IN_CHANNELS; c++) {
                     kernelGradient1(in, dOut, dKernel, r0, r1, tap, c);
+                    kernelGradientNarrow1(in, dOut, dKernel, r0, r1, tap, c);
                 }
             }
         }
@@ -553,8 +605,8 @@ public final class Conv2d3 {
             a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
             a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
         }
-        // filters beyond F_VEC, one at a time
-        for (int f = F_VEC; f < FILTERS; f++) {
+        // filters beyond F_VEC1 (kernelGradientNarrow4), one at a time
+        for (int f = F_VEC1; f < FILTERS; f++) {
             for (int q = 0; q < 4; q++) {
                 float s = 0f;
                 for (int r = r0; r < r1; r++) {
@@ -611,8 +663,8 @@ public final class Conv2d3 {
             a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
             a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
         }
-        // filters beyond F_VEC, one at a time
-        for (int f = F_VEC; f < FILTERS; f++) {
+        // filters beyond F_VEC1 (kernelGradientNarrow1), one at a time
+        for (int f = F_VEC1; f < FILTERS; f++) {
             for (int q = 0; q < 1; q++) {
                 float s = 0f;
                 for (int r = r0; r < r1; r++) {
@@ -636,17 +688,100 @@ public final class Conv2d3 {
     }
 
     /**
+     * dKernel[tap, c .. c + 3, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+     */
+    private static void kernelGradientNarrow4(float[] in, float[] dOut, float[] dKernel, int r0,
+            int r1, int tap, int c) {
+        if (F_VEC == F_VEC1) {
+            return;
+        }
+        int f = F_VEC;
+        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+        // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
+        // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
+        int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
+        int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
+        int k = (tap * IN_CHANNELS + c) * FILTERS;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
+        for (int r = r0; r < r1; r++) {
+            int b = r / OUT_HEIGHT;
+            int oy = r - b * OUT_HEIGHT;
+            int y = oy * STRIDE_HEIGHT + dy;
+            if (y < 0 || y >= IN_HEIGHT) {
+                continue;
+            }
+            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+            int o = r * OUT_WIDTH * FILTERS + f;
+            int ox = ox0;
+            for (; ox < ox1; ox++) {
+                int j = i + ox * STRIDE_WIDTH * IN_CHANNELS;
+                FloatVector d = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                a0 = FloatVector.broadcast(S, in[j]).fma(d, a0);
+                a1 = FloatVector.broadcast(S, in[j + 1]).fma(d, a1);
+                a2 = FloatVector.broadcast(S, in[j + 2]).fma(d, a2);
+                a3 = FloatVector.broadcast(S, in[j + 3]).fma(d, a3);
+            }
+        }
+        a0.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+        a1.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
+        a2.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
+        a3.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
+    }
+
+    /**
+     * dKernel[tap, c, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+     */
+    private static void kernelGradientNarrow1(float[] in, float[] dOut, float[] dKernel, int r0,
+            int r1, int tap, int c) {
+        if (F_VEC == F_VEC1) {
+            return;
+        }
+        int f = F_VEC;
+        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+        // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
+        // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
+        int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
+        int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
+        int k = (tap * IN_CHANNELS + c) * FILTERS;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a0 = z, a1 = z;
+        for (int r = r0; r < r1; r++) {
+            int b = r / OUT_HEIGHT;
+            int oy = r - b * OUT_HEIGHT;
+            int y = oy * STRIDE_HEIGHT + dy;
+            if (y < 0 || y >= IN_HEIGHT) {
+                continue;
+            }
+            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+            int o = r * OUT_WIDTH * FILTERS + f;
+            int ox = ox0;
+            // even and odd columns in two accumulators: two chains of multiply-adds in flight
+            for (; ox + 1 < ox1; ox += 2) {
+                a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
+                a1 = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS), a1);
+            }
+            for (; ox < ox1; ox++) {
+                a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
+            }
+        }
+        a0.add(a1).add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+    }
+
+    /**
      * dBias += the sum of dOut over {@code pixels} output positions.
      */
     private static void biasGradient(float[] dOut, float[] dBias, int pixels) {
-        for (int f = 0; f < F_VEC; f += L) {
+        for (int f = 0; f < F_VEC1; f += L) {
             FloatVector s = FloatVector.zero(S);
             for (int p = 0; p < pixels; p++) {
                 s = s.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
             }
             s.add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
         }
-        for (int f = F_VEC; f < FILTERS; f++) {
+        for (int f = F_VEC1; f < FILTERS; f++) {
             float s = 0f;
             for (int p = 0; p < pixels; p++) {
                 s += dOut[p * FILTERS + f];
