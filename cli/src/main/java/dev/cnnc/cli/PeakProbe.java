@@ -87,10 +87,23 @@ public final class PeakProbe {
         return 2.0 * S.length() * ACCUMULATORS * ITERATIONS * threads / nanos;
     }
 
+    /**
+     * Compiles the loop with C2 before it is timed: many short calls, so that the method itself is
+     * compiled (one long call compiles only an on-stack-replacement version, and a thread that enters
+     * the method before C2 is done runs it interpreted, allocating every vector: one bench run measured
+     * a "peak" of 5 GFLOP/s that way), then one long call.
+     */
+    static void warmUp() {
+        for (int w = 0; w < 20_000; w++) {
+            fmaLoop(1_000);
+        }
+        fmaLoop(ITERATIONS / 4);
+    }
+
     /** The median GFLOP/s of {@code rounds} runs on {@code threads} threads, after a warm-up. */
     static double median(int threads, int rounds) {
         try {
-            fmaLoop(ITERATIONS / 4);
+            warmUp();
             double[] g = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 g[r] = gflops(threads);
@@ -110,9 +123,7 @@ public final class PeakProbe {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int cores = Runtime.getRuntime().availableProcessors();
-        for (int w = 0; w < 3; w++) {
-            fmaLoop(ITERATIONS / 4); // warm-up: C2 compiles the loop
-        }
+        warmUp();
         double[] one = new double[rounds];
         double[] all = new double[rounds];
         for (int r = 0; r < rounds; r++) {
