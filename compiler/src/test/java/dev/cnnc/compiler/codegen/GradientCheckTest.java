@@ -252,6 +252,19 @@ class GradientCheckTest {
         check("input(5, 6, 33)\nAveragePooling2D((6, 5), strides=1, padding='same')\n");
     }
 
+    /**
+     * First layers (fewer than 4 input channels): the kernel gradient by blocks of kernel rows, on a
+     * zero-padded copy of each example where the padding is 'same'; filter counts that leave one
+     * vector beyond the pairs of vectors (16, 20, 24 on some width) and scalar filters after it.
+     */
+    @Test
+    void firstLayersWithFewChannels() {
+        check("input(9, 8, 1)\nConv2D(16, 3, padding='same', use_bias=False)\nFlatten()\nDense(3)\n");
+        check("input(9, 8, 3)\nConv2D(20, 3, padding='same', strides=2)\nFlatten()\nDense(3)\n");
+        check("input(8, 9, 2)\nConv2D(37, (3, 2), padding='same', dilation_rate=2)\nFlatten()\nDense(3)\n");
+        check("input(9, 8, 1)\nConv2D(24, 3, activation='tanh')\nFlatten()\nDense(3)\n");
+    }
+
     @Test
     void flattenInBothDataFormats() {
         check("input(2, 3, 4)\nFlatten()\nDense(3)\n");

@@ -53,19 +53,37 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
             }
             t.addMethod(VectorActivations.backward(act, "OUT_SIZE", l.outputShape().dim(2)));
         }
-        // blocks of kernel rows for a first layer; not with one-vector blocks, which the other path has
-        boolean fewChannels = l.inputChannels() < 4 && g.padding() == Padding.VALID && !narrow;
-        t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels, narrow,
+        // blocks of kernel rows for a first layer (a padded one on a zero-padded copy of each example)
+        boolean fewChannels = fewChannels(l);
+        boolean padded = fewChannels && g.padding() != Padding.VALID;
+        if (padded) {
+            t.addField(LayerSite.constant("PADDED_HEIGHT", g.inHeight() + g.padTop() + g.padBottom()));
+            t.addField(LayerSite.constant("PADDED_WIDTH", g.inWidth() + g.padLeft() + g.padRight()));
+        }
+        t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels, padded, narrow,
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
                         + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
                         + ". Vector API variant.\n"));
         return t.build();
     }
 
+    /** Fewer than 4 input channels (a first layer): the kernel gradient by blocks of kernel rows. */
+    private static boolean fewChannels(Conv2DLayer l) {
+        return l.inputChannels() < 4;
+    }
+
+    /**
+     * The input gradient's transposed kernel and rows; for a padded first layer, also (in the same
+     * floats: the kernel gradient is done when the input gradient starts) one example's zero-padded input.
+     */
     @Override
     public long scratchFloats(Conv2DLayer l, LayerSite site) {
-        return site.computesInputGradient()
-                ? VectorKernels.convScratch(l.geometry().taps(), l.inputChannels(), l.filters()) : 0;
+        Geometry2D g = l.geometry();
+        long padded = fewChannels(l) && g.padding() != Padding.VALID
+                ? (long) (g.inHeight() + g.padTop() + g.padBottom()) * (g.inWidth() + g.padLeft() + g.padRight())
+                        * l.inputChannels() : 0;
+        return Math.max(padded, site.computesInputGradient()
+                ? VectorKernels.convScratch(l.geometry().taps(), l.inputChannels(), l.filters()) : 0);
     }
 
 }

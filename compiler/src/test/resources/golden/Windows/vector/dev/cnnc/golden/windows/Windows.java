@@ -145,6 +145,11 @@ public final class Windows implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: working memory of the backward pass.
+     */
+    private final float[] conv2d1Scratch;
+
+    /**
      * conv2d_2 output (n, 6, 6, 8).
      */
     private final float[] conv2d2Out;
@@ -240,6 +245,7 @@ public final class Windows implements Network {
         dDense1Bias = new float[3];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Scratch = new float[507];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         conv2d2Scratch = new float[1008];
@@ -423,7 +429,7 @@ public final class Windows implements Network {
         MaxPooling2d1.backward(conv2d2Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d2Out, n);
         Conv2d2.backward(conv2d1Out, dConv2d2Out, dConv2d1Out, conv2d2Kernel, dConv2d2Kernel, conv2d2Scratch, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1Scratch, n);
     }
 
     @Override

@@ -2,6 +2,7 @@
 package dev.cnnc.golden.windows.windows;
 
 import dev.cnnc.runtime.VectorSupport;
+import java.util.Arrays;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -98,6 +99,10 @@ public final class Conv2d1 {
      * Output channels computed with vectors: from F_VEC on, one vector at a time.
      */
     private static final int F_VEC1 = FILTERS - FILTERS % L;
+
+    public static final int PADDED_HEIGHT = 13;
+
+    public static final int PADDED_WIDTH = 13;
 
     private Conv2d1() {
     }
@@ -452,312 +457,198 @@ public final class Conv2d1 {
      * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and dBias. Vector API variant.
      */
     public static void backward(float[] in, float[] dOut, float[] kernel, float[] dKernel,
-            float[] dBias, int n) {
+            float[] dBias, float[] scratch, int n) {
         int pixels = n * OUT_HEIGHT * OUT_WIDTH;
         biasGradient(dOut, dBias, pixels);
-        // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
-        int rows = n * OUT_HEIGHT;
-        for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
-            int r1 = Math.min(r0 + TILE_ROWS, rows);
-            for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
-                int c = 0;
-                for (; c + 4 <= IN_CHANNELS; c += 4) {
-                    if (F_VEC4 > 0) {
-                        kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c);
-                    }
-                    kernelGradient4(in, dOut, dKernel, r0, r1, tap, c);
-                    kernelGradientNarrow4(in, dOut, dKernel, r0, r1, tap, c);
+        // one example at a time, copied into scratch with its zero padding: then every window lies
+        // inside, and the blocks of kernel rows need no test per tap
+        for (int b = 0; b < n; b++) {
+            pad(in, scratch, b);
+            for (int r0 = b * OUT_HEIGHT; r0 < (b + 1) * OUT_HEIGHT; r0 += TILE_ROWS) {
+                int r1 = Math.min(r0 + TILE_ROWS, (b + 1) * OUT_HEIGHT);
+                // fewer than 4 input channels: blocks of 4 kernel rows (tap, channel) instead
+                int j = 0;
+                for (; j + 4 <= KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j += 4) {
+                    kernelGradientTaps4(scratch, dOut, dKernel, r0, r1, j);
+                    kernelGradientTapsNarrow4(scratch, dOut, dKernel, r0, r1, j);
                 }
-                for (; c < IN_CHANNELS; c++) {
-                    kernelGradient1(in, dOut, dKernel, r0, r1, tap, c);
-                    kernelGradientNarrow1(in, dOut, dKernel, r0, r1, tap, c);
+                for (; j < KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j++) {
+                    kernelGradientTaps1(scratch, dOut, dKernel, r0, r1, j);
+                    kernelGradientTapsNarrow1(scratch, dOut, dKernel, r0, r1, j);
                 }
             }
         }
     }
 
     /**
-     * dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted across examples) of in (at the tap) times dOut.
+     * dKernel rows {@code j .. j + 3} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
      */
-    private static void kernelGradientWide(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int tap, int c) {
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
-        for (int f = 0; f < F_VEC4; f += 4 * L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
-            for (int r = r0; r < r1; r++) {
-                int b = r / OUT_HEIGHT;
-                int oy = r - b * OUT_HEIGHT;
-                int y = oy * STRIDE_HEIGHT + dy;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
-                for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int x = ox * STRIDE_WIDTH + dx;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                    int o = (r * OUT_WIDTH + ox) * FILTERS + f;
-                    FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                    FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                    FloatVector d2 = FloatVector.fromArray(S, dOut, o + 2 * L);
-                    FloatVector d3 = FloatVector.fromArray(S, dOut, o + 3 * L);
-                    FloatVector v = FloatVector.broadcast(S, in[i]);
-                    a00 = v.fma(d0, a00);
-                    a01 = v.fma(d1, a01);
-                    a02 = v.fma(d2, a02);
-                    a03 = v.fma(d3, a03);
-                    v = FloatVector.broadcast(S, in[i + 1]);
-                    a10 = v.fma(d0, a10);
-                    a11 = v.fma(d1, a11);
-                    a12 = v.fma(d2, a12);
-                    a13 = v.fma(d3, a13);
-                    v = FloatVector.broadcast(S, in[i + 2]);
-                    a20 = v.fma(d0, a20);
-                    a21 = v.fma(d1, a21);
-                    a22 = v.fma(d2, a22);
-                    a23 = v.fma(d3, a23);
-                    v = FloatVector.broadcast(S, in[i + 3]);
-                    a30 = v.fma(d0, a30);
-                    a31 = v.fma(d1, a31);
-                    a32 = v.fma(d2, a32);
-                    a33 = v.fma(d3, a33);
-                }
-            }
-            a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-            a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
-            a02.add(FloatVector.fromArray(S, dKernel, k + f + 2 * L)).intoArray(dKernel, k + f + 2 * L);
-            a03.add(FloatVector.fromArray(S, dKernel, k + f + 3 * L)).intoArray(dKernel, k + f + 3 * L);
-            a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
-            a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
-            a12.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 2 * L);
-            a13.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 3 * L);
-            a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
-            a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
-            a22.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 2 * L);
-            a23.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 3 * L);
-            a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
-            a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
-            a32.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 2 * L);
-            a33.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 3 * L);
-        }
-    }
-
-    /**
-     * dKernel[tap, c .. c + 3, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
-     */
-    private static void kernelGradient4(float[] in, float[] dOut, float[] dKernel, int r0, int r1,
-            int tap, int c) {
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
-        for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+    private static void kernelGradientTaps4(float[] in, float[] dOut, float[] dKernel, int r0,
+            int r1, int j) {
+        int t0 = rowOffset(j);
+        int t1 = rowOffset(j + 1);
+        int t2 = rowOffset(j + 2);
+        int t3 = rowOffset(j + 3);
+        for (int f = 0; f < F_VEC; f += 2 * L) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
             for (int r = r0; r < r1; r++) {
                 int b = r / OUT_HEIGHT;
-                int oy = r - b * OUT_HEIGHT;
-                int y = oy * STRIDE_HEIGHT + dy;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
+                int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int x = ox * STRIDE_WIDTH + dx;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
+                    int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
                     int o = (r * OUT_WIDTH + ox) * FILTERS + f;
                     FloatVector d0 = FloatVector.fromArray(S, dOut, o);
                     FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                    FloatVector v = FloatVector.broadcast(S, in[i]);
+                    FloatVector v = FloatVector.broadcast(S, in[i + t0]);
                     a00 = v.fma(d0, a00);
                     a01 = v.fma(d1, a01);
-                    v = FloatVector.broadcast(S, in[i + 1]);
+                    v = FloatVector.broadcast(S, in[i + t1]);
                     a10 = v.fma(d0, a10);
                     a11 = v.fma(d1, a11);
-                    v = FloatVector.broadcast(S, in[i + 2]);
+                    v = FloatVector.broadcast(S, in[i + t2]);
                     a20 = v.fma(d0, a20);
                     a21 = v.fma(d1, a21);
-                    v = FloatVector.broadcast(S, in[i + 3]);
+                    v = FloatVector.broadcast(S, in[i + t3]);
                     a30 = v.fma(d0, a30);
                     a31 = v.fma(d1, a31);
                 }
             }
-            a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-            a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
-            a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
-            a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
-            a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
-            a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
-            a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
-            a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
+            a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
+            a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
+            a10.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f)).intoArray(dKernel, (j + 1) * FILTERS + f);
+            a11.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f + L)).intoArray(dKernel, (j + 1) * FILTERS + f + L);
+            a20.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f)).intoArray(dKernel, (j + 2) * FILTERS + f);
+            a21.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f + L)).intoArray(dKernel, (j + 2) * FILTERS + f + L);
+            a30.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f)).intoArray(dKernel, (j + 3) * FILTERS + f);
+            a31.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f + L)).intoArray(dKernel, (j + 3) * FILTERS + f + L);
         }
-        // filters beyond F_VEC1 (kernelGradientNarrow4), one at a time
+        // filters beyond F_VEC1 (kernelGradientTapsNarrow4), one at a time
         for (int f = F_VEC1; f < FILTERS; f++) {
             for (int q = 0; q < 4; q++) {
+                int t = rowOffset(j + q);
                 float s = 0f;
                 for (int r = r0; r < r1; r++) {
                     int b = r / OUT_HEIGHT;
-                    int oy = r - b * OUT_HEIGHT;
-                    int y = oy * STRIDE_HEIGHT + dy;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
+                    int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        int x = ox * STRIDE_WIDTH + dx;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
-                        s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                     }
                 }
-                dKernel[k + q * FILTERS + f] += s;
+                dKernel[(j + q) * FILTERS + f] += s;
             }
         }
     }
 
     /**
-     * dKernel[tap, c .. c + 0, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+     * dKernel rows {@code j .. j + 0} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
      */
-    private static void kernelGradient1(float[] in, float[] dOut, float[] dKernel, int r0, int r1,
-            int tap, int c) {
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
+    private static void kernelGradientTaps1(float[] in, float[] dOut, float[] dKernel, int r0,
+            int r1, int j) {
+        int t0 = rowOffset(j);
         for (int f = 0; f < F_VEC; f += 2 * L) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
             for (int r = r0; r < r1; r++) {
                 int b = r / OUT_HEIGHT;
-                int oy = r - b * OUT_HEIGHT;
-                int y = oy * STRIDE_HEIGHT + dy;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
+                int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int x = ox * STRIDE_WIDTH + dx;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
+                    int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
                     int o = (r * OUT_WIDTH + ox) * FILTERS + f;
                     FloatVector d0 = FloatVector.fromArray(S, dOut, o);
                     FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                    FloatVector v = FloatVector.broadcast(S, in[i]);
+                    FloatVector v = FloatVector.broadcast(S, in[i + t0]);
                     a00 = v.fma(d0, a00);
                     a01 = v.fma(d1, a01);
                 }
             }
-            a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-            a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
+            a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
+            a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
         }
-        // filters beyond F_VEC1 (kernelGradientNarrow1), one at a time
+        // filters beyond F_VEC1 (kernelGradientTapsNarrow1), one at a time
         for (int f = F_VEC1; f < FILTERS; f++) {
             for (int q = 0; q < 1; q++) {
+                int t = rowOffset(j + q);
                 float s = 0f;
                 for (int r = r0; r < r1; r++) {
                     int b = r / OUT_HEIGHT;
-                    int oy = r - b * OUT_HEIGHT;
-                    int y = oy * STRIDE_HEIGHT + dy;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
+                    int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        int x = ox * STRIDE_WIDTH + dx;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
-                        s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                     }
                 }
-                dKernel[k + q * FILTERS + f] += s;
+                dKernel[(j + q) * FILTERS + f] += s;
             }
         }
     }
 
     /**
-     * dKernel[tap, c .. c + 3, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+     * dKernel rows {@code j .. j + 3}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
      */
-    private static void kernelGradientNarrow4(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int tap, int c) {
-        if (F_VEC == F_VEC1) {
-            return;
-        }
-        int f = F_VEC;
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
-        // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
-        int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
-        int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
-        for (int r = r0; r < r1; r++) {
-            int b = r / OUT_HEIGHT;
-            int oy = r - b * OUT_HEIGHT;
-            int y = oy * STRIDE_HEIGHT + dy;
-            if (y < 0 || y >= IN_HEIGHT) {
-                continue;
+    private static void kernelGradientTapsNarrow4(float[] in, float[] dOut, float[] dKernel, int r0,
+            int r1, int j) {
+        int t0 = rowOffset(j);
+        int t1 = rowOffset(j + 1);
+        int t2 = rowOffset(j + 2);
+        int t3 = rowOffset(j + 3);
+        for (int f = F_VEC; f < F_VEC1; f += L) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
+            for (int r = r0; r < r1; r++) {
+                int b = r / OUT_HEIGHT;
+                int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
+                for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                    int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
+                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f);
+                    a0 = FloatVector.broadcast(S, in[i + t0]).fma(d, a0);
+                    a1 = FloatVector.broadcast(S, in[i + t1]).fma(d, a1);
+                    a2 = FloatVector.broadcast(S, in[i + t2]).fma(d, a2);
+                    a3 = FloatVector.broadcast(S, in[i + t3]).fma(d, a3);
+                }
             }
-            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
-            int o = r * OUT_WIDTH * FILTERS + f;
-            int ox = ox0;
-            for (; ox < ox1; ox++) {
-                int j = i + ox * STRIDE_WIDTH * IN_CHANNELS;
-                FloatVector d = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
-                a0 = FloatVector.broadcast(S, in[j]).fma(d, a0);
-                a1 = FloatVector.broadcast(S, in[j + 1]).fma(d, a1);
-                a2 = FloatVector.broadcast(S, in[j + 2]).fma(d, a2);
-                a3 = FloatVector.broadcast(S, in[j + 3]).fma(d, a3);
-            }
+            a0.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
+            a1.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f)).intoArray(dKernel, (j + 1) * FILTERS + f);
+            a2.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f)).intoArray(dKernel, (j + 2) * FILTERS + f);
+            a3.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f)).intoArray(dKernel, (j + 3) * FILTERS + f);
         }
-        a0.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-        a1.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
-        a2.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
-        a3.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
     }
 
     /**
-     * dKernel[tap, c, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+     * dKernel rows {@code j}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
      */
-    private static void kernelGradientNarrow1(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int tap, int c) {
-        if (F_VEC == F_VEC1) {
-            return;
+    private static void kernelGradientTapsNarrow1(float[] in, float[] dOut, float[] dKernel, int r0,
+            int r1, int j) {
+        int t0 = rowOffset(j);
+        for (int f = F_VEC; f < F_VEC1; f += L) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector a0 = z;
+            for (int r = r0; r < r1; r++) {
+                int b = r / OUT_HEIGHT;
+                int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
+                for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                    int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
+                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f);
+                    a0 = FloatVector.broadcast(S, in[i + t0]).fma(d, a0);
+                }
+            }
+            a0.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
         }
-        int f = F_VEC;
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
-        // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
-        int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
-        int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector a0 = z, a1 = z;
-        for (int r = r0; r < r1; r++) {
-            int b = r / OUT_HEIGHT;
-            int oy = r - b * OUT_HEIGHT;
-            int y = oy * STRIDE_HEIGHT + dy;
-            if (y < 0 || y >= IN_HEIGHT) {
-                continue;
-            }
-            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
-            int o = r * OUT_WIDTH * FILTERS + f;
-            int ox = ox0;
-            // even and odd columns in two accumulators: two chains of multiply-adds in flight
-            for (; ox + 1 < ox1; ox += 2) {
-                a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
-                a1 = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS), a1);
-            }
-            for (; ox < ox1; ox++) {
-                a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
-            }
+    }
+
+    /**
+     * The input offset of kernel row {@code j} (tap * IN_CHANNELS + channel) from a window's top-left tap.
+     */
+    private static int rowOffset(int j) {
+        int tap = j / IN_CHANNELS;
+        return (tap / KERNEL_WIDTH * DILATION_HEIGHT * PADDED_WIDTH + tap % KERNEL_WIDTH * DILATION_WIDTH) * IN_CHANNELS + j % IN_CHANNELS;
+    }
+
+    /**
+     * scratch = example {@code b} of in inside zeros: PAD_TOP rows above it, PAD_LEFT columns to its left.
+     */
+    private static void pad(float[] in, float[] scratch, int b) {
+        Arrays.fill(scratch, 0, PADDED_HEIGHT * PADDED_WIDTH * IN_CHANNELS, 0f);
+        for (int y = 0; y < IN_HEIGHT; y++) {
+            System.arraycopy(in, ((b * IN_HEIGHT + y) * IN_WIDTH) * IN_CHANNELS, scratch, ((y + PAD_TOP) * PADDED_WIDTH + PAD_LEFT) * IN_CHANNELS, IN_WIDTH * IN_CHANNELS);
         }
-        a0.add(a1).add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
     }
 
     /**
