@@ -433,8 +433,8 @@ final class VectorKernels {
      * every output pixel; the input gradient as {@code dOut . kernel^T} into a scratch row per pixel,
      * then added back to the input positions (col2im).
      */
-    static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean padded,
-            boolean narrow, String doc) {
+    static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
+            String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -445,7 +445,7 @@ final class VectorKernels {
         if (bias) {
             m.addParameter(float[].class, "dBias");
         }
-        if (inputGradient || padded) {
+        if (inputGradient) {
             m.addParameter(float[].class, "scratch");
         }
         m.addParameter(int.class, "n")
@@ -453,20 +453,11 @@ final class VectorKernels {
         if (bias) {
             m.addStatement("biasGradient(dOut, dBias, pixels)");
         }
-        if (padded) {
-            m.addComment("one example at a time, copied into scratch with its zero padding: then every window lies")
-                    .addComment("inside, and the blocks of kernel rows need no test per tap")
-                    .beginControlFlow("for (int b = 0; b < n; b++)")
-                    .addStatement("pad(in, scratch, b)")
-                    .beginControlFlow("for (int r0 = b * OUT_HEIGHT; r0 < (b + 1) * OUT_HEIGHT; r0 += TILE_ROWS)")
-                    .addStatement("int r1 = Math.min(r0 + TILE_ROWS, (b + 1) * OUT_HEIGHT)");
-        } else {
-            m.addComment("tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap")
-                    .addStatement("int rows = n * OUT_HEIGHT")
-                    .beginControlFlow("for (int r0 = 0; r0 < rows; r0 += TILE_ROWS)")
-                    .addStatement("int r1 = Math.min(r0 + TILE_ROWS, rows)");
-        }
-        String source = padded ? "scratch" : "in";
+        m.addComment("tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap")
+                .addStatement("int rows = n * OUT_HEIGHT")
+                .beginControlFlow("for (int r0 = 0; r0 < rows; r0 += TILE_ROWS)")
+                .addStatement("int r1 = Math.min(r0 + TILE_ROWS, rows)");
+        String source = "in";
         if (fewChannels) {
             m.addComment("fewer than 4 input channels: blocks of 4 kernel rows (tap, channel) instead")
                     .addStatement("int j = 0")
@@ -483,9 +474,6 @@ final class VectorKernels {
             }
             m.endControlFlow()
                     .endControlFlow();
-            if (padded) {
-                m.endControlFlow();
-            }
         } else {
             m.beginControlFlow("for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++)")
                     .addStatement("int c = 0")
@@ -513,14 +501,11 @@ final class VectorKernels {
         }
         List<MethodSpec> methods = new java.util.ArrayList<>(List.of(m.build()));
         if (fewChannels) {
-            methods.addAll(List.of(convKernelGradientTaps(4, padded, narrow), convKernelGradientTaps(1, padded, narrow)));
+            methods.addAll(List.of(convKernelGradientTaps(4, narrow), convKernelGradientTaps(1, narrow)));
             if (narrow) {
-                methods.addAll(List.of(convKernelGradientTapsNarrow(4, padded), convKernelGradientTapsNarrow(1, padded)));
+                methods.addAll(List.of(convKernelGradientTapsNarrow(4), convKernelGradientTapsNarrow(1)));
             }
-            methods.add(kernelRowOffset(padded));
-            if (padded) {
-                methods.add(padExample());
-            }
+            methods.add(kernelRowOffset());
         } else {
             methods.addAll(List.of(convKernelGradientWide(), convKernelGradient(4, narrow), convKernelGradient(1, narrow)));
             if (narrow) {
@@ -580,7 +565,7 @@ final class VectorKernels {
      * input. For layers with fewer than 4 input channels (a first layer), where blocks of 4 channels
      * of one tap do not exist: 4 rows by 2 vectors of filters keep 8 accumulators in flight.
      */
-    private static MethodSpec convKernelGradientTaps(int count, boolean padded, boolean narrow) {
+    private static MethodSpec convKernelGradientTaps(int count, boolean narrow) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientTaps" + count)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel rows {@code j .. j + $L} (tap * IN_CHANNELS + channel) += the sum over output rows "
@@ -594,7 +579,7 @@ final class VectorKernels {
                 .addStatement("$T $L", FLOAT_VECTOR, accumulators(count, "FloatVector.zero(S)", "FloatVector.zero(S)"))
                 .beginControlFlow("for (int r = r0; r < r1; r++)")
                 .addStatement("int b = r / OUT_HEIGHT")
-                .addStatement(rowStart(padded))
+                .addStatement(ROW_START)
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int i = w + ox * STRIDE_WIDTH * IN_CHANNELS")
                 .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f")
@@ -615,7 +600,7 @@ final class VectorKernels {
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int r = r0; r < r1; r++)")
                 .addStatement("int b = r / OUT_HEIGHT")
-                .addStatement(rowStart(padded))
+                .addStatement(ROW_START)
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f]")
                 .endControlFlow()
@@ -626,20 +611,15 @@ final class VectorKernels {
                 .build();
     }
 
-    /**
-     * {@code int w = }: where output row {@code r}'s windows start, in the input (counted across
-     * examples) or, {@code padded}, in the padded copy of example {@code b} alone.
-     */
-    private static String rowStart(boolean padded) {
-        return padded ? "int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS"
-                : "int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS";
-    }
+    /** Where output row {@code r}'s windows start in the input (rows counted across examples). */
+    private static final String ROW_START =
+            "int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS";
 
     /**
      * {@code kernelGradientTapsNarrowN}: dKernel rows {@code j .. j + count - 1}, filters
      * {@code F_VEC .. F_VEC1 - 1} (one vector, or none), one accumulator per row.
      */
-    private static MethodSpec convKernelGradientTapsNarrow(int count, boolean padded) {
+    private static MethodSpec convKernelGradientTapsNarrow(int count) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientTapsNarrow" + count)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel rows {@code j$L}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows "
@@ -658,7 +638,7 @@ final class VectorKernels {
                 .addStatement("$T $L", FLOAT_VECTOR, acc)
                 .beginControlFlow("for (int r = r0; r < r1; r++)")
                 .addStatement("int b = r / OUT_HEIGHT")
-                .addStatement(rowStart(padded))
+                .addStatement(ROW_START)
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int i = w + ox * STRIDE_WIDTH * IN_CHANNELS")
                 .addStatement("$T d = $T.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f)", FLOAT_VECTOR, FLOAT_VECTOR);
@@ -673,19 +653,6 @@ final class VectorKernels {
         return m.endControlFlow().build();
     }
 
-    /** {@code pad(in, scratch, b)}: example {@code b}'s input with its zero padding, PADDED_HEIGHT by PADDED_WIDTH. */
-    private static MethodSpec padExample() {
-        return MethodSpec.methodBuilder("pad").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("scratch = example {@code b} of in inside zeros: PAD_TOP rows above it, PAD_LEFT columns to its left.\n")
-                .addParameter(float[].class, "in").addParameter(float[].class, "scratch").addParameter(int.class, "b")
-                .addStatement("$T.fill(scratch, 0, PADDED_HEIGHT * PADDED_WIDTH * IN_CHANNELS, 0f)", java.util.Arrays.class)
-                .beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
-                .addStatement("System.arraycopy(in, ((b * IN_HEIGHT + y) * IN_WIDTH) * IN_CHANNELS, scratch, "
-                        + "((y + PAD_TOP) * PADDED_WIDTH + PAD_LEFT) * IN_CHANNELS, IN_WIDTH * IN_CHANNELS)")
-                .endControlFlow()
-                .build();
-    }
-
     /** {@code dKernel[at(q) ..] +=} the two accumulators {@code a(q)0, a(q)1} of each of {@code count} rows. */
     private static void addToKernel(MethodSpec.Builder m, int count, java.util.function.IntFunction<String> at) {
         for (int q = 0; q < count; q++) {
@@ -697,14 +664,14 @@ final class VectorKernels {
     }
 
     /** {@code rowOffset(j)}: where kernel row {@code j}'s tap and channel lie in a window, from its top-left tap. */
-    private static MethodSpec kernelRowOffset(boolean padded) {
+    private static MethodSpec kernelRowOffset() {
         return MethodSpec.methodBuilder("rowOffset").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(int.class)
                 .addJavadoc("The input offset of kernel row {@code j} (tap * IN_CHANNELS + channel) from a window's "
                         + "top-left tap.\n")
                 .addParameter(int.class, "j")
                 .addStatement("int tap = j / IN_CHANNELS")
-                .addStatement("return (tap / KERNEL_WIDTH * DILATION_HEIGHT * $L + tap % KERNEL_WIDTH * DILATION_WIDTH) "
-                        + "* IN_CHANNELS + j % IN_CHANNELS", padded ? "PADDED_WIDTH" : "IN_WIDTH")
+                .addStatement("return (tap / KERNEL_WIDTH * DILATION_HEIGHT * IN_WIDTH + tap % KERNEL_WIDTH * DILATION_WIDTH) "
+                        + "* IN_CHANNELS + j % IN_CHANNELS")
                 .build();
     }
 

@@ -145,9 +145,9 @@ public final class Windows implements Network {
     private final float[] dConv2d1Out;
 
     /**
-     * conv2d_1: working memory of the backward pass.
+     * conv2d_1: what the forward pass keeps for the backward pass, per example.
      */
-    private final float[] conv2d1Scratch;
+    private final float[] conv2d1Kept;
 
     /**
      * conv2d_2 output (n, 6, 6, 8).
@@ -160,6 +160,11 @@ public final class Windows implements Network {
      * conv2d_2: working memory of the backward pass.
      */
     private final float[] conv2d2Scratch;
+
+    /**
+     * conv2d_2: what the forward pass keeps for the backward pass, per example.
+     */
+    private final float[] conv2d2Kept;
 
     /**
      * max_pooling2d_1 output (n, 6, 6, 8).
@@ -245,10 +250,11 @@ public final class Windows implements Network {
         dDense1Bias = new float[3];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
-        conv2d1Scratch = new float[507];
+        conv2d1Kept = new float[batchSize * 507];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         conv2d2Scratch = new float[1008];
+        conv2d2Kept = new float[batchSize * 800];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
@@ -388,8 +394,8 @@ public final class Windows implements Network {
         checkBatch(input, INPUT_SIZE, n);
         this.input = input;
         activityLoss = 0;
-        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
-        Conv2d2.forward(conv2d1Out, conv2d2Out, conv2d2Kernel, n);
+        Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, conv2d1Kept, n);
+        Conv2d2.forward(conv2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Kept, n);
         MaxPooling2d1.forward(conv2d2Out, maxPooling2d1Out, n);
         Conv2d3.forward(maxPooling2d1Out, conv2d3Out, conv2d3Kernel, conv2d3Bias, n);
         Flatten1.forward(conv2d3Out, flatten1Out, n);
@@ -427,9 +433,9 @@ public final class Windows implements Network {
         Conv2d3.activationBackward(conv2d3Out, dConv2d3Out, n);
         Conv2d3.backward(maxPooling2d1Out, dConv2d3Out, dMaxPooling2d1Out, conv2d3Kernel, dConv2d3Kernel, dConv2d3Bias, conv2d3Scratch, n);
         MaxPooling2d1.backward(conv2d2Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d2Out, n);
-        Conv2d2.backward(conv2d1Out, dConv2d2Out, dConv2d1Out, conv2d2Kernel, dConv2d2Kernel, conv2d2Scratch, n);
+        Conv2d2.backward(conv2d2Kept, dConv2d2Out, dConv2d1Out, conv2d2Kernel, dConv2d2Kernel, conv2d2Scratch, n);
         Conv2d1.activationBackward(conv2d1Out, dConv2d1Out, n);
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1Scratch, n);
+        Conv2d1.backward(conv2d1Kept, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
     }
 
     @Override

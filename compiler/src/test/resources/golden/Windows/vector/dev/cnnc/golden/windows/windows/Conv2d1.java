@@ -62,612 +62,686 @@ public final class Conv2d1 {
 
     public static final int OUT_SIZE = 288;
 
-    /**
-     * The widest vectors of this machine (or -Dcnnc.vector.bits=N). One width for every layer:
-     * on Java 17 a second width in the same JVM makes the Vector API's shared methods polymorphic
-     * and every layer several times slower.
-     */
-    private static final VectorSpecies<Float> S = VectorSupport.VECTOR_BITS == 0 ? FloatVector.SPECIES_PREFERRED
-            : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(VectorSupport.VECTOR_BITS));
-
-    /**
-     * Floats per vector.
-     */
-    private static final int L = S.length();
-
-    /**
-     * Output channels computed with vectors; the rest are scalar.
-     */
-    private static final int F_VEC = FILTERS - FILTERS % (2 * L);
-
-    /**
-     * 32 vector registers (AVX-512, AArch64): room for 16 accumulators.
-     */
-    private static final boolean WIDE = VectorSupport.wideRegisterFile(S.vectorBitSize());
-
-    /**
-     * Output channels done 4 vectors at a time where registers allow.
-     */
-    private static final int F_VEC4 = WIDE ? FILTERS - FILTERS % (4 * L) : 0;
-
-    /**
-     * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.
-     */
-    private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
-
-    /**
-     * Output channels computed with vectors: from F_VEC on, one vector at a time.
-     */
-    private static final int F_VEC1 = FILTERS - FILTERS % L;
-
     public static final int PADDED_HEIGHT = 13;
 
     public static final int PADDED_WIDTH = 13;
+
+    public static final int PADDED_SIZE = 507;
 
     private Conv2d1() {
     }
 
     /**
-     * out = relu of conv(in, kernel) + bias, for the first {@code n} examples.
-     *
-     * <p>in (n, 12, 11, 3), out (n, 6, 6, 8), kernel (3, 3, 3, 8). Vector API variant.
+     * The valid convolution of {@code padded}: {@code in} with PAD_TOP, PAD_BOTTOM, PAD_LEFT and PAD_RIGHT
+     * rows and columns of zeros, which the backward pass reads. Vector API variant.
      */
-    public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
-        for (int b = 0; b < n; b++) {
-            for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                int ox = 0;
-                for (; ox < 1; ox++) {
-                    pixels1(in, out, kernel, bias, b, oy, ox);
-                }
-                for (; ox + 6 <= 5; ox += 6) {
-                    pixels6(in, out, kernel, bias, b, oy, ox);
-                    narrow6(in, out, kernel, bias, b, oy, ox);
-                }
-                for (; ox < OUT_WIDTH; ox++) {
-                    pixels1(in, out, kernel, bias, b, oy, ox);
-                }
+    public static void forward(float[] in, float[] out, float[] kernel, float[] bias,
+            float[] padded, int n) {
+        pad(in, padded, n);
+        Padded.forward(padded, out, kernel, bias, n);
+    }
+
+    /**
+     * padded = the first {@code n} examples of in, each inside its borders of zeros.
+     */
+    private static void pad(float[] in, float[] padded, int n) {
+        int row = PADDED_WIDTH * IN_CHANNELS;
+        for (int e = 0; e < n; e++) {
+            int at = e * PADDED_SIZE;
+            Arrays.fill(padded, at, at + PAD_TOP * row, 0f);
+            for (int y = 0; y < IN_HEIGHT; y++) {
+                int r = at + (y + PAD_TOP) * row;
+                Arrays.fill(padded, r, r + PAD_LEFT * IN_CHANNELS, 0f);
+                System.arraycopy(in, (e * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS, padded, r + PAD_LEFT * IN_CHANNELS, IN_WIDTH * IN_CHANNELS);
+                Arrays.fill(padded, r + (PAD_LEFT + IN_WIDTH) * IN_CHANNELS, r + row, 0f);
             }
+            Arrays.fill(padded, at + (PAD_TOP + IN_HEIGHT) * row, at + PADDED_SIZE, 0f);
         }
     }
 
     /**
-     * Output pixels {@code (oy, ox .. ox + 5)} of example {@code b}, inside the input's columns.
+     * dOut = the activation's derivative times dOut, in place.
      */
-    private static void pixels6(float[] in, float[] out, float[] kernel, float[] bias, int b,
-            int oy, int ox) {
-        int iy = oy * STRIDE_HEIGHT - PAD_TOP;
-        int ix = ox * STRIDE_WIDTH - PAD_LEFT;
-        int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-        // the kernel rows inside the input: a range, not a skip per row (Java 17's C2 keeps vectors
-        // that flow through such a continue in memory, allocated)
-        int ky0 = iy >= 0 ? 0 : (DILATION_HEIGHT - 1 - iy) / DILATION_HEIGHT;
-        int ky1 = Math.min(KERNEL_HEIGHT, (IN_HEIGHT - iy + DILATION_HEIGHT - 1) / DILATION_HEIGHT);
-        // 4 vectors of filters at a time where the registers allow, then 2
-        for (int f = 0; f < F_VEC4; f += 4 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
-            FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
-            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3, a50 = z0, a51 = z1, a52 = z2, a53 = z3;
-            for (int ky = ky0; ky < ky1; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
-                        FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                        a02 = v.fma(k2, a02);
-                        a03 = v.fma(k3, a03);
-                        v = FloatVector.broadcast(S, in[i + 1 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a10 = v.fma(k0, a10);
-                        a11 = v.fma(k1, a11);
-                        a12 = v.fma(k2, a12);
-                        a13 = v.fma(k3, a13);
-                        v = FloatVector.broadcast(S, in[i + 2 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a20 = v.fma(k0, a20);
-                        a21 = v.fma(k1, a21);
-                        a22 = v.fma(k2, a22);
-                        a23 = v.fma(k3, a23);
-                        v = FloatVector.broadcast(S, in[i + 3 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a30 = v.fma(k0, a30);
-                        a31 = v.fma(k1, a31);
-                        a32 = v.fma(k2, a32);
-                        a33 = v.fma(k3, a33);
-                        v = FloatVector.broadcast(S, in[i + 4 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a40 = v.fma(k0, a40);
-                        a41 = v.fma(k1, a41);
-                        a42 = v.fma(k2, a42);
-                        a43 = v.fma(k3, a43);
-                        v = FloatVector.broadcast(S, in[i + 5 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a50 = v.fma(k0, a50);
-                        a51 = v.fma(k1, a51);
-                        a52 = v.fma(k2, a52);
-                        a53 = v.fma(k3, a53);
+    public static void activationBackward(float[] out, float[] dOut, int n) {
+        Padded.activationBackward(out, dOut, n);
+    }
+
+    /**
+     * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and dBias, with
+     * {@code padded} as the forward pass left it. Vector API variant.
+     */
+    public static void backward(float[] padded, float[] dOut, float[] kernel, float[] dKernel,
+            float[] dBias, int n) {
+        Padded.backward(padded, dOut, kernel, dKernel, dBias, n);
+    }
+
+    /**
+     * The convolution as a valid one on the zero-padded input, 13 by 13: every window inside.
+     */
+    private static final class Padded {
+        public static final int IN_HEIGHT = 13;
+
+        public static final int IN_WIDTH = 13;
+
+        public static final int IN_CHANNELS = 3;
+
+        public static final int OUT_HEIGHT = 6;
+
+        public static final int OUT_WIDTH = 6;
+
+        public static final int FILTERS = 8;
+
+        public static final int KERNEL_HEIGHT = 3;
+
+        public static final int KERNEL_WIDTH = 3;
+
+        public static final int STRIDE_HEIGHT = 2;
+
+        public static final int STRIDE_WIDTH = 2;
+
+        public static final int DILATION_HEIGHT = 1;
+
+        public static final int DILATION_WIDTH = 1;
+
+        public static final int PAD_TOP = 0;
+
+        public static final int PAD_BOTTOM = 0;
+
+        public static final int PAD_LEFT = 0;
+
+        public static final int PAD_RIGHT = 0;
+
+        public static final int IN_SIZE = 507;
+
+        public static final int OUT_SIZE = 288;
+
+        /**
+         * The widest vectors of this machine (or -Dcnnc.vector.bits=N). One width for every layer:
+         * on Java 17 a second width in the same JVM makes the Vector API's shared methods polymorphic
+         * and every layer several times slower.
+         */
+        private static final VectorSpecies<Float> S = VectorSupport.VECTOR_BITS == 0 ? FloatVector.SPECIES_PREFERRED
+                : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(VectorSupport.VECTOR_BITS));
+
+        /**
+         * Floats per vector.
+         */
+        private static final int L = S.length();
+
+        /**
+         * Output channels computed with vectors; the rest are scalar.
+         */
+        private static final int F_VEC = FILTERS - FILTERS % (2 * L);
+
+        /**
+         * 32 vector registers (AVX-512, AArch64): room for 16 accumulators.
+         */
+        private static final boolean WIDE = VectorSupport.wideRegisterFile(S.vectorBitSize());
+
+        /**
+         * Output channels done 4 vectors at a time where registers allow.
+         */
+        private static final int F_VEC4 = WIDE ? FILTERS - FILTERS % (4 * L) : 0;
+
+        /**
+         * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.
+         */
+        private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
+
+        /**
+         * Output channels computed with vectors: from F_VEC on, one vector at a time.
+         */
+        private static final int F_VEC1 = FILTERS - FILTERS % L;
+
+        private Padded() {
+        }
+
+        /**
+         * out = relu of conv(in, kernel) + bias, for the first {@code n} examples.
+         *
+         * <p>in (n, 13, 13, 3), out (n, 6, 6, 8), kernel (3, 3, 3, 8). Vector API variant.
+         */
+        public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
+            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+            int p = 0;
+            for (; p + 6 <= pixels; p += 6) {
+                pixels6(in, out, kernel, bias, p);
+                narrow6(in, out, kernel, bias, p);
+            }
+            for (; p < pixels; p++) {
+                pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            }
+        }
+
+        /**
+         * Output pixels {@code p .. p + 5}, counted across rows and examples; windows inside the input.
+         */
+        private static void pixels6(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+            int i0 = window(p + 0);
+            int i1 = window(p + 1);
+            int i2 = window(p + 2);
+            int i3 = window(p + 3);
+            int i4 = window(p + 4);
+            int i5 = window(p + 5);
+            int o = p * FILTERS;
+            // 4 vectors of filters at a time where the registers allow, then 2
+            for (int f = 0; f < F_VEC4; f += 4 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
+                FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
+                FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3, a50 = z0, a51 = z1, a52 = z2, a53 = z3;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
+                            FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
+                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            a02 = v.fma(k2, a02);
+                            a03 = v.fma(k3, a03);
+                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            a10 = v.fma(k0, a10);
+                            a11 = v.fma(k1, a11);
+                            a12 = v.fma(k2, a12);
+                            a13 = v.fma(k3, a13);
+                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            a20 = v.fma(k0, a20);
+                            a21 = v.fma(k1, a21);
+                            a22 = v.fma(k2, a22);
+                            a23 = v.fma(k3, a23);
+                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            a30 = v.fma(k0, a30);
+                            a31 = v.fma(k1, a31);
+                            a32 = v.fma(k2, a32);
+                            a33 = v.fma(k3, a33);
+                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            a40 = v.fma(k0, a40);
+                            a41 = v.fma(k1, a41);
+                            a42 = v.fma(k2, a42);
+                            a43 = v.fma(k3, a43);
+                            v = FloatVector.broadcast(S, in[i5 + t + c]);
+                            a50 = v.fma(k0, a50);
+                            a51 = v.fma(k1, a51);
+                            a52 = v.fma(k2, a52);
+                            a53 = v.fma(k3, a53);
+                        }
                     }
                 }
+                a00.max(0f).intoArray(out, o + f);
+                a01.max(0f).intoArray(out, o + f + L);
+                a02.max(0f).intoArray(out, o + f + 2 * L);
+                a03.max(0f).intoArray(out, o + f + 3 * L);
+                a10.max(0f).intoArray(out, o + 1 * FILTERS + f);
+                a11.max(0f).intoArray(out, o + 1 * FILTERS + f + L);
+                a12.max(0f).intoArray(out, o + 1 * FILTERS + f + 2 * L);
+                a13.max(0f).intoArray(out, o + 1 * FILTERS + f + 3 * L);
+                a20.max(0f).intoArray(out, o + 2 * FILTERS + f);
+                a21.max(0f).intoArray(out, o + 2 * FILTERS + f + L);
+                a22.max(0f).intoArray(out, o + 2 * FILTERS + f + 2 * L);
+                a23.max(0f).intoArray(out, o + 2 * FILTERS + f + 3 * L);
+                a30.max(0f).intoArray(out, o + 3 * FILTERS + f);
+                a31.max(0f).intoArray(out, o + 3 * FILTERS + f + L);
+                a32.max(0f).intoArray(out, o + 3 * FILTERS + f + 2 * L);
+                a33.max(0f).intoArray(out, o + 3 * FILTERS + f + 3 * L);
+                a40.max(0f).intoArray(out, o + 4 * FILTERS + f);
+                a41.max(0f).intoArray(out, o + 4 * FILTERS + f + L);
+                a42.max(0f).intoArray(out, o + 4 * FILTERS + f + 2 * L);
+                a43.max(0f).intoArray(out, o + 4 * FILTERS + f + 3 * L);
+                a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
+                a51.max(0f).intoArray(out, o + 5 * FILTERS + f + L);
+                a52.max(0f).intoArray(out, o + 5 * FILTERS + f + 2 * L);
+                a53.max(0f).intoArray(out, o + 5 * FILTERS + f + 3 * L);
             }
-            a00.max(0f).intoArray(out, o + f);
-            a01.max(0f).intoArray(out, o + f + L);
-            a02.max(0f).intoArray(out, o + f + 2 * L);
-            a03.max(0f).intoArray(out, o + f + 3 * L);
-            a10.max(0f).intoArray(out, o + 1 * FILTERS + f);
-            a11.max(0f).intoArray(out, o + 1 * FILTERS + f + L);
-            a12.max(0f).intoArray(out, o + 1 * FILTERS + f + 2 * L);
-            a13.max(0f).intoArray(out, o + 1 * FILTERS + f + 3 * L);
-            a20.max(0f).intoArray(out, o + 2 * FILTERS + f);
-            a21.max(0f).intoArray(out, o + 2 * FILTERS + f + L);
-            a22.max(0f).intoArray(out, o + 2 * FILTERS + f + 2 * L);
-            a23.max(0f).intoArray(out, o + 2 * FILTERS + f + 3 * L);
-            a30.max(0f).intoArray(out, o + 3 * FILTERS + f);
-            a31.max(0f).intoArray(out, o + 3 * FILTERS + f + L);
-            a32.max(0f).intoArray(out, o + 3 * FILTERS + f + 2 * L);
-            a33.max(0f).intoArray(out, o + 3 * FILTERS + f + 3 * L);
-            a40.max(0f).intoArray(out, o + 4 * FILTERS + f);
-            a41.max(0f).intoArray(out, o + 4 * FILTERS + f + L);
-            a42.max(0f).intoArray(out, o + 4 * FILTERS + f + 2 * L);
-            a43.max(0f).intoArray(out, o + 4 * FILTERS + f + 3 * L);
-            a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
-            a51.max(0f).intoArray(out, o + 5 * FILTERS + f + L);
-            a52.max(0f).intoArray(out, o + 5 * FILTERS + f + 2 * L);
-            a53.max(0f).intoArray(out, o + 5 * FILTERS + f + 3 * L);
-        }
-        for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1, a50 = z0, a51 = z1;
-            for (int ky = ky0; ky < ky1; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                        v = FloatVector.broadcast(S, in[i + 1 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a10 = v.fma(k0, a10);
-                        a11 = v.fma(k1, a11);
-                        v = FloatVector.broadcast(S, in[i + 2 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a20 = v.fma(k0, a20);
-                        a21 = v.fma(k1, a21);
-                        v = FloatVector.broadcast(S, in[i + 3 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a30 = v.fma(k0, a30);
-                        a31 = v.fma(k1, a31);
-                        v = FloatVector.broadcast(S, in[i + 4 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a40 = v.fma(k0, a40);
-                        a41 = v.fma(k1, a41);
-                        v = FloatVector.broadcast(S, in[i + 5 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a50 = v.fma(k0, a50);
-                        a51 = v.fma(k1, a51);
+            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1, a50 = z0, a51 = z1;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            a10 = v.fma(k0, a10);
+                            a11 = v.fma(k1, a11);
+                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            a20 = v.fma(k0, a20);
+                            a21 = v.fma(k1, a21);
+                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            a30 = v.fma(k0, a30);
+                            a31 = v.fma(k1, a31);
+                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            a40 = v.fma(k0, a40);
+                            a41 = v.fma(k1, a41);
+                            v = FloatVector.broadcast(S, in[i5 + t + c]);
+                            a50 = v.fma(k0, a50);
+                            a51 = v.fma(k1, a51);
+                        }
                     }
                 }
+                a00.max(0f).intoArray(out, o + f);
+                a01.max(0f).intoArray(out, o + f + L);
+                a10.max(0f).intoArray(out, o + 1 * FILTERS + f);
+                a11.max(0f).intoArray(out, o + 1 * FILTERS + f + L);
+                a20.max(0f).intoArray(out, o + 2 * FILTERS + f);
+                a21.max(0f).intoArray(out, o + 2 * FILTERS + f + L);
+                a30.max(0f).intoArray(out, o + 3 * FILTERS + f);
+                a31.max(0f).intoArray(out, o + 3 * FILTERS + f + L);
+                a40.max(0f).intoArray(out, o + 4 * FILTERS + f);
+                a41.max(0f).intoArray(out, o + 4 * FILTERS + f + L);
+                a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
+                a51.max(0f).intoArray(out, o + 5 * FILTERS + f + L);
             }
-            a00.max(0f).intoArray(out, o + f);
-            a01.max(0f).intoArray(out, o + f + L);
-            a10.max(0f).intoArray(out, o + 1 * FILTERS + f);
-            a11.max(0f).intoArray(out, o + 1 * FILTERS + f + L);
-            a20.max(0f).intoArray(out, o + 2 * FILTERS + f);
-            a21.max(0f).intoArray(out, o + 2 * FILTERS + f + L);
-            a30.max(0f).intoArray(out, o + 3 * FILTERS + f);
-            a31.max(0f).intoArray(out, o + 3 * FILTERS + f + L);
-            a40.max(0f).intoArray(out, o + 4 * FILTERS + f);
-            a41.max(0f).intoArray(out, o + 4 * FILTERS + f + L);
-            a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
-            a51.max(0f).intoArray(out, o + 5 * FILTERS + f + L);
+            // channels beyond F_VEC1 (narrow6), one pixel at a time
+            if (F_VEC1 < FILTERS) {
+                for (int q = 0; q < 6; q++) {
+                    tail(in, out, kernel, bias, p + q);
+                }
+            }
         }
-        // channels beyond F_VEC1 (narrow6), one at a time
-        for (int p = 0; p < 6; p++) {
+
+        /**
+         * Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + 5}, one vector at a time.
+         */
+        private static void narrow6(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+            int i0 = window(p + 0);
+            int i1 = window(p + 1);
+            int i2 = window(p + 2);
+            int i3 = window(p + 3);
+            int i4 = window(p + 4);
+            int i5 = window(p + 5);
+            int o = p * FILTERS;
+            for (int f = F_VEC; f < F_VEC1; f += L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector a00 = z0, a10 = z0, a20 = z0, a30 = z0, a40 = z0, a50 = z0;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            a00 = v.fma(k0, a00);
+                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            a10 = v.fma(k0, a10);
+                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            a20 = v.fma(k0, a20);
+                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            a30 = v.fma(k0, a30);
+                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            a40 = v.fma(k0, a40);
+                            v = FloatVector.broadcast(S, in[i5 + t + c]);
+                            a50 = v.fma(k0, a50);
+                        }
+                    }
+                }
+                a00.max(0f).intoArray(out, o + f);
+                a10.max(0f).intoArray(out, o + 1 * FILTERS + f);
+                a20.max(0f).intoArray(out, o + 2 * FILTERS + f);
+                a30.max(0f).intoArray(out, o + 3 * FILTERS + f);
+                a40.max(0f).intoArray(out, o + 4 * FILTERS + f);
+                a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
+            }
+        }
+
+        /**
+         * Output pixel {@code (oy, ox)} of example {@code b}.
+         */
+        private static void pixels1(float[] in, float[] out, float[] kernel, float[] bias, int b,
+                int oy, int ox) {
+            int iy = oy * STRIDE_HEIGHT - PAD_TOP;
+            int ix = ox * STRIDE_WIDTH - PAD_LEFT;
+            int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
+            // 4 vectors of filters at a time where the registers allow, then 2
+            for (int f = 0; f < F_VEC4; f += 4 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
+                FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
+                FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    int y = iy + ky * DILATION_HEIGHT;
+                    if (y < 0 || y >= IN_HEIGHT) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int x = ix + kx * DILATION_WIDTH;
+                        if (x < 0 || x >= IN_WIDTH) {
+                            continue;
+                        }
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
+                            FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
+                            FloatVector v = FloatVector.broadcast(S, in[i + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            a02 = v.fma(k2, a02);
+                            a03 = v.fma(k3, a03);
+                        }
+                    }
+                }
+                a00.max(0f).intoArray(out, o + f);
+                a01.max(0f).intoArray(out, o + f + L);
+                a02.max(0f).intoArray(out, o + f + 2 * L);
+                a03.max(0f).intoArray(out, o + f + 3 * L);
+            }
+            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector a00 = z0, a01 = z1;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    int y = iy + ky * DILATION_HEIGHT;
+                    if (y < 0 || y >= IN_HEIGHT) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int x = ix + kx * DILATION_WIDTH;
+                        if (x < 0 || x >= IN_WIDTH) {
+                            continue;
+                        }
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector v = FloatVector.broadcast(S, in[i + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                        }
+                    }
+                }
+                a00.max(0f).intoArray(out, o + f);
+                a01.max(0f).intoArray(out, o + f + L);
+            }
+            // channels beyond F_VEC, one at a time
+            for (int p = 0; p < 1; p++) {
+                for (int f = F_VEC; f < FILTERS; f++) {
+                    float s = bias == null ? 0f : bias[f];
+                    for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                        int y = iy + ky * DILATION_HEIGHT;
+                        if (y < 0 || y >= IN_HEIGHT) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                            int x = ix + p * STRIDE_WIDTH + kx * DILATION_WIDTH;
+                            if (x < 0 || x >= IN_WIDTH) {
+                                continue;
+                            }
+                            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                            int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                            for (int c = 0; c < IN_CHANNELS; c++) {
+                                s += in[i + c] * kernel[k + c * FILTERS];
+                            }
+                        }
+                    }
+                    out[o + p * FILTERS + f] = Math.max(s, 0f);
+                }
+            }
+        }
+
+        /**
+         * The input index of the top-left tap of output pixel {@code p}'s window.
+         */
+        private static int window(int p) {
+            int b = p / (OUT_HEIGHT * OUT_WIDTH);
+            int oy = p / OUT_WIDTH % OUT_HEIGHT;
+            int ox = p % OUT_WIDTH;
+            return ((b * IN_HEIGHT + oy * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH + ox * STRIDE_WIDTH - PAD_LEFT) * IN_CHANNELS;
+        }
+
+        /**
+         * Channels {@code F_VEC1 ..} of output pixel {@code p} (its window inside the input).
+         */
+        private static void tail(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+            int i = window(p);
             for (int f = F_VEC1; f < FILTERS; f++) {
                 float s = bias == null ? 0f : bias[f];
                 for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                    int y = iy + ky * DILATION_HEIGHT;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
                     for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int x = ix + p * STRIDE_WIDTH + kx * DILATION_WIDTH;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
-                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
                         int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
                         for (int c = 0; c < IN_CHANNELS; c++) {
-                            s += in[i + c] * kernel[k + c * FILTERS];
+                            s += in[t + c] * kernel[k + c * FILTERS];
                         }
                     }
                 }
-                out[o + p * FILTERS + f] = Math.max(s, 0f);
+                out[p * FILTERS + f] = Math.max(s, 0f);
             }
         }
-    }
 
-    /**
-     * Output pixels {@code (oy, ox .. ox + 5)} of example {@code b}, inside the input's columns.
-     */
-    private static void narrow6(float[] in, float[] out, float[] kernel, float[] bias, int b,
-            int oy, int ox) {
-        int iy = oy * STRIDE_HEIGHT - PAD_TOP;
-        int ix = ox * STRIDE_WIDTH - PAD_LEFT;
-        int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-        // the kernel rows inside the input: a range, not a skip per row (Java 17's C2 keeps vectors
-        // that flow through such a continue in memory, allocated)
-        int ky0 = iy >= 0 ? 0 : (DILATION_HEIGHT - 1 - iy) / DILATION_HEIGHT;
-        int ky1 = Math.min(KERNEL_HEIGHT, (IN_HEIGHT - iy + DILATION_HEIGHT - 1) / DILATION_HEIGHT);
-        // filters F_VEC .. F_VEC1 - 1, one vector at a time
-        for (int f = F_VEC; f < F_VEC1; f += L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector a00 = z0, a10 = z0, a20 = z0, a30 = z0, a40 = z0, a50 = z0;
-            for (int ky = ky0; ky < ky1; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        v = FloatVector.broadcast(S, in[i + 1 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a10 = v.fma(k0, a10);
-                        v = FloatVector.broadcast(S, in[i + 2 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a20 = v.fma(k0, a20);
-                        v = FloatVector.broadcast(S, in[i + 3 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a30 = v.fma(k0, a30);
-                        v = FloatVector.broadcast(S, in[i + 4 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a40 = v.fma(k0, a40);
-                        v = FloatVector.broadcast(S, in[i + 5 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a50 = v.fma(k0, a50);
-                    }
-                }
+        /**
+         * Backward of relu, in place on {@code dOut}: zero where the output was not positive.
+         */
+        public static void activationBackward(float[] out, float[] dOut, int n) {
+            int total = n * OUT_SIZE;
+            int j = 0;
+            for (; j < S.loopBound(total); j += L) {
+                FloatVector y = FloatVector.fromArray(S, out, j);
+                FloatVector.zero(S).blend(FloatVector.fromArray(S, dOut, j), y.compare(VectorOperators.GT, 0f)).intoArray(dOut, j);
             }
-            a00.max(0f).intoArray(out, o + f);
-            a10.max(0f).intoArray(out, o + 1 * FILTERS + f);
-            a20.max(0f).intoArray(out, o + 2 * FILTERS + f);
-            a30.max(0f).intoArray(out, o + 3 * FILTERS + f);
-            a40.max(0f).intoArray(out, o + 4 * FILTERS + f);
-            a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
+            for (; j < total; j++) {
+                dOut[j] = out[j] > 0f ? dOut[j] : 0f;
+            }
         }
-    }
 
-    /**
-     * Output pixel {@code (oy, ox)} of example {@code b}.
-     */
-    private static void pixels1(float[] in, float[] out, float[] kernel, float[] bias, int b,
-            int oy, int ox) {
-        int iy = oy * STRIDE_HEIGHT - PAD_TOP;
-        int ix = ox * STRIDE_WIDTH - PAD_LEFT;
-        int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-        // 4 vectors of filters at a time where the registers allow, then 2
-        for (int f = 0; f < F_VEC4; f += 4 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
-            FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
-            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3;
-            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
-                        FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                        a02 = v.fma(k2, a02);
-                        a03 = v.fma(k3, a03);
-                    }
-                }
-            }
-            a00.max(0f).intoArray(out, o + f);
-            a01.max(0f).intoArray(out, o + f + L);
-            a02.max(0f).intoArray(out, o + f + 2 * L);
-            a03.max(0f).intoArray(out, o + f + 3 * L);
-        }
-        for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector a00 = z0, a01 = z1;
-            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                    }
-                }
-            }
-            a00.max(0f).intoArray(out, o + f);
-            a01.max(0f).intoArray(out, o + f + L);
-        }
-        // channels beyond F_VEC, one at a time
-        for (int p = 0; p < 1; p++) {
-            for (int f = F_VEC; f < FILTERS; f++) {
-                float s = bias == null ? 0f : bias[f];
-                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                    int y = iy + ky * DILATION_HEIGHT;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
-                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int x = ix + p * STRIDE_WIDTH + kx * DILATION_WIDTH;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
-                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            s += in[i + c] * kernel[k + c * FILTERS];
-                        }
-                    }
-                }
-                out[o + p * FILTERS + f] = Math.max(s, 0f);
-            }
-        }
-    }
-
-    /**
-     * Backward of relu, in place on {@code dOut}: zero where the output was not positive.
-     */
-    public static void activationBackward(float[] out, float[] dOut, int n) {
-        int total = n * OUT_SIZE;
-        int j = 0;
-        for (; j < S.loopBound(total); j += L) {
-            FloatVector y = FloatVector.fromArray(S, out, j);
-            FloatVector.zero(S).blend(FloatVector.fromArray(S, dOut, j), y.compare(VectorOperators.GT, 0f)).intoArray(dOut, j);
-        }
-        for (; j < total; j++) {
-            dOut[j] = out[j] > 0f ? dOut[j] : 0f;
-        }
-    }
-
-    /**
-     * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and dBias. Vector API variant.
-     */
-    public static void backward(float[] in, float[] dOut, float[] kernel, float[] dKernel,
-            float[] dBias, float[] scratch, int n) {
-        int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-        biasGradient(dOut, dBias, pixels);
-        // one example at a time, copied into scratch with its zero padding: then every window lies
-        // inside, and the blocks of kernel rows need no test per tap
-        for (int b = 0; b < n; b++) {
-            pad(in, scratch, b);
-            for (int r0 = b * OUT_HEIGHT; r0 < (b + 1) * OUT_HEIGHT; r0 += TILE_ROWS) {
-                int r1 = Math.min(r0 + TILE_ROWS, (b + 1) * OUT_HEIGHT);
+        /**
+         * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and dBias. Vector API variant.
+         */
+        public static void backward(float[] in, float[] dOut, float[] kernel, float[] dKernel,
+                float[] dBias, int n) {
+            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+            biasGradient(dOut, dBias, pixels);
+            // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
+            int rows = n * OUT_HEIGHT;
+            for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
+                int r1 = Math.min(r0 + TILE_ROWS, rows);
                 // fewer than 4 input channels: blocks of 4 kernel rows (tap, channel) instead
                 int j = 0;
                 for (; j + 4 <= KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j += 4) {
-                    kernelGradientTaps4(scratch, dOut, dKernel, r0, r1, j);
-                    kernelGradientTapsNarrow4(scratch, dOut, dKernel, r0, r1, j);
+                    kernelGradientTaps4(in, dOut, dKernel, r0, r1, j);
+                    kernelGradientTapsNarrow4(in, dOut, dKernel, r0, r1, j);
                 }
                 for (; j < KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j++) {
-                    kernelGradientTaps1(scratch, dOut, dKernel, r0, r1, j);
-                    kernelGradientTapsNarrow1(scratch, dOut, dKernel, r0, r1, j);
+                    kernelGradientTaps1(in, dOut, dKernel, r0, r1, j);
+                    kernelGradientTapsNarrow1(in, dOut, dKernel, r0, r1, j);
                 }
             }
         }
-    }
 
-    /**
-     * dKernel rows {@code j .. j + 3} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
-     */
-    private static void kernelGradientTaps4(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
-        int t0 = rowOffset(j);
-        int t1 = rowOffset(j + 1);
-        int t2 = rowOffset(j + 2);
-        int t3 = rowOffset(j + 3);
-        for (int f = 0; f < F_VEC; f += 2 * L) {
-            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
-            for (int r = r0; r < r1; r++) {
-                int b = r / OUT_HEIGHT;
-                int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
-                for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    int o = (r * OUT_WIDTH + ox) * FILTERS + f;
-                    FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                    FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                    FloatVector v = FloatVector.broadcast(S, in[i + t0]);
-                    a00 = v.fma(d0, a00);
-                    a01 = v.fma(d1, a01);
-                    v = FloatVector.broadcast(S, in[i + t1]);
-                    a10 = v.fma(d0, a10);
-                    a11 = v.fma(d1, a11);
-                    v = FloatVector.broadcast(S, in[i + t2]);
-                    a20 = v.fma(d0, a20);
-                    a21 = v.fma(d1, a21);
-                    v = FloatVector.broadcast(S, in[i + t3]);
-                    a30 = v.fma(d0, a30);
-                    a31 = v.fma(d1, a31);
-                }
-            }
-            a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
-            a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
-            a10.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f)).intoArray(dKernel, (j + 1) * FILTERS + f);
-            a11.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f + L)).intoArray(dKernel, (j + 1) * FILTERS + f + L);
-            a20.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f)).intoArray(dKernel, (j + 2) * FILTERS + f);
-            a21.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f + L)).intoArray(dKernel, (j + 2) * FILTERS + f + L);
-            a30.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f)).intoArray(dKernel, (j + 3) * FILTERS + f);
-            a31.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f + L)).intoArray(dKernel, (j + 3) * FILTERS + f + L);
-        }
-        // filters beyond F_VEC1 (kernelGradientTapsNarrow4), one at a time
-        for (int f = F_VEC1; f < FILTERS; f++) {
-            for (int q = 0; q < 4; q++) {
-                int t = rowOffset(j + q);
-                float s = 0f;
+        /**
+         * dKernel rows {@code j .. j + 3} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+         */
+        private static void kernelGradientTaps4(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int j) {
+            int t0 = rowOffset(j);
+            int t1 = rowOffset(j + 1);
+            int t2 = rowOffset(j + 2);
+            int t3 = rowOffset(j + 3);
+            for (int f = 0; f < F_VEC; f += 2 * L) {
+                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
                 for (int r = r0; r < r1; r++) {
                     int b = r / OUT_HEIGHT;
-                    int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
+                    int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector v = FloatVector.broadcast(S, in[i + t0]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        v = FloatVector.broadcast(S, in[i + t1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        v = FloatVector.broadcast(S, in[i + t2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        v = FloatVector.broadcast(S, in[i + t3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
                     }
                 }
-                dKernel[(j + q) * FILTERS + f] += s;
+                a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
+                a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
+                a10.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f)).intoArray(dKernel, (j + 1) * FILTERS + f);
+                a11.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f + L)).intoArray(dKernel, (j + 1) * FILTERS + f + L);
+                a20.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f)).intoArray(dKernel, (j + 2) * FILTERS + f);
+                a21.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f + L)).intoArray(dKernel, (j + 2) * FILTERS + f + L);
+                a30.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f)).intoArray(dKernel, (j + 3) * FILTERS + f);
+                a31.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f + L)).intoArray(dKernel, (j + 3) * FILTERS + f + L);
             }
-        }
-    }
-
-    /**
-     * dKernel rows {@code j .. j + 0} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
-     */
-    private static void kernelGradientTaps1(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
-        int t0 = rowOffset(j);
-        for (int f = 0; f < F_VEC; f += 2 * L) {
-            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
-            for (int r = r0; r < r1; r++) {
-                int b = r / OUT_HEIGHT;
-                int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
-                for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    int o = (r * OUT_WIDTH + ox) * FILTERS + f;
-                    FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                    FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                    FloatVector v = FloatVector.broadcast(S, in[i + t0]);
-                    a00 = v.fma(d0, a00);
-                    a01 = v.fma(d1, a01);
+            // filters beyond F_VEC1 (kernelGradientTapsNarrow4), one at a time
+            for (int f = F_VEC1; f < FILTERS; f++) {
+                for (int q = 0; q < 4; q++) {
+                    int t = rowOffset(j + q);
+                    float s = 0f;
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                            s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        }
+                    }
+                    dKernel[(j + q) * FILTERS + f] += s;
                 }
             }
-            a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
-            a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
         }
-        // filters beyond F_VEC1 (kernelGradientTapsNarrow1), one at a time
-        for (int f = F_VEC1; f < FILTERS; f++) {
-            for (int q = 0; q < 1; q++) {
-                int t = rowOffset(j + q);
-                float s = 0f;
+
+        /**
+         * dKernel rows {@code j .. j + 0} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+         */
+        private static void kernelGradientTaps1(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int j) {
+            int t0 = rowOffset(j);
+            for (int f = 0; f < F_VEC; f += 2 * L) {
+                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
                 for (int r = r0; r < r1; r++) {
                     int b = r / OUT_HEIGHT;
-                    int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
+                    int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector v = FloatVector.broadcast(S, in[i + t0]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
                     }
                 }
-                dKernel[(j + q) * FILTERS + f] += s;
+                a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
+                a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
             }
-        }
-    }
-
-    /**
-     * dKernel rows {@code j .. j + 3}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
-     */
-    private static void kernelGradientTapsNarrow4(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
-        int t0 = rowOffset(j);
-        int t1 = rowOffset(j + 1);
-        int t2 = rowOffset(j + 2);
-        int t3 = rowOffset(j + 3);
-        for (int f = F_VEC; f < F_VEC1; f += L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
-            for (int r = r0; r < r1; r++) {
-                int b = r / OUT_HEIGHT;
-                int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
-                for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f);
-                    a0 = FloatVector.broadcast(S, in[i + t0]).fma(d, a0);
-                    a1 = FloatVector.broadcast(S, in[i + t1]).fma(d, a1);
-                    a2 = FloatVector.broadcast(S, in[i + t2]).fma(d, a2);
-                    a3 = FloatVector.broadcast(S, in[i + t3]).fma(d, a3);
+            // filters beyond F_VEC1 (kernelGradientTapsNarrow1), one at a time
+            for (int f = F_VEC1; f < FILTERS; f++) {
+                for (int q = 0; q < 1; q++) {
+                    int t = rowOffset(j + q);
+                    float s = 0f;
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                            s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        }
+                    }
+                    dKernel[(j + q) * FILTERS + f] += s;
                 }
             }
-            a0.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
-            a1.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f)).intoArray(dKernel, (j + 1) * FILTERS + f);
-            a2.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f)).intoArray(dKernel, (j + 2) * FILTERS + f);
-            a3.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f)).intoArray(dKernel, (j + 3) * FILTERS + f);
         }
-    }
 
-    /**
-     * dKernel rows {@code j}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
-     */
-    private static void kernelGradientTapsNarrow1(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
-        int t0 = rowOffset(j);
-        for (int f = F_VEC; f < F_VEC1; f += L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a0 = z;
-            for (int r = r0; r < r1; r++) {
-                int b = r / OUT_HEIGHT;
-                int w = (r - b * OUT_HEIGHT) * STRIDE_HEIGHT * PADDED_WIDTH * IN_CHANNELS;
-                for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f);
-                    a0 = FloatVector.broadcast(S, in[i + t0]).fma(d, a0);
+        /**
+         * dKernel rows {@code j .. j + 3}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+         */
+        private static void kernelGradientTapsNarrow4(float[] in, float[] dOut, float[] dKernel,
+                int r0, int r1, int j) {
+            int t0 = rowOffset(j);
+            int t1 = rowOffset(j + 1);
+            int t2 = rowOffset(j + 2);
+            int t3 = rowOffset(j + 3);
+            for (int f = F_VEC; f < F_VEC1; f += L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
+                        FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f);
+                        a0 = FloatVector.broadcast(S, in[i + t0]).fma(d, a0);
+                        a1 = FloatVector.broadcast(S, in[i + t1]).fma(d, a1);
+                        a2 = FloatVector.broadcast(S, in[i + t2]).fma(d, a2);
+                        a3 = FloatVector.broadcast(S, in[i + t3]).fma(d, a3);
+                    }
                 }
+                a0.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
+                a1.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f)).intoArray(dKernel, (j + 1) * FILTERS + f);
+                a2.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f)).intoArray(dKernel, (j + 2) * FILTERS + f);
+                a3.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f)).intoArray(dKernel, (j + 3) * FILTERS + f);
             }
-            a0.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
         }
-    }
 
-    /**
-     * The input offset of kernel row {@code j} (tap * IN_CHANNELS + channel) from a window's top-left tap.
-     */
-    private static int rowOffset(int j) {
-        int tap = j / IN_CHANNELS;
-        return (tap / KERNEL_WIDTH * DILATION_HEIGHT * PADDED_WIDTH + tap % KERNEL_WIDTH * DILATION_WIDTH) * IN_CHANNELS + j % IN_CHANNELS;
-    }
-
-    /**
-     * scratch = example {@code b} of in inside zeros: PAD_TOP rows above it, PAD_LEFT columns to its left.
-     */
-    private static void pad(float[] in, float[] scratch, int b) {
-        Arrays.fill(scratch, 0, PADDED_HEIGHT * PADDED_WIDTH * IN_CHANNELS, 0f);
-        for (int y = 0; y < IN_HEIGHT; y++) {
-            System.arraycopy(in, ((b * IN_HEIGHT + y) * IN_WIDTH) * IN_CHANNELS, scratch, ((y + PAD_TOP) * PADDED_WIDTH + PAD_LEFT) * IN_CHANNELS, IN_WIDTH * IN_CHANNELS);
-        }
-    }
-
-    /**
-     * dBias += the sum of dOut over {@code pixels} output positions.
-     */
-    private static void biasGradient(float[] dOut, float[] dBias, int pixels) {
-        for (int f = 0; f < F_VEC1; f += L) {
-            FloatVector s = FloatVector.zero(S);
-            for (int p = 0; p < pixels; p++) {
-                s = s.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
+        /**
+         * dKernel rows {@code j}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+         */
+        private static void kernelGradientTapsNarrow1(float[] in, float[] dOut, float[] dKernel,
+                int r0, int r1, int j) {
+            int t0 = rowOffset(j);
+            for (int f = F_VEC; f < F_VEC1; f += L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a0 = z;
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
+                        FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f);
+                        a0 = FloatVector.broadcast(S, in[i + t0]).fma(d, a0);
+                    }
+                }
+                a0.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
             }
-            s.add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
         }
-        for (int f = F_VEC1; f < FILTERS; f++) {
-            float s = 0f;
-            for (int p = 0; p < pixels; p++) {
-                s += dOut[p * FILTERS + f];
+
+        /**
+         * The input offset of kernel row {@code j} (tap * IN_CHANNELS + channel) from a window's top-left tap.
+         */
+        private static int rowOffset(int j) {
+            int tap = j / IN_CHANNELS;
+            return (tap / KERNEL_WIDTH * DILATION_HEIGHT * IN_WIDTH + tap % KERNEL_WIDTH * DILATION_WIDTH) * IN_CHANNELS + j % IN_CHANNELS;
+        }
+
+        /**
+         * dBias += the sum of dOut over {@code pixels} output positions.
+         */
+        private static void biasGradient(float[] dOut, float[] dBias, int pixels) {
+            for (int f = 0; f < F_VEC1; f += L) {
+                FloatVector s = FloatVector.zero(S);
+                for (int p = 0; p < pixels; p++) {
+                    s = s.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
+                }
+                s.add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
             }
-            dBias[f] += s;
+            for (int f = F_VEC1; f < FILTERS; f++) {
+                float s = 0f;
+                for (int p = 0; p < pixels; p++) {
+                    s += dOut[p * FILTERS + f];
+                }
+                dBias[f] += s;
+            }
         }
     }
 }

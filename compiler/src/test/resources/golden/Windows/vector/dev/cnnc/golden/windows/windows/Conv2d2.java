@@ -60,422 +60,718 @@ public final class Conv2d2 {
 
     public static final int OUT_SIZE = 288;
 
-    /**
-     * The widest vectors of this machine (or -Dcnnc.vector.bits=N). One width for every layer:
-     * on Java 17 a second width in the same JVM makes the Vector API's shared methods polymorphic
-     * and every layer several times slower.
-     */
-    private static final VectorSpecies<Float> S = VectorSupport.VECTOR_BITS == 0 ? FloatVector.SPECIES_PREFERRED
-            : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(VectorSupport.VECTOR_BITS));
+    public static final int PADDED_HEIGHT = 10;
 
-    /**
-     * Floats per vector.
-     */
-    private static final int L = S.length();
+    public static final int PADDED_WIDTH = 10;
 
-    /**
-     * Output channels computed with vectors; the rest are scalar.
-     */
-    private static final int F_VEC = FILTERS - FILTERS % (2 * L);
-
-    /**
-     * 32 vector registers (AVX-512, AArch64): room for 16 accumulators.
-     */
-    private static final boolean WIDE = VectorSupport.wideRegisterFile(S.vectorBitSize());
-
-    /**
-     * Output channels done 4 vectors at a time where registers allow.
-     */
-    private static final int F_VEC4 = WIDE ? FILTERS - FILTERS % (4 * L) : 0;
-
-    /**
-     * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.
-     */
-    private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
-
-    /**
-     * Output channels computed with vectors: from F_VEC on, one vector at a time.
-     */
-    private static final int F_VEC1 = FILTERS - FILTERS % L;
-
-    /**
-     * Floats of the backward pass's scratch: the transposed kernel and 6 rows.
-     */
-    public static final int SCRATCH_FLOATS = 1008;
+    public static final int PADDED_SIZE = 800;
 
     private Conv2d2() {
     }
 
     /**
-     * out = conv(in, kernel), for the first {@code n} examples.
-     *
-     * <p>in (n, 6, 6, 8), out (n, 6, 6, 8), kernel (3, 3, 8, 8). Vector API variant.
+     * The valid convolution of {@code padded}: {@code in} with PAD_TOP, PAD_BOTTOM, PAD_LEFT and PAD_RIGHT
+     * rows and columns of zeros, which the backward pass reads. Vector API variant.
      */
-    public static void forward(float[] in, float[] out, float[] kernel, int n) {
-        for (int b = 0; b < n; b++) {
-            for (int oy = 0; oy < OUT_HEIGHT; oy++) {
-                int ox = 0;
-                for (; ox < 2; ox++) {
-                    pixels1(in, out, kernel, null, b, oy, ox);
-                }
-                for (; ox + 6 <= 4; ox += 6) {
-                    pixels6(in, out, kernel, null, b, oy, ox);
-                    narrow6(in, out, kernel, null, b, oy, ox);
-                }
-                for (; ox < OUT_WIDTH; ox++) {
-                    pixels1(in, out, kernel, null, b, oy, ox);
-                }
+    public static void forward(float[] in, float[] out, float[] kernel, float[] padded, int n) {
+        pad(in, padded, n);
+        Padded.forward(padded, out, kernel, n);
+    }
+
+    /**
+     * padded = the first {@code n} examples of in, each inside its borders of zeros.
+     */
+    private static void pad(float[] in, float[] padded, int n) {
+        int row = PADDED_WIDTH * IN_CHANNELS;
+        for (int e = 0; e < n; e++) {
+            int at = e * PADDED_SIZE;
+            Arrays.fill(padded, at, at + PAD_TOP * row, 0f);
+            for (int y = 0; y < IN_HEIGHT; y++) {
+                int r = at + (y + PAD_TOP) * row;
+                Arrays.fill(padded, r, r + PAD_LEFT * IN_CHANNELS, 0f);
+                System.arraycopy(in, (e * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS, padded, r + PAD_LEFT * IN_CHANNELS, IN_WIDTH * IN_CHANNELS);
+                Arrays.fill(padded, r + (PAD_LEFT + IN_WIDTH) * IN_CHANNELS, r + row, 0f);
+            }
+            Arrays.fill(padded, at + (PAD_TOP + IN_HEIGHT) * row, at + PADDED_SIZE, 0f);
+        }
+    }
+
+    /**
+     * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and sets dIn, with
+     * {@code padded} as the forward pass left it (it holds the padded input's gradient after). Vector API variant.
+     */
+    public static void backward(float[] padded, float[] dOut, float[] dIn, float[] kernel,
+            float[] dKernel, float[] scratch, int n) {
+        Padded.backward(padded, dOut, padded, kernel, dKernel, scratch, n);
+        // the padded input's gradient, without its borders
+        for (int e = 0; e < n; e++) {
+            for (int y = 0; y < IN_HEIGHT; y++) {
+                System.arraycopy(padded, ((e * PADDED_HEIGHT + y + PAD_TOP) * PADDED_WIDTH + PAD_LEFT) * IN_CHANNELS, dIn, (e * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS, IN_WIDTH * IN_CHANNELS);
             }
         }
     }
 
     /**
-     * Output pixels {@code (oy, ox .. ox + 5)} of example {@code b}, inside the input's columns.
+     * The convolution as a valid one on the zero-padded input, 10 by 10: every window inside.
      */
-    private static void pixels6(float[] in, float[] out, float[] kernel, float[] bias, int b,
-            int oy, int ox) {
-        int iy = oy * STRIDE_HEIGHT - PAD_TOP;
-        int ix = ox * STRIDE_WIDTH - PAD_LEFT;
-        int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-        // the kernel rows inside the input: a range, not a skip per row (Java 17's C2 keeps vectors
-        // that flow through such a continue in memory, allocated)
-        int ky0 = iy >= 0 ? 0 : (DILATION_HEIGHT - 1 - iy) / DILATION_HEIGHT;
-        int ky1 = Math.min(KERNEL_HEIGHT, (IN_HEIGHT - iy + DILATION_HEIGHT - 1) / DILATION_HEIGHT);
-        // 4 vectors of filters at a time where the registers allow, then 2
-        for (int f = 0; f < F_VEC4; f += 4 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
-            FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
-            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3, a50 = z0, a51 = z1, a52 = z2, a53 = z3;
-            for (int ky = ky0; ky < ky1; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
-                        FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                        a02 = v.fma(k2, a02);
-                        a03 = v.fma(k3, a03);
-                        v = FloatVector.broadcast(S, in[i + 1 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a10 = v.fma(k0, a10);
-                        a11 = v.fma(k1, a11);
-                        a12 = v.fma(k2, a12);
-                        a13 = v.fma(k3, a13);
-                        v = FloatVector.broadcast(S, in[i + 2 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a20 = v.fma(k0, a20);
-                        a21 = v.fma(k1, a21);
-                        a22 = v.fma(k2, a22);
-                        a23 = v.fma(k3, a23);
-                        v = FloatVector.broadcast(S, in[i + 3 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a30 = v.fma(k0, a30);
-                        a31 = v.fma(k1, a31);
-                        a32 = v.fma(k2, a32);
-                        a33 = v.fma(k3, a33);
-                        v = FloatVector.broadcast(S, in[i + 4 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a40 = v.fma(k0, a40);
-                        a41 = v.fma(k1, a41);
-                        a42 = v.fma(k2, a42);
-                        a43 = v.fma(k3, a43);
-                        v = FloatVector.broadcast(S, in[i + 5 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a50 = v.fma(k0, a50);
-                        a51 = v.fma(k1, a51);
-                        a52 = v.fma(k2, a52);
-                        a53 = v.fma(k3, a53);
+    private static final class Padded {
+        public static final int IN_HEIGHT = 10;
+
+        public static final int IN_WIDTH = 10;
+
+        public static final int IN_CHANNELS = 8;
+
+        public static final int OUT_HEIGHT = 6;
+
+        public static final int OUT_WIDTH = 6;
+
+        public static final int FILTERS = 8;
+
+        public static final int KERNEL_HEIGHT = 3;
+
+        public static final int KERNEL_WIDTH = 3;
+
+        public static final int STRIDE_HEIGHT = 1;
+
+        public static final int STRIDE_WIDTH = 1;
+
+        public static final int DILATION_HEIGHT = 2;
+
+        public static final int DILATION_WIDTH = 2;
+
+        public static final int PAD_TOP = 0;
+
+        public static final int PAD_BOTTOM = 0;
+
+        public static final int PAD_LEFT = 0;
+
+        public static final int PAD_RIGHT = 0;
+
+        public static final int IN_SIZE = 800;
+
+        public static final int OUT_SIZE = 288;
+
+        /**
+         * The widest vectors of this machine (or -Dcnnc.vector.bits=N). One width for every layer:
+         * on Java 17 a second width in the same JVM makes the Vector API's shared methods polymorphic
+         * and every layer several times slower.
+         */
+        private static final VectorSpecies<Float> S = VectorSupport.VECTOR_BITS == 0 ? FloatVector.SPECIES_PREFERRED
+                : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(VectorSupport.VECTOR_BITS));
+
+        /**
+         * Floats per vector.
+         */
+        private static final int L = S.length();
+
+        /**
+         * Output channels computed with vectors; the rest are scalar.
+         */
+        private static final int F_VEC = FILTERS - FILTERS % (2 * L);
+
+        /**
+         * 32 vector registers (AVX-512, AArch64): room for 16 accumulators.
+         */
+        private static final boolean WIDE = VectorSupport.wideRegisterFile(S.vectorBitSize());
+
+        /**
+         * Output channels done 4 vectors at a time where registers allow.
+         */
+        private static final int F_VEC4 = WIDE ? FILTERS - FILTERS % (4 * L) : 0;
+
+        /**
+         * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.
+         */
+        private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
+
+        /**
+         * Output channels computed with vectors: from F_VEC on, one vector at a time.
+         */
+        private static final int F_VEC1 = FILTERS - FILTERS % L;
+
+        /**
+         * Floats of the backward pass's scratch: the transposed kernel and 6 rows.
+         */
+        public static final int SCRATCH_FLOATS = 1008;
+
+        private Padded() {
+        }
+
+        /**
+         * out = conv(in, kernel), for the first {@code n} examples.
+         *
+         * <p>in (n, 10, 10, 8), out (n, 6, 6, 8), kernel (3, 3, 8, 8). Vector API variant.
+         */
+        public static void forward(float[] in, float[] out, float[] kernel, int n) {
+            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+            int p = 0;
+            for (; p + 6 <= pixels; p += 6) {
+                pixels6(in, out, kernel, null, p);
+                narrow6(in, out, kernel, null, p);
+            }
+            for (; p < pixels; p++) {
+                pixels1(in, out, kernel, null, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            }
+        }
+
+        /**
+         * Output pixels {@code p .. p + 5}, counted across rows and examples; windows inside the input.
+         */
+        private static void pixels6(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+            int i0 = window(p + 0);
+            int i1 = window(p + 1);
+            int i2 = window(p + 2);
+            int i3 = window(p + 3);
+            int i4 = window(p + 4);
+            int i5 = window(p + 5);
+            int o = p * FILTERS;
+            // 4 vectors of filters at a time where the registers allow, then 2
+            for (int f = 0; f < F_VEC4; f += 4 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
+                FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
+                FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3, a50 = z0, a51 = z1, a52 = z2, a53 = z3;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
+                            FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
+                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            a02 = v.fma(k2, a02);
+                            a03 = v.fma(k3, a03);
+                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            a10 = v.fma(k0, a10);
+                            a11 = v.fma(k1, a11);
+                            a12 = v.fma(k2, a12);
+                            a13 = v.fma(k3, a13);
+                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            a20 = v.fma(k0, a20);
+                            a21 = v.fma(k1, a21);
+                            a22 = v.fma(k2, a22);
+                            a23 = v.fma(k3, a23);
+                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            a30 = v.fma(k0, a30);
+                            a31 = v.fma(k1, a31);
+                            a32 = v.fma(k2, a32);
+                            a33 = v.fma(k3, a33);
+                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            a40 = v.fma(k0, a40);
+                            a41 = v.fma(k1, a41);
+                            a42 = v.fma(k2, a42);
+                            a43 = v.fma(k3, a43);
+                            v = FloatVector.broadcast(S, in[i5 + t + c]);
+                            a50 = v.fma(k0, a50);
+                            a51 = v.fma(k1, a51);
+                            a52 = v.fma(k2, a52);
+                            a53 = v.fma(k3, a53);
+                        }
                     }
                 }
+                a00.intoArray(out, o + f);
+                a01.intoArray(out, o + f + L);
+                a02.intoArray(out, o + f + 2 * L);
+                a03.intoArray(out, o + f + 3 * L);
+                a10.intoArray(out, o + 1 * FILTERS + f);
+                a11.intoArray(out, o + 1 * FILTERS + f + L);
+                a12.intoArray(out, o + 1 * FILTERS + f + 2 * L);
+                a13.intoArray(out, o + 1 * FILTERS + f + 3 * L);
+                a20.intoArray(out, o + 2 * FILTERS + f);
+                a21.intoArray(out, o + 2 * FILTERS + f + L);
+                a22.intoArray(out, o + 2 * FILTERS + f + 2 * L);
+                a23.intoArray(out, o + 2 * FILTERS + f + 3 * L);
+                a30.intoArray(out, o + 3 * FILTERS + f);
+                a31.intoArray(out, o + 3 * FILTERS + f + L);
+                a32.intoArray(out, o + 3 * FILTERS + f + 2 * L);
+                a33.intoArray(out, o + 3 * FILTERS + f + 3 * L);
+                a40.intoArray(out, o + 4 * FILTERS + f);
+                a41.intoArray(out, o + 4 * FILTERS + f + L);
+                a42.intoArray(out, o + 4 * FILTERS + f + 2 * L);
+                a43.intoArray(out, o + 4 * FILTERS + f + 3 * L);
+                a50.intoArray(out, o + 5 * FILTERS + f);
+                a51.intoArray(out, o + 5 * FILTERS + f + L);
+                a52.intoArray(out, o + 5 * FILTERS + f + 2 * L);
+                a53.intoArray(out, o + 5 * FILTERS + f + 3 * L);
             }
-            a00.intoArray(out, o + f);
-            a01.intoArray(out, o + f + L);
-            a02.intoArray(out, o + f + 2 * L);
-            a03.intoArray(out, o + f + 3 * L);
-            a10.intoArray(out, o + 1 * FILTERS + f);
-            a11.intoArray(out, o + 1 * FILTERS + f + L);
-            a12.intoArray(out, o + 1 * FILTERS + f + 2 * L);
-            a13.intoArray(out, o + 1 * FILTERS + f + 3 * L);
-            a20.intoArray(out, o + 2 * FILTERS + f);
-            a21.intoArray(out, o + 2 * FILTERS + f + L);
-            a22.intoArray(out, o + 2 * FILTERS + f + 2 * L);
-            a23.intoArray(out, o + 2 * FILTERS + f + 3 * L);
-            a30.intoArray(out, o + 3 * FILTERS + f);
-            a31.intoArray(out, o + 3 * FILTERS + f + L);
-            a32.intoArray(out, o + 3 * FILTERS + f + 2 * L);
-            a33.intoArray(out, o + 3 * FILTERS + f + 3 * L);
-            a40.intoArray(out, o + 4 * FILTERS + f);
-            a41.intoArray(out, o + 4 * FILTERS + f + L);
-            a42.intoArray(out, o + 4 * FILTERS + f + 2 * L);
-            a43.intoArray(out, o + 4 * FILTERS + f + 3 * L);
-            a50.intoArray(out, o + 5 * FILTERS + f);
-            a51.intoArray(out, o + 5 * FILTERS + f + L);
-            a52.intoArray(out, o + 5 * FILTERS + f + 2 * L);
-            a53.intoArray(out, o + 5 * FILTERS + f + 3 * L);
-        }
-        for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1, a50 = z0, a51 = z1;
-            for (int ky = ky0; ky < ky1; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                        v = FloatVector.broadcast(S, in[i + 1 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a10 = v.fma(k0, a10);
-                        a11 = v.fma(k1, a11);
-                        v = FloatVector.broadcast(S, in[i + 2 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a20 = v.fma(k0, a20);
-                        a21 = v.fma(k1, a21);
-                        v = FloatVector.broadcast(S, in[i + 3 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a30 = v.fma(k0, a30);
-                        a31 = v.fma(k1, a31);
-                        v = FloatVector.broadcast(S, in[i + 4 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a40 = v.fma(k0, a40);
-                        a41 = v.fma(k1, a41);
-                        v = FloatVector.broadcast(S, in[i + 5 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a50 = v.fma(k0, a50);
-                        a51 = v.fma(k1, a51);
+            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1, a50 = z0, a51 = z1;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            a10 = v.fma(k0, a10);
+                            a11 = v.fma(k1, a11);
+                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            a20 = v.fma(k0, a20);
+                            a21 = v.fma(k1, a21);
+                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            a30 = v.fma(k0, a30);
+                            a31 = v.fma(k1, a31);
+                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            a40 = v.fma(k0, a40);
+                            a41 = v.fma(k1, a41);
+                            v = FloatVector.broadcast(S, in[i5 + t + c]);
+                            a50 = v.fma(k0, a50);
+                            a51 = v.fma(k1, a51);
+                        }
                     }
                 }
+                a00.intoArray(out, o + f);
+                a01.intoArray(out, o + f + L);
+                a10.intoArray(out, o + 1 * FILTERS + f);
+                a11.intoArray(out, o + 1 * FILTERS + f + L);
+                a20.intoArray(out, o + 2 * FILTERS + f);
+                a21.intoArray(out, o + 2 * FILTERS + f + L);
+                a30.intoArray(out, o + 3 * FILTERS + f);
+                a31.intoArray(out, o + 3 * FILTERS + f + L);
+                a40.intoArray(out, o + 4 * FILTERS + f);
+                a41.intoArray(out, o + 4 * FILTERS + f + L);
+                a50.intoArray(out, o + 5 * FILTERS + f);
+                a51.intoArray(out, o + 5 * FILTERS + f + L);
             }
-            a00.intoArray(out, o + f);
-            a01.intoArray(out, o + f + L);
-            a10.intoArray(out, o + 1 * FILTERS + f);
-            a11.intoArray(out, o + 1 * FILTERS + f + L);
-            a20.intoArray(out, o + 2 * FILTERS + f);
-            a21.intoArray(out, o + 2 * FILTERS + f + L);
-            a30.intoArray(out, o + 3 * FILTERS + f);
-            a31.intoArray(out, o + 3 * FILTERS + f + L);
-            a40.intoArray(out, o + 4 * FILTERS + f);
-            a41.intoArray(out, o + 4 * FILTERS + f + L);
-            a50.intoArray(out, o + 5 * FILTERS + f);
-            a51.intoArray(out, o + 5 * FILTERS + f + L);
+            // channels beyond F_VEC1 (narrow6), one pixel at a time
+            if (F_VEC1 < FILTERS) {
+                for (int q = 0; q < 6; q++) {
+                    tail(in, out, kernel, bias, p + q);
+                }
+            }
         }
-        // channels beyond F_VEC1 (narrow6), one at a time
-        for (int p = 0; p < 6; p++) {
+
+        /**
+         * Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + 5}, one vector at a time.
+         */
+        private static void narrow6(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+            int i0 = window(p + 0);
+            int i1 = window(p + 1);
+            int i2 = window(p + 2);
+            int i3 = window(p + 3);
+            int i4 = window(p + 4);
+            int i5 = window(p + 5);
+            int o = p * FILTERS;
+            for (int f = F_VEC; f < F_VEC1; f += L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector a00 = z0, a10 = z0, a20 = z0, a30 = z0, a40 = z0, a50 = z0;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            a00 = v.fma(k0, a00);
+                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            a10 = v.fma(k0, a10);
+                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            a20 = v.fma(k0, a20);
+                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            a30 = v.fma(k0, a30);
+                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            a40 = v.fma(k0, a40);
+                            v = FloatVector.broadcast(S, in[i5 + t + c]);
+                            a50 = v.fma(k0, a50);
+                        }
+                    }
+                }
+                a00.intoArray(out, o + f);
+                a10.intoArray(out, o + 1 * FILTERS + f);
+                a20.intoArray(out, o + 2 * FILTERS + f);
+                a30.intoArray(out, o + 3 * FILTERS + f);
+                a40.intoArray(out, o + 4 * FILTERS + f);
+                a50.intoArray(out, o + 5 * FILTERS + f);
+            }
+        }
+
+        /**
+         * Output pixel {@code (oy, ox)} of example {@code b}.
+         */
+        private static void pixels1(float[] in, float[] out, float[] kernel, float[] bias, int b,
+                int oy, int ox) {
+            int iy = oy * STRIDE_HEIGHT - PAD_TOP;
+            int ix = ox * STRIDE_WIDTH - PAD_LEFT;
+            int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
+            // 4 vectors of filters at a time where the registers allow, then 2
+            for (int f = 0; f < F_VEC4; f += 4 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
+                FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
+                FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    int y = iy + ky * DILATION_HEIGHT;
+                    if (y < 0 || y >= IN_HEIGHT) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int x = ix + kx * DILATION_WIDTH;
+                        if (x < 0 || x >= IN_WIDTH) {
+                            continue;
+                        }
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
+                            FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
+                            FloatVector v = FloatVector.broadcast(S, in[i + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            a02 = v.fma(k2, a02);
+                            a03 = v.fma(k3, a03);
+                        }
+                    }
+                }
+                a00.intoArray(out, o + f);
+                a01.intoArray(out, o + f + L);
+                a02.intoArray(out, o + f + 2 * L);
+                a03.intoArray(out, o + f + 3 * L);
+            }
+            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector a00 = z0, a01 = z1;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    int y = iy + ky * DILATION_HEIGHT;
+                    if (y < 0 || y >= IN_HEIGHT) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int x = ix + kx * DILATION_WIDTH;
+                        if (x < 0 || x >= IN_WIDTH) {
+                            continue;
+                        }
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector v = FloatVector.broadcast(S, in[i + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                        }
+                    }
+                }
+                a00.intoArray(out, o + f);
+                a01.intoArray(out, o + f + L);
+            }
+            // channels beyond F_VEC, one at a time
+            for (int p = 0; p < 1; p++) {
+                for (int f = F_VEC; f < FILTERS; f++) {
+                    float s = bias == null ? 0f : bias[f];
+                    for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                        int y = iy + ky * DILATION_HEIGHT;
+                        if (y < 0 || y >= IN_HEIGHT) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                            int x = ix + p * STRIDE_WIDTH + kx * DILATION_WIDTH;
+                            if (x < 0 || x >= IN_WIDTH) {
+                                continue;
+                            }
+                            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                            int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                            for (int c = 0; c < IN_CHANNELS; c++) {
+                                s += in[i + c] * kernel[k + c * FILTERS];
+                            }
+                        }
+                    }
+                    out[o + p * FILTERS + f] = s;
+                }
+            }
+        }
+
+        /**
+         * The input index of the top-left tap of output pixel {@code p}'s window.
+         */
+        private static int window(int p) {
+            int b = p / (OUT_HEIGHT * OUT_WIDTH);
+            int oy = p / OUT_WIDTH % OUT_HEIGHT;
+            int ox = p % OUT_WIDTH;
+            return ((b * IN_HEIGHT + oy * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH + ox * STRIDE_WIDTH - PAD_LEFT) * IN_CHANNELS;
+        }
+
+        /**
+         * Channels {@code F_VEC1 ..} of output pixel {@code p} (its window inside the input).
+         */
+        private static void tail(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+            int i = window(p);
             for (int f = F_VEC1; f < FILTERS; f++) {
                 float s = bias == null ? 0f : bias[f];
                 for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                    int y = iy + ky * DILATION_HEIGHT;
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++) {
+                            s += in[t + c] * kernel[k + c * FILTERS];
+                        }
+                    }
+                }
+                out[p * FILTERS + f] = s;
+            }
+        }
+
+        /**
+         * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and sets dIn. Vector API variant.
+         */
+        public static void backward(float[] in, float[] dOut, float[] dIn, float[] kernel,
+                float[] dKernel, float[] scratch, int n) {
+            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+            // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
+            int rows = n * OUT_HEIGHT;
+            for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
+                int r1 = Math.min(r0 + TILE_ROWS, rows);
+                for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
+                    int c = 0;
+                    for (; c + 4 <= IN_CHANNELS; c += 4) {
+                        if (F_VEC4 > 0) {
+                            kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c);
+                        }
+                        kernelGradient4(in, dOut, dKernel, r0, r1, tap, c);
+                        kernelGradientNarrow4(in, dOut, dKernel, r0, r1, tap, c);
+                    }
+                    for (; c < IN_CHANNELS; c++) {
+                        kernelGradient1(in, dOut, dKernel, r0, r1, tap, c);
+                        kernelGradientNarrow1(in, dOut, dKernel, r0, r1, tap, c);
+                    }
+                }
+            }
+            inputGradient(dOut, dIn, kernel, scratch, n);
+        }
+
+        /**
+         * dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted across examples) of in (at the tap) times dOut.
+         */
+        private static void kernelGradientWide(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
+            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+            int k = (tap * IN_CHANNELS + c) * FILTERS;
+            for (int f = 0; f < F_VEC4; f += 4 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int oy = r - b * OUT_HEIGHT;
+                    int y = oy * STRIDE_HEIGHT + dy;
                     if (y < 0 || y >= IN_HEIGHT) {
                         continue;
                     }
-                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int x = ix + p * STRIDE_WIDTH + kx * DILATION_WIDTH;
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int x = ox * STRIDE_WIDTH + dx;
                         if (x < 0 || x >= IN_WIDTH) {
                             continue;
                         }
-                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            s += in[i + c] * kernel[k + c * FILTERS];
-                        }
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector d2 = FloatVector.fromArray(S, dOut, o + 2 * L);
+                        FloatVector d3 = FloatVector.fromArray(S, dOut, o + 3 * L);
+                        FloatVector v = FloatVector.broadcast(S, in[i]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        a02 = v.fma(d2, a02);
+                        a03 = v.fma(d3, a03);
+                        v = FloatVector.broadcast(S, in[i + 1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        a12 = v.fma(d2, a12);
+                        a13 = v.fma(d3, a13);
+                        v = FloatVector.broadcast(S, in[i + 2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        a22 = v.fma(d2, a22);
+                        a23 = v.fma(d3, a23);
+                        v = FloatVector.broadcast(S, in[i + 3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
+                        a32 = v.fma(d2, a32);
+                        a33 = v.fma(d3, a33);
                     }
                 }
-                out[o + p * FILTERS + f] = s;
+                a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+                a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
+                a02.add(FloatVector.fromArray(S, dKernel, k + f + 2 * L)).intoArray(dKernel, k + f + 2 * L);
+                a03.add(FloatVector.fromArray(S, dKernel, k + f + 3 * L)).intoArray(dKernel, k + f + 3 * L);
+                a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
+                a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
+                a12.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 2 * L);
+                a13.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 3 * L);
+                a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
+                a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
+                a22.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 2 * L);
+                a23.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 3 * L);
+                a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
+                a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
+                a32.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 2 * L);
+                a33.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 3 * L);
             }
         }
-    }
 
-    /**
-     * Output pixels {@code (oy, ox .. ox + 5)} of example {@code b}, inside the input's columns.
-     */
-    private static void narrow6(float[] in, float[] out, float[] kernel, float[] bias, int b,
-            int oy, int ox) {
-        int iy = oy * STRIDE_HEIGHT - PAD_TOP;
-        int ix = ox * STRIDE_WIDTH - PAD_LEFT;
-        int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-        // the kernel rows inside the input: a range, not a skip per row (Java 17's C2 keeps vectors
-        // that flow through such a continue in memory, allocated)
-        int ky0 = iy >= 0 ? 0 : (DILATION_HEIGHT - 1 - iy) / DILATION_HEIGHT;
-        int ky1 = Math.min(KERNEL_HEIGHT, (IN_HEIGHT - iy + DILATION_HEIGHT - 1) / DILATION_HEIGHT);
-        // filters F_VEC .. F_VEC1 - 1, one vector at a time
-        for (int f = F_VEC; f < F_VEC1; f += L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector a00 = z0, a10 = z0, a20 = z0, a30 = z0, a40 = z0, a50 = z0;
-            for (int ky = ky0; ky < ky1; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        v = FloatVector.broadcast(S, in[i + 1 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a10 = v.fma(k0, a10);
-                        v = FloatVector.broadcast(S, in[i + 2 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a20 = v.fma(k0, a20);
-                        v = FloatVector.broadcast(S, in[i + 3 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a30 = v.fma(k0, a30);
-                        v = FloatVector.broadcast(S, in[i + 4 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a40 = v.fma(k0, a40);
-                        v = FloatVector.broadcast(S, in[i + 5 * STRIDE_WIDTH * IN_CHANNELS + c]);
-                        a50 = v.fma(k0, a50);
-                    }
-                }
-            }
-            a00.intoArray(out, o + f);
-            a10.intoArray(out, o + 1 * FILTERS + f);
-            a20.intoArray(out, o + 2 * FILTERS + f);
-            a30.intoArray(out, o + 3 * FILTERS + f);
-            a40.intoArray(out, o + 4 * FILTERS + f);
-            a50.intoArray(out, o + 5 * FILTERS + f);
-        }
-    }
-
-    /**
-     * Output pixel {@code (oy, ox)} of example {@code b}.
-     */
-    private static void pixels1(float[] in, float[] out, float[] kernel, float[] bias, int b,
-            int oy, int ox) {
-        int iy = oy * STRIDE_HEIGHT - PAD_TOP;
-        int ix = ox * STRIDE_WIDTH - PAD_LEFT;
-        int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-        // 4 vectors of filters at a time where the registers allow, then 2
-        for (int f = 0; f < F_VEC4; f += 4 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
-            FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
-            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3;
-            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
-                        FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                        a02 = v.fma(k2, a02);
-                        a03 = v.fma(k3, a03);
-                    }
-                }
-            }
-            a00.intoArray(out, o + f);
-            a01.intoArray(out, o + f + L);
-            a02.intoArray(out, o + f + 2 * L);
-            a03.intoArray(out, o + f + 3 * L);
-        }
-        for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector a00 = z0, a01 = z1;
-            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                int y = iy + ky * DILATION_HEIGHT;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int x = ix + kx * DILATION_WIDTH;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                    }
-                }
-            }
-            a00.intoArray(out, o + f);
-            a01.intoArray(out, o + f + L);
-        }
-        // channels beyond F_VEC, one at a time
-        for (int p = 0; p < 1; p++) {
-            for (int f = F_VEC; f < FILTERS; f++) {
-                float s = bias == null ? 0f : bias[f];
-                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                    int y = iy + ky * DILATION_HEIGHT;
+        /**
+         * dKernel[tap, c .. c + 3, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+         */
+        private static void kernelGradient4(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
+            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+            int k = (tap * IN_CHANNELS + c) * FILTERS;
+            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int oy = r - b * OUT_HEIGHT;
+                    int y = oy * STRIDE_HEIGHT + dy;
                     if (y < 0 || y >= IN_HEIGHT) {
                         continue;
                     }
-                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int x = ix + p * STRIDE_WIDTH + kx * DILATION_WIDTH;
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int x = ox * STRIDE_WIDTH + dx;
                         if (x < 0 || x >= IN_WIDTH) {
                             continue;
                         }
-                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                        for (int c = 0; c < IN_CHANNELS; c++) {
-                            s += in[i + c] * kernel[k + c * FILTERS];
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector v = FloatVector.broadcast(S, in[i]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        v = FloatVector.broadcast(S, in[i + 1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        v = FloatVector.broadcast(S, in[i + 2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        v = FloatVector.broadcast(S, in[i + 3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
+                    }
+                }
+                a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+                a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
+                a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
+                a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
+                a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
+                a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
+                a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
+                a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
+            }
+            // filters beyond F_VEC1 (kernelGradientNarrow4), one at a time
+            for (int f = F_VEC1; f < FILTERS; f++) {
+                for (int q = 0; q < 4; q++) {
+                    float s = 0f;
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int oy = r - b * OUT_HEIGHT;
+                        int y = oy * STRIDE_HEIGHT + dy;
+                        if (y < 0 || y >= IN_HEIGHT) {
+                            continue;
+                        }
+                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                            int x = ox * STRIDE_WIDTH + dx;
+                            if (x < 0 || x >= IN_WIDTH) {
+                                continue;
+                            }
+                            s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                         }
                     }
+                    dKernel[k + q * FILTERS + f] += s;
                 }
-                out[o + p * FILTERS + f] = s;
             }
         }
-    }
 
-    /**
-     * From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel and sets dIn. Vector API variant.
-     */
-    public static void backward(float[] in, float[] dOut, float[] dIn, float[] kernel,
-            float[] dKernel, float[] scratch, int n) {
-        int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-        // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
-        int rows = n * OUT_HEIGHT;
-        for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
-            int r1 = Math.min(r0 + TILE_ROWS, rows);
-            for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
-                int c = 0;
-                for (; c + 4 <= IN_CHANNELS; c += 4) {
-                    if (F_VEC4 > 0) {
-                        kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c);
+        /**
+         * dKernel[tap, c .. c + 0, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+         */
+        private static void kernelGradient1(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
+            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+            int k = (tap * IN_CHANNELS + c) * FILTERS;
+            for (int f = 0; f < F_VEC; f += 2 * L) {
+                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int oy = r - b * OUT_HEIGHT;
+                    int y = oy * STRIDE_HEIGHT + dy;
+                    if (y < 0 || y >= IN_HEIGHT) {
+                        continue;
                     }
-                    kernelGradient4(in, dOut, dKernel, r0, r1, tap, c);
-                    kernelGradientNarrow4(in, dOut, dKernel, r0, r1, tap, c);
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int x = ox * STRIDE_WIDTH + dx;
+                        if (x < 0 || x >= IN_WIDTH) {
+                            continue;
+                        }
+                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector v = FloatVector.broadcast(S, in[i]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                    }
                 }
-                for (; c < IN_CHANNELS; c++) {
-                    kernelGradient1(in, dOut, dKernel, r0, r1, tap, c);
-                    kernelGradientNarrow1(in, dOut, dKernel, r0, r1, tap, c);
+                a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+                a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
+            }
+            // filters beyond F_VEC1 (kernelGradientNarrow1), one at a time
+            for (int f = F_VEC1; f < FILTERS; f++) {
+                for (int q = 0; q < 1; q++) {
+                    float s = 0f;
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int oy = r - b * OUT_HEIGHT;
+                        int y = oy * STRIDE_HEIGHT + dy;
+                        if (y < 0 || y >= IN_HEIGHT) {
+                            continue;
+                        }
+                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                            int x = ox * STRIDE_WIDTH + dx;
+                            if (x < 0 || x >= IN_WIDTH) {
+                                continue;
+                            }
+                            s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        }
+                    }
+                    dKernel[k + q * FILTERS + f] += s;
                 }
             }
         }
-        inputGradient(dOut, dIn, kernel, scratch, n);
-    }
 
-    /**
-     * dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted across examples) of in (at the tap) times dOut.
-     */
-    private static void kernelGradientWide(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int tap, int c) {
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
-        for (int f = 0; f < F_VEC4; f += 4 * L) {
+        /**
+         * dKernel[tap, c .. c + 3, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+         */
+        private static void kernelGradientNarrow4(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
+            if (F_VEC == F_VEC1) {
+                return;
+            }
+            int f = F_VEC;
+            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+            // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
+            // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
+            int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
+            int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
+            int k = (tap * IN_CHANNELS + c) * FILTERS;
             FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
+            FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
             for (int r = r0; r < r1; r++) {
                 int b = r / OUT_HEIGHT;
                 int oy = r - b * OUT_HEIGHT;
@@ -483,68 +779,42 @@ public final class Conv2d2 {
                 if (y < 0 || y >= IN_HEIGHT) {
                     continue;
                 }
-                for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int x = ox * STRIDE_WIDTH + dx;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                    int o = (r * OUT_WIDTH + ox) * FILTERS + f;
-                    FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                    FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                    FloatVector d2 = FloatVector.fromArray(S, dOut, o + 2 * L);
-                    FloatVector d3 = FloatVector.fromArray(S, dOut, o + 3 * L);
-                    FloatVector v = FloatVector.broadcast(S, in[i]);
-                    a00 = v.fma(d0, a00);
-                    a01 = v.fma(d1, a01);
-                    a02 = v.fma(d2, a02);
-                    a03 = v.fma(d3, a03);
-                    v = FloatVector.broadcast(S, in[i + 1]);
-                    a10 = v.fma(d0, a10);
-                    a11 = v.fma(d1, a11);
-                    a12 = v.fma(d2, a12);
-                    a13 = v.fma(d3, a13);
-                    v = FloatVector.broadcast(S, in[i + 2]);
-                    a20 = v.fma(d0, a20);
-                    a21 = v.fma(d1, a21);
-                    a22 = v.fma(d2, a22);
-                    a23 = v.fma(d3, a23);
-                    v = FloatVector.broadcast(S, in[i + 3]);
-                    a30 = v.fma(d0, a30);
-                    a31 = v.fma(d1, a31);
-                    a32 = v.fma(d2, a32);
-                    a33 = v.fma(d3, a33);
+                int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+                int o = r * OUT_WIDTH * FILTERS + f;
+                int ox = ox0;
+                for (; ox < ox1; ox++) {
+                    int j = i + ox * STRIDE_WIDTH * IN_CHANNELS;
+                    FloatVector d = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                    a0 = FloatVector.broadcast(S, in[j]).fma(d, a0);
+                    a1 = FloatVector.broadcast(S, in[j + 1]).fma(d, a1);
+                    a2 = FloatVector.broadcast(S, in[j + 2]).fma(d, a2);
+                    a3 = FloatVector.broadcast(S, in[j + 3]).fma(d, a3);
                 }
             }
-            a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-            a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
-            a02.add(FloatVector.fromArray(S, dKernel, k + f + 2 * L)).intoArray(dKernel, k + f + 2 * L);
-            a03.add(FloatVector.fromArray(S, dKernel, k + f + 3 * L)).intoArray(dKernel, k + f + 3 * L);
-            a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
-            a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
-            a12.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 2 * L);
-            a13.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 3 * L);
-            a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
-            a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
-            a22.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 2 * L);
-            a23.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 3 * L);
-            a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
-            a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
-            a32.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 2 * L);
-            a33.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 3 * L);
+            a0.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+            a1.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
+            a2.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
+            a3.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
         }
-    }
 
-    /**
-     * dKernel[tap, c .. c + 3, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
-     */
-    private static void kernelGradient4(float[] in, float[] dOut, float[] dKernel, int r0, int r1,
-            int tap, int c) {
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
-        for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
-            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+        /**
+         * dKernel[tap, c, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+         */
+        private static void kernelGradientNarrow1(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
+            if (F_VEC == F_VEC1) {
+                return;
+            }
+            int f = F_VEC;
+            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+            // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
+            // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
+            int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
+            int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
+            int k = (tap * IN_CHANNELS + c) * FILTERS;
+            FloatVector z = FloatVector.zero(S);
+            FloatVector a0 = z, a1 = z;
             for (int r = r0; r < r1; r++) {
                 int b = r / OUT_HEIGHT;
                 int oy = r - b * OUT_HEIGHT;
@@ -552,426 +822,245 @@ public final class Conv2d2 {
                 if (y < 0 || y >= IN_HEIGHT) {
                     continue;
                 }
-                for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int x = ox * STRIDE_WIDTH + dx;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                    int o = (r * OUT_WIDTH + ox) * FILTERS + f;
-                    FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                    FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                    FloatVector v = FloatVector.broadcast(S, in[i]);
-                    a00 = v.fma(d0, a00);
-                    a01 = v.fma(d1, a01);
-                    v = FloatVector.broadcast(S, in[i + 1]);
-                    a10 = v.fma(d0, a10);
-                    a11 = v.fma(d1, a11);
-                    v = FloatVector.broadcast(S, in[i + 2]);
-                    a20 = v.fma(d0, a20);
-                    a21 = v.fma(d1, a21);
-                    v = FloatVector.broadcast(S, in[i + 3]);
-                    a30 = v.fma(d0, a30);
-                    a31 = v.fma(d1, a31);
+                int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+                int o = r * OUT_WIDTH * FILTERS + f;
+                int ox = ox0;
+                // even and odd columns in two accumulators: two chains of multiply-adds in flight
+                for (; ox + 1 < ox1; ox += 2) {
+                    a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
+                    a1 = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS), a1);
+                }
+                for (; ox < ox1; ox++) {
+                    a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
                 }
             }
-            a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-            a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
-            a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
-            a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
-            a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
-            a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
-            a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
-            a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
+            a0.add(a1).add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
         }
-        // filters beyond F_VEC1 (kernelGradientNarrow4), one at a time
-        for (int f = F_VEC1; f < FILTERS; f++) {
-            for (int q = 0; q < 4; q++) {
-                float s = 0f;
-                for (int r = r0; r < r1; r++) {
-                    int b = r / OUT_HEIGHT;
-                    int oy = r - b * OUT_HEIGHT;
-                    int y = oy * STRIDE_HEIGHT + dy;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
-                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        int x = ox * STRIDE_WIDTH + dx;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
-                        s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
-                    }
-                }
-                dKernel[k + q * FILTERS + f] += s;
-            }
-        }
-    }
 
-    /**
-     * dKernel[tap, c .. c + 0, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
-     */
-    private static void kernelGradient1(float[] in, float[] dOut, float[] dKernel, int r0, int r1,
-            int tap, int c) {
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
-        for (int f = 0; f < F_VEC; f += 2 * L) {
-            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
-            for (int r = r0; r < r1; r++) {
-                int b = r / OUT_HEIGHT;
-                int oy = r - b * OUT_HEIGHT;
-                int y = oy * STRIDE_HEIGHT + dy;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
-                for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                    int x = ox * STRIDE_WIDTH + dx;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
-                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                    int o = (r * OUT_WIDTH + ox) * FILTERS + f;
-                    FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                    FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                    FloatVector v = FloatVector.broadcast(S, in[i]);
-                    a00 = v.fma(d0, a00);
-                    a01 = v.fma(d1, a01);
+        /**
+         * dIn = the input gradient; {@code scratch} holds the transposed kernel, then 6 rows of pixels.
+         */
+        private static void inputGradient(float[] dOut, float[] dIn, float[] kernel,
+                float[] scratch, int n) {
+            int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
+            for (int j = 0; j < rows; j++) {
+                for (int f = 0; f < FILTERS; f++) {
+                    scratch[f * rows + j] = kernel[j * FILTERS + f];
                 }
             }
-            a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-            a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
-        }
-        // filters beyond F_VEC1 (kernelGradientNarrow1), one at a time
-        for (int f = F_VEC1; f < FILTERS; f++) {
-            for (int q = 0; q < 1; q++) {
-                float s = 0f;
-                for (int r = r0; r < r1; r++) {
-                    int b = r / OUT_HEIGHT;
-                    int oy = r - b * OUT_HEIGHT;
-                    int y = oy * STRIDE_HEIGHT + dy;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
-                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        int x = ox * STRIDE_WIDTH + dx;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
-                        s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
-                    }
+            Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
+            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+            int p = 0;
+            for (; p + 6 <= pixels; p += 6) {
+                rows6(dOut, scratch, p, rows);
+                for (int q = 0; q < 6; q++) {
+                    col2im(dIn, scratch, p + q, FILTERS * rows + q * rows);
                 }
-                dKernel[k + q * FILTERS + f] += s;
+            }
+            for (; p < pixels; p++) {
+                rows1(dOut, scratch, p, rows);
+                col2im(dIn, scratch, p, FILTERS * rows);
             }
         }
-    }
 
-    /**
-     * dKernel[tap, c .. c + 3, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
-     */
-    private static void kernelGradientNarrow4(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int tap, int c) {
-        if (F_VEC == F_VEC1) {
-            return;
-        }
-        int f = F_VEC;
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
-        // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
-        int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
-        int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
-        for (int r = r0; r < r1; r++) {
-            int b = r / OUT_HEIGHT;
-            int oy = r - b * OUT_HEIGHT;
-            int y = oy * STRIDE_HEIGHT + dy;
-            if (y < 0 || y >= IN_HEIGHT) {
-                continue;
+        /**
+         * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 6.
+         */
+        private static void rows6(float[] dOut, float[] scratch, int p, int rows) {
+            int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
+            int rowsVec = rows - rows % (2 * L);
+            int to = FILTERS * rows;
+            // 4 vectors of the row at a time where the registers allow, then 2
+            for (int j = 0; j < rowsVec4; j += 4 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z, a40 = z, a41 = z, a42 = z, a43 = z, a50 = z, a51 = z, a52 = z, a53 = z;
+                for (int f = 0; f < FILTERS; f++) {
+                    FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
+                    FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
+                    FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
+                    FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
+                    FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
+                    a00 = d.fma(w0, a00);
+                    a01 = d.fma(w1, a01);
+                    a02 = d.fma(w2, a02);
+                    a03 = d.fma(w3, a03);
+                    d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
+                    a10 = d.fma(w0, a10);
+                    a11 = d.fma(w1, a11);
+                    a12 = d.fma(w2, a12);
+                    a13 = d.fma(w3, a13);
+                    d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
+                    a20 = d.fma(w0, a20);
+                    a21 = d.fma(w1, a21);
+                    a22 = d.fma(w2, a22);
+                    a23 = d.fma(w3, a23);
+                    d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
+                    a30 = d.fma(w0, a30);
+                    a31 = d.fma(w1, a31);
+                    a32 = d.fma(w2, a32);
+                    a33 = d.fma(w3, a33);
+                    d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
+                    a40 = d.fma(w0, a40);
+                    a41 = d.fma(w1, a41);
+                    a42 = d.fma(w2, a42);
+                    a43 = d.fma(w3, a43);
+                    d = FloatVector.broadcast(S, dOut[(p + 5) * FILTERS + f]);
+                    a50 = d.fma(w0, a50);
+                    a51 = d.fma(w1, a51);
+                    a52 = d.fma(w2, a52);
+                    a53 = d.fma(w3, a53);
+                }
+                a00.intoArray(scratch, to + 0 * rows + j);
+                a01.intoArray(scratch, to + 0 * rows + j + L);
+                a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
+                a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
+                a10.intoArray(scratch, to + 1 * rows + j);
+                a11.intoArray(scratch, to + 1 * rows + j + L);
+                a12.intoArray(scratch, to + 1 * rows + j + 2 * L);
+                a13.intoArray(scratch, to + 1 * rows + j + 3 * L);
+                a20.intoArray(scratch, to + 2 * rows + j);
+                a21.intoArray(scratch, to + 2 * rows + j + L);
+                a22.intoArray(scratch, to + 2 * rows + j + 2 * L);
+                a23.intoArray(scratch, to + 2 * rows + j + 3 * L);
+                a30.intoArray(scratch, to + 3 * rows + j);
+                a31.intoArray(scratch, to + 3 * rows + j + L);
+                a32.intoArray(scratch, to + 3 * rows + j + 2 * L);
+                a33.intoArray(scratch, to + 3 * rows + j + 3 * L);
+                a40.intoArray(scratch, to + 4 * rows + j);
+                a41.intoArray(scratch, to + 4 * rows + j + L);
+                a42.intoArray(scratch, to + 4 * rows + j + 2 * L);
+                a43.intoArray(scratch, to + 4 * rows + j + 3 * L);
+                a50.intoArray(scratch, to + 5 * rows + j);
+                a51.intoArray(scratch, to + 5 * rows + j + L);
+                a52.intoArray(scratch, to + 5 * rows + j + 2 * L);
+                a53.intoArray(scratch, to + 5 * rows + j + 3 * L);
             }
-            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
-            int o = r * OUT_WIDTH * FILTERS + f;
-            int ox = ox0;
-            for (; ox < ox1; ox++) {
-                int j = i + ox * STRIDE_WIDTH * IN_CHANNELS;
-                FloatVector d = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
-                a0 = FloatVector.broadcast(S, in[j]).fma(d, a0);
-                a1 = FloatVector.broadcast(S, in[j + 1]).fma(d, a1);
-                a2 = FloatVector.broadcast(S, in[j + 2]).fma(d, a2);
-                a3 = FloatVector.broadcast(S, in[j + 3]).fma(d, a3);
+            for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z, a40 = z, a41 = z, a50 = z, a51 = z;
+                for (int f = 0; f < FILTERS; f++) {
+                    FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
+                    FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
+                    FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
+                    a00 = d.fma(w0, a00);
+                    a01 = d.fma(w1, a01);
+                    d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
+                    a10 = d.fma(w0, a10);
+                    a11 = d.fma(w1, a11);
+                    d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
+                    a20 = d.fma(w0, a20);
+                    a21 = d.fma(w1, a21);
+                    d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
+                    a30 = d.fma(w0, a30);
+                    a31 = d.fma(w1, a31);
+                    d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
+                    a40 = d.fma(w0, a40);
+                    a41 = d.fma(w1, a41);
+                    d = FloatVector.broadcast(S, dOut[(p + 5) * FILTERS + f]);
+                    a50 = d.fma(w0, a50);
+                    a51 = d.fma(w1, a51);
+                }
+                a00.intoArray(scratch, to + 0 * rows + j);
+                a01.intoArray(scratch, to + 0 * rows + j + L);
+                a10.intoArray(scratch, to + 1 * rows + j);
+                a11.intoArray(scratch, to + 1 * rows + j + L);
+                a20.intoArray(scratch, to + 2 * rows + j);
+                a21.intoArray(scratch, to + 2 * rows + j + L);
+                a30.intoArray(scratch, to + 3 * rows + j);
+                a31.intoArray(scratch, to + 3 * rows + j + L);
+                a40.intoArray(scratch, to + 4 * rows + j);
+                a41.intoArray(scratch, to + 4 * rows + j + L);
+                a50.intoArray(scratch, to + 5 * rows + j);
+                a51.intoArray(scratch, to + 5 * rows + j + L);
             }
-        }
-        a0.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-        a1.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
-        a2.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
-        a3.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
-    }
-
-    /**
-     * dKernel[tap, c, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
-     */
-    private static void kernelGradientNarrow1(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int tap, int c) {
-        if (F_VEC == F_VEC1) {
-            return;
-        }
-        int f = F_VEC;
-        int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
-        int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-        // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
-        // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
-        int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
-        int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
-        int k = (tap * IN_CHANNELS + c) * FILTERS;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector a0 = z, a1 = z;
-        for (int r = r0; r < r1; r++) {
-            int b = r / OUT_HEIGHT;
-            int oy = r - b * OUT_HEIGHT;
-            int y = oy * STRIDE_HEIGHT + dy;
-            if (y < 0 || y >= IN_HEIGHT) {
-                continue;
-            }
-            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
-            int o = r * OUT_WIDTH * FILTERS + f;
-            int ox = ox0;
-            // even and odd columns in two accumulators: two chains of multiply-adds in flight
-            for (; ox + 1 < ox1; ox += 2) {
-                a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
-                a1 = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS), a1);
-            }
-            for (; ox < ox1; ox++) {
-                a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
-            }
-        }
-        a0.add(a1).add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
-    }
-
-    /**
-     * dIn = the input gradient; {@code scratch} holds the transposed kernel, then 6 rows of pixels.
-     */
-    private static void inputGradient(float[] dOut, float[] dIn, float[] kernel, float[] scratch,
-            int n) {
-        int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
-        for (int j = 0; j < rows; j++) {
-            for (int f = 0; f < FILTERS; f++) {
-                scratch[f * rows + j] = kernel[j * FILTERS + f];
-            }
-        }
-        Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
-        int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-        int p = 0;
-        for (; p + 6 <= pixels; p += 6) {
-            rows6(dOut, scratch, p, rows);
             for (int q = 0; q < 6; q++) {
-                col2im(dIn, scratch, p + q, FILTERS * rows + q * rows);
-            }
-        }
-        for (; p < pixels; p++) {
-            rows1(dOut, scratch, p, rows);
-            col2im(dIn, scratch, p, FILTERS * rows);
-        }
-    }
-
-    /**
-     * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 6.
-     */
-    private static void rows6(float[] dOut, float[] scratch, int p, int rows) {
-        int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
-        int rowsVec = rows - rows % (2 * L);
-        int to = FILTERS * rows;
-        // 4 vectors of the row at a time where the registers allow, then 2
-        for (int j = 0; j < rowsVec4; j += 4 * L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z, a40 = z, a41 = z, a42 = z, a43 = z, a50 = z, a51 = z, a52 = z, a53 = z;
-            for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
-                FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
-                FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-                a02 = d.fma(w2, a02);
-                a03 = d.fma(w3, a03);
-                d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
-                a10 = d.fma(w0, a10);
-                a11 = d.fma(w1, a11);
-                a12 = d.fma(w2, a12);
-                a13 = d.fma(w3, a13);
-                d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
-                a20 = d.fma(w0, a20);
-                a21 = d.fma(w1, a21);
-                a22 = d.fma(w2, a22);
-                a23 = d.fma(w3, a23);
-                d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
-                a30 = d.fma(w0, a30);
-                a31 = d.fma(w1, a31);
-                a32 = d.fma(w2, a32);
-                a33 = d.fma(w3, a33);
-                d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
-                a40 = d.fma(w0, a40);
-                a41 = d.fma(w1, a41);
-                a42 = d.fma(w2, a42);
-                a43 = d.fma(w3, a43);
-                d = FloatVector.broadcast(S, dOut[(p + 5) * FILTERS + f]);
-                a50 = d.fma(w0, a50);
-                a51 = d.fma(w1, a51);
-                a52 = d.fma(w2, a52);
-                a53 = d.fma(w3, a53);
-            }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
-            a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
-            a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
-            a10.intoArray(scratch, to + 1 * rows + j);
-            a11.intoArray(scratch, to + 1 * rows + j + L);
-            a12.intoArray(scratch, to + 1 * rows + j + 2 * L);
-            a13.intoArray(scratch, to + 1 * rows + j + 3 * L);
-            a20.intoArray(scratch, to + 2 * rows + j);
-            a21.intoArray(scratch, to + 2 * rows + j + L);
-            a22.intoArray(scratch, to + 2 * rows + j + 2 * L);
-            a23.intoArray(scratch, to + 2 * rows + j + 3 * L);
-            a30.intoArray(scratch, to + 3 * rows + j);
-            a31.intoArray(scratch, to + 3 * rows + j + L);
-            a32.intoArray(scratch, to + 3 * rows + j + 2 * L);
-            a33.intoArray(scratch, to + 3 * rows + j + 3 * L);
-            a40.intoArray(scratch, to + 4 * rows + j);
-            a41.intoArray(scratch, to + 4 * rows + j + L);
-            a42.intoArray(scratch, to + 4 * rows + j + 2 * L);
-            a43.intoArray(scratch, to + 4 * rows + j + 3 * L);
-            a50.intoArray(scratch, to + 5 * rows + j);
-            a51.intoArray(scratch, to + 5 * rows + j + L);
-            a52.intoArray(scratch, to + 5 * rows + j + 2 * L);
-            a53.intoArray(scratch, to + 5 * rows + j + 3 * L);
-        }
-        for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z, a40 = z, a41 = z, a50 = z, a51 = z;
-            for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-                d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
-                a10 = d.fma(w0, a10);
-                a11 = d.fma(w1, a11);
-                d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
-                a20 = d.fma(w0, a20);
-                a21 = d.fma(w1, a21);
-                d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
-                a30 = d.fma(w0, a30);
-                a31 = d.fma(w1, a31);
-                d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
-                a40 = d.fma(w0, a40);
-                a41 = d.fma(w1, a41);
-                d = FloatVector.broadcast(S, dOut[(p + 5) * FILTERS + f]);
-                a50 = d.fma(w0, a50);
-                a51 = d.fma(w1, a51);
-            }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
-            a10.intoArray(scratch, to + 1 * rows + j);
-            a11.intoArray(scratch, to + 1 * rows + j + L);
-            a20.intoArray(scratch, to + 2 * rows + j);
-            a21.intoArray(scratch, to + 2 * rows + j + L);
-            a30.intoArray(scratch, to + 3 * rows + j);
-            a31.intoArray(scratch, to + 3 * rows + j + L);
-            a40.intoArray(scratch, to + 4 * rows + j);
-            a41.intoArray(scratch, to + 4 * rows + j + L);
-            a50.intoArray(scratch, to + 5 * rows + j);
-            a51.intoArray(scratch, to + 5 * rows + j + L);
-        }
-        for (int q = 0; q < 6; q++) {
-            for (int j = rowsVec; j < rows; j++) {
-                float s = 0f;
-                for (int f = 0; f < FILTERS; f++) {
-                    s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j];
+                for (int j = rowsVec; j < rows; j++) {
+                    float s = 0f;
+                    for (int f = 0; f < FILTERS; f++) {
+                        s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j];
+                    }
+                    scratch[to + q * rows + j] = s;
                 }
-                scratch[to + q * rows + j] = s;
             }
         }
-    }
 
-    /**
-     * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 1.
-     */
-    private static void rows1(float[] dOut, float[] scratch, int p, int rows) {
-        int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
-        int rowsVec = rows - rows % (2 * L);
-        int to = FILTERS * rows;
-        // 4 vectors of the row at a time where the registers allow, then 2
-        for (int j = 0; j < rowsVec4; j += 4 * L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a02 = z, a03 = z;
-            for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
-                FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
-                FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-                a02 = d.fma(w2, a02);
-                a03 = d.fma(w3, a03);
-            }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
-            a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
-            a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
-        }
-        for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z;
-            for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-            }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
-        }
-        for (int q = 0; q < 1; q++) {
-            for (int j = rowsVec; j < rows; j++) {
-                float s = 0f;
+        /**
+         * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 1.
+         */
+        private static void rows1(float[] dOut, float[] scratch, int p, int rows) {
+            int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
+            int rowsVec = rows - rows % (2 * L);
+            int to = FILTERS * rows;
+            // 4 vectors of the row at a time where the registers allow, then 2
+            for (int j = 0; j < rowsVec4; j += 4 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a02 = z, a03 = z;
                 for (int f = 0; f < FILTERS; f++) {
-                    s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j];
+                    FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
+                    FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
+                    FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
+                    FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
+                    FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
+                    a00 = d.fma(w0, a00);
+                    a01 = d.fma(w1, a01);
+                    a02 = d.fma(w2, a02);
+                    a03 = d.fma(w3, a03);
                 }
-                scratch[to + q * rows + j] = s;
+                a00.intoArray(scratch, to + 0 * rows + j);
+                a01.intoArray(scratch, to + 0 * rows + j + L);
+                a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
+                a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
+            }
+            for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z;
+                for (int f = 0; f < FILTERS; f++) {
+                    FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
+                    FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
+                    FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
+                    a00 = d.fma(w0, a00);
+                    a01 = d.fma(w1, a01);
+                }
+                a00.intoArray(scratch, to + 0 * rows + j);
+                a01.intoArray(scratch, to + 0 * rows + j + L);
+            }
+            for (int q = 0; q < 1; q++) {
+                for (int j = rowsVec; j < rows; j++) {
+                    float s = 0f;
+                    for (int f = 0; f < FILTERS; f++) {
+                        s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j];
+                    }
+                    scratch[to + q * rows + j] = s;
+                }
             }
         }
-    }
 
-    /**
-     * Adds the row at {@code scratch[row ..]} of output pixel {@code p} to the inputs its window read.
-     */
-    private static void col2im(float[] dIn, float[] scratch, int p, int row) {
-        int b = p / (OUT_HEIGHT * OUT_WIDTH);
-        int oy = p / OUT_WIDTH % OUT_HEIGHT;
-        int ox = p % OUT_WIDTH;
-        for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-            int y = oy * STRIDE_HEIGHT - PAD_TOP + ky * DILATION_HEIGHT;
-            if (y < 0 || y >= IN_HEIGHT) {
-                continue;
-            }
-            for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                int x = ox * STRIDE_WIDTH - PAD_LEFT + kx * DILATION_WIDTH;
-                if (x < 0 || x >= IN_WIDTH) {
+        /**
+         * Adds the row at {@code scratch[row ..]} of output pixel {@code p} to the inputs its window read.
+         */
+        private static void col2im(float[] dIn, float[] scratch, int p, int row) {
+            int b = p / (OUT_HEIGHT * OUT_WIDTH);
+            int oy = p / OUT_WIDTH % OUT_HEIGHT;
+            int ox = p % OUT_WIDTH;
+            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                int y = oy * STRIDE_HEIGHT - PAD_TOP + ky * DILATION_HEIGHT;
+                if (y < 0 || y >= IN_HEIGHT) {
                     continue;
                 }
-                int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                int j = row + (ky * KERNEL_WIDTH + kx) * IN_CHANNELS;
-                int c = 0;
-                for (; c < S.loopBound(IN_CHANNELS); c += L) {
-                    FloatVector.fromArray(S, dIn, i + c).add(FloatVector.fromArray(S, scratch, j + c)).intoArray(dIn, i + c);
-                }
-                for (; c < IN_CHANNELS; c++) {
-                    dIn[i + c] += scratch[j + c];
+                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                    int x = ox * STRIDE_WIDTH - PAD_LEFT + kx * DILATION_WIDTH;
+                    if (x < 0 || x >= IN_WIDTH) {
+                        continue;
+                    }
+                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+                    int j = row + (ky * KERNEL_WIDTH + kx) * IN_CHANNELS;
+                    int c = 0;
+                    for (; c < S.loopBound(IN_CHANNELS); c += L) {
+                        FloatVector.fromArray(S, dIn, i + c).add(FloatVector.fromArray(S, scratch, j + c)).intoArray(dIn, i + c);
+                    }
+                    for (; c < IN_CHANNELS; c++) {
+                        dIn[i + c] += scratch[j + c];
+                    }
                 }
             }
         }
