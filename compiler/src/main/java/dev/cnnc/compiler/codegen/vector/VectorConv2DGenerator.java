@@ -68,6 +68,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         // blocks of kernel rows for a first layer, whose windows lie inside the input
         boolean fewChannels = l.inputChannels() < 4 && g.padding() == Padding.VALID;
         t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels, narrow,
+                g.padding() == Padding.VALID,
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
                         + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
                         + ". Vector API variant.\n"));

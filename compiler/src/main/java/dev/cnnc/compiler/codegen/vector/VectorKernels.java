@@ -434,7 +434,7 @@ final class VectorKernels {
      * then added back to the input positions (col2im).
      */
     static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
-            String doc) {
+            boolean inside, String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -507,9 +507,10 @@ final class VectorKernels {
             }
             methods.add(kernelRowOffset());
         } else {
-            methods.addAll(List.of(convKernelGradientWide(), convKernelGradient(4, narrow), convKernelGradient(1, narrow)));
+            methods.addAll(List.of(convKernelGradientWide(inside), convKernelGradient(4, narrow, inside),
+                    convKernelGradient(1, narrow, inside)));
             if (narrow) {
-                methods.addAll(List.of(convKernelGradientNarrow(4), convKernelGradientNarrow(1)));
+                methods.addAll(List.of(convKernelGradientNarrow(4, inside), convKernelGradientNarrow(1, inside)));
             }
         }
         if (bias) {
@@ -653,6 +654,22 @@ final class VectorKernels {
         return m.endControlFlow().build();
     }
 
+    /**
+     * The kernel gradient's skip of an output row whose tap lies outside the input; nothing where every
+     * window lies inside ({@code inside}: valid padding), so that no test is left in the loops (Java 17's
+     * C2 allocates the accumulators of some loops with such tests).
+     */
+    private static CodeBlock skipRow(boolean inside) {
+        return inside ? CodeBlock.of("") : CodeBlock.builder()
+                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow().build();
+    }
+
+    /** {@link #skipRow}'s test for an output column. */
+    private static CodeBlock skipColumn(boolean inside) {
+        return inside ? CodeBlock.of("") : CodeBlock.builder()
+                .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow().build();
+    }
+
     /** {@code dKernel[at(q) ..] +=} the two accumulators {@code a(q)0, a(q)1} of each of {@code count} rows. */
     private static void addToKernel(MethodSpec.Builder m, int count, java.util.function.IntFunction<String> at) {
         for (int q = 0; q < count; q++) {
@@ -680,7 +697,7 @@ final class VectorKernels {
      * 16 accumulators, 4 channels by 4 vectors of filters, so that each loaded vector of dOut serves 4
      * products and each input value 4 vectors (on machines with 32 vector registers).
      */
-    private static MethodSpec convKernelGradientWide() {
+    private static MethodSpec convKernelGradientWide(boolean inside) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientWide").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted "
                         + "across examples) of in (at the tap) times dOut.\n")
@@ -702,10 +719,10 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
+                .addCode(skipRow(inside))
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int x = ox * STRIDE_WIDTH + dx")
-                .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow()
+                .addCode(skipColumn(inside))
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
                 .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f");
         for (int v = 0; v < 4; v++) {
@@ -729,7 +746,7 @@ final class VectorKernels {
     }
 
     /** dKernel for tap {@code tap}, input channels {@code c .. c + count - 1} (count 1 or 4), every filter. */
-    private static MethodSpec convKernelGradient(int count, boolean narrow) {
+    private static MethodSpec convKernelGradient(int count, boolean narrow, boolean inside) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradient" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel[tap, c .. c + $L, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.\n",
                         count - 1)
@@ -744,10 +761,10 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
+                .addCode(skipRow(inside))
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int x = ox * STRIDE_WIDTH + dx")
-                .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow()
+                .addCode(skipColumn(inside))
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
                 .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f")
                 .addStatement("$T d0 = $T.fromArray(S, dOut, o)", FLOAT_VECTOR, FLOAT_VECTOR)
@@ -770,10 +787,10 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
+                .addCode(skipRow(inside))
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int x = ox * STRIDE_WIDTH + dx")
-                .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow()
+                .addCode(skipColumn(inside))
                 .addStatement("s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q]"
                         + " * dOut[(r * OUT_WIDTH + ox) * FILTERS + f]")
                 .endControlFlow()
@@ -790,7 +807,7 @@ final class VectorKernels {
      * F_VEC = F_VEC1): 4 accumulators, one per channel; for a single channel two, for even and odd
      * output columns, so that two chains of multiply-adds are in flight.
      */
-    private static MethodSpec convKernelGradientNarrow(int count) {
+    private static MethodSpec convKernelGradientNarrow(int count, boolean inside) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientNarrow" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel[tap, $L, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in "
                         + "(at the tap) times dOut.\n", count == 1 ? "c" : "c .. c + " + (count - 1))
@@ -800,10 +817,11 @@ final class VectorKernels {
                 .addStatement("int f = F_VEC")
                 .addStatement("int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP")
                 .addStatement("int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT")
-                .addComment("the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,")
-                .addComment("not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)")
-                .addStatement("int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH")
-                .addStatement("int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH)")
+                .addCode(inside ? CodeBlock.of("") : CodeBlock.builder()
+                        .add("// the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input\n")
+                        .addStatement("int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH")
+                        .addStatement("int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH)")
+                        .build())
                 .addStatement("int k = (tap * IN_CHANNELS + c) * FILTERS")
                 .addStatement("$T z = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR);
         StringBuilder acc = new StringBuilder();
@@ -815,19 +833,19 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
+                .addCode(skipRow(inside))
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c")
                 .addStatement("int o = r * OUT_WIDTH * FILTERS + f")
-                .addStatement("int ox = ox0");
+                .addStatement("int ox = $L", inside ? "0" : "ox0");
         if (count == 1) {
             m.addComment("even and odd columns in two accumulators: two chains of multiply-adds in flight")
-                    .beginControlFlow("for (; ox + 1 < ox1; ox += 2)")
+                    .beginControlFlow("for (; ox + 1 < $L; ox += 2)", inside ? "OUT_WIDTH" : "ox1")
                     .addStatement("a0 = $T.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma($T.fromArray(S, dOut, o + ox * FILTERS), a0)",
                             FLOAT_VECTOR, FLOAT_VECTOR)
                     .addStatement("a1 = $T.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS])"
                             + ".fma($T.fromArray(S, dOut, o + (ox + 1) * FILTERS), a1)", FLOAT_VECTOR, FLOAT_VECTOR)
                     .endControlFlow()
-                    .beginControlFlow("for (; ox < ox1; ox++)")
+                    .beginControlFlow("for (; ox < $L; ox++)", inside ? "OUT_WIDTH" : "ox1")
                     .addStatement("a0 = $T.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma($T.fromArray(S, dOut, o + ox * FILTERS), a0)",
                             FLOAT_VECTOR, FLOAT_VECTOR)
                     .endControlFlow()
@@ -835,7 +853,7 @@ final class VectorKernels {
                     .addStatement("a0.add(a1).add($T.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f)", FLOAT_VECTOR);
             return m.build();
         }
-        m.beginControlFlow("for (; ox < ox1; ox++)")
+        m.beginControlFlow("for (; ox < $L; ox++)", inside ? "OUT_WIDTH" : "ox1")
                 .addStatement("int j = i + ox * STRIDE_WIDTH * IN_CHANNELS")
                 .addStatement("$T d = $T.fromArray(S, dOut, o + ox * FILTERS)", FLOAT_VECTOR, FLOAT_VECTOR);
         for (int q = 0; q < count; q++) {

@@ -443,14 +443,8 @@ public final class Conv2d2 {
                 int b = r / OUT_HEIGHT;
                 int oy = r - b * OUT_HEIGHT;
                 int y = oy * STRIDE_HEIGHT + dy;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int x = ox * STRIDE_WIDTH + dx;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
                     int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
                     int o = (r * OUT_WIDTH + ox) * FILTERS + f;
                     FloatVector d0 = FloatVector.fromArray(S, dOut, o);
@@ -512,14 +506,8 @@ public final class Conv2d2 {
                 int b = r / OUT_HEIGHT;
                 int oy = r - b * OUT_HEIGHT;
                 int y = oy * STRIDE_HEIGHT + dy;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int x = ox * STRIDE_WIDTH + dx;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
                     int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
                     int o = (r * OUT_WIDTH + ox) * FILTERS + f;
                     FloatVector d0 = FloatVector.fromArray(S, dOut, o);
@@ -555,14 +543,8 @@ public final class Conv2d2 {
                     int b = r / OUT_HEIGHT;
                     int oy = r - b * OUT_HEIGHT;
                     int y = oy * STRIDE_HEIGHT + dy;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
                         int x = ox * STRIDE_WIDTH + dx;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
                         s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                     }
                 }
@@ -585,14 +567,8 @@ public final class Conv2d2 {
                 int b = r / OUT_HEIGHT;
                 int oy = r - b * OUT_HEIGHT;
                 int y = oy * STRIDE_HEIGHT + dy;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int x = ox * STRIDE_WIDTH + dx;
-                    if (x < 0 || x >= IN_WIDTH) {
-                        continue;
-                    }
                     int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
                     int o = (r * OUT_WIDTH + ox) * FILTERS + f;
                     FloatVector d0 = FloatVector.fromArray(S, dOut, o);
@@ -613,14 +589,8 @@ public final class Conv2d2 {
                     int b = r / OUT_HEIGHT;
                     int oy = r - b * OUT_HEIGHT;
                     int y = oy * STRIDE_HEIGHT + dy;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
                         int x = ox * STRIDE_WIDTH + dx;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
                         s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                     }
                 }

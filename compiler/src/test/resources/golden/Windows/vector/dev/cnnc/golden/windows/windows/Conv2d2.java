@@ -568,14 +568,8 @@ public final class Conv2d2 {
                     int b = r / OUT_HEIGHT;
                     int oy = r - b * OUT_HEIGHT;
                     int y = oy * STRIDE_HEIGHT + dy;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
                         int x = ox * STRIDE_WIDTH + dx;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
                         int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
                         int o = (r * OUT_WIDTH + ox) * FILTERS + f;
                         FloatVector d0 = FloatVector.fromArray(S, dOut, o);
@@ -637,14 +631,8 @@ public final class Conv2d2 {
                     int b = r / OUT_HEIGHT;
                     int oy = r - b * OUT_HEIGHT;
                     int y = oy * STRIDE_HEIGHT + dy;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
                         int x = ox * STRIDE_WIDTH + dx;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
                         int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
                         int o = (r * OUT_WIDTH + ox) * FILTERS + f;
                         FloatVector d0 = FloatVector.fromArray(S, dOut, o);
@@ -680,14 +668,8 @@ public final class Conv2d2 {
                         int b = r / OUT_HEIGHT;
                         int oy = r - b * OUT_HEIGHT;
                         int y = oy * STRIDE_HEIGHT + dy;
-                        if (y < 0 || y >= IN_HEIGHT) {
-                            continue;
-                        }
                         for (int ox = 0; ox < OUT_WIDTH; ox++) {
                             int x = ox * STRIDE_WIDTH + dx;
-                            if (x < 0 || x >= IN_WIDTH) {
-                                continue;
-                            }
                             s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                         }
                     }
@@ -710,14 +692,8 @@ public final class Conv2d2 {
                     int b = r / OUT_HEIGHT;
                     int oy = r - b * OUT_HEIGHT;
                     int y = oy * STRIDE_HEIGHT + dy;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
                         int x = ox * STRIDE_WIDTH + dx;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
                         int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
                         int o = (r * OUT_WIDTH + ox) * FILTERS + f;
                         FloatVector d0 = FloatVector.fromArray(S, dOut, o);
@@ -738,14 +714,8 @@ public final class Conv2d2 {
                         int b = r / OUT_HEIGHT;
                         int oy = r - b * OUT_HEIGHT;
                         int y = oy * STRIDE_HEIGHT + dy;
-                        if (y < 0 || y >= IN_HEIGHT) {
-                            continue;
-                        }
                         for (int ox = 0; ox < OUT_WIDTH; ox++) {
                             int x = ox * STRIDE_WIDTH + dx;
-                            if (x < 0 || x >= IN_WIDTH) {
-                                continue;
-                            }
                             s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
                         }
                     }
@@ -765,10 +735,6 @@ public final class Conv2d2 {
             int f = F_VEC;
             int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
             int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-            // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
-            // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
-            int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
-            int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
             int k = (tap * IN_CHANNELS + c) * FILTERS;
             FloatVector z = FloatVector.zero(S);
             FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
@@ -776,13 +742,10 @@ public final class Conv2d2 {
                 int b = r / OUT_HEIGHT;
                 int oy = r - b * OUT_HEIGHT;
                 int y = oy * STRIDE_HEIGHT + dy;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
                 int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
                 int o = r * OUT_WIDTH * FILTERS + f;
-                int ox = ox0;
-                for (; ox < ox1; ox++) {
+                int ox = 0;
+                for (; ox < OUT_WIDTH; ox++) {
                     int j = i + ox * STRIDE_WIDTH * IN_CHANNELS;
                     FloatVector d = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
                     a0 = FloatVector.broadcast(S, in[j]).fma(d, a0);
@@ -808,10 +771,6 @@ public final class Conv2d2 {
             int f = F_VEC;
             int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
             int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
-            // the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input: a range,
-            // not a skip per column (C2 keeps vectors updated under a condition in memory, allocated)
-            int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH;
-            int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH);
             int k = (tap * IN_CHANNELS + c) * FILTERS;
             FloatVector z = FloatVector.zero(S);
             FloatVector a0 = z, a1 = z;
@@ -819,18 +778,15 @@ public final class Conv2d2 {
                 int b = r / OUT_HEIGHT;
                 int oy = r - b * OUT_HEIGHT;
                 int y = oy * STRIDE_HEIGHT + dy;
-                if (y < 0 || y >= IN_HEIGHT) {
-                    continue;
-                }
                 int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
                 int o = r * OUT_WIDTH * FILTERS + f;
-                int ox = ox0;
+                int ox = 0;
                 // even and odd columns in two accumulators: two chains of multiply-adds in flight
-                for (; ox + 1 < ox1; ox += 2) {
+                for (; ox + 1 < OUT_WIDTH; ox += 2) {
                     a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
                     a1 = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS), a1);
                 }
-                for (; ox < ox1; ox++) {
+                for (; ox < OUT_WIDTH; ox++) {
                     a0 = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma(FloatVector.fromArray(S, dOut, o + ox * FILTERS), a0);
                 }
             }
