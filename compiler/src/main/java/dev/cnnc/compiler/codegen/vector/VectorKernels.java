@@ -177,15 +177,8 @@ final class VectorKernels {
      * example-row-column order, which may span rows and examples; every window lies inside the input.
      */
     private static MethodSpec convPixelsAcross(int count, boolean relu, boolean narrow) {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("pixels" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Output pixels {@code p .. p + $L}, counted across rows and examples; windows inside the input.\n",
-                        count - 1)
-                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
-                .addParameter(float[].class, "bias").addParameter(int.class, "p");
-        for (int q = 0; q < count; q++) {
-            m.addStatement("int i$L = window(p + $L)", q, q);
-        }
-        m.addStatement("int o = p * FILTERS");
+        MethodSpec.Builder m = acrossPixels("pixels" + count, CodeBlock.of("Output pixels {@code p .. p + $L}, counted "
+                + "across rows and examples; windows inside the input.\n", count - 1), count);
         m.addComment("4 vectors of filters at a time where the registers allow, then 2");
         acrossBlock(m, count, 4, "0", "F_VEC4", relu);
         acrossBlock(m, count, 2, "F_VEC4", "F_VEC", relu);
@@ -200,17 +193,21 @@ final class VectorKernels {
 
     /** {@code narrowN}: filters {@code F_VEC .. F_VEC1 - 1} of {@link #convPixelsAcross}'s pixels, one vector at a time. */
     private static MethodSpec convNarrowAcross(int count, boolean relu) {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("narrow" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + $L}, one vector at a time.\n",
-                        count - 1)
+        MethodSpec.Builder m = acrossPixels("narrow" + count, CodeBlock.of("Filters {@code F_VEC .. F_VEC1 - 1} of output "
+                + "pixels {@code p .. p + $L}, one vector at a time.\n", count - 1), count);
+        acrossBlock(m, count, 1, "F_VEC", "F_VEC1", relu);
+        return m.build();
+    }
+
+    /** The header of a method over {@code count} pixels from {@code p} across rows: its parameters, each window and o. */
+    private static MethodSpec.Builder acrossPixels(String name, CodeBlock doc, int count) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC).addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "bias").addParameter(int.class, "p");
         for (int q = 0; q < count; q++) {
             m.addStatement("int i$L = window(p + $L)", q, q);
         }
-        m.addStatement("int o = p * FILTERS");
-        acrossBlock(m, count, 1, "F_VEC", "F_VEC1", relu);
-        return m.build();
+        return m.addStatement("int o = p * FILTERS");
     }
 
     /** The loop over filters {@code [from, to)} of {@link #convPixelsAcross}, {@code vectors} at a time. */
