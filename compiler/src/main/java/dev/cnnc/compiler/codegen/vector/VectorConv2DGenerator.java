@@ -31,9 +31,8 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
 
     @Override
     public TypeSpec generate(Conv2DLayer l, LayerSite site) {
-        Conv2DLayer valid = validOnPaddedInput(l);
-        if (valid != null) {
-            return padded(l, valid, site);
+        if (l.geometry().padding() != Padding.VALID) {
+            return padded(l, validOnPaddedInput(l), site);
         }
         Geometry2D g = l.geometry();
         boolean bias = l.useBias();
@@ -55,20 +54,16 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                 + ", out " + LayerSite.batch(l.outputShape()) + ", kernel " + LayerSite.dims(l.kernelShape())
                 + ". Vector API variant.\n";
         boolean relu = act == Activation.RELU;
-        t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu,
-                VectorKernels.interior(g.outWidth(), g.inWidth(), g.kernelWidth(), g.strideWidth(), g.dilationWidth(),
-                        g.padLeft()),
-                g.padding() == Padding.VALID, narrow, doc));
+        t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu, narrow, doc));
         if (act != Activation.LINEAR) {
             if (!relu) {
                 t.addMethod(ActivationCode.forward(act, "OUT_SIZE", l.outputShape().dim(2)));
             }
             t.addMethod(VectorActivations.backward(act, "OUT_SIZE", l.outputShape().dim(2)));
         }
-        // blocks of kernel rows for a first layer, whose windows lie inside the input
-        boolean fewChannels = l.inputChannels() < 4 && g.padding() == Padding.VALID;
+        // blocks of kernel rows for a first layer
+        boolean fewChannels = l.inputChannels() < 4;
         t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels, narrow,
-                g.padding() == Padding.VALID,
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
                         + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
                         + ". Vector API variant.\n"));
@@ -76,19 +71,17 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
     }
 
     /**
-     * A padded convolution as the valid one on its zero-padded input, or null where the two differ in
-     * output size (the padding alone does not give the output: never for Keras' 'same').
+     * A padded convolution as the valid one on its zero-padded input, whose output has the same size
+     * (with 'same', the padding is what the window needs beyond the input: (out - 1) * stride +
+     * dilation * (kernel - 1) + 1 rows in all, or the input itself where that fits).
      */
     static Conv2DLayer validOnPaddedInput(Conv2DLayer l) {
         Geometry2D g = l.geometry();
-        if (g.padding() == Padding.VALID) {
-            return null;
-        }
         int h = g.inHeight() + g.padTop() + g.padBottom();
         int w = g.inWidth() + g.padLeft() + g.padRight();
         if (Padding.VALID.outputLength(h, g.kernelHeight(), g.strideHeight(), g.dilationHeight()) != g.outHeight()
                 || Padding.VALID.outputLength(w, g.kernelWidth(), g.strideWidth(), g.dilationWidth()) != g.outWidth()) {
-            return null;
+            throw new IllegalStateException(l.name() + ": the padded input's valid convolution has another size");
         }
         Geometry2D v = new Geometry2D(g.dataFormat(), h, w, g.channels(), g.kernelHeight(), g.kernelWidth(),
                 g.strideHeight(), g.strideWidth(), g.dilationHeight(), g.dilationWidth(), Padding.VALID, g.outHeight(),
@@ -188,9 +181,13 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                 .build();
     }
 
+    private static boolean padded(Conv2DLayer l) {
+        return l.geometry().padding() != Padding.VALID;
+    }
+
     @Override
     public CodeBlock forwardCall(Conv2DLayer l, LayerSite site) {
-        if (validOnPaddedInput(l) == null) {
+        if (!padded(l)) {
             return WeightedLayerGenerator.super.forwardCall(l, site);
         }
         StringBuilder weights = new StringBuilder();
@@ -203,7 +200,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
 
     @Override
     public CodeBlock backwardCall(Conv2DLayer l, LayerSite site) {
-        if (validOnPaddedInput(l) == null) {
+        if (!padded(l)) {
             return WeightedLayerGenerator.super.backwardCall(l, site);
         }
         List<Weight> w = l.weights();
@@ -216,8 +213,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
     /** A padded convolution keeps its padded input for the backward pass. */
     @Override
     public long keptFloatsPerExample(Conv2DLayer l, LayerSite site) {
-        Conv2DLayer valid = validOnPaddedInput(l);
-        return valid == null ? 0 : valid.inputShape().size();
+        return padded(l) ? validOnPaddedInput(l).inputShape().size() : 0;
     }
 
     @Override

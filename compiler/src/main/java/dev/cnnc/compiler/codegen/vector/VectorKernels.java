@@ -91,28 +91,14 @@ final class VectorKernels {
     // Convolution, channels-last
 
     /**
-     * Output columns whose windows lie inside the input horizontally: {@code [lo, hi)}. Blocks of 4
-     * pixels run there without column checks.
-     */
-    static int[] interior(int outWidth, int inWidth, int kernelWidth, int stride, int dilation, int padLeft) {
-        int lo = Math.min(outWidth, (padLeft + stride - 1) / stride);
-        int hi = lo;
-        while (hi < outWidth && hi * stride - padLeft + (kernelWidth - 1) * dilation < inWidth) {
-            hi++;
-        }
-        return new int[] {lo, hi};
-    }
-
-    /**
-     * {@code forward}: vector blocks, scalar border pixels and tail channels, then the activation.
+     * {@code forward} of a valid convolution (every window inside the input; a padded one is the valid
+     * convolution of its padded input): vector blocks over consecutive output pixels across rows and
+     * examples, single pixels for the last few, scalar tail channels, then the activation.
      *
      * @param activation an activation to apply after the convolution ({@code activate(out, n)}), if any
      * @param relu a relu applied as each block is stored (no pass of its own)
-     * @param allInside every window lies inside the input ({@code valid} padding): blocks then run
-     *     over consecutive output pixels across rows and examples
      */
-    static List<MethodSpec> convForward(boolean bias, boolean activation, boolean relu, int[] interior,
-            boolean allInside, boolean narrow, String doc) {
+    static List<MethodSpec> convForward(boolean bias, boolean activation, boolean relu, boolean narrow, String doc) {
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
@@ -120,55 +106,27 @@ final class VectorKernels {
             forward.addParameter(float[].class, "bias");
         }
         String b = bias ? "bias" : "null";
-        forward.addParameter(int.class, "n");
-        if (allInside) {
-            forward.addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
-                    .addStatement("int p = 0")
-                    .beginControlFlow("for (; p + $L <= pixels; p += $L)", BLOCK, BLOCK)
-                    .addStatement("pixels$L(in, out, kernel, $L, p)", BLOCK, b);
-            if (narrow) {
-                forward.addStatement("narrow$L(in, out, kernel, $L, p)", BLOCK, b);
-            }
-            forward.endControlFlow()
-                    .beginControlFlow("for (; p < pixels; p++)")
-                    .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
-                            + "p % OUT_WIDTH)", b)
-                    .endControlFlow();
-            if (activation) {
-                forward.addStatement("activate(out, n)");
-            }
-            List<MethodSpec> methods = new java.util.ArrayList<>(List.of(forward.build(), convPixelsAcross(BLOCK, relu, narrow)));
-            if (narrow) {
-                methods.add(convNarrowAcross(BLOCK, relu));
-            }
-            methods.addAll(List.of(convPixels(1, relu, false), windowIndex(), convTail(relu, narrow)));
-            return methods;
-        }
-        forward.beginControlFlow("for (int b = 0; b < n; b++)")
-                .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
-                .addStatement("int ox = 0")
-                .beginControlFlow("for (; ox < $L; ox++)", interior[0])
-                .addStatement("pixels1(in, out, kernel, $L, b, oy, ox)", b)
-                .endControlFlow()
-                .beginControlFlow("for (; ox + $L <= $L; ox += $L)", BLOCK, interior[1], BLOCK)
-                .addStatement("pixels$L(in, out, kernel, $L, b, oy, ox)", BLOCK, b);
+        forward.addParameter(int.class, "n")
+                .addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
+                .addStatement("int p = 0")
+                .beginControlFlow("for (; p + $L <= pixels; p += $L)", BLOCK, BLOCK)
+                .addStatement("pixels$L(in, out, kernel, $L, p)", BLOCK, b);
         if (narrow) {
-            forward.addStatement("narrow$L(in, out, kernel, $L, b, oy, ox)", BLOCK, b);
+            forward.addStatement("narrow$L(in, out, kernel, $L, p)", BLOCK, b);
         }
         forward.endControlFlow()
-                .beginControlFlow("for (; ox < OUT_WIDTH; ox++)")
-                .addStatement("pixels1(in, out, kernel, $L, b, oy, ox)", b)
-                .endControlFlow()
-                .endControlFlow()
+                .beginControlFlow("for (; p < pixels; p++)")
+                .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
+                        + "p % OUT_WIDTH)", b)
                 .endControlFlow();
         if (activation) {
             forward.addStatement("activate(out, n)");
         }
-        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(forward.build(), convPixels(BLOCK, relu, narrow)));
+        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(forward.build(), convPixelsAcross(BLOCK, relu, narrow)));
         if (narrow) {
-            methods.add(convNarrow(BLOCK, relu));
+            methods.add(convNarrowAcross(BLOCK, relu));
         }
-        methods.add(convPixels(1, relu, false));
+        methods.addAll(List.of(convPixels(relu), windowIndex(), convTail(relu, narrow)));
         return methods;
     }
 
@@ -338,18 +296,26 @@ final class VectorKernels {
     }
 
     /**
-     * {@code pixelsN}: {@code count} (1 or 4) output pixels from {@code (oy, ox)} along the row, every
-     * channel, accumulated in registers (4 or 2 vectors of filters per pixel). A block of 4 lies in
-     * the interior columns; a single pixel checks every tap.
+     * {@code pixels1}: output pixel {@code (oy, ox)} of example {@code b}, every channel, accumulated in
+     * registers (4 or 2 vectors of filters), testing every tap (it also serves as the reference shape
+     * of a block).
      */
-    private static MethodSpec convPixels(int count, boolean relu, boolean narrow) {
-        MethodSpec.Builder m = rowPixels("pixels" + count, count);
+    private static MethodSpec convPixels(boolean relu) {
+        int count = 1;
+        MethodSpec.Builder m = MethodSpec.methodBuilder("pixels1").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Output pixel {@code (oy, ox)} of example {@code b}.\n")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
+                .addParameter(float[].class, "bias").addParameter(int.class, "b").addParameter(int.class, "oy")
+                .addParameter(int.class, "ox")
+                .addStatement("int iy = oy * STRIDE_HEIGHT - PAD_TOP")
+                .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT")
+                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS");
         m.addComment("4 vectors of filters at a time where the registers allow, then 2");
-        rowBlock(m, count, 4, "0", "F_VEC4", relu);
-        rowBlock(m, count, 2, "F_VEC4", "F_VEC", relu);
-        m.addComment("channels beyond $L, one at a time", narrow ? "F_VEC1 (narrow" + count + ")" : "F_VEC")
+        rowBlock(m, 4, "0", "F_VEC4", relu);
+        rowBlock(m, 2, "F_VEC4", "F_VEC", relu);
+        m.addComment("channels beyond F_VEC, one at a time")
                 .beginControlFlow("for (int p = 0; p < $L; p++)", count)
-                .beginControlFlow("for (int f = $L; f < FILTERS; f++)", narrow ? "F_VEC1" : "F_VEC")
+                .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
                 .addStatement("float s = bias == null ? 0f : bias[f]")
                 .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
                 .addStatement("int y = iy + ky * DILATION_HEIGHT")
@@ -370,58 +336,23 @@ final class VectorKernels {
         return m.build();
     }
 
-    /** The header of a method over {@code count} pixels along a row: its parameters, iy, ix and o. */
-    private static MethodSpec.Builder rowPixels(String name, int count) {
-        return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc(count > 1 ? CodeBlock.of("Output pixels {@code (oy, ox .. ox + $L)} of example {@code b}, inside the "
-                        + "input's columns.\n", count - 1) : CodeBlock.of("Output pixel {@code (oy, ox)} of example {@code b}.\n"))
-                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
-                .addParameter(float[].class, "bias").addParameter(int.class, "b").addParameter(int.class, "oy")
-                .addParameter(int.class, "ox")
-                .addStatement("int iy = oy * STRIDE_HEIGHT - PAD_TOP")
-                .addStatement("int ix = ox * STRIDE_WIDTH - PAD_LEFT")
-                .addStatement("int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS")
-                .addCode(count == 1 ? CodeBlock.of("") : CodeBlock.builder()
-                        .add("// the kernel rows inside the input: a range, not a skip per row (Java 17's C2 keeps vectors\n")
-                        .add("// that flow through such a continue in memory, allocated)\n")
-                        .addStatement("int ky0 = iy >= 0 ? 0 : (DILATION_HEIGHT - 1 - iy) / DILATION_HEIGHT")
-                        .addStatement("int ky1 = Math.min(KERNEL_HEIGHT, (IN_HEIGHT - iy + DILATION_HEIGHT - 1) / DILATION_HEIGHT)")
-                        .build());
-    }
-
-    /** {@code narrowN}: filters {@code F_VEC .. F_VEC1 - 1} of {@link #convPixels}'s pixels, one vector at a time. */
-    private static MethodSpec convNarrow(int count, boolean relu) {
-        MethodSpec.Builder m = rowPixels("narrow" + count, count)
-                .addComment("filters F_VEC .. F_VEC1 - 1, one vector at a time");
-        rowBlock(m, count, 1, "F_VEC", "F_VEC1", relu);
-        return m.build();
-    }
-
     /** The loop over filters {@code [from, to)} of {@link #convPixels}, {@code vectors} at a time. */
-    private static void rowBlock(MethodSpec.Builder m, int count, int vectors, String from, String to, boolean relu) {
-        m.beginControlFlow("for (int f = $L; f < $L; f += $L)", from, to, vectors == 1 ? "L" : vectors + " * L");
+    private static void rowBlock(MethodSpec.Builder m, int vectors, String from, String to, boolean relu) {
+        m.beginControlFlow("for (int f = $L; f < $L; f += $L * L)", from, to, vectors);
         biasVectors(m, vectors);
-        m.addStatement("$T $L", FLOAT_VECTOR, accumulators(count, vectors, "z"));
-        if (count == 1) {
-            // a single pixel (a border or the last few) checks every tap
-            m.beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
-                    .addStatement("int y = iy + ky * DILATION_HEIGHT")
-                    .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
-                    .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
-                    .addStatement("int x = ix + kx * DILATION_WIDTH")
-                    .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow();
-        } else {
-            m.beginControlFlow("for (int ky = ky0; ky < ky1; ky++)")
-                    .addStatement("int y = iy + ky * DILATION_HEIGHT")
-                    .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
-                    .addStatement("int x = ix + kx * DILATION_WIDTH");
-        }
-        m.addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
+        m.addStatement("$T $L", FLOAT_VECTOR, accumulators(1, vectors, "z"))
+                .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
+                .addStatement("int y = iy + ky * DILATION_HEIGHT")
+                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow()
+                .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
+                .addStatement("int x = ix + kx * DILATION_WIDTH")
+                .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow()
+                .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
                 .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
                 .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)");
-        blockStep(m, count, vectors, p -> p == 0 ? "i + c" : "i + " + p + " * STRIDE_WIDTH * IN_CHANNELS + c");
+        blockStep(m, 1, vectors, p -> "i + c");
         m.endControlFlow().endControlFlow().endControlFlow();
-        storeBlock(m, count, vectors, relu);
+        storeBlock(m, 1, vectors, relu);
         m.endControlFlow();
     }
 
@@ -431,7 +362,7 @@ final class VectorKernels {
      * then added back to the input positions (col2im).
      */
     static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
-            boolean inside, String doc) {
+            String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -504,10 +435,9 @@ final class VectorKernels {
             }
             methods.add(kernelRowOffset());
         } else {
-            methods.addAll(List.of(convKernelGradientWide(inside), convKernelGradient(4, narrow, inside),
-                    convKernelGradient(1, narrow, inside)));
+            methods.addAll(List.of(convKernelGradientWide(), convKernelGradient(4, narrow), convKernelGradient(1, narrow)));
             if (narrow) {
-                methods.addAll(List.of(convKernelGradientNarrow(4, inside), convKernelGradientNarrow(1, inside)));
+                methods.addAll(List.of(convKernelGradientNarrow(4), convKernelGradientNarrow(1)));
             }
         }
         if (bias) {
@@ -651,22 +581,6 @@ final class VectorKernels {
         return m.endControlFlow().build();
     }
 
-    /**
-     * The kernel gradient's skip of an output row whose tap lies outside the input; nothing where every
-     * window lies inside ({@code inside}: valid padding), so that no test is left in the loops (Java 17's
-     * C2 allocates the accumulators of some loops with such tests).
-     */
-    private static CodeBlock skipRow(boolean inside) {
-        return inside ? CodeBlock.of("") : CodeBlock.builder()
-                .beginControlFlow("if (y < 0 || y >= IN_HEIGHT)").addStatement("continue").endControlFlow().build();
-    }
-
-    /** {@link #skipRow}'s test for an output column. */
-    private static CodeBlock skipColumn(boolean inside) {
-        return inside ? CodeBlock.of("") : CodeBlock.builder()
-                .beginControlFlow("if (x < 0 || x >= IN_WIDTH)").addStatement("continue").endControlFlow().build();
-    }
-
     /** {@code dKernel[at(q) ..] +=} the two accumulators {@code a(q)0, a(q)1} of each of {@code count} rows. */
     private static void addToKernel(MethodSpec.Builder m, int count, java.util.function.IntFunction<String> at) {
         for (int q = 0; q < count; q++) {
@@ -694,7 +608,7 @@ final class VectorKernels {
      * 16 accumulators, 4 channels by 4 vectors of filters, so that each loaded vector of dOut serves 4
      * products and each input value 4 vectors (on machines with 32 vector registers).
      */
-    private static MethodSpec convKernelGradientWide(boolean inside) {
+    private static MethodSpec convKernelGradientWide() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientWide").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted "
                         + "across examples) of in (at the tap) times dOut.\n")
@@ -716,10 +630,8 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .addCode(skipRow(inside))
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int x = ox * STRIDE_WIDTH + dx")
-                .addCode(skipColumn(inside))
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
                 .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f");
         for (int v = 0; v < 4; v++) {
@@ -743,7 +655,7 @@ final class VectorKernels {
     }
 
     /** dKernel for tap {@code tap}, input channels {@code c .. c + count - 1} (count 1 or 4), every filter. */
-    private static MethodSpec convKernelGradient(int count, boolean narrow, boolean inside) {
+    private static MethodSpec convKernelGradient(int count, boolean narrow) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradient" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel[tap, c .. c + $L, :] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.\n",
                         count - 1)
@@ -758,10 +670,8 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .addCode(skipRow(inside))
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int x = ox * STRIDE_WIDTH + dx")
-                .addCode(skipColumn(inside))
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
                 .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f")
                 .addStatement("$T d0 = $T.fromArray(S, dOut, o)", FLOAT_VECTOR, FLOAT_VECTOR)
@@ -784,10 +694,8 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .addCode(skipRow(inside))
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int x = ox * STRIDE_WIDTH + dx")
-                .addCode(skipColumn(inside))
                 .addStatement("s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q]"
                         + " * dOut[(r * OUT_WIDTH + ox) * FILTERS + f]")
                 .endControlFlow()
@@ -804,7 +712,7 @@ final class VectorKernels {
      * F_VEC = F_VEC1): 4 accumulators, one per channel; for a single channel two, for even and odd
      * output columns, so that two chains of multiply-adds are in flight.
      */
-    private static MethodSpec convKernelGradientNarrow(int count, boolean inside) {
+    private static MethodSpec convKernelGradientNarrow(int count) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientNarrow" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel[tap, $L, F_VEC .. F_VEC1 - 1] += the sum over output rows {@code r0 .. r1 - 1} of in "
                         + "(at the tap) times dOut.\n", count == 1 ? "c" : "c .. c + " + (count - 1))
@@ -814,11 +722,6 @@ final class VectorKernels {
                 .addStatement("int f = F_VEC")
                 .addStatement("int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP")
                 .addStatement("int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT")
-                .addCode(inside ? CodeBlock.of("") : CodeBlock.builder()
-                        .add("// the output columns whose input column x = ox * STRIDE_WIDTH + dx lies inside the input\n")
-                        .addStatement("int ox0 = dx >= 0 ? 0 : (STRIDE_WIDTH - 1 - dx) / STRIDE_WIDTH")
-                        .addStatement("int ox1 = Math.min(OUT_WIDTH, (IN_WIDTH - dx + STRIDE_WIDTH - 1) / STRIDE_WIDTH)")
-                        .build())
                 .addStatement("int k = (tap * IN_CHANNELS + c) * FILTERS")
                 .addStatement("$T z = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR);
         StringBuilder acc = new StringBuilder();
@@ -830,19 +733,18 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .addCode(skipRow(inside))
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c")
                 .addStatement("int o = r * OUT_WIDTH * FILTERS + f")
-                .addStatement("int ox = $L", inside ? "0" : "ox0");
+                .addStatement("int ox = 0");
         if (count == 1) {
             m.addComment("even and odd columns in two accumulators: two chains of multiply-adds in flight")
-                    .beginControlFlow("for (; ox + 1 < $L; ox += 2)", inside ? "OUT_WIDTH" : "ox1")
+                    .beginControlFlow("for (; ox + 1 < OUT_WIDTH; ox += 2)")
                     .addStatement("a0 = $T.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma($T.fromArray(S, dOut, o + ox * FILTERS), a0)",
                             FLOAT_VECTOR, FLOAT_VECTOR)
                     .addStatement("a1 = $T.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS])"
                             + ".fma($T.fromArray(S, dOut, o + (ox + 1) * FILTERS), a1)", FLOAT_VECTOR, FLOAT_VECTOR)
                     .endControlFlow()
-                    .beginControlFlow("for (; ox < $L; ox++)", inside ? "OUT_WIDTH" : "ox1")
+                    .beginControlFlow("for (; ox < OUT_WIDTH; ox++)")
                     .addStatement("a0 = $T.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]).fma($T.fromArray(S, dOut, o + ox * FILTERS), a0)",
                             FLOAT_VECTOR, FLOAT_VECTOR)
                     .endControlFlow()
@@ -850,7 +752,7 @@ final class VectorKernels {
                     .addStatement("a0.add(a1).add($T.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f)", FLOAT_VECTOR);
             return m.build();
         }
-        m.beginControlFlow("for (; ox < $L; ox++)", inside ? "OUT_WIDTH" : "ox1")
+        m.beginControlFlow("for (; ox < OUT_WIDTH; ox++)")
                 .addStatement("int j = i + ox * STRIDE_WIDTH * IN_CHANNELS")
                 .addStatement("$T d = $T.fromArray(S, dOut, o + ox * FILTERS)", FLOAT_VECTOR, FLOAT_VECTOR);
         for (int q = 0; q < count; q++) {
