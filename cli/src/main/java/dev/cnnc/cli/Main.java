@@ -23,6 +23,7 @@ public final class Main implements Runnable {
     public static final int MODEL_ERRORS = 1;
     public static final int USAGE = 2;
     public static final int INTERNAL = 3;
+    public static final int OUT_OF_MEMORY = 4;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,22 +44,45 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof UserException u) {
-                commandLine.getErr().println("cnnc: " + u.getMessage());
-                return u.exitCode();
-            }
-            commandLine.getErr().println("cnnc: internal error: " + e
-                    + "\nThis is a bug in cnnc; please report it with the input that caused it.");
-            return INTERNAL;
-        });
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine.getErr()));
         cl.setParameterExceptionHandler((e, args1) -> {
             CommandLine c = e.getCommandLine();
             c.getErr().println("cnnc: " + e.getMessage());
             c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             return USAGE;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            return outOfMemory(err);
+        }
+    }
+
+    /**
+     * The message and exit code of a command that threw: a {@link UserException}'s message; out of
+     * memory (in a training thread too: the cause of what it threw) as such; anything else as a bug.
+     */
+    static int failure(Exception e, PrintWriter err) {
+        if (e instanceof UserException u) {
+            err.println("cnnc: " + u.getMessage());
+            return u.exitCode();
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return outOfMemory(err);
+            }
+        }
+        err.println("cnnc: internal error: " + e + "\nThis is a bug in cnnc; please report it with the input that caused it.");
+        return INTERNAL;
+    }
+
+    /** What to do when the heap is too small: no stack trace, the heap's size and how to raise it. */
+    static int outOfMemory(PrintWriter err) {
+        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        err.println("cnnc: out of memory: the Java heap holds at most " + mb + " MB, too little for this model and its data."
+                + "\nGive the JVM more, for example CNNC_JAVA_OPTS=-Xmx4g ./cnnc ..., or java -Xmx4g -jar cnnc.jar ..."
+                + "\nAn image folder larger than the heap can be read through the memory-mapped cache (--cache=yes).");
+        return OUT_OF_MEMORY;
     }
 
     /** A problem the user can fix (an unreadable file, a bad option value): printed without a trace. */

@@ -32,6 +32,25 @@ class MainTest {
         return dir.resolve(path);
     }
 
+    /** Out of memory, in the command's thread or as the cause of a training thread's failure: a message, no trace. */
+    @Test
+    void outOfMemoryIsAMessageWithTheHeapSizeAndNotATrace() {
+        for (Exception e : new Exception[] {new RuntimeException(new OutOfMemoryError("Java heap space")),
+                new IllegalStateException("a worker failed", new RuntimeException(new OutOfMemoryError("Java heap space")))}) {
+            StringWriter err = new StringWriter();
+            int exit = Main.failure(e, new PrintWriter(err, true));
+            assertEquals(Main.OUT_OF_MEMORY, exit);
+            assertTrue(err.toString().startsWith("cnnc: out of memory: the Java heap holds at most "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB"), err.toString());
+            assertTrue(err.toString().contains("-Xmx"), err.toString());
+            assertFalse(err.toString().contains("internal error"), err.toString());
+            assertFalse(err.toString().contains("\tat "), err.toString());
+        }
+        StringWriter err = new StringWriter();
+        assertEquals(Main.INTERNAL, Main.failure(new IllegalStateException("boom"), new PrintWriter(err, true)));
+        assertTrue(err.toString().startsWith("cnnc: internal error: java.lang.IllegalStateException: boom"), err.toString());
+    }
+
     @Test
     void summaryPrintsTheKerasTable() {
         Result r = run("summary", example("examples/mnist/MnistCnn.cnn").toString());
