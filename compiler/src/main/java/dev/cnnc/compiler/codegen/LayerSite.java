@@ -189,11 +189,17 @@ public final class LayerSite {
      * a layer whose only weights are its kernel and (optionally) bias.
      */
     public CodeBlock weightedForwardCall() {
+        return weightedForwardCall("");
+    }
+
+    /** {@link #weightedForwardCall()} with {@code buffers} (", name" each) after the weights. */
+    public CodeBlock weightedForwardCall(String buffers) {
         StringBuilder weights = new StringBuilder();
         for (Weight w : layer.weights()) {
             weights.append(", ").append(weightField(w));
         }
-        return CodeBlock.builder().addStatement("$T.forward($L, $L$L, n)", className, in(), out(), weights).build();
+        return CodeBlock.builder().addStatement("$T.forward($L, $L$L$L, n)", className, in(), out(), weights, buffers)
+                .build();
     }
 
     /**
@@ -201,8 +207,13 @@ public final class LayerSite {
      * dConv2d2Bias[, scratch], n)}: the backward call of a layer whose weights are its kernel and bias.
      */
     public CodeBlock weightedBackwardCall() {
+        return weightedBackwardCall(in());
+    }
+
+    /** {@link #weightedBackwardCall()} reading {@code input} where the layer's input was. */
+    public CodeBlock weightedBackwardCall(String input) {
         java.util.List<Weight> w = layer.weights();
-        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L$L, n)", className, in(), dOut(),
+        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L$L, n)", className, input, dOut(),
                 computesInputGradient() ? ", " + dIn() : "", weightField(w.get(0)), weightGradientField(w.get(0)),
                 w.size() > 1 ? ", " + weightGradientField(w.get(1)) : "",
                 scratchFloats() > 0 ? ", " + scratchFloatField() : "").build();

@@ -11,9 +11,7 @@ import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.Geometry2D;
 import dev.cnnc.compiler.ir.Padding;
-import dev.cnnc.compiler.ir.Weight;
 import java.util.Arrays;
-import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -31,7 +29,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
 
     @Override
     public TypeSpec generate(Conv2DLayer l, LayerSite site) {
-        if (l.geometry().padding() != Padding.VALID) {
+        if (padded(l)) {
             return padded(l, validOnPaddedInput(l), site);
         }
         Geometry2D g = l.geometry();
@@ -181,33 +179,21 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                 .build();
     }
 
+    /** Padding other than valid: generated as the valid convolution of the padded input. */
     private static boolean padded(Conv2DLayer l) {
         return l.geometry().padding() != Padding.VALID;
     }
 
+    /** A padded convolution's forward pass also takes the kept buffer its padded input goes to. */
     @Override
     public CodeBlock forwardCall(Conv2DLayer l, LayerSite site) {
-        if (!padded(l)) {
-            return WeightedLayerGenerator.super.forwardCall(l, site);
-        }
-        StringBuilder weights = new StringBuilder();
-        for (Weight w : l.weights()) {
-            weights.append(", ").append(site.weightField(w));
-        }
-        return CodeBlock.builder().addStatement("$T.forward($L, $L$L, $L, n)", site.className(), site.in(), site.out(),
-                weights, site.keptField()).build();
+        return padded(l) ? site.weightedForwardCall(", " + site.keptField()) : site.weightedForwardCall();
     }
 
+    /** A padded convolution's backward pass reads the padded input from the kept buffer. */
     @Override
     public CodeBlock backwardCall(Conv2DLayer l, LayerSite site) {
-        if (!padded(l)) {
-            return WeightedLayerGenerator.super.backwardCall(l, site);
-        }
-        List<Weight> w = l.weights();
-        return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L$L, n)", site.className(), site.keptField(),
-                site.dOut(), site.computesInputGradient() ? ", " + site.dIn() : "", site.weightField(w.get(0)),
-                site.weightGradientField(w.get(0)), w.size() > 1 ? ", " + site.weightGradientField(w.get(1)) : "",
-                site.computesInputGradient() ? ", " + site.scratchFloatField() : "").build();
+        return padded(l) ? site.weightedBackwardCall(site.keptField()) : site.weightedBackwardCall();
     }
 
     /** A padded convolution keeps its padded input for the backward pass. */
