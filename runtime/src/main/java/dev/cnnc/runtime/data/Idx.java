@@ -1,5 +1,6 @@
 package dev.cnnc.runtime.data;
 
+import dev.cnnc.runtime.io.ChunkedReads;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -324,11 +325,11 @@ public final class Idx {
             if (filled == buffer.length) {
                 buffer = Arrays.copyOf(buffer, (int) Math.min(expected, 2L * buffer.length));
             }
-            int n = in.read(buffer, filled, buffer.length - filled);
-            if (n < 0) {
-                break;
-            }
+            int n = ChunkedReads.readFully(in, buffer, filled, buffer.length - filled);
             filled += n;
+            if (filled < buffer.length) {
+                break; // the stream ended
+            }
         }
         return filled == buffer.length ? buffer : Arrays.copyOf(buffer, filled);
     }

@@ -1,5 +1,6 @@
 package dev.cnnc.runtime.data;
 
+import dev.cnnc.runtime.io.ChunkedReads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -82,7 +83,7 @@ public final class Npy {
             throw new DataFormatException(file, "is a directory, not a .npy file");
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString(), Files.size(file));
+            return read(in, file.toString(), Files.size(file), true);
         }
     }
 
@@ -94,6 +95,11 @@ public final class Npy {
      *     allocating), else -1
      */
     public static Array read(InputStream in, String name, long length) throws IOException {
+        return read(in, name, length, false);
+    }
+
+    /** {@code fileLength}: {@code length} is a file's, not a claim of an archive's header. */
+    private static Array read(InputStream in, String name, long length, boolean fileLength) throws IOException {
         byte[] start = in.readNBytes(10);
         if (start.length == 0) {
             throw new DataFormatException(name, "is empty (0 bytes), not a .npy file");
@@ -163,9 +169,20 @@ public final class Npy {
             throw new DataFormatException(name, "the array " + Dataset.tuple(shape) + " of " + dtype
                     + " is larger than 2 GB, more than cnnc reads in memory");
         }
-        byte[] data = in.readNBytes((int) bytes);
-        if (data.length < bytes) {
-            throw truncated(name, dtype, shape, bytes, data.length);
+        // A file's length is known to hold the data: one array of its size. Else readNBytes, whose pieces
+        // (copied once at the end) bound the memory by the data that is there, whatever a header claims.
+        byte[] data;
+        if (fileLength) {
+            data = new byte[(int) bytes];
+            int n = ChunkedReads.readFully(in, data, 0, data.length);
+            if (n < bytes) {
+                throw truncated(name, dtype, shape, bytes, n);
+            }
+        } else {
+            data = in.readNBytes((int) bytes);
+            if (data.length < bytes) {
+                throw truncated(name, dtype, shape, bytes, data.length);
+            }
         }
         if (available > bytes || (available < 0 && in.read() >= 0)) {
             throw new DataFormatException(name, "extra bytes after the data: the header promises "
