@@ -1,6 +1,6 @@
 package dev.cnnc.runtime.data;
 
-import dev.cnnc.runtime.io.ChunkedReads;
+import dev.cnnc.runtime.io.ChunkedIo;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -325,7 +325,7 @@ public final class Idx {
             if (filled == buffer.length) {
                 buffer = Arrays.copyOf(buffer, (int) Math.min(expected, 2L * buffer.length));
             }
-            int n = ChunkedReads.readFully(in, buffer, filled, buffer.length - filled);
+            int n = ChunkedIo.readFully(in, buffer, filled, buffer.length - filled);
             filled += n;
             if (filled < buffer.length) {
                 break; // the stream ended

@@ -1,6 +1,6 @@
 package dev.cnnc.runtime.data;
 
-import dev.cnnc.runtime.io.ChunkedReads;
+import dev.cnnc.runtime.io.ChunkedIo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -174,7 +174,7 @@ public final class Npy {
         byte[] data;
         if (fileLength) {
             data = new byte[(int) bytes];
-            int n = ChunkedReads.readFully(in, data, 0, data.length);
+            int n = ChunkedIo.readFully(in, data, 0, data.length);
             if (n < bytes) {
                 throw truncated(name, dtype, shape, bytes, n);
             }

@@ -211,7 +211,7 @@ public final class WeightsFile {
     public static Contents read(Path file) throws IOException {
         byte[] data;
         try {
-            data = ChunkedReads.readAllBytes(file);
+            data = ChunkedIo.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new WeightsFormatException(file, "no such file");
         }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cnnc.runtime.io.ChunkedReads;
+import dev.cnnc.runtime.io.AtomicFiles;
+import dev.cnnc.runtime.io.ChunkedIo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The readers of large files read them in pieces: a file channel's stream reads a heap array through a temporary
+ * The readers and writers of large files use them in pieces: a file channel's stream reads a heap array through a temporary
  * direct buffer as large as each request, and the JDK keeps that buffer for the thread (MNIST's training images
  * read in one request held 45 MB of native memory until the process ended).
  */
-class LargeFileReadsTest {
+class LargeFilesTest {
 
     private static final int LARGE = 24 << 20;
 
@@ -65,10 +66,21 @@ class LargeFileReadsTest {
         byte[] data = IdxFiles.pixels(LARGE / 1000, 10, 100);
         Path file = Files.write(dir.resolve("blob"), data);
 
-        long grown = directMemoryGrowthOnAFreshThread(() -> assertArrayEquals(data, ChunkedReads.readAllBytes(file)));
+        long grown = directMemoryGrowthOnAFreshThread(() -> assertArrayEquals(data, ChunkedIo.readAllBytes(file)));
 
         assertSmall(grown);
-        assertArrayEquals(new byte[0], ChunkedReads.readAllBytes(Files.write(dir.resolve("empty"), new byte[0])));
+        assertArrayEquals(new byte[0], ChunkedIo.readAllBytes(Files.write(dir.resolve("empty"), new byte[0])));
+    }
+
+    @Test
+    void writingALargeFileAtomicallyLeavesNoNativeBufferOfItsSize() throws Exception {
+        byte[] data = IdxFiles.pixels(LARGE / 1000, 10, 100);
+        Path file = dir.resolve("weights.cnnw");
+
+        long grown = directMemoryGrowthOnAFreshThread(() -> AtomicFiles.write(file, data));
+
+        assertSmall(grown);
+        assertArrayEquals(data, Files.readAllBytes(file));
     }
 
     @Test
@@ -76,15 +88,15 @@ class LargeFileReadsTest {
         byte[] into = new byte[10];
         InputStream in = new ByteArrayInputStream(new byte[] {1, 2, 3});
 
-        assertEquals(3, ChunkedReads.readFully(in, into, 2, 8));
+        assertEquals(3, ChunkedIo.readFully(in, into, 2, 8));
         assertArrayEquals(new byte[] {0, 0, 1, 2, 3, 0, 0, 0, 0, 0}, into);
-        assertEquals(0, ChunkedReads.readFully(in, into, 0, 10));
-        assertThrows(IndexOutOfBoundsException.class, () -> ChunkedReads.readFully(in, into, 5, 6));
+        assertEquals(0, ChunkedIo.readFully(in, into, 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> ChunkedIo.readFully(in, into, 5, 6));
     }
 
     private static void assertSmall(long grown) {
-        assertTrue(grown <= 2 * ChunkedReads.READ_CHUNK,
-                "reading a " + (LARGE >> 20) + " MB file kept " + grown + " bytes of direct buffers");
+        assertTrue(grown <= 2 * ChunkedIo.CHUNK,
+                "using a " + (LARGE >> 20) + " MB file kept " + grown + " bytes of direct buffers");
     }
 
     private interface Read {

@@ -2,26 +2,28 @@ package dev.cnnc.runtime.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Reads of large files and streams in pieces, for every reader of data and weights. */
-public final class ChunkedReads {
+/** Reads and writes of large files in pieces, for every reader and writer of data and weights. */
+public final class ChunkedIo {
 
     /**
-     * The largest single read {@link #readFully} asks of a stream. A file channel's stream ({@code
-     * Files.newInputStream}) reads into a heap array through a temporary direct buffer as large as the request,
-     * and the JDK keeps that buffer for the thread: one read of MNIST's training images cost 45 MB of native
-     * memory for the rest of the process.
+     * The largest single read or write asked of a file. A file channel (and its stream, {@code
+     * Files.newInputStream}) reads into or writes from a heap array through a temporary direct buffer as large as
+     * the request, and the JDK keeps that buffer for the thread: one read of MNIST's training images cost 45 MB
+     * of native memory for the rest of the process.
      */
-    public static final int READ_CHUNK = 1 << 20;
+    public static final int CHUNK = 1 << 20;
 
-    private ChunkedReads() {
+    private ChunkedIo() {
     }
 
     /**
-     * Reads up to {@code len} bytes into {@code b} from {@code off}, in reads of at most {@link #READ_CHUNK}
+     * Reads up to {@code len} bytes into {@code b} from {@code off}, in reads of at most {@link #CHUNK}
      * bytes, until {@code len} bytes arrived or the stream ended.
      *
      * @return the number of bytes read: {@code len} unless the stream ended first
@@ -30,7 +32,7 @@ public final class ChunkedReads {
         Objects.checkFromIndexSize(off, len, b.length);
         int filled = 0;
         while (filled < len) {
-            int n = in.read(b, off + filled, Math.min(len - filled, READ_CHUNK));
+            int n = in.read(b, off + filled, Math.min(len - filled, CHUNK));
             if (n < 0) {
                 break;
             }
@@ -41,7 +43,7 @@ public final class ChunkedReads {
 
     /**
      * Reads a whole file into one array, as {@link Files#readAllBytes} does but in reads of at most {@link
-     * #READ_CHUNK} bytes (see there), so that reading a large file leaves no native buffer of its size behind.
+     * #CHUNK} bytes (see there), so that reading a large file leaves no native buffer of its size behind.
      *
      * @throws IOException also if the file changed its length while it was read
      */
@@ -57,6 +59,16 @@ public final class ChunkedReads {
                 throw new IOException(file + " changed its length while it was read");
             }
             return data;
+        }
+    }
+
+    /** Writes all of {@code content} to {@code channel} at its position, in writes of at most {@link #CHUNK}. */
+    public static void write(FileChannel channel, byte[] content) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+            buffer.limit(Math.min(content.length, buffer.position() + CHUNK));
+            channel.write(buffer);
+            buffer.limit(content.length);
         }
     }
 }
