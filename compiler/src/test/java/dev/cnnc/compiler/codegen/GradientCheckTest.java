@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every layer kind and option, forward against backward, by finite differences. */
 class GradientCheckTest {
@@ -240,6 +241,20 @@ class GradientCheckTest {
     @Test
     void dense() {
         check("input(6)\nDense(4)\nDense(3, use_bias=False)\n");
+    }
+
+    /**
+     * The vector variant's depthwise passes with vectors of channels and a scalar tail (20 channels:
+     * one or two vectors and 4 or 12 more): padded and valid, with strides (the input gradient added
+     * tap by tap) and without (gathered from the padded output gradient), dilated, and with more taps
+     * than are kept in registers (5x5).
+     */
+    @ParameterizedTest(name = "SeparableConv2D(6, 3, {0})")
+    @ValueSource(strings = {"padding='same'", "padding='valid'", "strides=2, padding='same'", "strides=(2, 1)",
+            "dilation_rate=2, padding='same'", "kernel_size=5"})
+    void separableConvolutionsWithVectorsOfChannels(String options) {
+        String arguments = (options.contains("kernel_size") ? "" : "3, ") + options + (options.isEmpty() ? "" : ", ");
+        check("input(9, 7, 20)\nSeparableConv2D(6, " + arguments + "use_bias=False)\nFlatten()\nDense(3)\n");
     }
 
     /** Enough channels and units for the vector blocks (2 vectors wide) and their scalar tails. */

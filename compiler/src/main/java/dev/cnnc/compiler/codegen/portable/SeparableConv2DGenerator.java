@@ -124,6 +124,11 @@ public final class SeparableConv2DGenerator implements LayerGenerator<SeparableC
 
     /** {@code backward}'s documentation and parameters, and the zeroing of dIn; {@code note} ends the javadoc. */
     public static MethodSpec.Builder backwardMethod(SeparableConv2DLayer l, boolean dIn, String note) {
+        return backwardMethod(l, dIn, true, note);
+    }
+
+    /** As {@link #backwardMethod(SeparableConv2DLayer, boolean, String)}; {@code clear}: zero dIn first (the passes add into it). */
+    public static MethodSpec.Builder backwardMethod(SeparableConv2DLayer l, boolean dIn, boolean clear, String note) {
         boolean bias = l.useBias();
         MethodSpec.Builder backward = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("From {@code dOut}, the gradient of the pre-activation output: accumulates the kernels'$L "
@@ -138,7 +143,7 @@ public final class SeparableConv2DGenerator implements LayerGenerator<SeparableC
             backward.addParameter(float[].class, "dBias");
         }
         backward.addParameter(float[].class, "scratch").addParameter(int.class, "n");
-        if (dIn) {
+        if (dIn && clear) {
             backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", Arrays.class);
         }
         return backward;

@@ -18,12 +18,14 @@ import javax.lang.model.element.Modifier;
 /**
  * SeparableConv2D with the Vector API, channels-last with depth multiplier 1 (other layers fall
  * back to portable code), one example at a time as the portable code: the depthwise convolution
- * multiplies vectors of channels tap by tap into the example's middle tensor (in the scratch
- * buffer), then the pointwise 1x1 convolution is the dense kernels of {@link VectorKernels} over the
- * example's pixels. Backward recomputes the middle tensor, takes the pointwise kernel's gradient and
- * the middle gradient with the dense kernels (the pointwise kernel transposed once per call), then
- * the depthwise gradients with vectors of channels. Scratch: the middle tensor, its gradient and the
- * transposed pointwise kernel.
+ * ({@link VectorDepthwise}: the valid convolution of the input copied inside zero borders, sums in
+ * registers, for windows of up to {@link Window#MAX_UNROLLED} taps; larger ones multiply vectors of
+ * channels tap by tap into memory) into the example's middle tensor in the scratch buffer, then the
+ * pointwise 1x1 convolution is the dense kernels of {@link VectorKernels} over the example's pixels.
+ * Backward recomputes the middle tensor, takes the pointwise kernel's gradient and the middle
+ * gradient with the dense kernels (the pointwise kernel transposed once per call), then the
+ * depthwise gradients. Scratch: the middle tensor, its gradient, the transposed pointwise kernel,
+ * then the padded input and the padded middle gradient.
  */
 final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableConv2DLayer> {
     private static final SeparableConv2DGenerator PORTABLE = new SeparableConv2DGenerator();
@@ -36,7 +38,13 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
 
     @Override
     public long scratchFloats(SeparableConv2DLayer l, LayerSite site) {
-        return 2 * l.middleSize() + (long) l.middleChannels() * l.filters();
+        long own = 2 * l.middleSize() + (long) l.middleChannels() * l.filters();
+        return own + (valid(l) ? new VectorDepthwise(l.geometry()).scratchFloats(l.inputChannels()) : 0);
+    }
+
+    /** Windows whose taps are unrolled run the depthwise passes as valid convolutions ({@link VectorDepthwise}). */
+    private static boolean valid(SeparableConv2DLayer l) {
+        return Window.of(l.geometry()).unrolled();
     }
 
     @Override
@@ -61,7 +69,13 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
                 .initializer("MIDDLE_CHANNELS - MIDDLE_CHANNELS % L")
                 .addJavadoc("Channels the depthwise passes compute with vectors; the rest are scalar.\n").build());
 
-        t.addMethod(SeparableConv2DGenerator.depthwiseMethod()                .addCode(depthwise(win, false, false)).build());
+        VectorDepthwise passes = valid(l) ? new VectorDepthwise(l.geometry()) : null;
+        if (passes != null) {
+            t.addFields(passes.constants("2 * MIDDLE_SIZE + MIDDLE_CHANNELS * FILTERS"));
+            t.addMethods(passes.helpers(dIn));
+        }
+        t.addMethod(passes != null ? passes.forwardMethod()
+                : SeparableConv2DGenerator.depthwiseMethod().addCode(depthwise(win, false, false)).build());
 
         MethodSpec.Builder forward = SeparableConv2DGenerator.forwardMethod(l, " Vector API variant.")
                 .beginControlFlow("for (int b = 0; b < n; b++)")
@@ -82,7 +96,8 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
             t.addMethod(VectorActivations.backward(act, "OUT_SIZE", lastAxis));
         }
 
-        MethodSpec.Builder backward = SeparableConv2DGenerator.backwardMethod(l, dIn, " Vector API variant.");
+        MethodSpec.Builder backward = SeparableConv2DGenerator.backwardMethod(l, dIn,
+                passes == null || !passes.setsInputGradient(), " Vector API variant.");
         if (bias) {
             backward.addStatement("biasGradient(dOut, dBias, n * PIXELS)");
         }
@@ -102,7 +117,8 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
             t.addMethod(VectorKernels.biasGradient("FILTERS"));
         }
 
-        t.addMethod(SeparableConv2DGenerator.depthwiseBackwardMethod(dIn)                .addCode(depthwise(win, true, dIn)).build());
+        t.addMethod(SeparableConv2DGenerator.depthwiseBackwardMethod(dIn)
+                .addCode(passes != null ? passes.backward(dIn) : depthwise(win, true, dIn)).build());
         return t.build();
     }
 

@@ -1,0 +1,392 @@
+package dev.cnnc.compiler.codegen.vector;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import dev.cnnc.compiler.codegen.LayerSite;
+import dev.cnnc.compiler.ir.Geometry2D;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The depthwise passes of a channels-last depthwise convolution with depth multiplier 1, as valid
+ * convolutions with their sums in registers: a padded convolution is the valid convolution of its
+ * input copied inside zero borders (into the scratch buffer), so no tap needs a border test and each
+ * output vector is summed over its taps in a register, four output pixels at a time, instead of being
+ * added into memory tap by tap (which chained every tap through a store and a load, 20 us per 28x28x16
+ * example). The kernel's vectors of a channel block stay in registers across the whole image.
+ *
+ * <p>Backward: the kernel gradient sums, per tap, the padded input times the output gradient over
+ * every pixel in one register per tap. The input gradient of a stride-1 convolution is the valid
+ * convolution of the output gradient, copied inside zero borders, with the kernel turned by 180
+ * degrees (a gather: each input pixel's gradient summed in a register and stored once); with
+ * strides, the output gradient times the kernel is added into the padded input's place tap by tap
+ * and the interior copied out.
+ *
+ * <p>Expects in the layer class: {@code S}, {@code L}, {@code C_VEC} (channels done with vectors),
+ * the header's constants, and the middle tensor and its gradient at {@code scratch[0 ..]} and {@code
+ * scratch[MIDDLE_SIZE ..]}. Windows of up to {@link dev.cnnc.compiler.codegen.Window#MAX_UNROLLED}
+ * taps.
+ */
+final class VectorDepthwise {
+    private static final ClassName FV = VectorTypes.FLOAT_VECTOR;
+
+    /** Output pixels summed at once: four independent chains of FMAs. */
+    private static final int PIXELS = 4;
+
+    /** Kernels with up to this many taps keep their vectors in registers (with 4 sums: 14 of AVX2's 16). */
+    private static final int HOISTED_TAPS = 9;
+
+    private final Geometry2D g;
+    private final boolean padded;
+    private final boolean gather;
+    private final String src;
+    private final String srcWidth;
+
+    /** The passes of {@code g}; {@code at} is where the scratch's own use ends (the padded buffers follow). */
+    VectorDepthwise(Geometry2D g) {
+        this.g = g;
+        this.padded = g.padTop() + g.padBottom() + g.padLeft() + g.padRight() > 0;
+        this.gather = g.strideHeight() == 1 && g.strideWidth() == 1;
+        this.src = padded ? "scratch" : "in";
+        this.srcWidth = padded ? "PADDED_WIDTH" : "IN_WIDTH";
+    }
+
+    /** Floats of scratch the passes use after {@code start}: the padded input and the padded output gradient. */
+    long scratchFloats(int channels) {
+        long p = padded ? (long) paddedHeight() * paddedWidth() * channels : 0;
+        long q = gather ? (long) gradientHeight() * gradientWidth() * channels : 0;
+        return p + q;
+    }
+
+    private int paddedHeight() {
+        return g.inHeight() + g.padTop() + g.padBottom();
+    }
+
+    private int paddedWidth() {
+        return g.inWidth() + g.padLeft() + g.padRight();
+    }
+
+    private int span(int kernel, int dilation) {
+        return (kernel - 1) * dilation;
+    }
+
+    private int gradientHeight() {
+        return g.inHeight() + span(g.kernelHeight(), g.dilationHeight());
+    }
+
+    private int gradientWidth() {
+        return g.inWidth() + span(g.kernelWidth(), g.dilationWidth());
+    }
+
+    /** The constants of the padded buffers; {@code start} is the scratch offset where they begin. */
+    List<FieldSpec> constants(String start) {
+        List<FieldSpec> f = new ArrayList<>();
+        if (padded) {
+            f.add(LayerSite.constant("PAD_BOTTOM", g.padBottom()));
+            f.add(LayerSite.constant("PAD_RIGHT", g.padRight()));
+            f.add(doc(LayerSite.constant("PADDED_WIDTH", paddedWidth()), "Columns of the input inside its zero borders.\n"));
+            f.add(doc(LayerSite.constant("PADDED_SIZE", (long) paddedHeight() * paddedWidth() * g.channels()),
+                    "Floats of one example's input inside its zero borders.\n"));
+            f.add(FieldSpec.builder(int.class, "PADDED_AT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer(start).addJavadoc("Where scratch holds the padded input.\n").build());
+        }
+        if (gather) {
+            f.add(doc(LayerSite.constant("GRADIENT_TOP", span(g.kernelHeight(), g.dilationHeight()) - g.padTop()),
+                    "Zero rows above the output gradient in its padded copy (the input gradient is its valid\n"
+                            + "convolution with the kernel turned by 180 degrees).\n"));
+            f.add(doc(LayerSite.constant("GRADIENT_LEFT", span(g.kernelWidth(), g.dilationWidth()) - g.padLeft()),
+                    "Zero columns left of the output gradient in its padded copy.\n"));
+            f.add(doc(LayerSite.constant("GRADIENT_BOTTOM", gradientHeight() - g.outHeight()
+                    - (span(g.kernelHeight(), g.dilationHeight()) - g.padTop())), "Zero rows below it.\n"));
+            f.add(doc(LayerSite.constant("GRADIENT_RIGHT", gradientWidth() - g.outWidth()
+                    - (span(g.kernelWidth(), g.dilationWidth()) - g.padLeft())), "Zero columns right of it.\n"));
+            f.add(doc(LayerSite.constant("GRADIENT_WIDTH", gradientWidth()), "Columns of the padded output gradient.\n"));
+            f.add(FieldSpec.builder(int.class, "GRADIENT_AT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer(padded ? "PADDED_AT + PADDED_SIZE" : start)
+                    .addJavadoc("Where scratch holds the padded output gradient.\n").build());
+        }
+        return f;
+    }
+
+    private static FieldSpec doc(FieldSpec f, String javadoc) {
+        return f.toBuilder().addJavadoc(javadoc).build();
+    }
+
+    /** The helper methods: {@code pad} (a padded copy) and, for strides with an input gradient, {@code crop}. */
+    List<MethodSpec> helpers(boolean inputGradient) {
+        List<MethodSpec> m = new ArrayList<>();
+        if (padded || (gather && inputGradient)) {
+            m.add(MethodSpec.methodBuilder("pad").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addJavadoc("to[toAt ..] = the rows x cols pixels of IN_CHANNELS at from[at ..] inside zero borders of "
+                            + "top, left,\nbottom and right pixels (only the borders and the copy are written).\n")
+                    .addParameter(float[].class, "from").addParameter(int.class, "at").addParameter(float[].class, "to")
+                    .addParameter(int.class, "toAt").addParameter(int.class, "rows").addParameter(int.class, "cols")
+                    .addParameter(int.class, "top").addParameter(int.class, "left").addParameter(int.class, "bottom")
+                    .addParameter(int.class, "right")
+                    .addStatement("int width = (left + cols + right) * IN_CHANNELS")
+                    .addStatement("$T.fill(to, toAt, toAt + top * width, 0f)", Arrays.class)
+                    .addStatement("int o = toAt + top * width")
+                    .beginControlFlow("for (int y = 0; y < rows; y++, o += width)")
+                    .addStatement("$T.fill(to, o, o + left * IN_CHANNELS, 0f)", Arrays.class)
+                    .addStatement("$T.arraycopy(from, at + y * cols * IN_CHANNELS, to, o + left * IN_CHANNELS, "
+                            + "cols * IN_CHANNELS)", System.class)
+                    .addStatement("$T.fill(to, o + (left + cols) * IN_CHANNELS, o + width, 0f)", Arrays.class)
+                    .endControlFlow()
+                    .addStatement("$T.fill(to, o, o + bottom * width, 0f)", Arrays.class)
+                    .build());
+        }
+        if (padded && !gather && inputGradient) {
+            m.add(MethodSpec.methodBuilder("crop").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addJavadoc("dIn of example b = the interior of the padded input gradient in scratch[PADDED_AT ..].\n")
+                    .addParameter(float[].class, "scratch").addParameter(float[].class, "dIn").addParameter(int.class, "b")
+                    .beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
+                    .addStatement("$T.arraycopy(scratch, PADDED_AT + ((y + PAD_TOP) * PADDED_WIDTH + PAD_LEFT) * IN_CHANNELS,"
+                            + " dIn, (b * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS, IN_WIDTH * IN_CHANNELS)", System.class)
+                    .endControlFlow().build());
+        }
+        return m;
+    }
+
+    /** The offset of tap (ky, kx) from the window's first input, in a buffer {@code width} pixels wide. */
+    private int tapOffset(int ky, int kx, int width) {
+        return (ky * g.dilationHeight() * width + kx * g.dilationWidth()) * g.channels();
+    }
+
+    private int width(String name) {
+        return name.equals("PADDED_WIDTH") ? paddedWidth() : name.equals("GRADIENT_WIDTH") ? gradientWidth() : g.inWidth();
+    }
+
+    private int taps() {
+        return g.kernelHeight() * g.kernelWidth();
+    }
+
+    /** The kernel's vector of tap t for the channel block c: a register, or a load where the taps are many. */
+    private CodeBlock kernel(String array, int t) {
+        return taps() <= HOISTED_TAPS ? CodeBlock.of("k$L", t)
+                : CodeBlock.of("$T.fromArray(S, $L, $L * MIDDLE_CHANNELS + c)", FV, array, t);
+    }
+
+    private CodeBlock.Builder hoistKernel(CodeBlock.Builder b, String array) {
+        if (taps() <= HOISTED_TAPS) {
+            for (int t = 0; t < taps(); t++) {
+                b.addStatement("$T k$L = $T.fromArray(S, $L, $L * MIDDLE_CHANNELS + c)", FV, t, FV, array, t);
+            }
+        }
+        return b;
+    }
+
+    /** {@code depthwise(in, b, depthwiseKernel, scratch)}: scratch[0, MIDDLE_SIZE) = the middle tensor of example b. */
+    MethodSpec forwardMethod() {
+        return MethodSpec.methodBuilder("depthwise").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("scratch[0, MIDDLE_SIZE) = depthwise_conv(in of example b, depthwiseKernel), channels-last$L.\n",
+                        padded ? ", the\nvalid convolution of the input copied inside zero borders to scratch[PADDED_AT ..]" : "")
+                .addParameter(float[].class, "in").addParameter(int.class, "b").addParameter(float[].class, "depthwiseKernel")
+                .addParameter(float[].class, "scratch").addCode(forward()).build();
+    }
+
+    private CodeBlock forward() {
+        CodeBlock.Builder b = CodeBlock.builder();
+        if (padded) {
+            b.addStatement("pad(in, b * IN_SIZE, scratch, PADDED_AT, IN_HEIGHT, IN_WIDTH, PAD_TOP, PAD_LEFT, PAD_BOTTOM, "
+                    + "PAD_RIGHT)");
+        }
+        String at = padded ? "PADDED_AT" : "b * IN_SIZE";
+        int w = width(srcWidth);
+        b.beginControlFlow("for (int c = 0; c < C_VEC; c += L)");
+        hoistKernel(b, "depthwiseKernel");
+        b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .addStatement("int i = $L + oy * STRIDE_HEIGHT * $L * IN_CHANNELS + c", at, srcWidth)
+                .addStatement("int o = oy * OUT_WIDTH * MIDDLE_CHANNELS + c")
+                .addStatement("int ox = 0");
+        for (int block : new int[] {PIXELS, 1}) {
+            if (block == PIXELS) {
+                b.beginControlFlow("for (; ox + $L <= OUT_WIDTH; ox += $L, i += $L * STRIDE_WIDTH * IN_CHANNELS, "
+                        + "o += $L * MIDDLE_CHANNELS)", block, block, block, block);
+            } else {
+                b.beginControlFlow("for (; ox < OUT_WIDTH; ox++, i += STRIDE_WIDTH * IN_CHANNELS, o += MIDDLE_CHANNELS)");
+            }
+            for (int t = 0; t < taps(); t++) {
+                int off = tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w);
+                for (int q = 0; q < block; q++) {
+                    CodeBlock load = CodeBlock.of("$T.fromArray(S, $L, i + $L)", FV, src,
+                            off + q * g.strideWidth() * g.channels());
+                    if (t == 0) {
+                        b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel("depthwiseKernel", t));
+                    } else {
+                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel("depthwiseKernel", t), q);
+                    }
+                }
+            }
+            for (int q = 0; q < block; q++) {
+                b.addStatement("a$L.intoArray(scratch, o + $L)", q, q * g.channels());
+            }
+            b.endControlFlow();
+        }
+        b.endControlFlow().endControlFlow();
+        // the channels beyond C_VEC
+        b.beginControlFlow("for (int c = C_VEC; c < MIDDLE_CHANNELS; c++)")
+                .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
+                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS + c", at, srcWidth)
+                .addStatement("float s = 0f");
+        for (int t = 0; t < taps(); t++) {
+            b.addStatement("s += $L[i + $L] * depthwiseKernel[$L * MIDDLE_CHANNELS + c]", src,
+                    tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w), t);
+        }
+        b.addStatement("scratch[(oy * OUT_WIDTH + ox) * MIDDLE_CHANNELS + c] = s")
+                .endControlFlow().endControlFlow().endControlFlow();
+        return b.build();
+    }
+
+    /**
+     * The body of {@code depthwiseBackward(in, b, [dIn,] depthwiseKernel, dDepthwiseKernel, scratch)}, after
+     * {@code depthwise(in, b, ...)} (whose padded input it reads): the kernel gradient, then the input gradient.
+     */
+    CodeBlock backward(boolean inputGradient) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        String at = padded ? "PADDED_AT" : "b * IN_SIZE";
+        int w = width(srcWidth);
+        b.add("// dDepthwiseKernel: per tap, the sum over pixels of the (padded) input times the middle gradient\n");
+        b.beginControlFlow("for (int c = 0; c < C_VEC; c += L)")
+                .addStatement("$T z = $T.zero(S)", FV, FV);
+        for (int t = 0; t < taps(); t++) {
+            b.addStatement("$T s$L = z", FV, t);
+        }
+        b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .addStatement("int i = $L + oy * STRIDE_HEIGHT * $L * IN_CHANNELS + c", at, srcWidth)
+                .addStatement("int d = MIDDLE_SIZE + oy * OUT_WIDTH * MIDDLE_CHANNELS + c")
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++, i += STRIDE_WIDTH * IN_CHANNELS, d += MIDDLE_CHANNELS)")
+                .addStatement("$T g = $T.fromArray(S, scratch, d)", FV, FV);
+        for (int t = 0; t < taps(); t++) {
+            b.addStatement("s$L = $T.fromArray(S, $L, i + $L).fma(g, s$L)", t, FV, src,
+                    tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w), t);
+        }
+        b.endControlFlow().endControlFlow();
+        for (int t = 0; t < taps(); t++) {
+            b.addStatement("s$L.add($T.fromArray(S, dDepthwiseKernel, $L * MIDDLE_CHANNELS + c))"
+                    + ".intoArray(dDepthwiseKernel, $L * MIDDLE_CHANNELS + c)", t, FV, t, t);
+        }
+        b.endControlFlow();
+        b.beginControlFlow("for (int c = C_VEC; c < MIDDLE_CHANNELS; c++)");
+        for (int t = 0; t < taps(); t++) {
+            b.addStatement("float s$L = 0f", t);
+        }
+        b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
+                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS + c", at, srcWidth)
+                .addStatement("float g = scratch[MIDDLE_SIZE + (oy * OUT_WIDTH + ox) * MIDDLE_CHANNELS + c]");
+        for (int t = 0; t < taps(); t++) {
+            b.addStatement("s$L += $L[i + $L] * g", t, src, tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w));
+        }
+        b.endControlFlow().endControlFlow();
+        for (int t = 0; t < taps(); t++) {
+            b.addStatement("dDepthwiseKernel[$L * MIDDLE_CHANNELS + c] += s$L", t, t);
+        }
+        b.endControlFlow();
+        if (inputGradient) {
+            b.add(gather ? gatherInputGradient() : scatterInputGradient());
+        }
+        return b.build();
+    }
+
+    /** dIn of example b, stride 1: the padded middle gradient convolved with the kernel turned by 180 degrees. */
+    private CodeBlock gatherInputGradient() {
+        CodeBlock.Builder b = CodeBlock.builder();
+        int w = gradientWidth();
+        int kh = g.kernelHeight();
+        int kw = g.kernelWidth();
+        b.add("// dIn: the middle gradient inside zero borders, convolved with the kernel turned by 180 degrees\n")
+                .addStatement("pad(scratch, MIDDLE_SIZE, scratch, GRADIENT_AT, OUT_HEIGHT, OUT_WIDTH, GRADIENT_TOP, "
+                        + "GRADIENT_LEFT, GRADIENT_BOTTOM, GRADIENT_RIGHT)")
+                .beginControlFlow("for (int c = 0; c < C_VEC; c += L)");
+        hoistKernel(b, "depthwiseKernel");
+        b.beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
+                .addStatement("int i = GRADIENT_AT + y * GRADIENT_WIDTH * IN_CHANNELS + c")
+                .addStatement("int o = (b * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS + c")
+                .addStatement("int x = 0");
+        for (int block : new int[] {PIXELS, 1}) {
+            if (block == PIXELS) {
+                b.beginControlFlow("for (; x + $L <= IN_WIDTH; x += $L, i += $L * IN_CHANNELS, o += $L * IN_CHANNELS)",
+                        block, block, block, block);
+            } else {
+                b.beginControlFlow("for (; x < IN_WIDTH; x++, i += IN_CHANNELS, o += IN_CHANNELS)");
+            }
+            for (int t = 0; t < taps(); t++) {
+                int off = tapOffset(kh - 1 - t / kw, kw - 1 - t % kw, w);
+                for (int q = 0; q < block; q++) {
+                    CodeBlock load = CodeBlock.of("$T.fromArray(S, scratch, i + $L)", FV, off + q * g.channels());
+                    if (t == 0) {
+                        b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel("depthwiseKernel", t));
+                    } else {
+                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel("depthwiseKernel", t), q);
+                    }
+                }
+            }
+            for (int q = 0; q < block; q++) {
+                b.addStatement("a$L.intoArray(dIn, o + $L)", q, q * g.channels());
+            }
+            b.endControlFlow();
+        }
+        b.endControlFlow().endControlFlow();
+        b.beginControlFlow("for (int c = C_VEC; c < MIDDLE_CHANNELS; c++)")
+                .beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
+                .beginControlFlow("for (int x = 0; x < IN_WIDTH; x++)")
+                .addStatement("int i = GRADIENT_AT + (y * GRADIENT_WIDTH + x) * IN_CHANNELS + c")
+                .addStatement("float s = 0f");
+        for (int t = 0; t < taps(); t++) {
+            b.addStatement("s += scratch[i + $L] * depthwiseKernel[$L * MIDDLE_CHANNELS + c]",
+                    tapOffset(kh - 1 - t / kw, kw - 1 - t % kw, w), t);
+        }
+        b.addStatement("dIn[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c] = s")
+                .endControlFlow().endControlFlow().endControlFlow();
+        return b.build();
+    }
+
+    /**
+     * dIn of example b with strides: the middle gradient times the kernel added tap by tap into the input's
+     * place (the padded input's, whose interior is then copied out; dIn itself where there is no padding).
+     */
+    private CodeBlock scatterInputGradient() {
+        CodeBlock.Builder b = CodeBlock.builder();
+        String to = padded ? "scratch" : "dIn";
+        String at = padded ? "PADDED_AT" : "b * IN_SIZE";
+        int w = width(srcWidth);
+        b.add("// dIn: the middle gradient times the kernel, added into the $L input's place tap by tap\n",
+                padded ? "padded" : "");
+        if (padded) {
+            b.addStatement("$T.fill(scratch, PADDED_AT, PADDED_AT + PADDED_SIZE, 0f)", Arrays.class);
+        }
+        b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
+                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS", at, srcWidth)
+                .addStatement("int d = MIDDLE_SIZE + (oy * OUT_WIDTH + ox) * MIDDLE_CHANNELS")
+                .addStatement("int c = 0")
+                .beginControlFlow("for (; c < C_VEC; c += L)")
+                .addStatement("$T g = $T.fromArray(S, scratch, d + c)", FV, FV);
+        for (int t = 0; t < taps(); t++) {
+            int off = tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w);
+            b.addStatement("$T.fromArray(S, depthwiseKernel, $L * MIDDLE_CHANNELS + c).fma(g, $T.fromArray(S, $L, i + $L + c))"
+                    + ".intoArray($L, i + $L + c)", FV, t, FV, to, off, to, off);
+        }
+        b.endControlFlow().beginControlFlow("for (; c < MIDDLE_CHANNELS; c++)")
+                .addStatement("float g = scratch[d + c]");
+        for (int t = 0; t < taps(); t++) {
+            int off = tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w);
+            b.addStatement("$L[i + $L + c] += depthwiseKernel[$L * MIDDLE_CHANNELS + c] * g", to, off, t);
+        }
+        b.endControlFlow().endControlFlow().endControlFlow();
+        if (padded) {
+            b.addStatement("crop(scratch, dIn, b)");
+        }
+        return b.build();
+    }
+
+    /** Whether the input gradient is set per example (the gather), so that backward need not clear dIn first. */
+    boolean setsInputGradient() {
+        return gather || padded;
+    }
+}
