@@ -257,6 +257,15 @@ class GradientCheckTest {
         check("input(9, 7, 20)\nSeparableConv2D(6, " + arguments + "use_bias=False)\nFlatten()\nDense(3)\n");
     }
 
+    /** DepthwiseConv2D's vector passes (the same as SeparableConv2D's), with its bias and activation. */
+    @ParameterizedTest(name = "DepthwiseConv2D(3, {0})")
+    @ValueSource(strings = {"padding='same'", "padding='valid', activation='tanh'", "strides=2, padding='same'",
+            "strides=(1, 2), use_bias=False", "strides=2"})
+    void depthwiseConvolutionsWithVectorsOfChannels(String options) {
+        check("input(9, 7, 20)\nDepthwiseConv2D(3, " + options + ", bias_initializer=RandomNormal())\nFlatten()\n"
+                + "Dense(3)\n");
+    }
+
     /** Enough channels and units for the vector blocks (2 vectors wide) and their scalar tails. */
     @Test
     void wideLayersExerciseTheVectorBlocksAndTails() {

@@ -31,7 +31,7 @@ class VectorShapesTest {
      * Channel counts that leave remainders for 128-, 256- and 512-bit vectors, in blocks of 1, 2 and 4
      * (a padded first layer's kernel gradient on zero-padded copies);
      * a relu-family layer (masks and blends, then a scalar tail); batch normalization over 20 channels
-     * (vectors of channels, then single channels).
+     * (vectors of channels, then single channels); depthwise passes over 24 and 10 channels.
      */
     static final String MODEL = """
             model ShapesNet
@@ -43,6 +43,7 @@ class VectorShapesTest {
             BatchNormalization()
             SeparableConv2D(24, (3, 3), padding='same', activation='relu')
             SeparableConv2D(10, (2, 2), use_bias=False)
+            DepthwiseConv2D(3, padding='same', activation='relu')
             Flatten()
             Dense(36, activation='relu')
             Dense(7, activation='softmax')

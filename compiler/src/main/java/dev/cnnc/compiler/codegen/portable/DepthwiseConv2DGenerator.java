@@ -18,10 +18,9 @@ import javax.lang.model.element.Modifier;
  */
 public final class DepthwiseConv2DGenerator implements WeightedLayerGenerator<DepthwiseConv2DLayer> {
 
-    @Override
-    public TypeSpec generate(DepthwiseConv2DLayer l, LayerSite site) {
+    /** The layer's class with its javadoc and shape constants (both variants). */
+    public static TypeSpec.Builder header(DepthwiseConv2DLayer l, LayerSite site) {
         Geometry2D g = l.geometry();
-        Window win = Window.of(g);
         TypeSpec.Builder t = site.classBuilder("depth multiplier " + l.depthMultiplier() + ", " + g.kernelHeight() + "x"
                 + g.kernelWidth() + " kernels, strides (" + g.strideHeight() + ", " + g.strideWidth() + "), padding '"
                 + g.padding().keras() + "' " + g.describePads() + ", " + g.dataFormat().keras() + ", activation "
@@ -43,6 +42,14 @@ public final class DepthwiseConv2DGenerator implements WeightedLayerGenerator<De
         t.addField(LayerSite.constant("PAD_RIGHT", g.padRight()));
         t.addField(LayerSite.constant("IN_SIZE", l.inputShape().size()));
         t.addField(LayerSite.constant("OUT_SIZE", l.outputShape().size()));
+        return t;
+    }
+
+    @Override
+    public TypeSpec generate(DepthwiseConv2DLayer l, LayerSite site) {
+        Geometry2D g = l.geometry();
+        Window win = Window.of(g);
+        TypeSpec.Builder t = header(l, site);
         boolean bias = l.useBias();
         boolean dIn = site.computesInputGradient();
         WeightedLayerGenerator.addPasses(t, site, "depthwise_conv", l.kernelShape(), l.outputChannels(),

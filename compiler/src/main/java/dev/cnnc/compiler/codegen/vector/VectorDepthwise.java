@@ -45,14 +45,44 @@ final class VectorDepthwise {
     private final boolean gather;
     private final String src;
     private final String srcWidth;
+    private final String ch;
+    private final String kernel;
+    private final String dKernel;
+    private final String bias;
+    private final String out;
+    private final String outAt;
+    private final String grad;
+    private final String gradAt;
+    private final boolean declarePads;
 
-    /** The passes of {@code g}; {@code at} is where the scratch's own use ends (the padded buffers follow). */
-    VectorDepthwise(Geometry2D g) {
+    private VectorDepthwise(Geometry2D g, String ch, String kernel, String bias, String out, String outAt, String grad,
+            String gradAt, boolean declarePads) {
         this.g = g;
         this.padded = g.padTop() + g.padBottom() + g.padLeft() + g.padRight() > 0;
         this.gather = g.strideHeight() == 1 && g.strideWidth() == 1;
         this.src = padded ? "scratch" : "in";
         this.srcWidth = padded ? "PADDED_WIDTH" : "IN_WIDTH";
+        this.ch = ch;
+        this.kernel = kernel;
+        this.dKernel = "d" + Character.toUpperCase(kernel.charAt(0)) + kernel.substring(1);
+        this.bias = bias;
+        this.out = out;
+        this.outAt = outAt;
+        this.grad = grad;
+        this.gradAt = gradAt;
+        this.declarePads = declarePads;
+    }
+
+    /** SeparableConv2D's depthwise passes: into the middle tensor at scratch[0 ..], its gradient at scratch[MIDDLE_SIZE ..]. */
+    static VectorDepthwise separable(Geometry2D g) {
+        return new VectorDepthwise(g, "MIDDLE_CHANNELS", "depthwiseKernel", null, "scratch", "0", "scratch", "MIDDLE_SIZE",
+                true);
+    }
+
+    /** DepthwiseConv2D's passes: out and dOut of example b, with the bias if it has one. */
+    static VectorDepthwise depthwise(Geometry2D g, boolean bias) {
+        return new VectorDepthwise(g, "OUT_CHANNELS", "kernel", bias ? "bias" : null, "out", "b * OUT_SIZE", "dOut",
+                "b * OUT_SIZE", false);
     }
 
     /** Floats of scratch the passes use after {@code start}: the padded input and the padded output gradient. */
@@ -85,9 +115,11 @@ final class VectorDepthwise {
     /** The constants of the padded buffers; {@code start} is the scratch offset where they begin. */
     List<FieldSpec> constants(String start) {
         List<FieldSpec> f = new ArrayList<>();
-        if (padded) {
+        if (padded && declarePads) {
             f.add(LayerSite.constant("PAD_BOTTOM", g.padBottom()));
             f.add(LayerSite.constant("PAD_RIGHT", g.padRight()));
+        }
+        if (padded) {
             f.add(doc(LayerSite.constant("PADDED_WIDTH", paddedWidth()), "Columns of the input inside its zero borders.\n"));
             f.add(doc(LayerSite.constant("PADDED_SIZE", (long) paddedHeight() * paddedWidth() * g.channels()),
                     "Floats of one example's input inside its zero borders.\n"));
@@ -167,47 +199,53 @@ final class VectorDepthwise {
     /** The kernel's vector of tap t for the channel block c: a register, or a load where the taps are many. */
     private CodeBlock kernel(String array, int t) {
         return taps() <= HOISTED_TAPS ? CodeBlock.of("k$L", t)
-                : CodeBlock.of("$T.fromArray(S, $L, $L * MIDDLE_CHANNELS + c)", FV, array, t);
+                : CodeBlock.of("$T.fromArray(S, $L, $L * " + ch + " + c)", FV, array, t);
     }
 
     private CodeBlock.Builder hoistKernel(CodeBlock.Builder b, String array) {
         if (taps() <= HOISTED_TAPS) {
             for (int t = 0; t < taps(); t++) {
-                b.addStatement("$T k$L = $T.fromArray(S, $L, $L * MIDDLE_CHANNELS + c)", FV, t, FV, array, t);
+                b.addStatement("$T k$L = $T.fromArray(S, $L, $L * " + ch + " + c)", FV, t, FV, array, t);
             }
         }
         return b;
     }
 
-    /** {@code depthwise(in, b, depthwiseKernel, scratch)}: scratch[0, MIDDLE_SIZE) = the middle tensor of example b. */
+    /** SeparableConv2D's {@code depthwise(in, b, depthwiseKernel, scratch)}: scratch[0, MIDDLE_SIZE) = the middle tensor. */
     MethodSpec forwardMethod() {
         return MethodSpec.methodBuilder("depthwise").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("scratch[0, MIDDLE_SIZE) = depthwise_conv(in of example b, depthwiseKernel), channels-last$L.\n",
+                .addJavadoc("scratch[0, MIDDLE_SIZE) = depthwise_conv(in of example b, " + kernel + "), channels-last$L.\n",
                         padded ? ", the\nvalid convolution of the input copied inside zero borders to scratch[PADDED_AT ..]" : "")
-                .addParameter(float[].class, "in").addParameter(int.class, "b").addParameter(float[].class, "depthwiseKernel")
+                .addParameter(float[].class, "in").addParameter(int.class, "b").addParameter(float[].class, kernel)
                 .addParameter(float[].class, "scratch").addCode(forward()).build();
     }
 
-    private CodeBlock forward() {
-        CodeBlock.Builder b = CodeBlock.builder();
-        if (padded) {
-            b.addStatement("pad(in, b * IN_SIZE, scratch, PADDED_AT, IN_HEIGHT, IN_WIDTH, PAD_TOP, PAD_LEFT, PAD_BOTTOM, "
-                    + "PAD_RIGHT)");
-        }
+    /** Copies example b's input inside its zero borders to scratch[PADDED_AT ..] (nothing without padding). */
+    CodeBlock padInput() {
+        return padded ? CodeBlock.of("pad(in, b * IN_SIZE, scratch, PADDED_AT, IN_HEIGHT, IN_WIDTH, PAD_TOP, PAD_LEFT, "
+                + "PAD_BOTTOM, PAD_RIGHT);\n") : CodeBlock.of("");
+    }
+
+    /** The forward pass of example b, padding its input first. */
+    CodeBlock forward() {
+        CodeBlock.Builder b = CodeBlock.builder().add(padInput());
         String at = padded ? "PADDED_AT" : "b * IN_SIZE";
         int w = width(srcWidth);
         b.beginControlFlow("for (int c = 0; c < C_VEC; c += L)");
-        hoistKernel(b, "depthwiseKernel");
+        hoistKernel(b, kernel);
+        if (bias != null) {
+            b.addStatement("$T bv = $T.fromArray(S, $L, c)", FV, FV, bias);
+        }
         b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .addStatement("int i = $L + oy * STRIDE_HEIGHT * $L * IN_CHANNELS + c", at, srcWidth)
-                .addStatement("int o = oy * OUT_WIDTH * MIDDLE_CHANNELS + c")
+                .addStatement("int o = $L + oy * OUT_WIDTH * " + ch + " + c", outAt)
                 .addStatement("int ox = 0");
         for (int block : new int[] {PIXELS, 1}) {
             if (block == PIXELS) {
                 b.beginControlFlow("for (; ox + $L <= OUT_WIDTH; ox += $L, i += $L * STRIDE_WIDTH * IN_CHANNELS, "
-                        + "o += $L * MIDDLE_CHANNELS)", block, block, block, block);
+                        + "o += $L * " + ch + ")", block, block, block, block);
             } else {
-                b.beginControlFlow("for (; ox < OUT_WIDTH; ox++, i += STRIDE_WIDTH * IN_CHANNELS, o += MIDDLE_CHANNELS)");
+                b.beginControlFlow("for (; ox < OUT_WIDTH; ox++, i += STRIDE_WIDTH * IN_CHANNELS, o += " + ch + ")");
             }
             for (int t = 0; t < taps(); t++) {
                 int off = tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w);
@@ -215,76 +253,98 @@ final class VectorDepthwise {
                     CodeBlock load = CodeBlock.of("$T.fromArray(S, $L, i + $L)", FV, src,
                             off + q * g.strideWidth() * g.channels());
                     if (t == 0) {
-                        b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel("depthwiseKernel", t));
+                        if (bias != null) {
+                            b.addStatement("$T a$L = $L.fma($L, bv)", FV, q, load, kernel(kernel, t));
+                        } else {
+                            b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel(kernel, t));
+                        }
                     } else {
-                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel("depthwiseKernel", t), q);
+                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel(kernel, t), q);
                     }
                 }
             }
             for (int q = 0; q < block; q++) {
-                b.addStatement("a$L.intoArray(scratch, o + $L)", q, q * g.channels());
+                b.addStatement("a$L.intoArray($L, o + $L)", q, out, q * g.channels());
             }
             b.endControlFlow();
         }
         b.endControlFlow().endControlFlow();
         // the channels beyond C_VEC
-        b.beginControlFlow("for (int c = C_VEC; c < MIDDLE_CHANNELS; c++)")
+        b.beginControlFlow("for (int c = C_VEC; c < " + ch + "; c++)")
                 .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS + c", at, srcWidth)
-                .addStatement("float s = 0f");
+                .addStatement("float s = $L", bias != null ? bias + "[c]" : "0f");
         for (int t = 0; t < taps(); t++) {
-            b.addStatement("s += $L[i + $L] * depthwiseKernel[$L * MIDDLE_CHANNELS + c]", src,
+            b.addStatement("s += $L[i + $L] * " + kernel + "[$L * " + ch + " + c]", src,
                     tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w), t);
         }
-        b.addStatement("scratch[(oy * OUT_WIDTH + ox) * MIDDLE_CHANNELS + c] = s")
+        b.addStatement("$L[$L + (oy * OUT_WIDTH + ox) * " + ch + " + c] = s", out, outAt)
                 .endControlFlow().endControlFlow().endControlFlow();
         return b.build();
     }
 
     /**
-     * The body of {@code depthwiseBackward(in, b, [dIn,] depthwiseKernel, dDepthwiseKernel, scratch)}, after
-     * {@code depthwise(in, b, ...)} (whose padded input it reads): the kernel gradient, then the input gradient.
+     * The backward pass of example b after its input was padded ({@link #padInput}): the kernel gradient
+     * (and the bias's), then the input gradient.
      */
     CodeBlock backward(boolean inputGradient) {
         CodeBlock.Builder b = CodeBlock.builder();
         String at = padded ? "PADDED_AT" : "b * IN_SIZE";
         int w = width(srcWidth);
-        b.add("// dDepthwiseKernel: per tap, the sum over pixels of the (padded) input times the middle gradient\n");
+        b.add("// " + dKernel + ": per tap, the sum over pixels of the (padded) input times the middle gradient\n");
         b.beginControlFlow("for (int c = 0; c < C_VEC; c += L)")
                 .addStatement("$T z = $T.zero(S)", FV, FV);
         for (int t = 0; t < taps(); t++) {
             b.addStatement("$T s$L = z", FV, t);
         }
+        if (bias != null) {
+            b.addStatement("$T sb = z", FV);
+        }
         b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .addStatement("int i = $L + oy * STRIDE_HEIGHT * $L * IN_CHANNELS + c", at, srcWidth)
-                .addStatement("int d = MIDDLE_SIZE + oy * OUT_WIDTH * MIDDLE_CHANNELS + c")
-                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++, i += STRIDE_WIDTH * IN_CHANNELS, d += MIDDLE_CHANNELS)")
-                .addStatement("$T g = $T.fromArray(S, scratch, d)", FV, FV);
+                .addStatement("int d = $L + oy * OUT_WIDTH * " + ch + " + c", gradAt)
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++, i += STRIDE_WIDTH * IN_CHANNELS, d += " + ch + ")")
+                .addStatement("$T g = $T.fromArray(S, $L, d)", FV, FV, grad);
+        if (bias != null) {
+            b.addStatement("sb = sb.add(g)");
+        }
         for (int t = 0; t < taps(); t++) {
             b.addStatement("s$L = $T.fromArray(S, $L, i + $L).fma(g, s$L)", t, FV, src,
                     tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w), t);
         }
         b.endControlFlow().endControlFlow();
         for (int t = 0; t < taps(); t++) {
-            b.addStatement("s$L.add($T.fromArray(S, dDepthwiseKernel, $L * MIDDLE_CHANNELS + c))"
-                    + ".intoArray(dDepthwiseKernel, $L * MIDDLE_CHANNELS + c)", t, FV, t, t);
+            b.addStatement("s$L.add($T.fromArray(S, " + dKernel + ", $L * " + ch + " + c))"
+                    + ".intoArray(" + dKernel + ", $L * " + ch + " + c)", t, FV, t, t);
+        }
+        if (bias != null) {
+            b.addStatement("sb.add($T.fromArray(S, dBias, c)).intoArray(dBias, c)", FV);
         }
         b.endControlFlow();
-        b.beginControlFlow("for (int c = C_VEC; c < MIDDLE_CHANNELS; c++)");
+        b.beginControlFlow("for (int c = C_VEC; c < " + ch + "; c++)");
         for (int t = 0; t < taps(); t++) {
             b.addStatement("float s$L = 0f", t);
+        }
+        if (bias != null) {
+            b.addStatement("float sb = 0f");
         }
         b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS + c", at, srcWidth)
-                .addStatement("float g = scratch[MIDDLE_SIZE + (oy * OUT_WIDTH + ox) * MIDDLE_CHANNELS + c]");
+                .addStatement("float g = $L[$L + (oy * OUT_WIDTH + ox) * " + ch + " + c]", grad, gradAt);
+        if (bias != null) {
+            b.addStatement("sb += g");
+        }
         for (int t = 0; t < taps(); t++) {
             b.addStatement("s$L += $L[i + $L] * g", t, src, tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w));
         }
         b.endControlFlow().endControlFlow();
         for (int t = 0; t < taps(); t++) {
-            b.addStatement("dDepthwiseKernel[$L * MIDDLE_CHANNELS + c] += s$L", t, t);
+            b.addStatement(dKernel + "[$L * " + ch + " + c] += s$L", t, t);
+        }
+        if (bias != null) {
+            b.addStatement("dBias[c] += sb");
         }
         b.endControlFlow();
         if (inputGradient) {
@@ -300,10 +360,10 @@ final class VectorDepthwise {
         int kh = g.kernelHeight();
         int kw = g.kernelWidth();
         b.add("// dIn: the middle gradient inside zero borders, convolved with the kernel turned by 180 degrees\n")
-                .addStatement("pad(scratch, MIDDLE_SIZE, scratch, GRADIENT_AT, OUT_HEIGHT, OUT_WIDTH, GRADIENT_TOP, "
-                        + "GRADIENT_LEFT, GRADIENT_BOTTOM, GRADIENT_RIGHT)")
+                .addStatement("pad($L, $L, scratch, GRADIENT_AT, OUT_HEIGHT, OUT_WIDTH, GRADIENT_TOP, "
+                        + "GRADIENT_LEFT, GRADIENT_BOTTOM, GRADIENT_RIGHT)", grad, gradAt)
                 .beginControlFlow("for (int c = 0; c < C_VEC; c += L)");
-        hoistKernel(b, "depthwiseKernel");
+        hoistKernel(b, kernel);
         b.beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
                 .addStatement("int i = GRADIENT_AT + y * GRADIENT_WIDTH * IN_CHANNELS + c")
                 .addStatement("int o = (b * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS + c")
@@ -320,9 +380,9 @@ final class VectorDepthwise {
                 for (int q = 0; q < block; q++) {
                     CodeBlock load = CodeBlock.of("$T.fromArray(S, scratch, i + $L)", FV, off + q * g.channels());
                     if (t == 0) {
-                        b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel("depthwiseKernel", t));
+                        b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel(kernel, t));
                     } else {
-                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel("depthwiseKernel", t), q);
+                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel(kernel, t), q);
                     }
                 }
             }
@@ -332,13 +392,13 @@ final class VectorDepthwise {
             b.endControlFlow();
         }
         b.endControlFlow().endControlFlow();
-        b.beginControlFlow("for (int c = C_VEC; c < MIDDLE_CHANNELS; c++)")
+        b.beginControlFlow("for (int c = C_VEC; c < " + ch + "; c++)")
                 .beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
                 .beginControlFlow("for (int x = 0; x < IN_WIDTH; x++)")
                 .addStatement("int i = GRADIENT_AT + (y * GRADIENT_WIDTH + x) * IN_CHANNELS + c")
                 .addStatement("float s = 0f");
         for (int t = 0; t < taps(); t++) {
-            b.addStatement("s += scratch[i + $L] * depthwiseKernel[$L * MIDDLE_CHANNELS + c]",
+            b.addStatement("s += scratch[i + $L] * " + kernel + "[$L * " + ch + " + c]",
                     tapOffset(kh - 1 - t / kw, kw - 1 - t % kw, w), t);
         }
         b.addStatement("dIn[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c] = s")
@@ -363,20 +423,20 @@ final class VectorDepthwise {
         b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
                 .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS", at, srcWidth)
-                .addStatement("int d = MIDDLE_SIZE + (oy * OUT_WIDTH + ox) * MIDDLE_CHANNELS")
+                .addStatement("int d = $L + (oy * OUT_WIDTH + ox) * " + ch, gradAt)
                 .addStatement("int c = 0")
                 .beginControlFlow("for (; c < C_VEC; c += L)")
-                .addStatement("$T g = $T.fromArray(S, scratch, d + c)", FV, FV);
+                .addStatement("$T g = $T.fromArray(S, $L, d + c)", FV, FV, grad);
         for (int t = 0; t < taps(); t++) {
             int off = tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w);
-            b.addStatement("$T.fromArray(S, depthwiseKernel, $L * MIDDLE_CHANNELS + c).fma(g, $T.fromArray(S, $L, i + $L + c))"
+            b.addStatement("$T.fromArray(S, " + kernel + ", $L * " + ch + " + c).fma(g, $T.fromArray(S, $L, i + $L + c))"
                     + ".intoArray($L, i + $L + c)", FV, t, FV, to, off, to, off);
         }
-        b.endControlFlow().beginControlFlow("for (; c < MIDDLE_CHANNELS; c++)")
-                .addStatement("float g = scratch[d + c]");
+        b.endControlFlow().beginControlFlow("for (; c < " + ch + "; c++)")
+                .addStatement("float g = $L[d + c]", grad);
         for (int t = 0; t < taps(); t++) {
             int off = tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w);
-            b.addStatement("$L[i + $L + c] += depthwiseKernel[$L * MIDDLE_CHANNELS + c] * g", to, off, t);
+            b.addStatement("$L[i + $L + c] += " + kernel + "[$L * " + ch + " + c] * g", to, off, t);
         }
         b.endControlFlow().endControlFlow().endControlFlow();
         if (padded) {

@@ -39,7 +39,7 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
     @Override
     public long scratchFloats(SeparableConv2DLayer l, LayerSite site) {
         long own = 2 * l.middleSize() + (long) l.middleChannels() * l.filters();
-        return own + (valid(l) ? new VectorDepthwise(l.geometry()).scratchFloats(l.inputChannels()) : 0);
+        return own + (valid(l) ? VectorDepthwise.separable(l.geometry()).scratchFloats(l.inputChannels()) : 0);
     }
 
     /** Windows whose taps are unrolled run the depthwise passes as valid convolutions ({@link VectorDepthwise}). */
@@ -69,7 +69,7 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
                 .initializer("MIDDLE_CHANNELS - MIDDLE_CHANNELS % L")
                 .addJavadoc("Channels the depthwise passes compute with vectors; the rest are scalar.\n").build());
 
-        VectorDepthwise passes = valid(l) ? new VectorDepthwise(l.geometry()) : null;
+        VectorDepthwise passes = valid(l) ? VectorDepthwise.separable(l.geometry()) : null;
         if (passes != null) {
             t.addFields(passes.constants("2 * MIDDLE_SIZE + MIDDLE_CHANNELS * FILTERS"));
             t.addMethods(passes.helpers(dIn));
