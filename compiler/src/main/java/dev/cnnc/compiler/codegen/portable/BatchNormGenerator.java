@@ -140,12 +140,12 @@ public class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
                 .addStatement("float invStd = stats[CHANNELS + c]")
                 .addStatement("float g = $L", gamma).addStatement("float s = $L", beta).build(),
                 CodeBlock.builder().addStatement("float xHat = (in[j] - mean) * invStd")
-                .addStatement("kept[j] = xHat")
                 .addStatement("out[j] = g * xHat + s").build(), CodeBlock.of("")));
         MethodSpec.Builder m = MethodSpec.methodBuilder("forwardTraining").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("out = gamma * (in - mean) / sqrt(var + eps) + beta with the whole batch's statistics from\n"
-                        + "{@code sums}; keeps the normalized values in {@code kept} and the statistics in {@code stats}.\n")
-                .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kept");
+                        + "{@code sums}; keeps the statistics in {@code stats} for the backward passes, which recompute\n"
+                        + "the normalized values from {@code in} (bit for bit) instead of keeping them.\n")
+                .addParameter(float[].class, "in").addParameter(float[].class, "out");
         weights(m, l);
         return m.addParameter(double[].class, "sums").addParameter(int.class, "at").addParameter(float[].class, "stats")
                 .addParameter(int.class, "n").addCode(b.build()).build();
@@ -179,10 +179,12 @@ public class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
         CodeBlock.Builder b = CodeBlock.builder()
                 .addStatement("$T.fill(sums, at + 1 + 2 * CHANNELS, at + 1 + 4 * CHANNELS, 0.0)", Arrays.class);
         b.add(valueLoops(l, Pass.BACKWARD_SUMS, CodeBlock.builder().addStatement("double sumD = sums[at + 1 + 2 * CHANNELS + c]")
-                .addStatement("double sumDx = sums[at + 1 + 3 * CHANNELS + c]").build(),
+                .addStatement("double sumDx = sums[at + 1 + 3 * CHANNELS + c]")
+                .addStatement("float mean = stats[c]")
+                .addStatement("float invStd = stats[CHANNELS + c]").build(),
                 CodeBlock.builder().addStatement("double d = dOut[j]")
                 .addStatement("sumD += d")
-                .addStatement("sumDx += d * kept[j]").build(),
+                .addStatement("sumDx += d * ((in[j] - mean) * invStd)").build(),
                 CodeBlock.builder().addStatement("sums[at + 1 + 2 * CHANNELS + c] = sumD")
                 .addStatement("sums[at + 1 + 3 * CHANNELS + c] = sumDx").build()));
         b.beginControlFlow("for (int c = 0; c < CHANNELS; c++)");
@@ -195,16 +197,16 @@ public class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
         b.endControlFlow();
         MethodSpec.Builder m = MethodSpec.methodBuilder("backwardSums").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The replica's sums of dOut and of dOut * xHat per channel, which are also its gradients of\n"
-                        + "beta and gamma.\n")
-                .addParameter(float[].class, "dOut").addParameter(float[].class, "kept");
+                        + "beta and gamma (xHat recomputed from {@code in} and the forward pass's {@code stats}).\n")
+                .addParameter(float[].class, "dOut").addParameter(float[].class, "in");
         if (l.scale()) {
             m.addParameter(float[].class, "dGamma");
         }
         if (l.center()) {
             m.addParameter(float[].class, "dBeta");
         }
-        return sumsParameters(m.addParameter(double[].class, "sums")).addParameter(int.class, "n")
-                .addCode(b.build()).build();
+        return sumsParameters(m.addParameter(double[].class, "sums")).addParameter(float[].class, "stats")
+                .addParameter(int.class, "n").addCode(b.build()).build();
     }
 
     protected MethodSpec backwardTraining(BatchNormLayer l, String gamma) {
@@ -212,13 +214,16 @@ public class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
         b.add(valueLoops(l, Pass.BACKWARD_TRAINING, CodeBlock.builder()
                 .addStatement("double sumD = sums[at + 1 + 2 * CHANNELS + c]")
                 .addStatement("double sumDx = sums[at + 1 + 3 * CHANNELS + c]")
-                .addStatement("double scale = $L * stats[CHANNELS + c] / m", gamma).build(),
-                CodeBlock.builder().addStatement("dIn[j] = (float) (scale * (m * dOut[j] - sumD - kept[j] * sumDx))").build(),
+                .addStatement("double scale = $L * stats[CHANNELS + c] / m", gamma)
+                .addStatement("float mean = stats[c]")
+                .addStatement("float invStd = stats[CHANNELS + c]").build(),
+                CodeBlock.builder().addStatement("float xHat = (in[j] - mean) * invStd")
+                .addStatement("dIn[j] = (float) (scale * (m * dOut[j] - sumD - xHat * sumDx))").build(),
                 CodeBlock.of("")));
         MethodSpec.Builder m = MethodSpec.methodBuilder("backwardTraining").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("dIn = gamma * invStd / m * (m * dOut - sum(dOut) - xHat * sum(dOut * xHat)), with the whole\n"
                         + "batch's sums.\n")
-                .addParameter(float[].class, "dOut").addParameter(float[].class, "kept").addParameter(float[].class, "dIn");
+                .addParameter(float[].class, "dOut").addParameter(float[].class, "in").addParameter(float[].class, "dIn");
         if (l.scale()) {
             m.addParameter(float[].class, "gamma");
         }
@@ -299,11 +304,6 @@ public class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
     }
 
     @Override
-    public long keptFloatsPerExample(BatchNormLayer l, LayerSite site) {
-        return l.inputShape().size();
-    }
-
-    @Override
     public int batchSums(BatchNormLayer l) {
         return 1 + 4 * l.channels();
     }
@@ -362,8 +362,8 @@ public class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
     public CodeBlock forwardCall(BatchNormLayer l, LayerSite site) {
         return CodeBlock.builder()
                 .beginControlFlow("if (mode == $T.TRAINING)", dev.cnnc.runtime.Mode.class)
-                .addStatement("$T.forwardTraining($L, $L, $L$L, batchSums, $L, $L, n)", site.className(), site.in(),
-                        site.out(), site.keptField(), affine(l, site, false), site.sumsOffset(), site.scratchFloatField())
+                .addStatement("$T.forwardTraining($L, $L$L, batchSums, $L, $L, n)", site.className(), site.in(),
+                        site.out(), affine(l, site, false), site.sumsOffset(), site.scratchFloatField())
                 .nextControlFlow("else")
                 .addStatement("$T.forwardInference($L, $L$L, $L, n)", site.className(), site.in(), site.out(),
                         affine(l, site, false), moving(l, site))
@@ -375,8 +375,8 @@ public class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
     public CodeBlock backwardSumsCall(BatchNormLayer l, LayerSite site) {
         return CodeBlock.builder()
                 .beginControlFlow("if (mode == $T.TRAINING)", dev.cnnc.runtime.Mode.class)
-                .addStatement("$T.backwardSums($L, $L$L, partialSums, $L, n)", site.className(), site.dOut(), site.keptField(),
-                        affine(l, site, true), sumsArguments(site))
+                .addStatement("$T.backwardSums($L, $L$L, partialSums, $L, $L, n)", site.className(), site.dOut(), site.in(),
+                        affine(l, site, true), sumsArguments(site), site.scratchFloatField())
                 .endControlFlow()
                 .build();
     }
@@ -388,7 +388,7 @@ public class BatchNormGenerator implements LayerGenerator<BatchNormLayer> {
         if (site.computesInputGradient()) {
             b.beginControlFlow("if (mode == $T.TRAINING)", dev.cnnc.runtime.Mode.class)
                     .addStatement("$T.backwardTraining($L, $L, $L$L, batchSums, $L, $L, n)", site.className(), site.dOut(),
-                            site.keptField(), site.dIn(), gamma == null ? "" : ", " + site.weightField(gamma),
+                            site.in(), site.dIn(), gamma == null ? "" : ", " + site.weightField(gamma),
                             site.sumsOffset(), site.scratchFloatField())
                     .nextControlFlow("else");
         } else {

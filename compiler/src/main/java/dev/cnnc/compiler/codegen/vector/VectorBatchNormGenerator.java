@@ -101,7 +101,6 @@ final class VectorBatchNormGenerator extends BatchNormGenerator {
                     .beginControlFlow("for (int e = e0; e < e1; e++)")
                     .addStatement("int j = e * CHANNELS + c")
                     .addStatement("$T xHat = $T.fromArray(S, in, j).sub(mean).mul(invStd)", v, v)
-                    .addStatement("xHat.intoArray(kept, j)")
                     .add("// g * xHat + s rounded twice, as in the portable code\n")
                     .addStatement("g.mul(xHat).add(s).intoArray(out, j)")
                     .endControlFlow();
@@ -114,19 +113,23 @@ final class VectorBatchNormGenerator extends BatchNormGenerator {
                     .endControlFlow();
             case BACKWARD_SUMS -> b.addStatement("$T sumD = $T.zero(S)", v, v)
                     .addStatement("$T sumDx = sumD", v)
+                    .addStatement("$T mean = $T.fromArray(S, stats, c)", v, v)
+                    .addStatement("$T invStd = $T.fromArray(S, stats, CHANNELS + c)", v, v)
                     .beginControlFlow("for (int e = e0; e < e1; e++)")
                     .addStatement("int j = e * CHANNELS + c")
                     .addStatement("$T d = $T.fromArray(S, dOut, j)", v, v)
                     .addStatement("sumD = sumD.add(d)")
-                    .addStatement("sumDx = d.fma($T.fromArray(S, kept, j), sumDx)", v)
+                    .addStatement("sumDx = d.fma($T.fromArray(S, in, j).sub(mean).mul(invStd), sumDx)", v)
                     .endControlFlow()
                     .add(addLanes("sumD", "sumDx", "at + 1 + 2 * CHANNELS + c", "at + 1 + 3 * CHANNELS + c"));
             case BACKWARD_TRAINING -> b.addStatement("$T a = $L.mul($T.fromArray(S, stats, CHANNELS + c))", v, gamma, v)
                     .addStatement("$T meanD = $T.fromArray(S, stats, 2 * CHANNELS + c)", v, v)
                     .addStatement("$T meanDx = $T.fromArray(S, stats, 3 * CHANNELS + c)", v, v)
+                    .addStatement("$T mean = $T.fromArray(S, stats, c)", v, v)
+                    .addStatement("$T invStd = $T.fromArray(S, stats, CHANNELS + c)", v, v)
                     .beginControlFlow("for (int e = e0; e < e1; e++)")
                     .addStatement("int j = e * CHANNELS + c")
-                    .addStatement("$T xHat = $T.fromArray(S, kept, j)", v, v)
+                    .addStatement("$T xHat = $T.fromArray(S, in, j).sub(mean).mul(invStd)", v, v)
                     .addStatement("$T.fromArray(S, dOut, j).sub(meanD).sub(xHat.mul(meanDx)).mul(a).intoArray(dIn, j)", v)
                     .endControlFlow();
             default -> throw new IllegalArgumentException(pass.toString());

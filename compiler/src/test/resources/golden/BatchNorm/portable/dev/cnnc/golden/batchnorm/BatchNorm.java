@@ -241,11 +241,6 @@ public final class BatchNorm implements Network {
     private final float[] batchNormalization1Scratch;
 
     /**
-     * batch_normalization_1: what the forward pass keeps for the backward pass, per example.
-     */
-    private final float[] batchNormalization1Kept;
-
-    /**
      * max_pooling2d_1 output (n, 3, 3, 4).
      */
     private final float[] maxPooling2d1Out;
@@ -307,11 +302,6 @@ public final class BatchNorm implements Network {
      * batch_normalization_2: working memory of the backward pass.
      */
     private final float[] batchNormalization2Scratch;
-
-    /**
-     * batch_normalization_2: what the forward pass keeps for the backward pass, per example.
-     */
-    private final float[] batchNormalization2Kept;
 
     /**
      * dense_2 output (n, 3).
@@ -431,7 +421,6 @@ public final class BatchNorm implements Network {
         batchNormalization1Out = new float[batchSize * BatchNormalization1.OUT_SIZE];
         dBatchNormalization1Out = new float[batchSize * BatchNormalization1.OUT_SIZE];
         batchNormalization1Scratch = new float[8];
-        batchNormalization1Kept = new float[batchSize * 144];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
@@ -447,7 +436,6 @@ public final class BatchNorm implements Network {
         batchNormalization2Out = new float[batchSize * BatchNormalization2.OUT_SIZE];
         dBatchNormalization2Out = new float[batchSize * BatchNormalization2.OUT_SIZE];
         batchNormalization2Scratch = new float[16];
-        batchNormalization2Kept = new float[batchSize * 8];
         dense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dDense2Out = new float[batchSize * Dense2.OUT_SIZE];
         dense2Rows = new float[Dense2.INPUTS][Dense2.UNITS];
@@ -620,7 +608,7 @@ public final class BatchNorm implements Network {
             }
             case 1 -> {
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization1.forwardTraining(conv2d1Out, batchNormalization1Out, batchNormalization1Kept, batchNormalization1Gamma, batchNormalization1Beta, batchSums, 0, batchNormalization1Scratch, n);
+                    BatchNormalization1.forwardTraining(conv2d1Out, batchNormalization1Out, batchNormalization1Gamma, batchNormalization1Beta, batchSums, 0, batchNormalization1Scratch, n);
                 } else {
                     BatchNormalization1.forwardInference(conv2d1Out, batchNormalization1Out, batchNormalization1Gamma, batchNormalization1Beta, batchNormalization1MovingMean, batchNormalization1MovingVariance, n);
                 }
@@ -635,7 +623,7 @@ public final class BatchNorm implements Network {
             }
             case 2 -> {
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization2.forwardTraining(dense1Out, batchNormalization2Out, batchNormalization2Kept, batchNormalization2Beta, batchSums, 17, batchNormalization2Scratch, n);
+                    BatchNormalization2.forwardTraining(dense1Out, batchNormalization2Out, batchNormalization2Beta, batchSums, 17, batchNormalization2Scratch, n);
                 } else {
                     BatchNormalization2.forwardInference(dense1Out, batchNormalization2Out, batchNormalization2Beta, batchNormalization2MovingMean, batchNormalization2MovingVariance, n);
                 }
@@ -660,12 +648,12 @@ public final class BatchNorm implements Network {
                 Dense2.backward(batchNormalization2Out, dDense2Out, dBatchNormalization2Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2GradientRows, dense2Pixels, dense2TransposedRows, dense2InputAcc, n);
                 // this replica's sums for the whole batch's gradient statistics of batch_normalization_2
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization2.backwardSums(dBatchNormalization2Out, batchNormalization2Kept, dBatchNormalization2Beta, partialSums, 17, n);
+                    BatchNormalization2.backwardSums(dBatchNormalization2Out, dense1Out, dBatchNormalization2Beta, partialSums, 17, batchNormalization2Scratch, n);
                 }
             }
             case 1 -> {
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization2.backwardTraining(dBatchNormalization2Out, batchNormalization2Kept, dDense1Out, batchSums, 17, batchNormalization2Scratch, n);
+                    BatchNormalization2.backwardTraining(dBatchNormalization2Out, dense1Out, dDense1Out, batchSums, 17, batchNormalization2Scratch, n);
                 } else {
                     BatchNormalization2.backwardInference(dense1Out, dBatchNormalization2Out, dDense1Out, dBatchNormalization2Beta, batchNormalization2MovingMean, batchNormalization2MovingVariance, n);
                 }
@@ -675,12 +663,12 @@ public final class BatchNorm implements Network {
                 MaxPooling2d1.backward(batchNormalization1Out, maxPooling2d1Out, dMaxPooling2d1Out, dBatchNormalization1Out, n);
                 // this replica's sums for the whole batch's gradient statistics of batch_normalization_1
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization1.backwardSums(dBatchNormalization1Out, batchNormalization1Kept, dBatchNormalization1Gamma, dBatchNormalization1Beta, partialSums, 0, n);
+                    BatchNormalization1.backwardSums(dBatchNormalization1Out, conv2d1Out, dBatchNormalization1Gamma, dBatchNormalization1Beta, partialSums, 0, batchNormalization1Scratch, n);
                 }
             }
             case 0 -> {
                 if (mode == Mode.TRAINING) {
-                    BatchNormalization1.backwardTraining(dBatchNormalization1Out, batchNormalization1Kept, dConv2d1Out, batchNormalization1Gamma, batchSums, 0, batchNormalization1Scratch, n);
+                    BatchNormalization1.backwardTraining(dBatchNormalization1Out, conv2d1Out, dConv2d1Out, batchNormalization1Gamma, batchSums, 0, batchNormalization1Scratch, n);
                 } else {
                     BatchNormalization1.backwardInference(conv2d1Out, dBatchNormalization1Out, dConv2d1Out, batchNormalization1Gamma, dBatchNormalization1Gamma, dBatchNormalization1Beta, batchNormalization1MovingMean, batchNormalization1MovingVariance, n);
                 }

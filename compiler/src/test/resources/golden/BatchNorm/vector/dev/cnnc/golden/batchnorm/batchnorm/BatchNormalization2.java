@@ -111,10 +111,11 @@ public final class BatchNormalization2 {
 
     /**
      * out = gamma * (in - mean) / sqrt(var + eps) + beta with the whole batch's statistics from
-     * {@code sums}; keeps the normalized values in {@code kept} and the statistics in {@code stats}.
+     * {@code sums}; keeps the statistics in {@code stats} for the backward passes, which recompute
+     * the normalized values from {@code in} (bit for bit) instead of keeping them.
      */
-    public static void forwardTraining(float[] in, float[] out, float[] kept, float[] beta,
-            double[] sums, int at, float[] stats, int n) {
+    public static void forwardTraining(float[] in, float[] out, float[] beta, double[] sums, int at,
+            float[] stats, int n) {
         // the whole batch's statistics: mean and biased variance, per channel
         double m = sums[at] * OUTER * INNER;
         for (int c = 0; c < CHANNELS; c++) {
@@ -133,7 +134,6 @@ public final class BatchNormalization2 {
                 for (int e = e0; e < e1; e++) {
                     int j = e * CHANNELS + c;
                     FloatVector xHat = FloatVector.fromArray(S, in, j).sub(mean).mul(invStd);
-                    xHat.intoArray(kept, j);
                     // g * xHat + s rounded twice, as in the portable code
                     g.mul(xHat).add(s).intoArray(out, j);
                 }
@@ -147,7 +147,6 @@ public final class BatchNormalization2 {
                     for (int i = 0; i < INNER; i++) {
                         int j = (e * CHANNELS + c) * INNER + i;
                         float xHat = (in[j] - mean) * invStd;
-                        kept[j] = xHat;
                         out[j] = g * xHat + s;
                     }
                 }
@@ -186,21 +185,23 @@ public final class BatchNormalization2 {
 
     /**
      * The replica's sums of dOut and of dOut * xHat per channel, which are also its gradients of
-     * beta and gamma.
+     * beta and gamma (xHat recomputed from {@code in} and the forward pass's {@code stats}).
      */
-    public static void backwardSums(float[] dOut, float[] kept, float[] dBeta, double[] sums,
-            int at, float[] scratch, int n) {
+    public static void backwardSums(float[] dOut, float[] in, float[] dBeta, double[] sums, int at,
+            float[] scratch, float[] stats, int n) {
         Arrays.fill(sums, at + 1 + 2 * CHANNELS, at + 1 + 4 * CHANNELS, 0.0);
         for (int e0 = 0; e0 < n * OUTER; e0 += BLOCK) {
             int e1 = Math.min(n * OUTER, e0 + BLOCK);
             for (int c = 0; c < C_VEC; c += L) {
                 FloatVector sumD = FloatVector.zero(S);
                 FloatVector sumDx = sumD;
+                FloatVector mean = FloatVector.fromArray(S, stats, c);
+                FloatVector invStd = FloatVector.fromArray(S, stats, CHANNELS + c);
                 for (int e = e0; e < e1; e++) {
                     int j = e * CHANNELS + c;
                     FloatVector d = FloatVector.fromArray(S, dOut, j);
                     sumD = sumD.add(d);
-                    sumDx = d.fma(FloatVector.fromArray(S, kept, j), sumDx);
+                    sumDx = d.fma(FloatVector.fromArray(S, in, j).sub(mean).mul(invStd), sumDx);
                 }
                 sumD.intoArray(scratch, 4 * CHANNELS);
                 sumDx.intoArray(scratch, 4 * CHANNELS + L);
@@ -212,12 +213,14 @@ public final class BatchNormalization2 {
             for (int c = C_VEC; c < CHANNELS; c++) {
                 double sumD = sums[at + 1 + 2 * CHANNELS + c];
                 double sumDx = sums[at + 1 + 3 * CHANNELS + c];
+                float mean = stats[c];
+                float invStd = stats[CHANNELS + c];
                 for (int e = e0; e < e1; e++) {
                     for (int i = 0; i < INNER; i++) {
                         int j = (e * CHANNELS + c) * INNER + i;
                         double d = dOut[j];
                         sumD += d;
-                        sumDx += d * kept[j];
+                        sumDx += d * ((in[j] - mean) * invStd);
                     }
                 }
                 sums[at + 1 + 2 * CHANNELS + c] = sumD;
@@ -233,7 +236,7 @@ public final class BatchNormalization2 {
      * dIn = gamma * invStd / m * (m * dOut - sum(dOut) - xHat * sum(dOut * xHat)), with the whole
      * batch's sums.
      */
-    public static void backwardTraining(float[] dOut, float[] kept, float[] dIn, double[] sums,
+    public static void backwardTraining(float[] dOut, float[] in, float[] dIn, double[] sums,
             int at, float[] stats, int n) {
         double m = sums[at] * OUTER * INNER;
         // per channel: dIn = a * (dOut - meanD - xHat * meanDx), a = gamma * invStd
@@ -247,9 +250,11 @@ public final class BatchNormalization2 {
                 FloatVector a = FloatVector.broadcast(S, 1f).mul(FloatVector.fromArray(S, stats, CHANNELS + c));
                 FloatVector meanD = FloatVector.fromArray(S, stats, 2 * CHANNELS + c);
                 FloatVector meanDx = FloatVector.fromArray(S, stats, 3 * CHANNELS + c);
+                FloatVector mean = FloatVector.fromArray(S, stats, c);
+                FloatVector invStd = FloatVector.fromArray(S, stats, CHANNELS + c);
                 for (int e = e0; e < e1; e++) {
                     int j = e * CHANNELS + c;
-                    FloatVector xHat = FloatVector.fromArray(S, kept, j);
+                    FloatVector xHat = FloatVector.fromArray(S, in, j).sub(mean).mul(invStd);
                     FloatVector.fromArray(S, dOut, j).sub(meanD).sub(xHat.mul(meanDx)).mul(a).intoArray(dIn, j);
                 }
             }
@@ -257,10 +262,13 @@ public final class BatchNormalization2 {
                 double sumD = sums[at + 1 + 2 * CHANNELS + c];
                 double sumDx = sums[at + 1 + 3 * CHANNELS + c];
                 double scale = 1f * stats[CHANNELS + c] / m;
+                float mean = stats[c];
+                float invStd = stats[CHANNELS + c];
                 for (int e = e0; e < e1; e++) {
                     for (int i = 0; i < INNER; i++) {
                         int j = (e * CHANNELS + c) * INNER + i;
-                        dIn[j] = (float) (scale * (m * dOut[j] - sumD - kept[j] * sumDx));
+                        float xHat = (in[j] - mean) * invStd;
+                        dIn[j] = (float) (scale * (m * dOut[j] - sumD - xHat * sumDx));
                     }
                 }
             }
