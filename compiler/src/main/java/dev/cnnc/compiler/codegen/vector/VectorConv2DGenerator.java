@@ -118,9 +118,12 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
             forward.addParameter(float[].class, "bias");
         }
         t.addMethod(forward.addParameter(float[].class, "padded").addParameter(int.class, "n")
-                .addStatement("pad(in, padded, n)")
+                .beginControlFlow("for (int e = 0; e < n; e++)")
+                .addStatement("pad(in, e * IN_SIZE, padded, e * PADDED_SIZE, IN_HEIGHT, IN_WIDTH, PAD_TOP, PAD_LEFT, "
+                        + "PAD_BOTTOM, PAD_RIGHT)")
+                .endControlFlow()
                 .addStatement("$L.forward(padded, out, kernel$L, n)", PADDED, b).build());
-        t.addMethod(padMethod());
+        t.addMethod(VectorKernels.padMethod());
         if (l.activation() != Activation.LINEAR) {
             t.addMethod(MethodSpec.methodBuilder("activationBackward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                     .addJavadoc("dOut = the activation's derivative times dOut, in place.\n")
@@ -156,27 +159,6 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         }
         t.addMethod(backward.build());
         return t.addType(nested.build()).build();
-    }
-
-    /** {@code pad(in, padded, n)}: each example inside its zero borders; only the borders are cleared. */
-    private static MethodSpec padMethod() {
-        return MethodSpec.methodBuilder("pad").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("padded = the first {@code n} examples of in, each inside its borders of zeros.\n")
-                .addParameter(float[].class, "in").addParameter(float[].class, "padded").addParameter(int.class, "n")
-                .addStatement("int row = PADDED_WIDTH * IN_CHANNELS")
-                .beginControlFlow("for (int e = 0; e < n; e++)")
-                .addStatement("int at = e * PADDED_SIZE")
-                .addStatement("$T.fill(padded, at, at + PAD_TOP * row, 0f)", Arrays.class)
-                .beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
-                .addStatement("int r = at + (y + PAD_TOP) * row")
-                .addStatement("$T.fill(padded, r, r + PAD_LEFT * IN_CHANNELS, 0f)", Arrays.class)
-                .addStatement("System.arraycopy(in, (e * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS, padded, r + PAD_LEFT * IN_CHANNELS, "
-                        + "IN_WIDTH * IN_CHANNELS)")
-                .addStatement("$T.fill(padded, r + (PAD_LEFT + IN_WIDTH) * IN_CHANNELS, r + row, 0f)", Arrays.class)
-                .endControlFlow()
-                .addStatement("$T.fill(padded, at + (PAD_TOP + IN_HEIGHT) * row, at + PADDED_SIZE, 0f)", Arrays.class)
-                .endControlFlow()
-                .build();
     }
 
     /** Padding other than valid: generated as the valid convolution of the padded input. */

@@ -152,24 +152,7 @@ final class VectorDepthwise {
     List<MethodSpec> helpers(boolean inputGradient) {
         List<MethodSpec> m = new ArrayList<>();
         if (padded || (gather && inputGradient)) {
-            m.add(MethodSpec.methodBuilder("pad").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addJavadoc("to[toAt ..] = the rows x cols pixels of IN_CHANNELS at from[at ..] inside zero borders of "
-                            + "top, left,\nbottom and right pixels (only the borders and the copy are written).\n")
-                    .addParameter(float[].class, "from").addParameter(int.class, "at").addParameter(float[].class, "to")
-                    .addParameter(int.class, "toAt").addParameter(int.class, "rows").addParameter(int.class, "cols")
-                    .addParameter(int.class, "top").addParameter(int.class, "left").addParameter(int.class, "bottom")
-                    .addParameter(int.class, "right")
-                    .addStatement("int width = (left + cols + right) * IN_CHANNELS")
-                    .addStatement("$T.fill(to, toAt, toAt + top * width, 0f)", Arrays.class)
-                    .addStatement("int o = toAt + top * width")
-                    .beginControlFlow("for (int y = 0; y < rows; y++, o += width)")
-                    .addStatement("$T.fill(to, o, o + left * IN_CHANNELS, 0f)", Arrays.class)
-                    .addStatement("$T.arraycopy(from, at + y * cols * IN_CHANNELS, to, o + left * IN_CHANNELS, "
-                            + "cols * IN_CHANNELS)", System.class)
-                    .addStatement("$T.fill(to, o + (left + cols) * IN_CHANNELS, o + width, 0f)", Arrays.class)
-                    .endControlFlow()
-                    .addStatement("$T.fill(to, o, o + bottom * width, 0f)", Arrays.class)
-                    .build());
+            m.add(VectorKernels.padMethod());
         }
         if (padded && !gather && inputGradient) {
             m.add(MethodSpec.methodBuilder("crop").addModifiers(Modifier.PRIVATE, Modifier.STATIC)

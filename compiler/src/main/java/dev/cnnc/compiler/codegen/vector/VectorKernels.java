@@ -5,6 +5,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
+import java.util.Arrays;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
@@ -75,6 +76,32 @@ final class VectorKernels {
     }
 
     /** {@code S} and {@code L}: the species and its length, for a class of elementwise vector loops. */
+    /**
+     * {@code pad(from, at, to, toAt, rows, cols, top, left, bottom, right)}: an image of IN_CHANNELS copied
+     * inside zero borders, writing only the borders and the copy (the padded convolutions' input, the
+     * depthwise passes' input and output gradient).
+     */
+    static MethodSpec padMethod() {
+        return MethodSpec.methodBuilder("pad").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("to[toAt ..] = the rows x cols pixels of IN_CHANNELS at from[at ..] inside zero borders of "
+                        + "top, left,\nbottom and right pixels (only the borders and the copy are written).\n")
+                .addParameter(float[].class, "from").addParameter(int.class, "at").addParameter(float[].class, "to")
+                .addParameter(int.class, "toAt").addParameter(int.class, "rows").addParameter(int.class, "cols")
+                .addParameter(int.class, "top").addParameter(int.class, "left").addParameter(int.class, "bottom")
+                .addParameter(int.class, "right")
+                .addStatement("int width = (left + cols + right) * IN_CHANNELS")
+                .addStatement("$T.fill(to, toAt, toAt + top * width, 0f)", Arrays.class)
+                .addStatement("int o = toAt + top * width")
+                .beginControlFlow("for (int y = 0; y < rows; y++, o += width)")
+                .addStatement("$T.fill(to, o, o + left * IN_CHANNELS, 0f)", Arrays.class)
+                .addStatement("$T.arraycopy(from, at + y * cols * IN_CHANNELS, to, o + left * IN_CHANNELS, "
+                        + "cols * IN_CHANNELS)", System.class)
+                .addStatement("$T.fill(to, o + (left + cols) * IN_CHANNELS, o + width, 0f)", Arrays.class)
+                .endControlFlow()
+                .addStatement("$T.fill(to, o, o + bottom * width, 0f)", Arrays.class)
+                .build();
+    }
+
     static List<FieldSpec> species() {
         return List.of(
                 FieldSpec.builder(FLOAT_SPECIES, "S", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)

@@ -74,26 +74,27 @@ public final class Conv2d2 {
      * rows and columns of zeros, which the backward pass reads. Vector API variant.
      */
     public static void forward(float[] in, float[] out, float[] kernel, float[] padded, int n) {
-        pad(in, padded, n);
+        for (int e = 0; e < n; e++) {
+            pad(in, e * IN_SIZE, padded, e * PADDED_SIZE, IN_HEIGHT, IN_WIDTH, PAD_TOP, PAD_LEFT, PAD_BOTTOM, PAD_RIGHT);
+        }
         Padded.forward(padded, out, kernel, n);
     }
 
     /**
-     * padded = the first {@code n} examples of in, each inside its borders of zeros.
+     * to[toAt ..] = the rows x cols pixels of IN_CHANNELS at from[at ..] inside zero borders of top, left,
+     * bottom and right pixels (only the borders and the copy are written).
      */
-    private static void pad(float[] in, float[] padded, int n) {
-        int row = PADDED_WIDTH * IN_CHANNELS;
-        for (int e = 0; e < n; e++) {
-            int at = e * PADDED_SIZE;
-            Arrays.fill(padded, at, at + PAD_TOP * row, 0f);
-            for (int y = 0; y < IN_HEIGHT; y++) {
-                int r = at + (y + PAD_TOP) * row;
-                Arrays.fill(padded, r, r + PAD_LEFT * IN_CHANNELS, 0f);
-                System.arraycopy(in, (e * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS, padded, r + PAD_LEFT * IN_CHANNELS, IN_WIDTH * IN_CHANNELS);
-                Arrays.fill(padded, r + (PAD_LEFT + IN_WIDTH) * IN_CHANNELS, r + row, 0f);
-            }
-            Arrays.fill(padded, at + (PAD_TOP + IN_HEIGHT) * row, at + PADDED_SIZE, 0f);
+    private static void pad(float[] from, int at, float[] to, int toAt, int rows, int cols, int top,
+            int left, int bottom, int right) {
+        int width = (left + cols + right) * IN_CHANNELS;
+        Arrays.fill(to, toAt, toAt + top * width, 0f);
+        int o = toAt + top * width;
+        for (int y = 0; y < rows; y++, o += width) {
+            Arrays.fill(to, o, o + left * IN_CHANNELS, 0f);
+            System.arraycopy(from, at + y * cols * IN_CHANNELS, to, o + left * IN_CHANNELS, cols * IN_CHANNELS);
+            Arrays.fill(to, o + (left + cols) * IN_CHANNELS, o + width, 0f);
         }
+        Arrays.fill(to, o, o + bottom * width, 0f);
     }
 
     /**
