@@ -72,6 +72,16 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
     static void addPasses(TypeSpec.Builder t, LayerSite site, String operation, int[] kernelShape, int units,
             CodeBlock forwardBody, CodeBlock backwardBody, java.util.List<com.palantir.javapoet.ParameterSpec> forwardBuffers,
             java.util.List<com.palantir.javapoet.ParameterSpec> backwardBuffers) {
+        addPasses(t, site, operation, kernelShape, units, forwardBody, backwardBody, forwardBuffers, backwardBuffers, true);
+    }
+
+    /**
+     * As above; {@code clearInputGradient} false for a backward body that sets every value of dIn
+     * itself instead of adding into it.
+     */
+    static void addPasses(TypeSpec.Builder t, LayerSite site, String operation, int[] kernelShape, int units,
+            CodeBlock forwardBody, CodeBlock backwardBody, java.util.List<com.palantir.javapoet.ParameterSpec> forwardBuffers,
+            java.util.List<com.palantir.javapoet.ParameterSpec> backwardBuffers, boolean clearInputGradient) {
         Layer l = site.layer();
         boolean bias = l.weights().stream().anyMatch(w -> w.role() == dev.cnnc.compiler.ir.Weight.Role.BIAS);
         Activation act = l.activation();
@@ -97,7 +107,7 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
             t.addMethod(ActivationCode.backward(act, "OUT_SIZE", lastAxis));
         }
         MethodSpec.Builder backward = backwardMethod(site, bias, backwardBuffers);
-        if (site.computesInputGradient()) {
+        if (site.computesInputGradient() && clearInputGradient) {
             backward.addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", java.util.Arrays.class);
         }
         t.addMethod(backward.addCode(backwardBody).build());

@@ -64,7 +64,7 @@ final class VectorDepthwiseConv2DGenerator implements LayerGenerator<DepthwiseCo
         CodeBlock backward = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
                 .add(passes.padInput()).add(passes.backward(dIn)).endControlFlow().build();
         WeightedLayerGenerator.addPasses(t, site, "depthwise_conv", l.kernelShape(), l.outputChannels(), forward, backward,
-                buffers, buffers);
+                buffers, buffers, !passes.setsInputGradient());
         return t.build();
     }
 }
