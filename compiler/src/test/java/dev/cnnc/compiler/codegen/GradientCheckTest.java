@@ -243,6 +243,15 @@ class GradientCheckTest {
         check("input(6)\nDense(4)\nDense(3, use_bias=False)\n");
     }
 
+    /** A batch of 13 examples: the Vector API Dense takes blocks of 4 rows, then single rows. */
+    @Test
+    void denseOverBlocksOfRows() {
+        for (boolean vector : new boolean[] {false, true}) {
+            Network net = InMemoryCompiler.network("input(7)\nDense(37, activation='tanh')\nDense(3)\n", 13, 7, true, vector);
+            new GradientCheck(net, 13, 11).run().assertPasses();
+        }
+    }
+
     /**
      * The vector variant's depthwise passes with vectors of channels and a scalar tail (20 channels:
      * one or two vectors and 4 or 12 more): padded and valid, with strides (the input gradient added
