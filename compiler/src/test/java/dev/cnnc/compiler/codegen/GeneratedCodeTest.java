@@ -73,6 +73,8 @@ class GeneratedCodeTest {
             String f = "data_format='" + format + "'";
             models.add(InMemoryCompiler.model("input(32, 32, 32)\n"
                     + "DepthwiseConv2D((5, 5), padding='same', depth_multiplier=2, activation='elu', " + f + ")\n"
+                    + "DepthwiseConv2D((5, 5), padding='same', " + f + ")\n"
+                    + "DepthwiseConv2D((5, 5), strides=2, padding='same', " + f + ")\n"
                     + "SeparableConv2D(64, (5, 5), strides=2, padding='same', depth_multiplier=2, " + f + ")\n"
                     + "SeparableConv2D(16, (5, 5), dilation_rate=2, padding='same', " + f + ")\n"
                     + "Conv2DTranspose(32, (5, 5), strides=2, padding='same', output_padding=1, activation='relu', " + f + ")\n"
