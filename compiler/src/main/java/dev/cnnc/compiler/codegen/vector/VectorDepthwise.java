@@ -148,11 +148,14 @@ final class VectorDepthwise {
         return f.toBuilder().addJavadoc(javadoc).build();
     }
 
-    /** The helper methods: {@code pad} (a padded copy) and, for strides with an input gradient, {@code crop}. */
+    /** The helper methods: {@code pad} (a padded copy), the input gradient and, for strides, {@code crop}. */
     List<MethodSpec> helpers(boolean inputGradient) {
         List<MethodSpec> m = new ArrayList<>();
         if (padded || (gather && inputGradient)) {
             m.add(VectorKernels.padMethod());
+        }
+        if (inputGradient) {
+            m.add(inputGradientMethod());
         }
         if (padded && !gather && inputGradient) {
             m.add(MethodSpec.methodBuilder("crop").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -331,9 +334,34 @@ final class VectorDepthwise {
         }
         b.endControlFlow();
         if (inputGradient) {
-            b.add(gather ? gatherInputGradient() : scatterInputGradient());
+            b.addStatement("depthwiseInputGradient($LdIn, $L$L, b)", grad.equals("scratch") ? "" : grad + ", ", kernel,
+                    inputGradientScratch() ? ", scratch" : "");
         }
         return b.build();
+    }
+
+    /**
+     * {@code depthwiseInputGradient([dOut,] dIn, kernel, scratch, b)}: dIn of example b, a method of its own
+     * so that a 5x5 window's backward pass stays well under HotSpot's 8,000-byte limit.
+     */
+    private MethodSpec inputGradientMethod() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("depthwiseInputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dIn of example b from the output gradient$L.\n", gather
+                        ? ": the gradient inside zero borders convolved with the kernel turned\nby 180 degrees"
+                        : ", added tap by tap into the input's place");
+        if (!grad.equals("scratch")) {
+            m.addParameter(float[].class, grad);
+        }
+        m.addParameter(float[].class, "dIn").addParameter(float[].class, kernel);
+        if (inputGradientScratch()) {
+            m.addParameter(float[].class, "scratch");
+        }
+        return m.addParameter(int.class, "b").addCode(gather ? gatherInputGradient() : scatterInputGradient()).build();
+    }
+
+    /** Whether the input gradient reads or writes scratch: its padded buffers, or the middle gradient there. */
+    private boolean inputGradientScratch() {
+        return padded || gather || grad.equals("scratch");
     }
 
     /** dIn of example b, stride 1: the padded middle gradient convolved with the kernel turned by 180 degrees. */
