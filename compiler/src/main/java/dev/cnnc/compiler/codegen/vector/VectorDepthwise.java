@@ -42,9 +42,12 @@ final class VectorDepthwise {
 
     private final Geometry2D g;
     private final boolean padded;
+    private final boolean inputGradient;
     private final boolean gather;
     private final String src;
+    private final String srcAt;
     private final String srcWidth;
+    private final int srcColumns;
     private final String ch;
     private final String kernel;
     private final String dKernel;
@@ -55,13 +58,16 @@ final class VectorDepthwise {
     private final String gradAt;
     private final boolean declarePads;
 
-    private VectorDepthwise(Geometry2D g, String ch, String kernel, String bias, String out, String outAt, String grad,
-            String gradAt, boolean declarePads) {
+    private VectorDepthwise(Geometry2D g, boolean inputGradient, String ch, String kernel, String bias, String out,
+            String outAt, String grad, String gradAt, boolean declarePads) {
         this.g = g;
         this.padded = g.padTop() + g.padBottom() + g.padLeft() + g.padRight() > 0;
-        this.gather = g.strideHeight() == 1 && g.strideWidth() == 1;
+        this.inputGradient = inputGradient;
+        this.gather = inputGradient && g.strideHeight() == 1 && g.strideWidth() == 1;
         this.src = padded ? "scratch" : "in";
+        this.srcAt = padded ? "PADDED_AT" : "b * IN_SIZE";
         this.srcWidth = padded ? "PADDED_WIDTH" : "IN_WIDTH";
+        this.srcColumns = padded ? paddedWidth() : g.inWidth();
         this.ch = ch;
         this.kernel = kernel;
         this.dKernel = "d" + Character.toUpperCase(kernel.charAt(0)) + kernel.substring(1);
@@ -73,22 +79,25 @@ final class VectorDepthwise {
         this.declarePads = declarePads;
     }
 
-    /** SeparableConv2D's depthwise passes: into the middle tensor at scratch[0 ..], its gradient at scratch[MIDDLE_SIZE ..]. */
-    static VectorDepthwise separable(Geometry2D g) {
-        return new VectorDepthwise(g, "MIDDLE_CHANNELS", "depthwiseKernel", null, "scratch", "0", "scratch", "MIDDLE_SIZE",
-                true);
+    /**
+     * SeparableConv2D's depthwise passes: into the middle tensor at scratch[0 ..], its gradient at scratch[MIDDLE_SIZE
+     * ..]; {@code inputGradient}: the layer computes dIn.
+     */
+    static VectorDepthwise separable(Geometry2D g, boolean inputGradient) {
+        return new VectorDepthwise(g, inputGradient, "MIDDLE_CHANNELS", "depthwiseKernel", null, "scratch", "0", "scratch",
+                "MIDDLE_SIZE", true);
     }
 
-    /** DepthwiseConv2D's passes: out and dOut of example b, with the bias if it has one. */
-    static VectorDepthwise depthwise(Geometry2D g, boolean bias) {
-        return new VectorDepthwise(g, "OUT_CHANNELS", "kernel", bias ? "bias" : null, "out", "b * OUT_SIZE", "dOut",
-                "b * OUT_SIZE", false);
+    /** DepthwiseConv2D's passes: out and dOut of example b, with the bias if it has one; dIn if {@code inputGradient}. */
+    static VectorDepthwise depthwise(Geometry2D g, boolean bias, boolean inputGradient) {
+        return new VectorDepthwise(g, inputGradient, "OUT_CHANNELS", "kernel", bias ? "bias" : null, "out", "b * OUT_SIZE",
+                "dOut", "b * OUT_SIZE", false);
     }
 
-    /** Floats of scratch the passes use after {@code start}: the padded input and the padded output gradient. */
-    long scratchFloats(int channels) {
-        long p = padded ? (long) paddedHeight() * paddedWidth() * channels : 0;
-        long q = gather ? (long) gradientHeight() * gradientWidth() * channels : 0;
+    /** Floats of scratch the passes use after their start: the padded input, and the padded output gradient. */
+    long scratchFloats() {
+        long p = padded ? (long) paddedHeight() * paddedWidth() * g.channels() : 0;
+        long q = gather ? (long) gradientHeight() * gradientWidth() * g.channels() : 0;
         return p + q;
     }
 
@@ -149,9 +158,9 @@ final class VectorDepthwise {
     }
 
     /** The helper methods: {@code pad} (a padded copy), the input gradient and, for strides, {@code crop}. */
-    List<MethodSpec> helpers(boolean inputGradient) {
+    List<MethodSpec> helpers() {
         List<MethodSpec> m = new ArrayList<>();
-        if (padded || (gather && inputGradient)) {
+        if (padded || gather) {
             m.add(VectorKernels.padMethod());
         }
         if (inputGradient) {
@@ -172,10 +181,6 @@ final class VectorDepthwise {
     /** The offset of tap (ky, kx) from the window's first input, in a buffer {@code width} pixels wide. */
     private int tapOffset(int ky, int kx, int width) {
         return (ky * g.dilationHeight() * width + kx * g.dilationWidth()) * g.channels();
-    }
-
-    private int width(String name) {
-        return name.equals("PADDED_WIDTH") ? paddedWidth() : name.equals("GRADIENT_WIDTH") ? gradientWidth() : g.inWidth();
     }
 
     private int taps() {
@@ -215,69 +220,89 @@ final class VectorDepthwise {
     /** The forward pass of example b, padding its input first. */
     CodeBlock forward() {
         CodeBlock.Builder b = CodeBlock.builder().add(padInput());
-        String at = padded ? "PADDED_AT" : "b * IN_SIZE";
-        int w = width(srcWidth);
         b.beginControlFlow("for (int c = 0; c < C_VEC; c += L)");
         hoistKernel(b, kernel);
         if (bias != null) {
             b.addStatement("$T bv = $T.fromArray(S, $L, c)", FV, FV, bias);
         }
         b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
-                .addStatement("int i = $L + oy * STRIDE_HEIGHT * $L * IN_CHANNELS + c", at, srcWidth)
-                .addStatement("int o = $L + oy * OUT_WIDTH * " + ch + " + c", outAt)
-                .addStatement("int ox = 0");
-        for (int block : new int[] {PIXELS, 1}) {
-            if (block == PIXELS) {
-                b.beginControlFlow("for (; ox + $L <= OUT_WIDTH; ox += $L, i += $L * STRIDE_WIDTH * IN_CHANNELS, "
-                        + "o += $L * " + ch + ")", block, block, block, block);
-            } else {
-                b.beginControlFlow("for (; ox < OUT_WIDTH; ox++, i += STRIDE_WIDTH * IN_CHANNELS, o += " + ch + ")");
-            }
-            for (int t = 0; t < taps(); t++) {
-                int off = tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w);
-                for (int q = 0; q < block; q++) {
-                    CodeBlock load = CodeBlock.of("$T.fromArray(S, $L, i + $L)", FV, src,
-                            off + q * g.strideWidth() * g.channels());
-                    if (t == 0) {
-                        if (bias != null) {
-                            b.addStatement("$T a$L = $L.fma($L, bv)", FV, q, load, kernel(kernel, t));
-                        } else {
-                            b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel(kernel, t));
-                        }
-                    } else {
-                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel(kernel, t), q);
-                    }
-                }
-            }
-            for (int q = 0; q < block; q++) {
-                b.addStatement("a$L.intoArray($L, o + $L)", q, out, q * g.channels());
-            }
-            b.endControlFlow();
-        }
+                .addStatement("int i = $L + oy * STRIDE_HEIGHT * $L * IN_CHANNELS + c", srcAt, srcWidth)
+                .addStatement("int o = $L + oy * OUT_WIDTH * " + ch + " + c", outAt);
+        rowBlocks(b, "OUT_WIDTH", "STRIDE_WIDTH * IN_CHANNELS", ch, src, tapOffsets(false, srcColumns),
+                g.strideWidth() * g.channels(), bias != null ? "bv" : null, out);
         b.endControlFlow().endControlFlow();
         // the channels beyond C_VEC
         b.beginControlFlow("for (int c = C_VEC; c < " + ch + "; c++)")
                 .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
-                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS + c", at, srcWidth)
+                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS + c", srcAt, srcWidth)
                 .addStatement("float s = $L", bias != null ? bias + "[c]" : "0f");
-        for (int t = 0; t < taps(); t++) {
-            b.addStatement("s += $L[i + $L] * " + kernel + "[$L * " + ch + " + c]", src,
-                    tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w), t);
-        }
+        tapSum(b, src, tapOffsets(false, srcColumns));
         b.addStatement("$L[$L + (oy * OUT_WIDTH + ox) * " + ch + " + c] = s", out, outAt)
                 .endControlFlow().endControlFlow().endControlFlow();
         return b.build();
+    }
+
+    /** Each tap's offset from a window's first input in a buffer {@code columns} pixels wide; turned by 180 degrees. */
+    private int[] tapOffsets(boolean turned, int columns) {
+        int kh = g.kernelHeight();
+        int kw = g.kernelWidth();
+        int[] offsets = new int[taps()];
+        for (int t = 0; t < offsets.length; t++) {
+            offsets[t] = turned ? tapOffset(kh - 1 - t / kw, kw - 1 - t % kw, columns) : tapOffset(t / kw, t % kw, columns);
+        }
+        return offsets;
+    }
+
+    /**
+     * One row of output vectors at channel block c, four pixels at a time and then one: each summed over the
+     * taps from {@code array[i + offset]} times the kernel (plus {@code biasVector} if not null) in a register,
+     * then stored at {@code target[o ..]}. Expects {@code i} and {@code o} at the row's first pixel; {@code
+     * inStep} and {@code outStep} advance them by a pixel, {@code pixelStride} is the literal of inStep.
+     */
+    private void rowBlocks(CodeBlock.Builder b, String width, String inStep, String outStep, String array, int[] offsets,
+            int pixelStride, String biasVector, String target) {
+        b.addStatement("int x = 0");
+        for (int block : new int[] {PIXELS, 1}) {
+            if (block == PIXELS) {
+                b.beginControlFlow("for (; x + $L <= $L; x += $L, i += $L * $L, o += $L * $L)", block, width, block, block,
+                        inStep, block, outStep);
+            } else {
+                b.beginControlFlow("for (; x < $L; x++, i += $L, o += $L)", width, inStep, outStep);
+            }
+            for (int t = 0; t < offsets.length; t++) {
+                for (int q = 0; q < block; q++) {
+                    CodeBlock load = CodeBlock.of("$T.fromArray(S, $L, i + $L)", FV, array, offsets[t] + q * pixelStride);
+                    if (t > 0) {
+                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel(kernel, t), q);
+                    } else if (biasVector != null) {
+                        b.addStatement("$T a$L = $L.fma($L, $L)", FV, q, load, kernel(kernel, t), biasVector);
+                    } else {
+                        b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel(kernel, t));
+                    }
+                }
+            }
+            for (int q = 0; q < block; q++) {
+                b.addStatement("a$L.intoArray($L, o + $L)", q, target, q * g.channels());
+            }
+            b.endControlFlow();
+        }
+    }
+
+    /** {@code s += array[i + offset] * kernel[t * channels + c]} for every tap: one channel's sum. */
+    private void tapSum(CodeBlock.Builder b, String array, int[] offsets) {
+        for (int t = 0; t < offsets.length; t++) {
+            b.addStatement("s += $L[i + $L] * " + kernel + "[$L * " + ch + " + c]", array, offsets[t], t);
+        }
     }
 
     /**
      * The backward pass of example b after its input was padded ({@link #padInput}): the kernel gradient
      * (and the bias's), then the input gradient.
      */
-    CodeBlock backward(boolean inputGradient) {
+    CodeBlock backward() {
         CodeBlock.Builder b = CodeBlock.builder();
-        String at = padded ? "PADDED_AT" : "b * IN_SIZE";
-        int w = width(srcWidth);
+        int[] offsets = tapOffsets(false, srcColumns);
         b.add("// " + dKernel + ": per tap, the sum over pixels of the (padded) input times the middle gradient\n");
         b.beginControlFlow("for (int c = 0; c < C_VEC; c += L)")
                 .addStatement("$T z = $T.zero(S)", FV, FV);
@@ -288,7 +313,7 @@ final class VectorDepthwise {
             b.addStatement("$T sb = z", FV);
         }
         b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
-                .addStatement("int i = $L + oy * STRIDE_HEIGHT * $L * IN_CHANNELS + c", at, srcWidth)
+                .addStatement("int i = $L + oy * STRIDE_HEIGHT * $L * IN_CHANNELS + c", srcAt, srcWidth)
                 .addStatement("int d = $L + oy * OUT_WIDTH * " + ch + " + c", gradAt)
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++, i += STRIDE_WIDTH * IN_CHANNELS, d += " + ch + ")")
                 .addStatement("$T g = $T.fromArray(S, $L, d)", FV, FV, grad);
@@ -296,8 +321,7 @@ final class VectorDepthwise {
             b.addStatement("sb = sb.add(g)");
         }
         for (int t = 0; t < taps(); t++) {
-            b.addStatement("s$L = $T.fromArray(S, $L, i + $L).fma(g, s$L)", t, FV, src,
-                    tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w), t);
+            b.addStatement("s$L = $T.fromArray(S, $L, i + $L).fma(g, s$L)", t, FV, src, offsets[t], t);
         }
         b.endControlFlow().endControlFlow();
         for (int t = 0; t < taps(); t++) {
@@ -317,13 +341,13 @@ final class VectorDepthwise {
         }
         b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
-                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS + c", at, srcWidth)
+                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS + c", srcAt, srcWidth)
                 .addStatement("float g = $L[$L + (oy * OUT_WIDTH + ox) * " + ch + " + c]", grad, gradAt);
         if (bias != null) {
             b.addStatement("sb += g");
         }
         for (int t = 0; t < taps(); t++) {
-            b.addStatement("s$L += $L[i + $L] * g", t, src, tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w));
+            b.addStatement("s$L += $L[i + $L] * g", t, src, offsets[t]);
         }
         b.endControlFlow().endControlFlow();
         for (int t = 0; t < taps(); t++) {
@@ -367,9 +391,7 @@ final class VectorDepthwise {
     /** dIn of example b, stride 1: the padded middle gradient convolved with the kernel turned by 180 degrees. */
     private CodeBlock gatherInputGradient() {
         CodeBlock.Builder b = CodeBlock.builder();
-        int w = gradientWidth();
-        int kh = g.kernelHeight();
-        int kw = g.kernelWidth();
+        int[] offsets = tapOffsets(true, gradientWidth());
         b.add("// dIn: the middle gradient inside zero borders, convolved with the kernel turned by 180 degrees\n")
                 .addStatement("pad($L, $L, scratch, GRADIENT_AT, OUT_HEIGHT, OUT_WIDTH, GRADIENT_TOP, "
                         + "GRADIENT_LEFT, GRADIENT_BOTTOM, GRADIENT_RIGHT)", grad, gradAt)
@@ -377,41 +399,15 @@ final class VectorDepthwise {
         hoistKernel(b, kernel);
         b.beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
                 .addStatement("int i = GRADIENT_AT + y * GRADIENT_WIDTH * IN_CHANNELS + c")
-                .addStatement("int o = (b * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS + c")
-                .addStatement("int x = 0");
-        for (int block : new int[] {PIXELS, 1}) {
-            if (block == PIXELS) {
-                b.beginControlFlow("for (; x + $L <= IN_WIDTH; x += $L, i += $L * IN_CHANNELS, o += $L * IN_CHANNELS)",
-                        block, block, block, block);
-            } else {
-                b.beginControlFlow("for (; x < IN_WIDTH; x++, i += IN_CHANNELS, o += IN_CHANNELS)");
-            }
-            for (int t = 0; t < taps(); t++) {
-                int off = tapOffset(kh - 1 - t / kw, kw - 1 - t % kw, w);
-                for (int q = 0; q < block; q++) {
-                    CodeBlock load = CodeBlock.of("$T.fromArray(S, scratch, i + $L)", FV, off + q * g.channels());
-                    if (t == 0) {
-                        b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel(kernel, t));
-                    } else {
-                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel(kernel, t), q);
-                    }
-                }
-            }
-            for (int q = 0; q < block; q++) {
-                b.addStatement("a$L.intoArray(dIn, o + $L)", q, q * g.channels());
-            }
-            b.endControlFlow();
-        }
+                .addStatement("int o = (b * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS + c");
+        rowBlocks(b, "IN_WIDTH", "IN_CHANNELS", "IN_CHANNELS", "scratch", offsets, g.channels(), null, "dIn");
         b.endControlFlow().endControlFlow();
         b.beginControlFlow("for (int c = C_VEC; c < " + ch + "; c++)")
                 .beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
                 .beginControlFlow("for (int x = 0; x < IN_WIDTH; x++)")
                 .addStatement("int i = GRADIENT_AT + (y * GRADIENT_WIDTH + x) * IN_CHANNELS + c")
                 .addStatement("float s = 0f");
-        for (int t = 0; t < taps(); t++) {
-            b.addStatement("s += scratch[i + $L] * " + kernel + "[$L * " + ch + " + c]",
-                    tapOffset(kh - 1 - t / kw, kw - 1 - t % kw, w), t);
-        }
+        tapSum(b, "scratch", offsets);
         b.addStatement("dIn[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c] = s")
                 .endControlFlow().endControlFlow().endControlFlow();
         return b.build();
@@ -424,8 +420,7 @@ final class VectorDepthwise {
     private CodeBlock scatterInputGradient() {
         CodeBlock.Builder b = CodeBlock.builder();
         String to = padded ? "scratch" : "dIn";
-        String at = padded ? "PADDED_AT" : "b * IN_SIZE";
-        int w = width(srcWidth);
+        int[] offsets = tapOffsets(false, srcColumns);
         b.add("// dIn: the middle gradient times the kernel, added into the $L input's place tap by tap\n",
                 padded ? "padded" : "");
         if (padded) {
@@ -433,20 +428,20 @@ final class VectorDepthwise {
         }
         b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
-                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS", at, srcWidth)
+                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS", srcAt, srcWidth)
                 .addStatement("int d = $L + (oy * OUT_WIDTH + ox) * " + ch, gradAt)
                 .addStatement("int c = 0")
                 .beginControlFlow("for (; c < C_VEC; c += L)")
                 .addStatement("$T g = $T.fromArray(S, $L, d + c)", FV, FV, grad);
         for (int t = 0; t < taps(); t++) {
-            int off = tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w);
+            int off = offsets[t];
             b.addStatement("$T.fromArray(S, " + kernel + ", $L * " + ch + " + c).fma(g, $T.fromArray(S, $L, i + $L + c))"
                     + ".intoArray($L, i + $L + c)", FV, t, FV, to, off, to, off);
         }
         b.endControlFlow().beginControlFlow("for (; c < " + ch + "; c++)")
                 .addStatement("float g = $L[d + c]", grad);
         for (int t = 0; t < taps(); t++) {
-            int off = tapOffset(t / g.kernelWidth(), t % g.kernelWidth(), w);
+            int off = offsets[t];
             b.addStatement("$L[i + $L + c] += " + kernel + "[$L * " + ch + " + c] * g", to, off, t);
         }
         b.endControlFlow().endControlFlow().endControlFlow();
@@ -456,7 +451,7 @@ final class VectorDepthwise {
         return b.build();
     }
 
-    /** Whether the input gradient is set per example (the gather), so that backward need not clear dIn first. */
+    /** Whether dIn is set per example (the gather, or the crop of the padded one), so that backward need not clear it. */
     boolean setsInputGradient() {
         return gather || padded;
     }

@@ -26,13 +26,13 @@ final class VectorDepthwiseConv2DGenerator implements LayerGenerator<DepthwiseCo
         return l.geometry().channelsLast() && l.depthMultiplier() == 1 && Window.of(l.geometry()).unrolled();
     }
 
-    private static VectorDepthwise passes(DepthwiseConv2DLayer l) {
-        return VectorDepthwise.depthwise(l.geometry(), l.useBias());
+    private static VectorDepthwise passes(DepthwiseConv2DLayer l, LayerSite site) {
+        return VectorDepthwise.depthwise(l.geometry(), l.useBias(), site.computesInputGradient());
     }
 
     @Override
     public long scratchFloats(DepthwiseConv2DLayer l, LayerSite site) {
-        return passes(l).scratchFloats(l.inputChannels());
+        return passes(l, site).scratchFloats();
     }
 
     @Override
@@ -48,7 +48,7 @@ final class VectorDepthwiseConv2DGenerator implements LayerGenerator<DepthwiseCo
 
     @Override
     public TypeSpec generate(DepthwiseConv2DLayer l, LayerSite site) {
-        VectorDepthwise passes = passes(l);
+        VectorDepthwise passes = passes(l, site);
         boolean dIn = site.computesInputGradient();
         TypeSpec.Builder t = DepthwiseConv2DGenerator.header(l, site);
         t.addFields(VectorKernels.species());
@@ -56,13 +56,13 @@ final class VectorDepthwiseConv2DGenerator implements LayerGenerator<DepthwiseCo
                 .initializer("OUT_CHANNELS - OUT_CHANNELS % L")
                 .addJavadoc("Channels computed with vectors; the rest are scalar.\n").build());
         t.addFields(passes.constants("0"));
-        t.addMethods(passes.helpers(dIn));
+        t.addMethods(passes.helpers());
         List<ParameterSpec> buffers = scratchFloats(l, site) > 0
                 ? List.of(ParameterSpec.builder(float[].class, "scratch").build()) : List.of();
         CodeBlock forward = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
                 .add(passes.forward()).endControlFlow().build();
         CodeBlock backward = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
-                .add(passes.padInput()).add(passes.backward(dIn)).endControlFlow().build();
+                .add(passes.padInput()).add(passes.backward()).endControlFlow().build();
         WeightedLayerGenerator.addPasses(t, site, "depthwise_conv", l.kernelShape(), l.outputChannels(), forward, backward,
                 buffers, buffers, !passes.setsInputGradient());
         return t.build();

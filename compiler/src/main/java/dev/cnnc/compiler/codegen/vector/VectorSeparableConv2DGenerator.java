@@ -39,7 +39,7 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
     @Override
     public long scratchFloats(SeparableConv2DLayer l, LayerSite site) {
         long own = 2 * l.middleSize() + (long) l.middleChannels() * l.filters();
-        return own + (valid(l) ? VectorDepthwise.separable(l.geometry()).scratchFloats(l.inputChannels()) : 0);
+        return own + (valid(l) ? VectorDepthwise.separable(l.geometry(), site.computesInputGradient()).scratchFloats() : 0);
     }
 
     /** Windows whose taps are unrolled run the depthwise passes as valid convolutions ({@link VectorDepthwise}). */
@@ -69,10 +69,10 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
                 .initializer("MIDDLE_CHANNELS - MIDDLE_CHANNELS % L")
                 .addJavadoc("Channels the depthwise passes compute with vectors; the rest are scalar.\n").build());
 
-        VectorDepthwise passes = valid(l) ? VectorDepthwise.separable(l.geometry()) : null;
+        VectorDepthwise passes = valid(l) ? VectorDepthwise.separable(l.geometry(), dIn) : null;
         if (passes != null) {
             t.addFields(passes.constants("2 * MIDDLE_SIZE + MIDDLE_CHANNELS * FILTERS"));
-            t.addMethods(passes.helpers(dIn));
+            t.addMethods(passes.helpers());
         }
         t.addMethod(passes != null ? passes.forwardMethod()
                 : SeparableConv2DGenerator.depthwiseMethod().addCode(depthwise(win, false, false)).build());
@@ -118,7 +118,7 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
         }
 
         t.addMethod(SeparableConv2DGenerator.depthwiseBackwardMethod(dIn)
-                .addCode(passes != null ? passes.backward(dIn) : depthwise(win, true, dIn)).build());
+                .addCode(passes != null ? passes.backward() : depthwise(win, true, dIn)).build());
         return t.build();
     }
 
