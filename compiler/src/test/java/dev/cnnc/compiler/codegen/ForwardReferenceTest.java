@@ -52,6 +52,10 @@ class ForwardReferenceTest {
         "9, 8, 3, 6, 5, 4, 2, 1, valid, channels_first",
         "13, 13, 32, 3, 3, 64, 1, 1, valid, channels_last",
         "9, 11, 5, 3, 3, 40, 2, 1, same, channels_last",
+        // few products per output (under VectorKernels.SHORT_WINDOW): the vector forward pass's blocks within rows
+        "28, 28, 1, 3, 3, 32, 1, 1, valid, channels_last",
+        "30, 17, 3, 3, 3, 80, 1, 2, same, channels_last",
+        "12, 23, 2, 5, 5, 37, 2, 1, valid, channels_last",
     })
     void conv2d(int h, int w, int c, int kh, int kw, int filters, int s, int d, String padding, String format) {
         boolean last = format.equals("channels_last");

@@ -52,7 +52,8 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                 + ", out " + LayerSite.batch(l.outputShape()) + ", kernel " + LayerSite.dims(l.kernelShape())
                 + ". Vector API variant.\n";
         boolean relu = act == Activation.RELU;
-        t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu, narrow, doc));
+        t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu, narrow, g.outWidth(),
+                g.kernelHeight() * g.kernelWidth() * l.inputChannels(), doc));
         if (act != Activation.LINEAR) {
             if (!relu) {
                 t.addMethod(ActivationCode.forward(act, "OUT_SIZE", l.outputShape().dim(2)));

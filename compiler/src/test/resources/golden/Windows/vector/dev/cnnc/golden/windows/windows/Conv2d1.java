@@ -203,27 +203,23 @@ public final class Conv2d1 {
          * <p>in (n, 13, 13, 3), out (n, 6, 6, 8), kernel (3, 3, 3, 8). Vector API variant.
          */
         public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
-            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-            int p = 0;
-            for (; p + 6 <= pixels; p += 6) {
-                pixels6(in, out, kernel, bias, p);
-                narrow6(in, out, kernel, bias, p);
-            }
-            for (; p < pixels; p++) {
-                pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            int rows = n * OUT_HEIGHT;
+            for (int r = 0; r < rows; r++) {
+                int b = r / OUT_HEIGHT;
+                int i = ((b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
+                int p = r * OUT_WIDTH;
+                for (int ox = 0; ox + 6 <= OUT_WIDTH; ox += 6) {
+                    row6(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
+                    narrowRow6(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
+                }
             }
         }
 
         /**
-         * Output pixels {@code p .. p + 5}, counted across rows and examples; windows inside the input.
+         * Output pixels {@code p .. p + 5}, in one row, the first one's window at input {@code i}.
          */
-        private static void pixels6(float[] in, float[] out, float[] kernel, float[] bias, int p) {
-            int i0 = window(p + 0);
-            int i1 = window(p + 1);
-            int i2 = window(p + 2);
-            int i3 = window(p + 3);
-            int i4 = window(p + 4);
-            int i5 = window(p + 5);
+        private static void row6(float[] in, float[] out, float[] kernel, float[] bias, int i,
+                int p) {
             int o = p * FILTERS;
             // 4 vectors of filters at a time where the registers allow, then 2
             for (int f = 0; f < F_VEC4; f += 4 * L) {
@@ -234,39 +230,39 @@ public final class Conv2d1 {
                 FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3, a50 = z0, a51 = z1, a52 = z2, a53 = z3;
                 for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                     for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
                         int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
                         for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
                             FloatVector k0 = FloatVector.fromArray(S, kernel, k);
                             FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
                             FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
                             FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
-                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            FloatVector v = FloatVector.broadcast(S, in[t + c]);
                             a00 = v.fma(k0, a00);
                             a01 = v.fma(k1, a01);
                             a02 = v.fma(k2, a02);
                             a03 = v.fma(k3, a03);
-                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + STRIDE_WIDTH * IN_CHANNELS]);
                             a10 = v.fma(k0, a10);
                             a11 = v.fma(k1, a11);
                             a12 = v.fma(k2, a12);
                             a13 = v.fma(k3, a13);
-                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_WIDTH * IN_CHANNELS]);
                             a20 = v.fma(k0, a20);
                             a21 = v.fma(k1, a21);
                             a22 = v.fma(k2, a22);
                             a23 = v.fma(k3, a23);
-                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_WIDTH * IN_CHANNELS]);
                             a30 = v.fma(k0, a30);
                             a31 = v.fma(k1, a31);
                             a32 = v.fma(k2, a32);
                             a33 = v.fma(k3, a33);
-                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_WIDTH * IN_CHANNELS]);
                             a40 = v.fma(k0, a40);
                             a41 = v.fma(k1, a41);
                             a42 = v.fma(k2, a42);
                             a43 = v.fma(k3, a43);
-                            v = FloatVector.broadcast(S, in[i5 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 5 * STRIDE_WIDTH * IN_CHANNELS]);
                             a50 = v.fma(k0, a50);
                             a51 = v.fma(k1, a51);
                             a52 = v.fma(k2, a52);
@@ -305,27 +301,27 @@ public final class Conv2d1 {
                 FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1, a50 = z0, a51 = z1;
                 for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                     for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
                         int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
                         for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
                             FloatVector k0 = FloatVector.fromArray(S, kernel, k);
                             FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            FloatVector v = FloatVector.broadcast(S, in[t + c]);
                             a00 = v.fma(k0, a00);
                             a01 = v.fma(k1, a01);
-                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + STRIDE_WIDTH * IN_CHANNELS]);
                             a10 = v.fma(k0, a10);
                             a11 = v.fma(k1, a11);
-                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_WIDTH * IN_CHANNELS]);
                             a20 = v.fma(k0, a20);
                             a21 = v.fma(k1, a21);
-                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_WIDTH * IN_CHANNELS]);
                             a30 = v.fma(k0, a30);
                             a31 = v.fma(k1, a31);
-                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_WIDTH * IN_CHANNELS]);
                             a40 = v.fma(k0, a40);
                             a41 = v.fma(k1, a41);
-                            v = FloatVector.broadcast(S, in[i5 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 5 * STRIDE_WIDTH * IN_CHANNELS]);
                             a50 = v.fma(k0, a50);
                             a51 = v.fma(k1, a51);
                         }
@@ -344,7 +340,7 @@ public final class Conv2d1 {
                 a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
                 a51.max(0f).intoArray(out, o + 5 * FILTERS + f + L);
             }
-            // channels beyond F_VEC1 (narrow6), one pixel at a time
+            // channels beyond F_VEC1 (narrowRow6), one pixel at a time
             if (F_VEC1 < FILTERS) {
                 for (int q = 0; q < 6; q++) {
                     tail(in, out, kernel, bias, p + q);
@@ -355,34 +351,29 @@ public final class Conv2d1 {
         /**
          * Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + 5}, one vector at a time.
          */
-        private static void narrow6(float[] in, float[] out, float[] kernel, float[] bias, int p) {
-            int i0 = window(p + 0);
-            int i1 = window(p + 1);
-            int i2 = window(p + 2);
-            int i3 = window(p + 3);
-            int i4 = window(p + 4);
-            int i5 = window(p + 5);
+        private static void narrowRow6(float[] in, float[] out, float[] kernel, float[] bias, int i,
+                int p) {
             int o = p * FILTERS;
             for (int f = F_VEC; f < F_VEC1; f += L) {
                 FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
                 FloatVector a00 = z0, a10 = z0, a20 = z0, a30 = z0, a40 = z0, a50 = z0;
                 for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                     for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
                         int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
                         for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
                             FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            FloatVector v = FloatVector.broadcast(S, in[t + c]);
                             a00 = v.fma(k0, a00);
-                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + STRIDE_WIDTH * IN_CHANNELS]);
                             a10 = v.fma(k0, a10);
-                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_WIDTH * IN_CHANNELS]);
                             a20 = v.fma(k0, a20);
-                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_WIDTH * IN_CHANNELS]);
                             a30 = v.fma(k0, a30);
-                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_WIDTH * IN_CHANNELS]);
                             a40 = v.fma(k0, a40);
-                            v = FloatVector.broadcast(S, in[i5 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 5 * STRIDE_WIDTH * IN_CHANNELS]);
                             a50 = v.fma(k0, a50);
                         }
                     }
@@ -393,105 +384,6 @@ public final class Conv2d1 {
                 a30.max(0f).intoArray(out, o + 3 * FILTERS + f);
                 a40.max(0f).intoArray(out, o + 4 * FILTERS + f);
                 a50.max(0f).intoArray(out, o + 5 * FILTERS + f);
-            }
-        }
-
-        /**
-         * Output pixel {@code (oy, ox)} of example {@code b}.
-         */
-        private static void pixels1(float[] in, float[] out, float[] kernel, float[] bias, int b,
-                int oy, int ox) {
-            int iy = oy * STRIDE_HEIGHT - PAD_TOP;
-            int ix = ox * STRIDE_WIDTH - PAD_LEFT;
-            int o = ((b * OUT_HEIGHT + oy) * OUT_WIDTH + ox) * FILTERS;
-            // 4 vectors of filters at a time where the registers allow, then 2
-            for (int f = 0; f < F_VEC4; f += 4 * L) {
-                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-                FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
-                FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
-                FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3;
-                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                    int y = iy + ky * DILATION_HEIGHT;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
-                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int x = ix + kx * DILATION_WIDTH;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
-                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                            FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
-                            FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
-                            FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                            a00 = v.fma(k0, a00);
-                            a01 = v.fma(k1, a01);
-                            a02 = v.fma(k2, a02);
-                            a03 = v.fma(k3, a03);
-                        }
-                    }
-                }
-                a00.max(0f).intoArray(out, o + f);
-                a01.max(0f).intoArray(out, o + f + L);
-                a02.max(0f).intoArray(out, o + f + 2 * L);
-                a03.max(0f).intoArray(out, o + f + 3 * L);
-            }
-            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
-                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-                FloatVector a00 = z0, a01 = z1;
-                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                    int y = iy + ky * DILATION_HEIGHT;
-                    if (y < 0 || y >= IN_HEIGHT) {
-                        continue;
-                    }
-                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int x = ix + kx * DILATION_WIDTH;
-                        if (x < 0 || x >= IN_WIDTH) {
-                            continue;
-                        }
-                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                            FloatVector v = FloatVector.broadcast(S, in[i + c]);
-                            a00 = v.fma(k0, a00);
-                            a01 = v.fma(k1, a01);
-                        }
-                    }
-                }
-                a00.max(0f).intoArray(out, o + f);
-                a01.max(0f).intoArray(out, o + f + L);
-            }
-            // channels beyond F_VEC, one at a time
-            for (int p = 0; p < 1; p++) {
-                for (int f = F_VEC; f < FILTERS; f++) {
-                    float s = bias == null ? 0f : bias[f];
-                    for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                        int y = iy + ky * DILATION_HEIGHT;
-                        if (y < 0 || y >= IN_HEIGHT) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                            int x = ix + p * STRIDE_WIDTH + kx * DILATION_WIDTH;
-                            if (x < 0 || x >= IN_WIDTH) {
-                                continue;
-                            }
-                            int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
-                            int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                            for (int c = 0; c < IN_CHANNELS; c++) {
-                                s += in[i + c] * kernel[k + c * FILTERS];
-                            }
-                        }
-                    }
-                    out[o + p * FILTERS + f] = Math.max(s, 0f);
-                }
             }
         }
 
