@@ -83,7 +83,6 @@ final class VectorKernels {
                 .addJavadoc("Output channels computed with vectors: from F_VEC on, one vector at a time.\n").build();
     }
 
-    /** {@code S} and {@code L}: the species and its length, for a class of elementwise vector loops. */
     /**
      * {@code pad(from, at, to, toAt, rows, cols, top, left, bottom, right)}: an image of IN_CHANNELS copied
      * inside zero borders, writing only the borders and the copy (the padded convolutions' input, the
@@ -110,6 +109,7 @@ final class VectorKernels {
                 .build();
     }
 
+    /** {@code S} and {@code L}: the species and its length, for a class of elementwise vector loops. */
     static List<FieldSpec> species() {
         return List.of(
                 FieldSpec.builder(FLOAT_SPECIES, "S", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
