@@ -151,9 +151,9 @@ final class VectorKernels {
         }
         String b = bias ? "bias" : "null";
         forward.addParameter(int.class, "n");
-        List<MethodSpec> methods = new java.util.ArrayList<>();
-        if (outWidth >= BLOCK && window < SHORT_WINDOW) {
-            int rest = outWidth % BLOCK;
+        boolean inRows = outWidth >= BLOCK && window < SHORT_WINDOW;
+        int rest = inRows ? outWidth % BLOCK : 0;
+        if (inRows) {
             forward.addStatement("int rows = n * OUT_HEIGHT")
                     .beginControlFlow("for (int r = 0; r < rows; r++)")
                     .addStatement("int b = r / OUT_HEIGHT")
@@ -168,14 +168,6 @@ final class VectorKernels {
                 rowCalls(forward, rest, b, "(OUT_WIDTH - " + rest + ")", "OUT_WIDTH - " + rest, narrow);
             }
             forward.endControlFlow();
-            methods.add(null);
-            for (int count : rest > 0 ? new int[] {BLOCK, rest} : new int[] {BLOCK}) {
-                methods.add(convPixels(count, relu, narrow, true));
-                if (narrow) {
-                    methods.add(convNarrow(count, relu, true));
-                }
-            }
-            methods.addAll(List.of(windowIndex(), convTail(relu, narrow)));
         } else {
             forward.addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
                     .addStatement("int p = 0")
@@ -189,17 +181,21 @@ final class VectorKernels {
                     .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
                             + "p % OUT_WIDTH)", b)
                     .endControlFlow();
-            methods.add(null);
-            methods.add(convPixels(BLOCK, relu, narrow, false));
-            if (narrow) {
-                methods.add(convNarrow(BLOCK, relu, false));
-            }
-            methods.addAll(List.of(convPixels(relu), windowIndex(), convTail(relu, narrow)));
         }
         if (activation) {
             forward.addStatement("activate(out, n)");
         }
-        methods.set(0, forward.build());
+        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(forward.build()));
+        for (int count : rest > 0 ? new int[] {BLOCK, rest} : new int[] {BLOCK}) {
+            methods.add(convPixels(count, relu, narrow, inRows));
+            if (narrow) {
+                methods.add(convNarrow(count, relu, inRows));
+            }
+        }
+        if (!inRows) {
+            methods.add(convPixels(relu));
+        }
+        methods.addAll(List.of(windowIndex(), convTail(relu, narrow)));
         return methods;
     }
 
