@@ -82,6 +82,18 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
     static void addPasses(TypeSpec.Builder t, LayerSite site, String operation, int[] kernelShape, int units,
             CodeBlock forwardBody, CodeBlock backwardBody, java.util.List<com.palantir.javapoet.ParameterSpec> forwardBuffers,
             java.util.List<com.palantir.javapoet.ParameterSpec> backwardBuffers, boolean clearInputGradient) {
+        addPasses(t, site, operation, kernelShape, units, forwardBody, backwardBody, forwardBuffers, backwardBuffers,
+                clearInputGradient, null);
+    }
+
+    /**
+     * As above, with the layer's {@code activationBackward} method given ({@code null}: the portable one), for a
+     * backend with a faster one.
+     */
+    static void addPasses(TypeSpec.Builder t, LayerSite site, String operation, int[] kernelShape, int units,
+            CodeBlock forwardBody, CodeBlock backwardBody, java.util.List<com.palantir.javapoet.ParameterSpec> forwardBuffers,
+            java.util.List<com.palantir.javapoet.ParameterSpec> backwardBuffers, boolean clearInputGradient,
+            MethodSpec activationBackward) {
         Layer l = site.layer();
         boolean bias = l.weights().stream().anyMatch(w -> w.role() == dev.cnnc.compiler.ir.Weight.Role.BIAS);
         Activation act = l.activation();
@@ -104,7 +116,7 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
         if (act != Activation.LINEAR) {
             int lastAxis = l.outputShape().dim(2);
             t.addMethod(ActivationCode.forward(act, "OUT_SIZE", lastAxis));
-            t.addMethod(ActivationCode.backward(act, "OUT_SIZE", lastAxis));
+            t.addMethod(activationBackward != null ? activationBackward : ActivationCode.backward(act, "OUT_SIZE", lastAxis));
         }
         MethodSpec.Builder backward = backwardMethod(site, bias, backwardBuffers);
         if (site.computesInputGradient() && clearInputGradient) {

@@ -9,6 +9,7 @@ import dev.cnnc.compiler.codegen.LayerSite;
 import dev.cnnc.compiler.codegen.WeightedLayerGenerator;
 import dev.cnnc.compiler.codegen.Window;
 import dev.cnnc.compiler.codegen.portable.DepthwiseConv2DGenerator;
+import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.DepthwiseConv2DLayer;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -64,7 +65,9 @@ final class VectorDepthwiseConv2DGenerator implements LayerGenerator<DepthwiseCo
         CodeBlock backward = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)")
                 .add(passes.padInput()).add(passes.backward()).endControlFlow().build();
         WeightedLayerGenerator.addPasses(t, site, "depthwise_conv", l.kernelShape(), l.outputChannels(), forward, backward,
-                buffers, buffers, !passes.setsInputGradient());
+                buffers, buffers, !passes.setsInputGradient(),
+                l.activation() == Activation.LINEAR ? null
+                        : VectorActivations.backward(l.activation(), "OUT_SIZE", l.outputShape().dim(2)));
         return t.build();
     }
 }
