@@ -266,10 +266,16 @@ class GradientCheckTest {
         check("input(9, 7, 20)\nSeparableConv2D(6, " + arguments + "use_bias=False)\nFlatten()\nDense(3)\n");
     }
 
-    /** DepthwiseConv2D's vector passes (the same as SeparableConv2D's), with its bias and activation. */
+    /**
+     * DepthwiseConv2D's vector passes (the same as SeparableConv2D's), with its bias and activation; with
+     * strides, every class of input pixels of the input gradient (row and column modulo the strides), including
+     * the rows that no tap reaches (strides 4 over a 3x3 kernel) and a class whose taps need zero rows below the
+     * output gradient (strides 3 with 'same').
+     */
     @ParameterizedTest(name = "DepthwiseConv2D(3, {0})")
     @ValueSource(strings = {"padding='same'", "padding='valid', activation='tanh'", "strides=2, padding='same'",
-            "strides=(1, 2), use_bias=False", "strides=2"})
+            "strides=(1, 2), use_bias=False", "strides=2", "strides=(3, 2), padding='same', activation='tanh'",
+            "strides=4"})
     void depthwiseConvolutionsWithVectorsOfChannels(String options) {
         check("input(9, 7, 20)\nDepthwiseConv2D(3, " + options + ", bias_initializer=RandomNormal())\nFlatten()\n"
                 + "Dense(3)\n");

@@ -23,8 +23,8 @@ import javax.lang.model.element.Modifier;
  * every pixel in one register per tap. The input gradient of a stride-1 convolution is the valid
  * convolution of the output gradient, copied inside zero borders, with the kernel turned by 180
  * degrees (a gather: each input pixel's gradient summed in a register and stored once); with
- * strides, the output gradient times the kernel is added into the padded input's place tap by tap
- * and the interior copied out.
+ * strides, the input pixels fall into classes (row and column modulo the strides) reached by the same
+ * taps, and each class is such a gather over its taps.
  *
  * <p>Expects in the layer class: {@code S}, {@code L}, {@code C_VEC} (channels done with vectors),
  * the header's constants, and the middle tensor and its gradient at {@code scratch[0 ..]} and {@code
@@ -44,6 +44,8 @@ final class VectorDepthwise {
     private final boolean padded;
     private final boolean inputGradient;
     private final boolean gather;
+    /** The input gradient with strides: a gather per class of input pixels (their row and column modulo the strides). */
+    private final boolean strided;
     private final String src;
     private final String srcAt;
     private final String srcWidth;
@@ -64,6 +66,7 @@ final class VectorDepthwise {
         this.padded = g.padTop() + g.padBottom() + g.padLeft() + g.padRight() > 0;
         this.inputGradient = inputGradient;
         this.gather = inputGradient && g.strideHeight() == 1 && g.strideWidth() == 1;
+        this.strided = inputGradient && !gather;
         this.src = padded ? "scratch" : "in";
         this.srcAt = padded ? "PADDED_AT" : "b * IN_SIZE";
         this.srcWidth = padded ? "PADDED_WIDTH" : "IN_WIDTH";
@@ -98,7 +101,66 @@ final class VectorDepthwise {
     long scratchFloats() {
         long p = padded ? (long) paddedHeight() * paddedWidth() * g.channels() : 0;
         long q = gather ? (long) gradientHeight() * gradientWidth() * g.channels() : 0;
+        if (strided) {
+            q = (long) (g.outHeight() + border(true, true) + border(true, false))
+                    * (g.outWidth() + border(false, true) + border(false, false)) * g.channels();
+        }
         return p + q;
+    }
+
+    /** The stride of rows ({@code rows}) or columns. */
+    private int stride(boolean rows) {
+        return rows ? g.strideHeight() : g.strideWidth();
+    }
+
+    /** The kernel rows (or columns) whose taps reach the input rows (columns) {@code r} modulo the stride. */
+    private List<Integer> classTaps(boolean rows, int r) {
+        int k = rows ? g.kernelHeight() : g.kernelWidth();
+        int d = rows ? g.dilationHeight() : g.dilationWidth();
+        int pad = rows ? g.padTop() : g.padLeft();
+        List<Integer> taps = new ArrayList<>();
+        for (int t = 0; t < k; t++) {
+            if (Math.floorMod(r + pad - t * d, stride(rows)) == 0) {
+                taps.add(t);
+            }
+        }
+        return taps;
+    }
+
+    /**
+     * The output row (column) that kernel row (column) {@code t} reaches from the first input row (column) of
+     * class {@code r}; from the class's j-th row, j rows further.
+     */
+    private int classShift(boolean rows, int r, int t) {
+        int d = rows ? g.dilationHeight() : g.dilationWidth();
+        int pad = rows ? g.padTop() : g.padLeft();
+        return Math.floorDiv(r + pad - t * d, stride(rows));
+    }
+
+    /** The input rows (columns) of class {@code r}: r, r + stride, ... below the input's height (width). */
+    private int classCount(boolean rows, int r) {
+        int in = rows ? g.inHeight() : g.inWidth();
+        return r < in ? (in - 1 - r) / stride(rows) + 1 : 0;
+    }
+
+    /**
+     * Zero rows (columns) the strided input gradient's copy of the output gradient needs before ({@code
+     * before}) or after it, so that every tap of every class reads inside it.
+     */
+    private int border(boolean rows, boolean before) {
+        int out = rows ? g.outHeight() : g.outWidth();
+        int need = 0;
+        for (int r = 0; r < stride(rows); r++) {
+            int count = classCount(rows, r);
+            if (count == 0) {
+                continue;
+            }
+            for (int t : classTaps(rows, r)) {
+                int shift = classShift(rows, r, t);
+                need = Math.max(need, before ? -shift : count - 1 + shift - (out - 1));
+            }
+        }
+        return need;
     }
 
     private int paddedHeight() {
@@ -150,6 +212,19 @@ final class VectorDepthwise {
                     .initializer(padded ? "PADDED_AT + PADDED_SIZE" : start)
                     .addJavadoc("Where scratch holds the padded output gradient.\n").build());
         }
+        if (strided) {
+            f.add(doc(LayerSite.constant("GRADIENT_TOP", border(true, true)),
+                    "Zero rows above the output gradient in its padded copy, so that every tap of the strided input\n"
+                            + "gradient reads inside it.\n"));
+            f.add(doc(LayerSite.constant("GRADIENT_LEFT", border(false, true)), "Zero columns left of it.\n"));
+            f.add(doc(LayerSite.constant("GRADIENT_BOTTOM", border(true, false)), "Zero rows below it.\n"));
+            f.add(doc(LayerSite.constant("GRADIENT_RIGHT", border(false, false)), "Zero columns right of it.\n"));
+            f.add(doc(LayerSite.constant("GRADIENT_WIDTH", g.outWidth() + border(false, true) + border(false, false)),
+                    "Columns of the padded output gradient.\n"));
+            f.add(FieldSpec.builder(int.class, "GRADIENT_AT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer(padded ? "PADDED_AT + PADDED_SIZE" : start)
+                    .addJavadoc("Where scratch holds the padded output gradient.\n").build());
+        }
         return f;
     }
 
@@ -157,23 +232,14 @@ final class VectorDepthwise {
         return f.toBuilder().addJavadoc(javadoc).build();
     }
 
-    /** The helper methods: {@code pad} (a padded copy), the input gradient and, for strides, {@code crop}. */
+    /** The helper methods: {@code pad} (a padded copy) and the input gradient. */
     List<MethodSpec> helpers() {
         List<MethodSpec> m = new ArrayList<>();
-        if (padded || gather) {
+        if (padded || inputGradient) {
             m.add(VectorKernels.padMethod());
         }
         if (inputGradient) {
             m.add(inputGradientMethod());
-        }
-        if (padded && !gather && inputGradient) {
-            m.add(MethodSpec.methodBuilder("crop").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addJavadoc("dIn of example b = the interior of the padded input gradient in scratch[PADDED_AT ..].\n")
-                    .addParameter(float[].class, "scratch").addParameter(float[].class, "dIn").addParameter(int.class, "b")
-                    .beginControlFlow("for (int y = 0; y < IN_HEIGHT; y++)")
-                    .addStatement("$T.arraycopy(scratch, PADDED_AT + ((y + PAD_TOP) * PADDED_WIDTH + PAD_LEFT) * IN_CHANNELS,"
-                            + " dIn, (b * IN_HEIGHT + y) * IN_WIDTH * IN_CHANNELS, IN_WIDTH * IN_CHANNELS)", System.class)
-                    .endControlFlow().build());
         }
         return m;
     }
@@ -194,8 +260,15 @@ final class VectorDepthwise {
     }
 
     private CodeBlock.Builder hoistKernel(CodeBlock.Builder b, String array) {
+        int[] all = new int[taps()];
+        Arrays.setAll(all, t -> t);
+        return hoistKernel(b, array, all);
+    }
+
+    /** The kernel's vectors of the taps {@code taps} for the channel block c, in registers where the taps are few. */
+    private CodeBlock.Builder hoistKernel(CodeBlock.Builder b, String array, int[] taps) {
         if (taps() <= HOISTED_TAPS) {
-            for (int t = 0; t < taps(); t++) {
+            for (int t : taps) {
                 b.addStatement("$T k$L = $T.fromArray(S, $L, $L * " + ch + " + c)", FV, t, FV, array, t);
             }
         }
@@ -262,6 +335,17 @@ final class VectorDepthwise {
      */
     private void rowBlocks(CodeBlock.Builder b, String width, String inStep, String outStep, String array, int[] offsets,
             int pixelStride, String biasVector, String target) {
+        int[] taps = new int[offsets.length];
+        Arrays.setAll(taps, t -> t);
+        rowBlocks(b, width, inStep, outStep, array, offsets, taps, pixelStride, g.channels(), biasVector, target);
+    }
+
+    /**
+     * As above, for the taps {@code taps} (indices into the kernel) at {@code offsets}, the stored pixels {@code
+     * outPixelStride} floats apart.
+     */
+    private void rowBlocks(CodeBlock.Builder b, String width, String inStep, String outStep, String array, int[] offsets,
+            int[] taps, int pixelStride, int outPixelStride, String biasVector, String target) {
         b.addStatement("int x = 0");
         for (int block : new int[] {PIXELS, 1}) {
             if (block == PIXELS) {
@@ -272,21 +356,26 @@ final class VectorDepthwise {
             }
             for (int t = 0; t < offsets.length; t++) {
                 for (int q = 0; q < block; q++) {
-                    CodeBlock load = CodeBlock.of("$T.fromArray(S, $L, i + $L)", FV, array, offsets[t] + q * pixelStride);
+                    CodeBlock load = CodeBlock.of("$T.fromArray(S, $L, $L)", FV, array, plus("i", offsets[t] + q * pixelStride));
                     if (t > 0) {
-                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel(kernel, t), q);
+                        b.addStatement("a$L = $L.fma($L, a$L)", q, load, kernel(kernel, taps[t]), q);
                     } else if (biasVector != null) {
-                        b.addStatement("$T a$L = $L.fma($L, $L)", FV, q, load, kernel(kernel, t), biasVector);
+                        b.addStatement("$T a$L = $L.fma($L, $L)", FV, q, load, kernel(kernel, taps[t]), biasVector);
                     } else {
-                        b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel(kernel, t));
+                        b.addStatement("$T a$L = $L.mul($L)", FV, q, load, kernel(kernel, taps[t]));
                     }
                 }
             }
             for (int q = 0; q < block; q++) {
-                b.addStatement("a$L.intoArray($L, o + $L)", q, target, q * g.channels());
+                b.addStatement("a$L.intoArray($L, o + $L)", q, target, q * outPixelStride);
             }
             b.endControlFlow();
         }
+    }
+
+    /** {@code base + n} as code: {@code i + 64}, {@code i + 0}, {@code i - 64}. */
+    private static String plus(String base, int n) {
+        return n < 0 ? base + " - " + -n : base + " + " + n;
     }
 
     /** {@code s += array[i + offset] * kernel[t * channels + c]} for every tap: one channel's sum. */
@@ -358,8 +447,7 @@ final class VectorDepthwise {
         }
         b.endControlFlow();
         if (inputGradient) {
-            b.addStatement("depthwiseInputGradient($LdIn, $L$L, b)", grad.equals("scratch") ? "" : grad + ", ", kernel,
-                    inputGradientScratch() ? ", scratch" : "");
+            b.addStatement("depthwiseInputGradient($LdIn, $L, scratch, b)", grad.equals("scratch") ? "" : grad + ", ", kernel);
         }
         return b.build();
     }
@@ -372,20 +460,12 @@ final class VectorDepthwise {
         MethodSpec.Builder m = MethodSpec.methodBuilder("depthwiseInputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dIn of example b from the output gradient$L.\n", gather
                         ? ": the gradient inside zero borders convolved with the kernel turned\nby 180 degrees"
-                        : ", added tap by tap into the input's place");
+                        : ": per class of input pixels (row and column modulo the strides), the\ngradient inside zero borders convolved with the kernel's taps that reach them");
         if (!grad.equals("scratch")) {
             m.addParameter(float[].class, grad);
         }
-        m.addParameter(float[].class, "dIn").addParameter(float[].class, kernel);
-        if (inputGradientScratch()) {
-            m.addParameter(float[].class, "scratch");
-        }
-        return m.addParameter(int.class, "b").addCode(gather ? gatherInputGradient() : scatterInputGradient()).build();
-    }
-
-    /** Whether the input gradient reads or writes scratch: its padded buffers, or the middle gradient there. */
-    private boolean inputGradientScratch() {
-        return padded || gather || grad.equals("scratch");
+        m.addParameter(float[].class, "dIn").addParameter(float[].class, kernel).addParameter(float[].class, "scratch");
+        return m.addParameter(int.class, "b").addCode(gather ? gatherInputGradient() : stridedInputGradient()).build();
     }
 
     /** dIn of example b, stride 1: the padded middle gradient convolved with the kernel turned by 180 degrees. */
@@ -414,45 +494,74 @@ final class VectorDepthwise {
     }
 
     /**
-     * dIn of example b with strides: the middle gradient times the kernel added tap by tap into the input's
-     * place (the padded input's, whose interior is then copied out; dIn itself where there is no padding).
+     * dIn of example b with strides, as gathers too: the input pixels whose row is r modulo the row stride and
+     * whose column is q modulo the column stride are reached by the same taps (with strides 2 and a 3x3 kernel:
+     * 4, 2, 2 or 1 of the nine), each from the output pixel one further per stride; so each class is a
+     * stride-1 valid convolution of the output gradient inside zero borders with those taps, summed in
+     * registers four pixels at a time and stored once, with no border tests and no adding into memory.
      */
-    private CodeBlock scatterInputGradient() {
+    private CodeBlock stridedInputGradient() {
         CodeBlock.Builder b = CodeBlock.builder();
-        String to = padded ? "scratch" : "dIn";
-        int[] offsets = tapOffsets(false, srcColumns);
-        b.add("// dIn: the middle gradient times the kernel, added into the $L input's place tap by tap\n",
-                padded ? "padded" : "");
-        if (padded) {
-            b.addStatement("$T.fill(scratch, PADDED_AT, PADDED_AT + PADDED_SIZE, 0f)", Arrays.class);
-        }
-        b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
-                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
-                .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS", srcAt, srcWidth)
-                .addStatement("int d = $L + (oy * OUT_WIDTH + ox) * " + ch, gradAt)
-                .addStatement("int c = 0")
-                .beginControlFlow("for (; c < C_VEC; c += L)")
-                .addStatement("$T g = $T.fromArray(S, $L, d + c)", FV, FV, grad);
-        for (int t = 0; t < taps(); t++) {
-            int off = offsets[t];
-            b.addStatement("$T.fromArray(S, " + kernel + ", $L * " + ch + " + c).fma(g, $T.fromArray(S, $L, i + $L + c))"
-                    + ".intoArray($L, i + $L + c)", FV, t, FV, to, off, to, off);
-        }
-        b.endControlFlow().beginControlFlow("for (; c < " + ch + "; c++)")
-                .addStatement("float g = $L[d + c]", grad);
-        for (int t = 0; t < taps(); t++) {
-            int off = offsets[t];
-            b.addStatement("$L[i + $L + c] += " + kernel + "[$L * " + ch + " + c] * g", to, off, t);
-        }
-        b.endControlFlow().endControlFlow().endControlFlow();
-        if (padded) {
-            b.addStatement("crop(scratch, dIn, b)");
+        int kw = g.kernelWidth();
+        int width = g.outWidth() + border(false, true) + border(false, false);
+        b.add("// dIn: the output gradient inside zero borders; then, per class of input pixels (row and column\n"
+                + "// modulo the strides), the sums over the taps that reach that class\n")
+                .addStatement("pad($L, $L, scratch, GRADIENT_AT, OUT_HEIGHT, OUT_WIDTH, GRADIENT_TOP, GRADIENT_LEFT, "
+                        + "GRADIENT_BOTTOM, GRADIENT_RIGHT)", grad, gradAt);
+        for (int r = 0; r < g.strideHeight(); r++) {
+            for (int q = 0; q < g.strideWidth(); q++) {
+                int rows = classCount(true, r);
+                int cols = classCount(false, q);
+                if (rows == 0 || cols == 0) {
+                    continue;
+                }
+                List<Integer> tapList = new ArrayList<>();
+                List<Integer> offsetList = new ArrayList<>();
+                for (int ky : classTaps(true, r)) {
+                    for (int kx : classTaps(false, q)) {
+                        tapList.add(ky * kw + kx);
+                        offsetList.add((classShift(true, r, ky) * width + classShift(false, q, kx)) * g.channels());
+                    }
+                }
+                int[] taps = tapList.stream().mapToInt(Integer::intValue).toArray();
+                int[] offsets = offsetList.stream().mapToInt(Integer::intValue).toArray();
+                String first = "(b * IN_HEIGHT + " + (r == 0 ? "" : r + " + ") + "j * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS"
+                        + (q == 0 ? "" : " + " + q + " * IN_CHANNELS");
+                b.add("// rows $L, $L + STRIDE_HEIGHT, ..., columns $L, $L + STRIDE_WIDTH, ...: taps $L\n", r, r, q, q,
+                        taps.length == 0 ? "none (zero)" : Arrays.toString(taps).replaceAll("[\\[\\]]", ""));
+                if (taps.length == 0) {
+                    b.beginControlFlow("for (int j = 0; j < $L; j++)", rows)
+                            .beginControlFlow("for (int x = 0; x < $L; x++)", cols)
+                            .addStatement("int o = $L + x * STRIDE_WIDTH * IN_CHANNELS", first)
+                            .addStatement("$T.fill(dIn, o, o + IN_CHANNELS, 0f)", Arrays.class)
+                            .endControlFlow().endControlFlow();
+                    continue;
+                }
+                b.beginControlFlow("for (int c = 0; c < C_VEC; c += L)");
+                hoistKernel(b, kernel, taps);
+                b.beginControlFlow("for (int j = 0; j < $L; j++)", rows)
+                        .addStatement("int i = GRADIENT_AT + ((j + GRADIENT_TOP) * GRADIENT_WIDTH + GRADIENT_LEFT) * IN_CHANNELS + c")
+                        .addStatement("int o = $L + c", first);
+                rowBlocks(b, String.valueOf(cols), "IN_CHANNELS", "STRIDE_WIDTH * IN_CHANNELS", "scratch", offsets, taps,
+                        g.channels(), g.strideWidth() * g.channels(), null, "dIn");
+                b.endControlFlow().endControlFlow();
+                b.beginControlFlow("for (int c = C_VEC; c < " + ch + "; c++)")
+                        .beginControlFlow("for (int j = 0; j < $L; j++)", rows)
+                        .beginControlFlow("for (int x = 0; x < $L; x++)", cols)
+                        .addStatement("int i = GRADIENT_AT + ((j + GRADIENT_TOP) * GRADIENT_WIDTH + GRADIENT_LEFT + x) * IN_CHANNELS + c")
+                        .addStatement("float s = 0f");
+                for (int t = 0; t < taps.length; t++) {
+                    b.addStatement("s += scratch[$L] * " + kernel + "[$L * " + ch + " + c]", plus("i", offsets[t]), taps[t]);
+                }
+                b.addStatement("dIn[$L + x * STRIDE_WIDTH * IN_CHANNELS + c] = s", first)
+                        .endControlFlow().endControlFlow().endControlFlow();
+            }
         }
         return b.build();
     }
 
-    /** Whether dIn is set per example (the gather, or the crop of the padded one), so that backward need not clear it. */
+    /** Whether dIn is set per example, so that backward need not clear it: both input gradients set every value. */
     boolean setsInputGradient() {
-        return gather || padded;
+        return true;
     }
 }
