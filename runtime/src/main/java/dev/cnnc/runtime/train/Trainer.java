@@ -529,6 +529,9 @@ public final class Trainer implements AutoCloseable {
             order[i] = i;
         }
         Progress bar = progress == null ? null : new Progress(progress, terminal, data.count());
+        if (phases == 1 && workers.size() <= chunks.length) {
+            return evaluateBySlices(data, order, bar);
+        }
         double lossSum = 0;
         double correctSum = 0;
         double activity = 0;
@@ -560,6 +563,81 @@ public final class Trainer implements AutoCloseable {
         }
         int n = Math.max(1, data.count());
         return new Evaluation((lossSum + activity) / n + model.regularizationLoss(), correctSum / n);
+    }
+
+    /** Chunks per {@link Workers#run} of {@link #evaluateBySlices}: the progress bar moves once per slice. */
+    static final int SLICE_CHUNKS = 64;
+
+    /**
+     * {@link #evaluate} for a model of one phase: the chunks of a slice of {@link #SLICE_CHUNKS} chunks in one
+     * run of the threads, each thread evaluating its chunks with a replica of its own, so that no thread waits
+     * at the end of every batch for the other's last chunk; the results are kept per chunk and added in the
+     * order and the groups of {@link #evaluate}'s batches, so the result has the same bits.
+     */
+    private Evaluation evaluateBySlices(Dataset data, int[] order, Progress bar) {
+        int total = chunkCount(order.length);
+        Slices slices = new Slices(data, order, total);
+        for (int first = 0; first < total; first += SLICE_CHUNKS) {
+            slices.first = first;
+            int count = Math.min(SLICE_CHUNKS, total - first);
+            workers.run(count, slices);
+            if (bar != null) {
+                bar.update(Math.min(order.length, (first + count) * CHUNK), "");
+            }
+        }
+        if (bar != null) {
+            bar.done("");
+        }
+        double lossSum = 0;
+        double correctSum = 0;
+        double activity = 0;
+        int perBatch = chunks.length;
+        for (int k0 = 0; k0 < total; k0 += perBatch) {
+            double batchActivity = 0;
+            for (int k = k0; k < Math.min(total, k0 + perBatch); k++) {
+                lossSum += slices.loss[k];
+                correctSum += slices.correct[k];
+                batchActivity += slices.activity[k];
+            }
+            int n = Math.min(perBatch * CHUNK, order.length - k0 * CHUNK);
+            activity += batchActivity * n; // Keras averages batch losses weighted by batch size
+        }
+        int n = Math.max(1, data.count());
+        return new Evaluation((lossSum + activity) / n + model.regularizationLoss(), correctSum / n);
+    }
+
+    /** Evaluates chunk {@code first + task} of the data set with thread {@code thread}'s replica. */
+    private final class Slices implements Workers.Task {
+        final Dataset data;
+        final int[] order;
+        final double[] loss;
+        final double[] correct;
+        final double[] activity;
+        int first;
+
+        Slices(Dataset data, int[] order, int total) {
+            this.data = data;
+            this.order = order;
+            this.loss = new double[total];
+            this.correct = new double[total];
+            this.activity = new double[total];
+        }
+
+        @Override
+        public void run(int task, int thread) {
+            int k = first + task;
+            Chunk c = chunks[thread];
+            int start = k * CHUNK;
+            int m = Math.min(CHUNK, order.length - start);
+            data.copyInputs(order, start, m, c.input);
+            data.copyTargets(order, start, m, c.targets);
+            System.arraycopy(order, start, c.batch.exampleIds(), 0, m);
+            c.batch.set(c.input, m, Mode.INFERENCE).noise(seed, 0);
+            float[] output = job.scored(c, c.net.forwardPhase(c.batch, 0), m);
+            loss[k] = Trainer.this.loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
+            correct[k] = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
+            activity[k] = c.net.activityLoss();
+        }
     }
 
     @Override

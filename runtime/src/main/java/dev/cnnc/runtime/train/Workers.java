@@ -18,6 +18,12 @@ import java.util.function.IntConsumer;
  * from a working one.
  */
 final class Workers implements AutoCloseable {
+    /** A task that knows which thread runs it: 0 for the caller, 1 to {@code size() - 1} for the workers. */
+    @FunctionalInterface
+    interface Task {
+        void run(int task, int thread);
+    }
+
     /** How long an idle thread spins before it sleeps. */
     static final long SPIN_NANOS = 500_000;
 
@@ -28,8 +34,9 @@ final class Workers implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    /** The job, its task count and the caller are written before {@link #generation} is published. */
+    /** The job (one of the two kinds), its task count and the caller are written before {@link #generation} is published. */
     private IntConsumer job;
+    private Task task;
     private int tasks;
     private volatile Thread caller;
     private volatile boolean callerAsleep;
@@ -69,10 +76,29 @@ final class Workers implements AutoCloseable {
             }
             return;
         }
+        start(taskCount, work, null);
+    }
+
+    /**
+     * Runs {@code work} for every task index in {@code [0, taskCount)}, telling each which thread runs it (so that
+     * a thread can keep buffers of its own across tasks), and returns when all are done.
+     */
+    void run(int taskCount, Task work) {
+        if (threads.length == 0 || taskCount == 1) {
+            for (int i = 0; i < taskCount; i++) {
+                work.run(i, 0);
+            }
+            return;
+        }
+        start(taskCount, null, work);
+    }
+
+    private void start(int taskCount, IntConsumer work, Task indexed) {
         if (closed) {
             throw new IllegalStateException("the workers are closed");
         }
         job = work;
+        task = indexed;
         tasks = taskCount;
         next.set(0);
         failure.set(null);
@@ -86,12 +112,13 @@ final class Workers implements AutoCloseable {
         }
         Throwable mine = null;
         try {
-            drain(work, taskCount);
+            drain(work, indexed, taskCount, 0);
         } catch (Throwable t) {
             mine = t;
         }
         awaitWorkers();
         job = null;
+        task = null;
         if (mine == null) {
             mine = failure.get();
         }
@@ -127,10 +154,14 @@ final class Workers implements AutoCloseable {
         }
     }
 
-    private void drain(IntConsumer work, int taskCount) {
+    private void drain(IntConsumer work, Task indexed, int taskCount, int thread) {
         int i;
         while ((i = next.getAndIncrement()) < taskCount) {
-            work.accept(i);
+            if (work != null) {
+                work.accept(i);
+            } else {
+                indexed.run(i, thread);
+            }
         }
     }
 
@@ -143,7 +174,7 @@ final class Workers implements AutoCloseable {
             }
             seen = current;
             try {
-                drain(job, tasks);
+                drain(job, task, tasks, index + 1);
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
             }

@@ -149,6 +149,45 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Evaluation: the mean cross-entropy and the accuracy of the examples one by one, the same bits on every
+     * thread count, whether the threads take slices of chunks with replicas of their own (up to as many threads
+     * as a batch has chunks: 3 here) or batch after batch (4 threads); 2,100 examples are 132 chunks, more
+     * than two slices, the last chunk short.
+     */
+    @Test
+    void evaluationIsTheExamplesMeanAndTheSameOnEveryThreadCount() throws Exception {
+        ArrayDataset data = blobs(2100, 5);
+        DenseSoftmax net = new DenseSoftmax(6, 3, 1, 3, 0.4);
+        double lossSum = 0;
+        int right = 0;
+        float[] x = new float[6];
+        float[] p = new float[3];
+        float[] t = new float[3];
+        int[] index = new int[1];
+        for (int e = 0; e < data.count(); e++) {
+            index[0] = e;
+            data.copyInputs(index, 0, 1, x);
+            data.copyTargets(index, 0, 1, t);
+            net.replica(1).predict(x, p);
+            int label = t[0] == 1 ? 0 : t[1] == 1 ? 1 : 2;
+            lossSum -= Math.log(p[label]);
+            int best = p[1] > p[0] ? (p[2] > p[1] ? 2 : 1) : (p[2] > p[0] ? 2 : 0);
+            right += best == label ? 1 : 0;
+        }
+        List<Trainer.Evaluation> results = new ArrayList<>();
+        for (int threads = 1; threads <= 4; threads++) {
+            try (Trainer tr = new Trainer(net, sgd(0.1, 40, 1, false), threads, 7, QUIET, false)) {
+                results.add(tr.evaluate(data, null));
+            }
+        }
+        assertEquals(lossSum / data.count(), results.get(0).loss(), 1e-6);
+        assertEquals((double) right / data.count(), results.get(0).accuracy());
+        for (Trainer.Evaluation r : results) {
+            assertEquals(results.get(0), r);
+        }
+    }
+
     @Test
     void weightsAreBitIdenticalOnOneTwoAndThreeThreads() throws Exception {
         // 250 examples in batches of 40: chunks of 16, 16 and 8, and a last short batch of 10
