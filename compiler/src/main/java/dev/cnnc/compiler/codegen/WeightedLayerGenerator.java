@@ -83,17 +83,18 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
             CodeBlock forwardBody, CodeBlock backwardBody, java.util.List<com.palantir.javapoet.ParameterSpec> forwardBuffers,
             java.util.List<com.palantir.javapoet.ParameterSpec> backwardBuffers, boolean clearInputGradient) {
         addPasses(t, site, operation, kernelShape, units, forwardBody, backwardBody, forwardBuffers, backwardBuffers,
-                clearInputGradient, null);
+                clearInputGradient, null, false);
     }
 
     /**
      * As above, with the layer's {@code activationBackward} method given ({@code null}: the portable one), for a
-     * backend with a faster one.
+     * backend with a faster one; {@code activatesInForward}: the forward body applies the activation itself (no
+     * {@code activate} pass).
      */
     static void addPasses(TypeSpec.Builder t, LayerSite site, String operation, int[] kernelShape, int units,
             CodeBlock forwardBody, CodeBlock backwardBody, java.util.List<com.palantir.javapoet.ParameterSpec> forwardBuffers,
             java.util.List<com.palantir.javapoet.ParameterSpec> backwardBuffers, boolean clearInputGradient,
-            MethodSpec activationBackward) {
+            MethodSpec activationBackward, boolean activatesInForward) {
         Layer l = site.layer();
         boolean bias = l.weights().stream().anyMatch(w -> w.role() == dev.cnnc.compiler.ir.Weight.Role.BIAS);
         Activation act = l.activation();
@@ -109,13 +110,15 @@ public interface WeightedLayerGenerator<L extends Layer> extends LayerGenerator<
             forward.addParameter(float[].class, "bias");
         }
         forward.addParameters(forwardBuffers).addParameter(int.class, "n").addCode(forwardBody);
-        if (act != Activation.LINEAR) {
+        if (act != Activation.LINEAR && !activatesInForward) {
             forward.addStatement("activate(out, n)");
         }
         t.addMethod(forward.build());
         if (act != Activation.LINEAR) {
             int lastAxis = l.outputShape().dim(2);
-            t.addMethod(ActivationCode.forward(act, "OUT_SIZE", lastAxis));
+            if (!activatesInForward) {
+                t.addMethod(ActivationCode.forward(act, "OUT_SIZE", lastAxis));
+            }
             t.addMethod(activationBackward != null ? activationBackward : ActivationCode.backward(act, "OUT_SIZE", lastAxis));
         }
         MethodSpec.Builder backward = backwardMethod(site, bias, backwardBuffers);

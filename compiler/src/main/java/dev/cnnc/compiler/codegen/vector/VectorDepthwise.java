@@ -59,9 +59,11 @@ final class VectorDepthwise {
     private final String grad;
     private final String gradAt;
     private final boolean declarePads;
+    /** The forward pass applies relu as it stores each output vector. */
+    private final boolean relu;
 
     private VectorDepthwise(Geometry2D g, boolean inputGradient, String ch, String kernel, String bias, String out,
-            String outAt, String grad, String gradAt, boolean declarePads) {
+            String outAt, String grad, String gradAt, boolean declarePads, boolean relu) {
         this.g = g;
         this.padded = g.padTop() + g.padBottom() + g.padLeft() + g.padRight() > 0;
         this.inputGradient = inputGradient;
@@ -80,6 +82,7 @@ final class VectorDepthwise {
         this.grad = grad;
         this.gradAt = gradAt;
         this.declarePads = declarePads;
+        this.relu = relu;
     }
 
     /**
@@ -88,13 +91,16 @@ final class VectorDepthwise {
      */
     static VectorDepthwise separable(Geometry2D g, boolean inputGradient) {
         return new VectorDepthwise(g, inputGradient, "MIDDLE_CHANNELS", "depthwiseKernel", null, "scratch", "0", "scratch",
-                "MIDDLE_SIZE", true);
+                "MIDDLE_SIZE", true, false);
     }
 
-    /** DepthwiseConv2D's passes: out and dOut of example b, with the bias if it has one; dIn if {@code inputGradient}. */
-    static VectorDepthwise depthwise(Geometry2D g, boolean bias, boolean inputGradient) {
+    /**
+     * DepthwiseConv2D's passes: out and dOut of example b, with the bias if it has one; dIn if {@code inputGradient};
+     * {@code relu}: the forward pass applies relu as it stores the outputs (no pass of its own).
+     */
+    static VectorDepthwise depthwise(Geometry2D g, boolean bias, boolean inputGradient, boolean relu) {
         return new VectorDepthwise(g, inputGradient, "OUT_CHANNELS", "kernel", bias ? "bias" : null, "out", "b * OUT_SIZE",
-                "dOut", "b * OUT_SIZE", false);
+                "dOut", "b * OUT_SIZE", false, relu);
     }
 
     /** Floats of scratch the passes use after their start: the padded input, and the padded output gradient. */
@@ -301,8 +307,10 @@ final class VectorDepthwise {
         b.beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
                 .addStatement("int i = $L + oy * STRIDE_HEIGHT * $L * IN_CHANNELS + c", srcAt, srcWidth)
                 .addStatement("int o = $L + oy * OUT_WIDTH * " + ch + " + c", outAt);
-        rowBlocks(b, "OUT_WIDTH", "STRIDE_WIDTH * IN_CHANNELS", ch, src, tapOffsets(false, srcColumns),
-                g.strideWidth() * g.channels(), bias != null ? "bv" : null, out);
+        int[] all = new int[taps()];
+        Arrays.setAll(all, t -> t);
+        rowBlocks(b, "OUT_WIDTH", "STRIDE_WIDTH * IN_CHANNELS", ch, src, tapOffsets(false, srcColumns), all,
+                g.strideWidth() * g.channels(), g.channels(), bias != null ? "bv" : null, out, relu);
         b.endControlFlow().endControlFlow();
         // the channels beyond C_VEC
         b.beginControlFlow("for (int c = C_VEC; c < " + ch + "; c++)")
@@ -311,7 +319,7 @@ final class VectorDepthwise {
                 .addStatement("int i = $L + (oy * STRIDE_HEIGHT * $L + ox * STRIDE_WIDTH) * IN_CHANNELS + c", srcAt, srcWidth)
                 .addStatement("float s = $L", bias != null ? bias + "[c]" : "0f");
         tapSum(b, src, tapOffsets(false, srcColumns));
-        b.addStatement("$L[$L + (oy * OUT_WIDTH + ox) * " + ch + " + c] = s", out, outAt)
+        b.addStatement("$L[$L + (oy * OUT_WIDTH + ox) * " + ch + " + c] = $L", out, outAt, relu ? "Math.max(s, 0f)" : "s")
                 .endControlFlow().endControlFlow().endControlFlow();
         return b.build();
     }
@@ -337,15 +345,15 @@ final class VectorDepthwise {
             int pixelStride, String biasVector, String target) {
         int[] taps = new int[offsets.length];
         Arrays.setAll(taps, t -> t);
-        rowBlocks(b, width, inStep, outStep, array, offsets, taps, pixelStride, g.channels(), biasVector, target);
+        rowBlocks(b, width, inStep, outStep, array, offsets, taps, pixelStride, g.channels(), biasVector, target, false);
     }
 
     /**
      * As above, for the taps {@code taps} (indices into the kernel) at {@code offsets}, the stored pixels {@code
-     * outPixelStride} floats apart.
+     * outPixelStride} floats apart, with relu applied to each vector stored if {@code relu}.
      */
     private void rowBlocks(CodeBlock.Builder b, String width, String inStep, String outStep, String array, int[] offsets,
-            int[] taps, int pixelStride, int outPixelStride, String biasVector, String target) {
+            int[] taps, int pixelStride, int outPixelStride, String biasVector, String target, boolean relu) {
         b.addStatement("int x = 0");
         for (int block : new int[] {PIXELS, 1}) {
             if (block == PIXELS) {
@@ -367,7 +375,7 @@ final class VectorDepthwise {
                 }
             }
             for (int q = 0; q < block; q++) {
-                b.addStatement("a$L.intoArray($L, o + $L)", q, target, q * outPixelStride);
+                b.addStatement("a$L$L.intoArray($L, o + $L)", q, relu ? ".max(0f)" : "", target, q * outPixelStride);
             }
             b.endControlFlow();
         }
@@ -543,7 +551,7 @@ final class VectorDepthwise {
                         .addStatement("int i = GRADIENT_AT + ((j + GRADIENT_TOP) * GRADIENT_WIDTH + GRADIENT_LEFT) * IN_CHANNELS + c")
                         .addStatement("int o = $L + c", first);
                 rowBlocks(b, String.valueOf(cols), "IN_CHANNELS", "STRIDE_WIDTH * IN_CHANNELS", "scratch", offsets, taps,
-                        g.channels(), g.strideWidth() * g.channels(), null, "dIn");
+                        g.channels(), g.strideWidth() * g.channels(), null, "dIn", false);
                 b.endControlFlow().endControlFlow();
                 b.beginControlFlow("for (int c = C_VEC; c < " + ch + "; c++)")
                         .beginControlFlow("for (int j = 0; j < $L; j++)", rows)

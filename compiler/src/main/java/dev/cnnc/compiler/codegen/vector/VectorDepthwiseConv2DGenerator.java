@@ -28,7 +28,8 @@ final class VectorDepthwiseConv2DGenerator implements LayerGenerator<DepthwiseCo
     }
 
     private static VectorDepthwise passes(DepthwiseConv2DLayer l, LayerSite site) {
-        return VectorDepthwise.depthwise(l.geometry(), l.useBias(), site.computesInputGradient());
+        return VectorDepthwise.depthwise(l.geometry(), l.useBias(), site.computesInputGradient(),
+                l.activation() == Activation.RELU);
     }
 
     @Override
@@ -67,7 +68,8 @@ final class VectorDepthwiseConv2DGenerator implements LayerGenerator<DepthwiseCo
         WeightedLayerGenerator.addPasses(t, site, "depthwise_conv", l.kernelShape(), l.outputChannels(), forward, backward,
                 buffers, buffers, !passes.setsInputGradient(),
                 l.activation() == Activation.LINEAR ? null
-                        : VectorActivations.backward(l.activation(), "OUT_SIZE", l.outputShape().dim(2)));
+                        : VectorActivations.backward(l.activation(), "OUT_SIZE", l.outputShape().dim(2)),
+                l.activation() == Activation.RELU);
         return t.build();
     }
 }
