@@ -130,8 +130,8 @@ final class BenchCommand implements Callable<Integer> {
         double peakAll = Double.NaN;
         double peakOne = Double.NaN;
         if (CnnCompiler.vectorAvailable()) {
-            peakAll = PeakProbe.median(threadCount, 3);
-            peakOne = PeakProbe.median(1, 3);
+            peakAll = PeakProbe.best(threadCount, 5);
+            peakOne = PeakProbe.best(1, 5);
         }
         double trainGflops = trainRate * trainFlops / 1e9;
         double inferGflops = inferRate * inferFlops / 1e9;
