@@ -430,15 +430,18 @@ public final class Trainer implements AutoCloseable {
                     c.net.backwardPhase(c.gradient, fused, m, phase);
                 }
                 case BACKWARD -> c.net.backwardPhase(c.gradient, fused, m, phase);
-                default -> { // EVALUATE
-                    float[] output = c.net.forwardPhase(c.batch, phase);
-                    if (phase == phases - 1) {
-                        output = scored(c, output, m);
-                        c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
-                        c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
-                        c.activity = c.net.activityLoss();
-                    }
-                }
+                default -> evaluate(c, m, phase);
+            }
+        }
+
+        /** Evaluation phase {@code phase} of chunk {@code c}; after the last, its loss, correct count and activity penalty. */
+        void evaluate(Chunk c, int m, int phase) {
+            float[] output = c.net.forwardPhase(c.batch, phase);
+            if (phase == phases - 1) {
+                output = scored(c, output, m);
+                c.loss = loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
+                c.correct = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
+                c.activity = c.net.activityLoss();
             }
         }
 
@@ -456,9 +459,11 @@ public final class Trainer implements AutoCloseable {
          * data set, mode, seed, epoch); in training also zeroes its gradients.
          */
         private void load(int k) {
-            Chunk c = chunks[k];
-            int start = from + k * CHUNK;
-            int m = Math.min(CHUNK, n - k * CHUNK);
+            load(chunks[k], from + k * CHUNK, Math.min(CHUNK, n - k * CHUNK));
+        }
+
+        /** Fills chunk {@code c} with the {@code m} examples {@code order[start ..]}, as {@link #load(int)}. */
+        void load(Chunk c, int start, int m) {
             data.copyInputs(order, start, m, c.input);
             data.copyTargets(order, start, m, c.targets);
             System.arraycopy(order, start, c.batch.exampleIds(), 0, m);
@@ -576,7 +581,8 @@ public final class Trainer implements AutoCloseable {
      */
     private Evaluation evaluateBySlices(Dataset data, int[] order, Progress bar) {
         int total = chunkCount(order.length);
-        Slices slices = new Slices(data, order, total);
+        Slices slices = new Slices(total);
+        job.start(data, order, 0, order.length, 0, Mode.INFERENCE);
         for (int first = 0; first < total; first += SLICE_CHUNKS) {
             slices.first = first;
             int count = Math.min(SLICE_CHUNKS, total - first);
@@ -585,6 +591,7 @@ public final class Trainer implements AutoCloseable {
                 bar.update(Math.min(order.length, (first + count) * CHUNK), "");
             }
         }
+        job.data = null;
         if (bar != null) {
             bar.done("");
         }
@@ -606,18 +613,17 @@ public final class Trainer implements AutoCloseable {
         return new Evaluation((lossSum + activity) / n + model.regularizationLoss(), correctSum / n);
     }
 
-    /** Evaluates chunk {@code first + task} of the data set with thread {@code thread}'s replica. */
+    /**
+     * Evaluates chunk {@code first + task} of the {@link Job}'s data with thread {@code thread}'s replica, and keeps
+     * its results.
+     */
     private final class Slices implements Workers.Task {
-        final Dataset data;
-        final int[] order;
         final double[] loss;
         final double[] correct;
         final double[] activity;
         int first;
 
-        Slices(Dataset data, int[] order, int total) {
-            this.data = data;
-            this.order = order;
+        Slices(int total) {
             this.loss = new double[total];
             this.correct = new double[total];
             this.activity = new double[total];
@@ -627,16 +633,11 @@ public final class Trainer implements AutoCloseable {
         public void run(int task, int thread) {
             int k = first + task;
             Chunk c = chunks[thread];
-            int start = k * CHUNK;
-            int m = Math.min(CHUNK, order.length - start);
-            data.copyInputs(order, start, m, c.input);
-            data.copyTargets(order, start, m, c.targets);
-            System.arraycopy(order, start, c.batch.exampleIds(), 0, m);
-            c.batch.set(c.input, m, Mode.INFERENCE).noise(seed, 0);
-            float[] output = job.scored(c, c.net.forwardPhase(c.batch, 0), m);
-            loss[k] = Trainer.this.loss.compute(output, c.targets, 0, m, c.net.outputSize(), 1, null, false);
-            correct[k] = accuracy.correct(output, c.targets, 0, m, c.net.outputSize());
-            activity[k] = c.net.activityLoss();
+            job.load(c, k * CHUNK, Math.min(CHUNK, job.n - k * CHUNK));
+            job.evaluate(c, c.batch.size(), 0);
+            loss[k] = c.loss;
+            correct[k] = c.correct;
+            activity[k] = c.activity;
         }
     }
 
