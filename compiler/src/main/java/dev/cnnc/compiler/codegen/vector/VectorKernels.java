@@ -41,6 +41,22 @@ final class VectorKernels {
     static final int BLOCK = 6;
 
     /**
+     * Output widths from which the 16 accumulators of a kernel gradient on 32 registers take two
+     * columns per step: below it the steps of a row are so few that C2 unrolls them whole and spills
+     * (3x3 from 5x5x64 to 64 filters, AVX-512: 222 us per 16 images by single columns, 315 by pairs;
+     * 11 columns wide: 97 -> 105 GFLOP/s by pairs).
+     */
+    static final int WIDE_PAIRS = 4;
+
+    /**
+     * Output pixels per register block with 16 vector registers (AVX2): 5 pixels by 2 vectors of
+     * filters, 10 accumulators, 2 kernel vectors and the broadcast input. 6 by 2 needs 15 of the 16
+     * and C2 then keeps two accumulators on the stack (3x3 convolution from 32 channels to 64, AVX2:
+     * 44 GFLOP/s with 6, 77 with 5, 67 with 4, of a one-thread peak of 109).
+     */
+    static final int BLOCK16 = 5;
+
+    /**
      * Products per output value under which a convolution's forward pass runs its blocks within rows
      * (see {@link #convForward}): the per-pixel window arithmetic of blocks across rows costs about
      * as much as a block of 9 products; with 288 (3x3 from 32 channels), blocks within rows are no
@@ -152,7 +168,7 @@ final class VectorKernels {
         String b = bias ? "bias" : "null";
         forward.addParameter(int.class, "n");
         boolean inRows = outWidth >= BLOCK && window < SHORT_WINDOW;
-        int rest = inRows ? outWidth % BLOCK : 0;
+        java.util.Set<Integer> counts = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
         if (inRows) {
             forward.addStatement("int rows = n * OUT_HEIGHT")
                     .beginControlFlow("for (int r = 0; r < rows; r++)")
@@ -160,33 +176,30 @@ final class VectorKernels {
                     .addStatement("int i = ((b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT)"
                             + " * IN_CHANNELS")
                     .addStatement("int p = r * OUT_WIDTH")
-                    .beginControlFlow("for (int ox = 0; ox + $L <= OUT_WIDTH; ox += $L)", BLOCK, BLOCK);
-            rowCalls(forward, BLOCK, b, "ox", "ox", narrow);
-            forward.endControlFlow();
-            if (rest > 0) {
-                forward.addComment("the row's last $L", rest == 1 ? "pixel" : rest + " pixels");
-                rowCalls(forward, rest, b, "(OUT_WIDTH - " + rest + ")", "OUT_WIDTH - " + rest, narrow);
-            }
-            forward.endControlFlow();
+                    .beginControlFlow("if (WIDE)");
+            rowBlocks(forward, BLOCK, outWidth, b, narrow, counts);
+            forward.nextControlFlow("else");
+            rowBlocks(forward, BLOCK16, outWidth, b, narrow, counts);
+            forward.endControlFlow().endControlFlow();
         } else {
             forward.addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
                     .addStatement("int p = 0")
-                    .beginControlFlow("for (; p + $L <= pixels; p += $L)", BLOCK, BLOCK)
-                    .addStatement("pixels$L(in, out, kernel, $L, p)", BLOCK, b);
-            if (narrow) {
-                forward.addStatement("narrow$L(in, out, kernel, $L, p)", BLOCK, b);
-            }
+                    .beginControlFlow("if (WIDE)");
+            pixelBlocks(forward, BLOCK, b, narrow);
+            forward.nextControlFlow("else");
+            pixelBlocks(forward, BLOCK16, b, narrow);
             forward.endControlFlow()
                     .beginControlFlow("for (; p < pixels; p++)")
                     .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
                             + "p % OUT_WIDTH)", b)
                     .endControlFlow();
+            counts.addAll(List.of(BLOCK, BLOCK16));
         }
         if (activation) {
             forward.addStatement("activate(out, n)");
         }
         List<MethodSpec> methods = new java.util.ArrayList<>(List.of(forward.build()));
-        for (int count : rest > 0 ? new int[] {BLOCK, rest} : new int[] {BLOCK}) {
+        for (int count : counts) {
             methods.add(convPixels(count, relu, narrow, inRows));
             if (narrow) {
                 methods.add(convNarrow(count, relu, inRows));
@@ -197,6 +210,31 @@ final class VectorKernels {
         }
         methods.addAll(List.of(windowIndex(), convTail(relu, narrow)));
         return methods;
+    }
+
+    /** Blocks of {@code block} pixels across rows and examples from {@code p}, while whole blocks remain. */
+    private static void pixelBlocks(MethodSpec.Builder forward, int block, String bias, boolean narrow) {
+        forward.beginControlFlow("for (; p + $L <= pixels; p += $L)", block, block)
+                .addStatement("pixels$L(in, out, kernel, $L, p)", block, bias);
+        if (narrow) {
+            forward.addStatement("narrow$L(in, out, kernel, $L, p)", block, bias);
+        }
+        forward.endControlFlow();
+    }
+
+    /** One row's blocks of {@code block} pixels, then its last {@code outWidth % block}; adds the counts used to {@code counts}. */
+    private static void rowBlocks(MethodSpec.Builder forward, int block, int outWidth, String bias, boolean narrow,
+            java.util.Set<Integer> counts) {
+        forward.beginControlFlow("for (int ox = 0; ox + $L <= OUT_WIDTH; ox += $L)", block, block);
+        rowCalls(forward, block, bias, "ox", "ox", narrow);
+        forward.endControlFlow();
+        counts.add(block);
+        int rest = outWidth % block;
+        if (rest > 0) {
+            forward.addComment("the row's last $L", rest == 1 ? "pixel" : rest + " pixels");
+            rowCalls(forward, rest, bias, "(OUT_WIDTH - " + rest + ")", "OUT_WIDTH - " + rest, narrow);
+            counts.add(rest);
+        }
     }
 
     /**
@@ -460,7 +498,7 @@ final class VectorKernels {
      * then added back to the input positions (col2im).
      */
     static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
-            String doc) {
+            int outWidth, String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -533,7 +571,7 @@ final class VectorKernels {
             }
             methods.add(kernelRowOffset());
         } else {
-            methods.addAll(List.of(convKernelGradientWide(), convKernelGradient(4, narrow), convKernelGradient(1, narrow)));
+            methods.addAll(List.of(convKernelGradientWide(outWidth >= WIDE_PAIRS), convKernelGradient(4, narrow), convKernelGradient(1, narrow)));
             if (narrow) {
                 methods.addAll(List.of(convKernelGradientNarrow(4), convKernelGradientNarrow(1)));
             }
@@ -706,7 +744,7 @@ final class VectorKernels {
      * 16 accumulators, 4 channels by 4 vectors of filters, so that each loaded vector of dOut serves 4
      * products and each input value 4 vectors (on machines with 32 vector registers).
      */
-    private static MethodSpec convKernelGradientWide() {
+    private static MethodSpec convKernelGradientWide(boolean pairs) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientWide").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dKernel[tap, c .. c + 3, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted "
                         + "across examples) of in (at the tap) times dOut.\n")
@@ -728,21 +766,19 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
-                .addStatement("int x = ox * STRIDE_WIDTH + dx")
-                .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
-                .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f");
-        for (int v = 0; v < 4; v++) {
-            m.addStatement("$T d$L = $T.fromArray(S, dOut, o$L)", FLOAT_VECTOR, v, FLOAT_VECTOR, plusVectors(v));
-        }
-        for (int q = 0; q < 4; q++) {
-            m.addStatement("$L$T.broadcast(S, in[i$L])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
-                    q == 0 ? "" : " + " + q);
-            for (int v = 0; v < 4; v++) {
-                m.addStatement("a$L$L = v.fma(d$L, a$L$L)", q, v, v, q, v);
+                .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c")
+                .addStatement("int o = r * OUT_WIDTH * FILTERS + f");
+        columnPairs(m, pairs, (column, d) -> {
+            loadVectors(m, d, "dOut", "o + " + column + " * FILTERS", 4);
+            for (int q = 0; q < 4; q++) {
+                m.addStatement("v = $T.broadcast(S, in[i + $L * STRIDE_WIDTH * IN_CHANNELS$L])", FLOAT_VECTOR, column,
+                        q == 0 ? "" : " + " + q);
+                for (int v = 0; v < 4; v++) {
+                    m.addStatement("a$L$L = v.fma($L$L, a$L$L)", q, v, d, v, q, v);
+                }
             }
-        }
-        m.endControlFlow().endControlFlow();
+        });
+        m.endControlFlow();
         for (int q = 0; q < 4; q++) {
             for (int v = 0; v < 4; v++) {
                 String at = "k + " + (q == 0 ? "" : q + " * FILTERS + ") + "f" + (plusVectors(v));
@@ -768,19 +804,19 @@ final class VectorKernels {
                 .addStatement("int b = r / OUT_HEIGHT")
                 .addStatement("int oy = r - b * OUT_HEIGHT")
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
-                .addStatement("int x = ox * STRIDE_WIDTH + dx")
-                .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c")
-                .addStatement("int o = (r * OUT_WIDTH + ox) * FILTERS + f")
-                .addStatement("$T d0 = $T.fromArray(S, dOut, o)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .addStatement("$T d1 = $T.fromArray(S, dOut, o + L)", FLOAT_VECTOR, FLOAT_VECTOR);
-        for (int q = 0; q < count; q++) {
-            m.addStatement("$L$T.broadcast(S, in[i$L])", q == 0 ? "FloatVector v = " : "v = ", FLOAT_VECTOR,
-                    q == 0 ? "" : " + " + q)
-                    .addStatement("a$L0 = v.fma(d0, a$L0)", q, q)
-                    .addStatement("a$L1 = v.fma(d1, a$L1)", q, q);
-        }
-        m.endControlFlow().endControlFlow();
+                .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c")
+                .addStatement("int o = r * OUT_WIDTH * FILTERS + f");
+        columnPairs(m, true, (column, d) -> {
+            loadVectors(m, d, "dOut", "o + " + column + " * FILTERS", 2);
+            for (int q = 0; q < count; q++) {
+                m.addStatement("v = $T.broadcast(S, in[i + $L * STRIDE_WIDTH * IN_CHANNELS$L])",
+                        FLOAT_VECTOR, column, q == 0 ? "" : " + " + q);
+                for (int v = 0; v < 2; v++) {
+                    m.addStatement("a$L$L = v.fma($L$L, a$L$L)", q, v, d, v, q, v);
+                }
+            }
+        });
+        m.endControlFlow();
         addToKernel(m, count, q -> q == 0 ? "k + f" : "k + " + q + " * FILTERS + f");
         String from = narrow ? "F_VEC1" : "F_VEC";
         return m.endControlFlow()
@@ -802,6 +838,30 @@ final class VectorKernels {
                 .endControlFlow()
                 .endControlFlow()
                 .build();
+    }
+
+    /**
+     * The loop over the output columns of row r in a kernel gradient, two columns per step (the step's
+     * index arithmetic then serves twice the products: with AVX2's 8-float vectors a step of one column
+     * issues as many integer instructions as multiply-adds), then the last column if the width is odd.
+     * {@code step} writes one column's products: its column ({@code ox} or {@code (ox + 1)}) and the
+     * name of its dOut vectors ({@code d} or {@code e}); {@code v} is the broadcast input.
+     */
+    private static void columnPairs(MethodSpec.Builder m, boolean pairs, java.util.function.BiConsumer<String, String> step) {
+        m.addStatement("$T v", FLOAT_VECTOR);
+        if (!pairs) {
+            m.beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)");
+            step.accept("ox", "d");
+            m.endControlFlow();
+            return;
+        }
+        m.addStatement("int ox = 0")
+                .beginControlFlow("for (; ox + 1 < OUT_WIDTH; ox += 2)");
+        step.accept("ox", "d");
+        step.accept("(ox + 1)", "e");
+        m.endControlFlow().beginControlFlow("if (ox < OUT_WIDTH)");
+        step.accept("ox", "d");
+        m.endControlFlow();
     }
 
     /**
@@ -884,18 +944,29 @@ final class VectorKernels {
                 .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", java.util.Arrays.class)
                 .addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
                 .addStatement("int p = 0")
-                .beginControlFlow("for (; p + $L <= pixels; p += $L)", BLOCK, BLOCK)
-                .addStatement("rows$L(dOut, scratch, p, rows)", BLOCK)
-                .beginControlFlow("for (int q = 0; q < $L; q++)", BLOCK)
-                .addStatement("col2im(dIn, scratch, p + q, FILTERS * rows + q * rows)")
-                .endControlFlow()
+                .beginControlFlow("if (WIDE)")
+                .addCode(gradientBlocks(BLOCK))
+                .nextControlFlow("else")
+                .addCode(gradientBlocks(BLOCK16))
                 .endControlFlow()
                 .beginControlFlow("for (; p < pixels; p++)")
-                .addStatement("rows1(dOut, scratch, p, rows)")
+                .addStatement("rows1(dOut, scratch, p)")
                 .addStatement("col2im(dIn, scratch, p, FILTERS * rows)")
                 .endControlFlow()
                 .build();
-        return List.of(main, gradientRows(BLOCK), gradientRows(1), col2im());
+        return List.of(main, gradientRows(BLOCK), gradientRows(BLOCK16), gradientRows(1), col2im());
+    }
+
+    /** The input gradient's blocks of {@code block} pixels from {@code p}: their rows, then col2im of each. */
+    private static CodeBlock gradientBlocks(int block) {
+        return CodeBlock.builder()
+                .beginControlFlow("for (; p + $L <= pixels; p += $L)", block, block)
+                .addStatement("rows$L(dOut, scratch, p)", block)
+                .beginControlFlow("for (int q = 0; q < $L; q++)", block)
+                .addStatement("col2im(dIn, scratch, p + q, FILTERS * rows + q * rows)")
+                .endControlFlow()
+                .endControlFlow()
+                .build();
     }
 
     /** The rows {@code dOut[p + q] . kernel^T} of {@code count} pixels, after the transposed kernel in scratch. */
@@ -903,7 +974,7 @@ final class VectorKernels {
         MethodSpec.Builder m = MethodSpec.methodBuilder("rows" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < $L.\n", count)
                 .addParameter(float[].class, "dOut").addParameter(float[].class, "scratch").addParameter(int.class, "p")
-                .addParameter(int.class, "rows")
+                .addStatement("int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS")
                 .addStatement("int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0")
                 .addStatement("int rowsVec = rows - rows % (2 * L)")
                 .addStatement("int to = FILTERS * rows")

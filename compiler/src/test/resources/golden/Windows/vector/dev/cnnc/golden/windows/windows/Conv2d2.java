@@ -206,9 +206,16 @@ public final class Conv2d2 {
         public static void forward(float[] in, float[] out, float[] kernel, int n) {
             int pixels = n * OUT_HEIGHT * OUT_WIDTH;
             int p = 0;
-            for (; p + 6 <= pixels; p += 6) {
-                pixels6(in, out, kernel, null, p);
-                narrow6(in, out, kernel, null, p);
+            if (WIDE) {
+                for (; p + 6 <= pixels; p += 6) {
+                    pixels6(in, out, kernel, null, p);
+                    narrow6(in, out, kernel, null, p);
+                }
+            } else {
+                for (; p + 5 <= pixels; p += 5) {
+                    pixels5(in, out, kernel, null, p);
+                    narrow5(in, out, kernel, null, p);
+                }
             }
             for (; p < pixels; p++) {
                 pixels1(in, out, kernel, null, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
@@ -398,6 +405,169 @@ public final class Conv2d2 {
         }
 
         /**
+         * Output pixels {@code p .. p + 4}, counted across rows and examples; windows inside the input.
+         */
+        private static void pixels5(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+            int i0 = window(p + 0);
+            int i1 = window(p + 1);
+            int i2 = window(p + 2);
+            int i3 = window(p + 3);
+            int i4 = window(p + 4);
+            int o = p * FILTERS;
+            // 4 vectors of filters at a time where the registers allow, then 2
+            for (int f = 0; f < F_VEC4; f += 4 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
+                FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
+                FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
+                            FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
+                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            a02 = v.fma(k2, a02);
+                            a03 = v.fma(k3, a03);
+                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            a10 = v.fma(k0, a10);
+                            a11 = v.fma(k1, a11);
+                            a12 = v.fma(k2, a12);
+                            a13 = v.fma(k3, a13);
+                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            a20 = v.fma(k0, a20);
+                            a21 = v.fma(k1, a21);
+                            a22 = v.fma(k2, a22);
+                            a23 = v.fma(k3, a23);
+                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            a30 = v.fma(k0, a30);
+                            a31 = v.fma(k1, a31);
+                            a32 = v.fma(k2, a32);
+                            a33 = v.fma(k3, a33);
+                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            a40 = v.fma(k0, a40);
+                            a41 = v.fma(k1, a41);
+                            a42 = v.fma(k2, a42);
+                            a43 = v.fma(k3, a43);
+                        }
+                    }
+                }
+                a00.intoArray(out, o + f);
+                a01.intoArray(out, o + f + L);
+                a02.intoArray(out, o + f + 2 * L);
+                a03.intoArray(out, o + f + 3 * L);
+                a10.intoArray(out, o + 1 * FILTERS + f);
+                a11.intoArray(out, o + 1 * FILTERS + f + L);
+                a12.intoArray(out, o + 1 * FILTERS + f + 2 * L);
+                a13.intoArray(out, o + 1 * FILTERS + f + 3 * L);
+                a20.intoArray(out, o + 2 * FILTERS + f);
+                a21.intoArray(out, o + 2 * FILTERS + f + L);
+                a22.intoArray(out, o + 2 * FILTERS + f + 2 * L);
+                a23.intoArray(out, o + 2 * FILTERS + f + 3 * L);
+                a30.intoArray(out, o + 3 * FILTERS + f);
+                a31.intoArray(out, o + 3 * FILTERS + f + L);
+                a32.intoArray(out, o + 3 * FILTERS + f + 2 * L);
+                a33.intoArray(out, o + 3 * FILTERS + f + 3 * L);
+                a40.intoArray(out, o + 4 * FILTERS + f);
+                a41.intoArray(out, o + 4 * FILTERS + f + L);
+                a42.intoArray(out, o + 4 * FILTERS + f + 2 * L);
+                a43.intoArray(out, o + 4 * FILTERS + f + 3 * L);
+            }
+            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            a10 = v.fma(k0, a10);
+                            a11 = v.fma(k1, a11);
+                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            a20 = v.fma(k0, a20);
+                            a21 = v.fma(k1, a21);
+                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            a30 = v.fma(k0, a30);
+                            a31 = v.fma(k1, a31);
+                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            a40 = v.fma(k0, a40);
+                            a41 = v.fma(k1, a41);
+                        }
+                    }
+                }
+                a00.intoArray(out, o + f);
+                a01.intoArray(out, o + f + L);
+                a10.intoArray(out, o + 1 * FILTERS + f);
+                a11.intoArray(out, o + 1 * FILTERS + f + L);
+                a20.intoArray(out, o + 2 * FILTERS + f);
+                a21.intoArray(out, o + 2 * FILTERS + f + L);
+                a30.intoArray(out, o + 3 * FILTERS + f);
+                a31.intoArray(out, o + 3 * FILTERS + f + L);
+                a40.intoArray(out, o + 4 * FILTERS + f);
+                a41.intoArray(out, o + 4 * FILTERS + f + L);
+            }
+            // channels beyond F_VEC1 (narrow5), one pixel at a time
+            if (F_VEC1 < FILTERS) {
+                for (int q = 0; q < 5; q++) {
+                    tail(in, out, kernel, bias, p + q);
+                }
+            }
+        }
+
+        /**
+         * Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + 4}, one vector at a time.
+         */
+        private static void narrow5(float[] in, float[] out, float[] kernel, float[] bias, int p) {
+            int i0 = window(p + 0);
+            int i1 = window(p + 1);
+            int i2 = window(p + 2);
+            int i3 = window(p + 3);
+            int i4 = window(p + 4);
+            int o = p * FILTERS;
+            for (int f = F_VEC; f < F_VEC1; f += L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector a00 = z0, a10 = z0, a20 = z0, a30 = z0, a40 = z0;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            a00 = v.fma(k0, a00);
+                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            a10 = v.fma(k0, a10);
+                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            a20 = v.fma(k0, a20);
+                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            a30 = v.fma(k0, a30);
+                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            a40 = v.fma(k0, a40);
+                        }
+                    }
+                }
+                a00.intoArray(out, o + f);
+                a10.intoArray(out, o + 1 * FILTERS + f);
+                a20.intoArray(out, o + 2 * FILTERS + f);
+                a30.intoArray(out, o + 3 * FILTERS + f);
+                a40.intoArray(out, o + 4 * FILTERS + f);
+            }
+        }
+
+        /**
          * Output pixel {@code (oy, ox)} of example {@code b}.
          */
         private static void pixels1(float[] in, float[] out, float[] kernel, float[] bias, int b,
@@ -569,30 +739,81 @@ public final class Conv2d2 {
                     int b = r / OUT_HEIGHT;
                     int oy = r - b * OUT_HEIGHT;
                     int y = oy * STRIDE_HEIGHT + dy;
-                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        int x = ox * STRIDE_WIDTH + dx;
-                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
-                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                        FloatVector d2 = FloatVector.fromArray(S, dOut, o + 2 * L);
-                        FloatVector d3 = FloatVector.fromArray(S, dOut, o + 3 * L);
-                        FloatVector v = FloatVector.broadcast(S, in[i]);
+                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+                    int o = r * OUT_WIDTH * FILTERS + f;
+                    FloatVector v;
+                    int ox = 0;
+                    for (; ox + 1 < OUT_WIDTH; ox += 2) {
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + L);
+                        FloatVector d2 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + 2 * L);
+                        FloatVector d3 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + 3 * L);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]);
                         a00 = v.fma(d0, a00);
                         a01 = v.fma(d1, a01);
                         a02 = v.fma(d2, a02);
                         a03 = v.fma(d3, a03);
-                        v = FloatVector.broadcast(S, in[i + 1]);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 1]);
                         a10 = v.fma(d0, a10);
                         a11 = v.fma(d1, a11);
                         a12 = v.fma(d2, a12);
                         a13 = v.fma(d3, a13);
-                        v = FloatVector.broadcast(S, in[i + 2]);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 2]);
                         a20 = v.fma(d0, a20);
                         a21 = v.fma(d1, a21);
                         a22 = v.fma(d2, a22);
                         a23 = v.fma(d3, a23);
-                        v = FloatVector.broadcast(S, in[i + 3]);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
+                        a32 = v.fma(d2, a32);
+                        a33 = v.fma(d3, a33);
+                        FloatVector e0 = FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS);
+                        FloatVector e1 = FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS + L);
+                        FloatVector e2 = FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS + 2 * L);
+                        FloatVector e3 = FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS + 3 * L);
+                        v = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS]);
+                        a00 = v.fma(e0, a00);
+                        a01 = v.fma(e1, a01);
+                        a02 = v.fma(e2, a02);
+                        a03 = v.fma(e3, a03);
+                        v = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS + 1]);
+                        a10 = v.fma(e0, a10);
+                        a11 = v.fma(e1, a11);
+                        a12 = v.fma(e2, a12);
+                        a13 = v.fma(e3, a13);
+                        v = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS + 2]);
+                        a20 = v.fma(e0, a20);
+                        a21 = v.fma(e1, a21);
+                        a22 = v.fma(e2, a22);
+                        a23 = v.fma(e3, a23);
+                        v = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS + 3]);
+                        a30 = v.fma(e0, a30);
+                        a31 = v.fma(e1, a31);
+                        a32 = v.fma(e2, a32);
+                        a33 = v.fma(e3, a33);
+                    }
+                    if (ox < OUT_WIDTH) {
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + L);
+                        FloatVector d2 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + 2 * L);
+                        FloatVector d3 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + 3 * L);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        a02 = v.fma(d2, a02);
+                        a03 = v.fma(d3, a03);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        a12 = v.fma(d2, a12);
+                        a13 = v.fma(d3, a13);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        a22 = v.fma(d2, a22);
+                        a23 = v.fma(d3, a23);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 3]);
                         a30 = v.fma(d0, a30);
                         a31 = v.fma(d1, a31);
                         a32 = v.fma(d2, a32);
@@ -632,22 +853,53 @@ public final class Conv2d2 {
                     int b = r / OUT_HEIGHT;
                     int oy = r - b * OUT_HEIGHT;
                     int y = oy * STRIDE_HEIGHT + dy;
-                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        int x = ox * STRIDE_WIDTH + dx;
-                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
-                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                        FloatVector v = FloatVector.broadcast(S, in[i]);
+                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+                    int o = r * OUT_WIDTH * FILTERS + f;
+                    FloatVector v;
+                    int ox = 0;
+                    for (; ox + 1 < OUT_WIDTH; ox += 2) {
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + L);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]);
                         a00 = v.fma(d0, a00);
                         a01 = v.fma(d1, a01);
-                        v = FloatVector.broadcast(S, in[i + 1]);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 1]);
                         a10 = v.fma(d0, a10);
                         a11 = v.fma(d1, a11);
-                        v = FloatVector.broadcast(S, in[i + 2]);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 2]);
                         a20 = v.fma(d0, a20);
                         a21 = v.fma(d1, a21);
-                        v = FloatVector.broadcast(S, in[i + 3]);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
+                        FloatVector e0 = FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS);
+                        FloatVector e1 = FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS + L);
+                        v = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS]);
+                        a00 = v.fma(e0, a00);
+                        a01 = v.fma(e1, a01);
+                        v = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS + 1]);
+                        a10 = v.fma(e0, a10);
+                        a11 = v.fma(e1, a11);
+                        v = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS + 2]);
+                        a20 = v.fma(e0, a20);
+                        a21 = v.fma(e1, a21);
+                        v = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS + 3]);
+                        a30 = v.fma(e0, a30);
+                        a31 = v.fma(e1, a31);
+                    }
+                    if (ox < OUT_WIDTH) {
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + L);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 3]);
                         a30 = v.fma(d0, a30);
                         a31 = v.fma(d1, a31);
                     }
@@ -693,13 +945,26 @@ public final class Conv2d2 {
                     int b = r / OUT_HEIGHT;
                     int oy = r - b * OUT_HEIGHT;
                     int y = oy * STRIDE_HEIGHT + dy;
-                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        int x = ox * STRIDE_WIDTH + dx;
-                        int i = ((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c;
-                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
-                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
-                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
-                        FloatVector v = FloatVector.broadcast(S, in[i]);
+                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+                    int o = r * OUT_WIDTH * FILTERS + f;
+                    FloatVector v;
+                    int ox = 0;
+                    for (; ox + 1 < OUT_WIDTH; ox += 2) {
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + L);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        FloatVector e0 = FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS);
+                        FloatVector e1 = FloatVector.fromArray(S, dOut, o + (ox + 1) * FILTERS + L);
+                        v = FloatVector.broadcast(S, in[i + (ox + 1) * STRIDE_WIDTH * IN_CHANNELS]);
+                        a00 = v.fma(e0, a00);
+                        a01 = v.fma(e1, a01);
+                    }
+                    if (ox < OUT_WIDTH) {
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + L);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]);
                         a00 = v.fma(d0, a00);
                         a01 = v.fma(d1, a01);
                     }
@@ -808,14 +1073,23 @@ public final class Conv2d2 {
             Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
             int pixels = n * OUT_HEIGHT * OUT_WIDTH;
             int p = 0;
-            for (; p + 6 <= pixels; p += 6) {
-                rows6(dOut, scratch, p, rows);
-                for (int q = 0; q < 6; q++) {
-                    col2im(dIn, scratch, p + q, FILTERS * rows + q * rows);
+            if (WIDE) {
+                for (; p + 6 <= pixels; p += 6) {
+                    rows6(dOut, scratch, p);
+                    for (int q = 0; q < 6; q++) {
+                        col2im(dIn, scratch, p + q, FILTERS * rows + q * rows);
+                    }
+                }
+            } else {
+                for (; p + 5 <= pixels; p += 5) {
+                    rows5(dOut, scratch, p);
+                    for (int q = 0; q < 5; q++) {
+                        col2im(dIn, scratch, p + q, FILTERS * rows + q * rows);
+                    }
                 }
             }
             for (; p < pixels; p++) {
-                rows1(dOut, scratch, p, rows);
+                rows1(dOut, scratch, p);
                 col2im(dIn, scratch, p, FILTERS * rows);
             }
         }
@@ -823,7 +1097,8 @@ public final class Conv2d2 {
         /**
          * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 6.
          */
-        private static void rows6(float[] dOut, float[] scratch, int p, int rows) {
+        private static void rows6(float[] dOut, float[] scratch, int p) {
+            int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
             int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
             int rowsVec = rows - rows % (2 * L);
             int to = FILTERS * rows;
@@ -942,9 +1217,118 @@ public final class Conv2d2 {
         }
 
         /**
+         * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 5.
+         */
+        private static void rows5(float[] dOut, float[] scratch, int p) {
+            int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
+            int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
+            int rowsVec = rows - rows % (2 * L);
+            int to = FILTERS * rows;
+            // 4 vectors of the row at a time where the registers allow, then 2
+            for (int j = 0; j < rowsVec4; j += 4 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z, a40 = z, a41 = z, a42 = z, a43 = z;
+                for (int f = 0; f < FILTERS; f++) {
+                    FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
+                    FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
+                    FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
+                    FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
+                    FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
+                    a00 = d.fma(w0, a00);
+                    a01 = d.fma(w1, a01);
+                    a02 = d.fma(w2, a02);
+                    a03 = d.fma(w3, a03);
+                    d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
+                    a10 = d.fma(w0, a10);
+                    a11 = d.fma(w1, a11);
+                    a12 = d.fma(w2, a12);
+                    a13 = d.fma(w3, a13);
+                    d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
+                    a20 = d.fma(w0, a20);
+                    a21 = d.fma(w1, a21);
+                    a22 = d.fma(w2, a22);
+                    a23 = d.fma(w3, a23);
+                    d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
+                    a30 = d.fma(w0, a30);
+                    a31 = d.fma(w1, a31);
+                    a32 = d.fma(w2, a32);
+                    a33 = d.fma(w3, a33);
+                    d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
+                    a40 = d.fma(w0, a40);
+                    a41 = d.fma(w1, a41);
+                    a42 = d.fma(w2, a42);
+                    a43 = d.fma(w3, a43);
+                }
+                a00.intoArray(scratch, to + 0 * rows + j);
+                a01.intoArray(scratch, to + 0 * rows + j + L);
+                a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
+                a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
+                a10.intoArray(scratch, to + 1 * rows + j);
+                a11.intoArray(scratch, to + 1 * rows + j + L);
+                a12.intoArray(scratch, to + 1 * rows + j + 2 * L);
+                a13.intoArray(scratch, to + 1 * rows + j + 3 * L);
+                a20.intoArray(scratch, to + 2 * rows + j);
+                a21.intoArray(scratch, to + 2 * rows + j + L);
+                a22.intoArray(scratch, to + 2 * rows + j + 2 * L);
+                a23.intoArray(scratch, to + 2 * rows + j + 3 * L);
+                a30.intoArray(scratch, to + 3 * rows + j);
+                a31.intoArray(scratch, to + 3 * rows + j + L);
+                a32.intoArray(scratch, to + 3 * rows + j + 2 * L);
+                a33.intoArray(scratch, to + 3 * rows + j + 3 * L);
+                a40.intoArray(scratch, to + 4 * rows + j);
+                a41.intoArray(scratch, to + 4 * rows + j + L);
+                a42.intoArray(scratch, to + 4 * rows + j + 2 * L);
+                a43.intoArray(scratch, to + 4 * rows + j + 3 * L);
+            }
+            for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z, a40 = z, a41 = z;
+                for (int f = 0; f < FILTERS; f++) {
+                    FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
+                    FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
+                    FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
+                    a00 = d.fma(w0, a00);
+                    a01 = d.fma(w1, a01);
+                    d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
+                    a10 = d.fma(w0, a10);
+                    a11 = d.fma(w1, a11);
+                    d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
+                    a20 = d.fma(w0, a20);
+                    a21 = d.fma(w1, a21);
+                    d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
+                    a30 = d.fma(w0, a30);
+                    a31 = d.fma(w1, a31);
+                    d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
+                    a40 = d.fma(w0, a40);
+                    a41 = d.fma(w1, a41);
+                }
+                a00.intoArray(scratch, to + 0 * rows + j);
+                a01.intoArray(scratch, to + 0 * rows + j + L);
+                a10.intoArray(scratch, to + 1 * rows + j);
+                a11.intoArray(scratch, to + 1 * rows + j + L);
+                a20.intoArray(scratch, to + 2 * rows + j);
+                a21.intoArray(scratch, to + 2 * rows + j + L);
+                a30.intoArray(scratch, to + 3 * rows + j);
+                a31.intoArray(scratch, to + 3 * rows + j + L);
+                a40.intoArray(scratch, to + 4 * rows + j);
+                a41.intoArray(scratch, to + 4 * rows + j + L);
+            }
+            for (int q = 0; q < 5; q++) {
+                for (int j = rowsVec; j < rows; j++) {
+                    float s = 0f;
+                    for (int f = 0; f < FILTERS; f++) {
+                        s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j];
+                    }
+                    scratch[to + q * rows + j] = s;
+                }
+            }
+        }
+
+        /**
          * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 1.
          */
-        private static void rows1(float[] dOut, float[] scratch, int p, int rows) {
+        private static void rows1(float[] dOut, float[] scratch, int p) {
+            int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
             int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
             int rowsVec = rows - rows % (2 * L);
             int to = FILTERS * rows;
