@@ -4,6 +4,12 @@
 #
 #   bench/compare-pytorch.sh              # 2 rounds, 2 threads
 #   ROUNDS=3 THREADS=2 bench/compare-pytorch.sh
+#   ISA=avx2 ROUNDS=3 bench/compare-pytorch.sh
+#
+# ISA=avx2 runs both sides as on a CPU with AVX2 and no AVX-512, on a machine that has AVX-512:
+# HotSpot with -XX:UseAVX=2 (256-bit vectors and the 16 registers of AVX2: the Vector API's
+# preferred species becomes 256 bits and the peak probe measures 256-bit FMAs), PyTorch with
+# ATEN_CPU_CAPABILITY=avx2, oneDNN limited to AVX2 and OpenBLAS's Haswell kernels.
 #
 # Installs Debian's python3-torch and libopenblas0-pthread if missing (root, or sudo). PyTorch runs
 # in its best setup here: OpenBLAS with OPENBLAS_NUM_THREADS=1. cnnc runs the Vector API variant
@@ -14,6 +20,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${ROUNDS:-2}"
 threads="${THREADS:-2}"
 model="$root/examples/mnist/MnistCnn.cnn"
+case "${ISA:-}" in
+  "") java_isa=(); py_isa=() ;;
+  avx2) java_isa=(-XX:UseAVX=2)
+        py_isa=(ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell) ;;
+  *) echo "ISA=${ISA}: use ISA=avx2, or leave ISA unset for the machine's own instructions" >&2; exit 2 ;;
+esac
 
 # Debian's python3-torch belongs to Debian's Python, whatever python3 is first on the PATH.
 py=/usr/bin/python3
@@ -45,12 +57,14 @@ results="$(mktemp)"
 trap 'rm -f "$results" "$results.rss" "$results.cnnw"' EXIT
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds: PyTorch ..." >&2
-  OPENBLAS_NUM_THREADS=1 "$py" "$root/bench/pytorch/mnist_cnn.py" "$data" --threads "$threads" | tee -a "$results" >&2
+  env OPENBLAS_NUM_THREADS=1 "${py_isa[@]}" "$py" "$root/bench/pytorch/mnist_cnn.py" "$data" --threads "$threads" \
+    | tee -a "$results" >&2
   echo "round $r/$rounds: cnnc ..." >&2
-  CNNC_DATA="$data" CNNC_JAVA_OPTS="${CNNC_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}" \
+  CNNC_DATA="$data" CNNC_JAVA_OPTS="${CNNC_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}${java_isa[*]:+ ${java_isa[*]}}" \
     "$root/cnnc" bench "$model" --threads "$threads" | tee -a "$results" >&2
   echo "round $r/$rounds: the MNIST example's training process (1 epoch) ..." >&2
-  /usr/bin/time -f '%M' -o "$results.rss" java --add-modules jdk.incubator.vector "${example_opts[@]}" -cp "$example_cp" \
+  /usr/bin/time -f '%M' -o "$results.rss" java --add-modules jdk.incubator.vector "${example_opts[@]}" "${java_isa[@]}" \
+      -cp "$example_cp" \
       dev.cnnc.examples.mnist.TrainMnist --data "$data" --epochs 1 --save "$results.cnnw" >/dev/null 2>&1
   rss_kb="$(tail -1 "$results.rss")"
   echo "{\"framework\": \"cnnc-example\", \"peak_rss_mib\": $((rss_kb / 1024))}" | tee -a "$results" >&2
@@ -74,7 +88,9 @@ if example:  # the example's process: the runtime and the generated model, witho
     c["peak_rss_mib"] = statistics.median(r["peak_rss_mib"] for r in example)
     c["peak_rss_mib_spread"] = (min(r["peak_rss_mib"] for r in example), max(r["peak_rss_mib"] for r in example))
 first = crs[0]
+torch_isa = sorted({r.get("cpu_capability") for r in rows if r["framework"].startswith("pytorch")} - {None})
 print(f"\nCPU: {first.get('cpu')}, {first.get('vector_bits')}-bit vectors, {first['threads']} threads; "
+      f"PyTorch's CPU capability {', '.join(torch_isa) or 'unknown'}; "
       f"measured FMA peak {first.get('peak_gflops')} GFLOP/s ({first.get('peak_gflops_1_thread')} on one thread); "
       f"medians of {t['rounds']} PyTorch and {c['rounds']} cnnc rounds, [min, max]")
 print(f"\n{'metric':32} {t['framework']:>24} {c['framework']:>24} {'cnnc/PyTorch':>13}  target")

@@ -103,10 +103,13 @@ def main():
         latency = statistics.median(times) * 1e6
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the instruction set ATen's kernels run with ("CPU capability usage: AVX512" or AVX2)
+    capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
+                       if "CPU capability usage" in line), None)
     print(json.dumps({"framework": "pytorch-" + torch.__version__, "threads": args.threads,
                       "train_images_per_s": round(train_rate), "infer_images_per_s": round(infer_rate),
                       "latency_us": round(latency, 1), "peak_rss_mib": round(peak),
-                      "test_acc_after_bench": correct / 10000}))
+                      "test_acc_after_bench": correct / 10000, "cpu_capability": capability}))
 
 
 if __name__ == "__main__":
