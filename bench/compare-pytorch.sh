@@ -5,6 +5,7 @@
 #   bench/compare-pytorch.sh              # 2 rounds, 2 threads
 #   ROUNDS=3 THREADS=2 bench/compare-pytorch.sh
 #   ISA=avx2 ROUNDS=3 bench/compare-pytorch.sh
+#   CNNC_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/compare-pytorch.sh   # cnnc on another JVM
 #
 # ISA=avx2 runs both sides as on a CPU with AVX2 and no AVX-512, on a machine that has AVX-512:
 # HotSpot with -XX:UseAVX=2 (256-bit vectors and the 16 registers of AVX2: the Vector API's
@@ -63,7 +64,7 @@ for ((r = 1; r <= rounds; r++)); do
   CNNC_DATA="$data" CNNC_JAVA_OPTS="${CNNC_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}${java_isa[*]:+ ${java_isa[*]}}" \
     "$root/cnnc" bench "$model" --threads "$threads" | tee -a "$results" >&2
   echo "round $r/$rounds: the MNIST example's training process (1 epoch) ..." >&2
-  /usr/bin/time -f '%M' -o "$results.rss" java --add-modules jdk.incubator.vector "${example_opts[@]}" "${java_isa[@]}" \
+  /usr/bin/time -f '%M' -o "$results.rss" "${CNNC_JAVA:-java}" --add-modules jdk.incubator.vector "${example_opts[@]}" "${java_isa[@]}" \
       -cp "$example_cp" \
       dev.cnnc.examples.mnist.TrainMnist --data "$data" --epochs 1 --save "$results.cnnw" >/dev/null 2>&1
   rss_kb="$(tail -1 "$results.rss")"
@@ -89,7 +90,7 @@ if example:  # the example's process: the runtime and the generated model, witho
     c["peak_rss_mib_spread"] = (min(r["peak_rss_mib"] for r in example), max(r["peak_rss_mib"] for r in example))
 first = crs[0]
 torch_isa = sorted({r.get("cpu_capability") for r in rows if r["framework"].startswith("pytorch")} - {None})
-print(f"\nCPU: {first.get('cpu')}, {first.get('vector_bits')}-bit vectors, {first['threads']} threads; "
+print(f"\nCPU: {first.get('cpu')}, {first.get('vector_bits')}-bit vectors, {first['threads']} threads; cnnc on Java {first.get('java')}; "
       f"PyTorch's CPU capability {', '.join(torch_isa) or 'unknown'}; "
       f"measured FMA peak {first.get('peak_gflops')} GFLOP/s ({first.get('peak_gflops_1_thread')} on one thread); "
       f"medians of {t['rounds']} PyTorch and {c['rounds']} cnnc rounds, [min, max]")

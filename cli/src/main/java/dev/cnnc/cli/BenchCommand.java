@@ -143,12 +143,13 @@ final class BenchCommand implements Callable<Integer> {
                         + "\"latency_us\": %.1f, \"train_gflops\": %.1f, \"infer_gflops\": %.1f, \"latency_gflops\": %.1f, "
                         + "\"peak_gflops\": %s, \"peak_gflops_1_thread\": %s, \"train_pct_of_peak\": %s, "
                         + "\"infer_pct_of_peak\": %s, \"latency_pct_of_1_thread_peak\": %s, \"cpu\": \"%s\", "
-                        + "\"vector_bits\": %s, \"peak_rss_mib\": %.0f, \"test_acc_after_bench\": %.4f}%n",
+                        + "\"vector_bits\": %s, \"java\": \"%s\", \"peak_rss_mib\": %.0f, \"test_acc_after_bench\": %.4f}%n",
                 useVector ? "-vector" : "-portable", threadCount, rounds, trainRate, trainRates[0], trainRates[rounds - 1],
                 inferRate, inferRates[0], inferRates[rounds - 1], latencyUs, trainGflops, inferGflops, latencyGflops,
                 json(peakAll), json(peakOne), json(100 * trainGflops / peakAll), json(100 * inferGflops / peakAll),
                 json(100 * latencyGflops / peakOne), cpuName().replace("\"", "'"),
-                CnnCompiler.vectorAvailable() ? Integer.toString(PeakProbe.vectorBits()) : "null", peakRssMib(), accuracy);
+                CnnCompiler.vectorAvailable() ? Integer.toString(PeakProbe.vectorBits()) : "null",
+                System.getProperty("java.vm.vendor", "?").replace("\"", "'") + " " + Runtime.version(), peakRssMib(), accuracy);
         spec.commandLine().getOut().flush();
         return Main.OK;
     }
