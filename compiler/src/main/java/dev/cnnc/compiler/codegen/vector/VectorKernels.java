@@ -12,11 +12,12 @@ import javax.lang.model.element.Modifier;
 /**
  * The Vector API variant of the convolution and dense kernels ({@code jdk.incubator.vector}, opt-in
  * with {@code CnnCompiler.Options.vector}). Register-blocked: a convolution's forward pass and input
- * gradient accumulate {@link #BLOCK} output pixels by 4 vectors of channels (with 32 registers) or by
- * 2 in registers over every tap and input channel, so that each loaded weight serves 6 pixels and
- * each loaded input 4 or 2 vectors; its kernel gradient runs in L1-sized tiles of output rows, 4
- * input channels (or 4 kernel rows) by 4 or 2 vectors of filters. A dense layer takes blocks of 4
- * examples by 2 vectors of units.
+ * gradient accumulate {@link #BLOCK} output pixels by 4 vectors of channels (with 32 registers) or
+ * {@link #BLOCK16} by 2 (with 16) in registers over every tap and input channel, so that each loaded
+ * weight serves 6 or 5 pixels and each loaded input 4 or 2 vectors (the class holds both shapes and
+ * {@code WIDE} chooses); its kernel gradient runs in L1-sized tiles of output rows, 4 input channels
+ * (or 4 kernel rows) by 4 or 2 vectors of filters, two output columns per step. A dense layer takes
+ * blocks of 4 examples by 2 vectors of units.
  *
  * <p>Vectors cover the output channels up to {@code F_VEC}, the largest multiple of two vector
  * lengths ({@code F_VEC4} of four); the remaining channels (if any) run as scalar loops. No cross-lane reduction is used:
