@@ -769,16 +769,7 @@ final class VectorKernels {
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c")
                 .addStatement("int o = r * OUT_WIDTH * FILTERS + f");
-        columnPairs(m, pairs, (column, d) -> {
-            loadVectors(m, d, "dOut", "o + " + column + " * FILTERS", 4);
-            for (int q = 0; q < 4; q++) {
-                m.addStatement("v = $T.broadcast(S, in[i + $L * STRIDE_WIDTH * IN_CHANNELS$L])", FLOAT_VECTOR, column,
-                        q == 0 ? "" : " + " + q);
-                for (int v = 0; v < 4; v++) {
-                    m.addStatement("a$L$L = v.fma($L$L, a$L$L)", q, v, d, v, q, v);
-                }
-            }
-        });
+        columnPairs(m, pairs, (column, d) -> kernelGradientStep(m, column, d, 4, 4));
         m.endControlFlow();
         for (int q = 0; q < 4; q++) {
             for (int v = 0; v < 4; v++) {
@@ -807,16 +798,7 @@ final class VectorKernels {
                 .addStatement("int y = oy * STRIDE_HEIGHT + dy")
                 .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c")
                 .addStatement("int o = r * OUT_WIDTH * FILTERS + f");
-        columnPairs(m, true, (column, d) -> {
-            loadVectors(m, d, "dOut", "o + " + column + " * FILTERS", 2);
-            for (int q = 0; q < count; q++) {
-                m.addStatement("v = $T.broadcast(S, in[i + $L * STRIDE_WIDTH * IN_CHANNELS$L])",
-                        FLOAT_VECTOR, column, q == 0 ? "" : " + " + q);
-                for (int v = 0; v < 2; v++) {
-                    m.addStatement("a$L$L = v.fma($L$L, a$L$L)", q, v, d, v, q, v);
-                }
-            }
-        });
+        columnPairs(m, true, (column, d) -> kernelGradientStep(m, column, d, count, 2));
         m.endControlFlow();
         addToKernel(m, count, q -> q == 0 ? "k + f" : "k + " + q + " * FILTERS + f");
         String from = narrow ? "F_VEC1" : "F_VEC";
@@ -863,6 +845,22 @@ final class VectorKernels {
         m.endControlFlow().beginControlFlow("if (ox < OUT_WIDTH)");
         step.accept("ox", "d");
         m.endControlFlow();
+    }
+
+    /**
+     * One output column's products in a kernel gradient: loads {@code vectors} vectors of dOut at the
+     * column (named {@code d0, d1, ..} or {@code e0, ..}) and, for each of {@code channels} input channels,
+     * broadcasts the input value at the tap into {@code v} and adds its products to {@code a<channel><vector>}.
+     */
+    private static void kernelGradientStep(MethodSpec.Builder m, String column, String d, int channels, int vectors) {
+        loadVectors(m, d, "dOut", "o + " + column + " * FILTERS", vectors);
+        for (int q = 0; q < channels; q++) {
+            m.addStatement("v = $T.broadcast(S, in[i + $L * STRIDE_WIDTH * IN_CHANNELS$L])", FLOAT_VECTOR, column,
+                    q == 0 ? "" : " + " + q);
+            for (int v = 0; v < vectors; v++) {
+                m.addStatement("a$L$L = v.fma($L$L, a$L$L)", q, v, d, v, q, v);
+            }
+        }
     }
 
     /**
