@@ -29,13 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 class VectorShapesTest {
     /**
      * Channel counts that leave remainders for 128-, 256- and 512-bit vectors, in blocks of 1, 2 and 4
-     * (a padded first layer's kernel gradient on zero-padded copies);
+     * (a padded first layer's kernel gradient on zero-padded copies); a 6-wide second convolution, whose
+     * 16-register forward pass runs rows of 5 and its last column in blocks of 5 rows;
      * a relu-family layer (masks and blends, then a scalar tail); batch normalization over 20 channels
      * (vectors of channels, then single channels); depthwise passes over 24 and 10 channels.
      */
     static final String MODEL = """
             model ShapesNet
-            input(9, 9, 3)
+            input(13, 13, 3)
             Conv2D(40, (3, 3), padding='same', activation='relu')
             MaxPooling2D((2, 2))
             ReLU(max_value=6.0, negative_slope=0.1, threshold=0.05)

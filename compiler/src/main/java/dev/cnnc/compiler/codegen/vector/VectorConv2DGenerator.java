@@ -52,7 +52,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                 + ", out " + LayerSite.batch(l.outputShape()) + ", kernel " + LayerSite.dims(l.kernelShape())
                 + ". Vector API variant.\n";
         boolean relu = act == Activation.RELU;
-        t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu, narrow, g.outWidth(),
+        t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu, narrow, g.outHeight(), g.outWidth(),
                 g.kernelHeight() * g.kernelWidth() * l.inputChannels(), doc));
         if (act != Activation.LINEAR) {
             if (!relu) {

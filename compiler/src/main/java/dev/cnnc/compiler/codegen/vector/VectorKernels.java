@@ -58,7 +58,7 @@ final class VectorKernels {
     static final int BLOCK16 = 5;
 
     /**
-     * Products per output value under which a convolution's forward pass runs its blocks within rows
+     * Products per output value under which a convolution's forward pass with 32 registers runs its blocks within rows
      * (see {@link #convForward}): the per-pixel window arithmetic of blocks across rows costs about
      * as much as a block of 9 products; with 288 (3x3 from 32 channels), blocks within rows are no
      * faster, and their last, shorter blocks reuse each kernel vector for fewer pixels.
@@ -144,22 +144,28 @@ final class VectorKernels {
 
     /**
      * {@code forward} of a valid convolution (every window inside the input; a padded one is the valid
-     * convolution of its padded input): vector blocks of {@link #BLOCK} output pixels, scalar tail
-     * channels, then the activation. Blocks of consecutive pixels across rows and examples find each
-     * pixel's window on its own (single pixels for the last few): where a window holds few products
-     * (under {@link #SHORT_WINDOW} taps times input channels: a first layer's), that bookkeeping is a
-     * large part of a block's work, so an output at least {@link #BLOCK} pixels wide then runs row by
-     * row instead: blocks within a row, whose inputs lie at constant distances from the block's first
-     * window, and one block of the row's last {@code outWidth % BLOCK} pixels (3x3 from one channel
-     * to 32: 1.9 times faster).
+     * convolution of its padded input): vector blocks of output pixels ({@link #BLOCK} with 32
+     * registers, {@link #BLOCK16} with 16), scalar tail channels, then the activation. Blocks of
+     * consecutive pixels across rows and examples ({@link Line#ACROSS}) find each pixel's window on its
+     * own (single pixels for the last few); blocks within a row ({@link Line#ROW}) have their inputs at
+     * constant distances from the block's first window, which saves an address computation per pixel
+     * and product step, and end each row with a block of its last {@code outWidth % block} pixels.
+     * With 32 registers, rows run row by row only where a window holds few products (under {@link
+     * #SHORT_WINDOW} taps times input channels: a first layer's, 3x3 from one channel to 32: 1.9 times
+     * faster); with 16 registers, C2's code of a step issues more instructions than the FMA units need
+     * cycles (see {@link #BLOCK16}), so every output at least a block wide runs in rows, and a short
+     * rest of a long window ({@code 2 * rest < BLOCK16}, an 11-wide output's last pixel) runs down its columns in blocks
+     * of {@link Line#COLUMN} instead of single pixels (3x3 from 32 channels to 64 on 11x11, AVX2: 1,000
+     * -> 790 us per 16 images).
      *
      * @param activation an activation to apply after the convolution ({@code activate(out, n)}), if any
      * @param relu a relu applied as each block is stored (no pass of its own)
+     * @param outHeight the output's height
      * @param outWidth the output's width
      * @param window taps times input channels: the products each output value sums
      */
-    static List<MethodSpec> convForward(boolean bias, boolean activation, boolean relu, boolean narrow, int outWidth,
-            int window, String doc) {
+    static List<MethodSpec> convForward(boolean bias, boolean activation, boolean relu, boolean narrow, int outHeight,
+            int outWidth, int window, String doc) {
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
@@ -168,133 +174,202 @@ final class VectorKernels {
         }
         String b = bias ? "bias" : "null";
         forward.addParameter(int.class, "n");
-        boolean inRows = outWidth >= BLOCK && window < SHORT_WINDOW;
-        java.util.Set<Integer> counts = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
-        if (inRows) {
-            forward.addStatement("int rows = n * OUT_HEIGHT")
-                    .beginControlFlow("for (int r = 0; r < rows; r++)")
-                    .addStatement("int b = r / OUT_HEIGHT")
-                    .addStatement("int i = ((b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT)"
-                            + " * IN_CHANNELS")
-                    .addStatement("int p = r * OUT_WIDTH")
-                    .beginControlFlow("if (WIDE)");
-            rowBlocks(forward, BLOCK, outWidth, b, narrow, counts);
-            forward.nextControlFlow("else");
-            rowBlocks(forward, BLOCK16, outWidth, b, narrow, counts);
-            forward.endControlFlow().endControlFlow();
-        } else {
-            forward.addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
-                    .addStatement("int p = 0")
-                    .beginControlFlow("if (WIDE)");
-            pixelBlocks(forward, BLOCK, b, narrow);
-            forward.nextControlFlow("else");
-            pixelBlocks(forward, BLOCK16, b, narrow);
-            forward.endControlFlow()
-                    .beginControlFlow("for (; p < pixels; p++)")
-                    .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
-                            + "p % OUT_WIDTH)", b)
-                    .endControlFlow();
-            counts.addAll(List.of(BLOCK, BLOCK16));
-        }
+        java.util.Set<Block> blocks = new java.util.TreeSet<>();
+        forward.beginControlFlow("if (WIDE)");
+        boolean across = !forwardBlocks(forward, BLOCK, outWidth >= BLOCK && window < SHORT_WINDOW, outHeight, outWidth, window, b,
+                narrow, blocks);
+        forward.nextControlFlow("else");
+        across |= !forwardBlocks(forward, BLOCK16, outWidth >= BLOCK16, outHeight, outWidth, window, b, narrow, blocks);
+        forward.endControlFlow();
         if (activation) {
             forward.addStatement("activate(out, n)");
         }
         List<MethodSpec> methods = new java.util.ArrayList<>(List.of(forward.build()));
-        for (int count : counts) {
-            methods.add(convPixels(count, relu, narrow, inRows));
+        for (Block block : blocks) {
+            methods.add(convPixels(block.count, relu, narrow, block.line));
             if (narrow) {
-                methods.add(convNarrow(count, relu, inRows));
+                methods.add(convNarrow(block.count, relu, block.line));
             }
         }
-        if (!inRows) {
+        if (across) {
             methods.add(convPixels(relu));
         }
         methods.addAll(List.of(windowIndex(), convTail(relu, narrow)));
         return methods;
     }
 
-    /** Blocks of {@code block} pixels across rows and examples from {@code p}, while whole blocks remain. */
-    private static void pixelBlocks(MethodSpec.Builder forward, int block, String bias, boolean narrow) {
-        forward.beginControlFlow("for (; p + $L <= pixels; p += $L)", block, block)
-                .addStatement("pixels$L(in, out, kernel, $L, p)", block, bias);
-        if (narrow) {
-            forward.addStatement("narrow$L(in, out, kernel, $L, p)", block, bias);
+    /**
+     * How a block's pixels lie: consecutive pixels across rows and examples, each finding its own
+     * window ({@code pixelsN}); along one row ({@code rowN}); or down one column ({@code colN}), the
+     * last two from the first pixel's window {@code i}.
+     */
+    enum Line {
+        ACROSS("pixels", "counted across rows and examples; windows inside the input", null, "FILTERS", "1"),
+        ROW("row", "in one row, the first one's window at input {@code i}", "STRIDE_WIDTH * IN_CHANNELS", "FILTERS", "1"),
+        COLUMN("col", "down one column (pixel q at {@code p + q * OUT_WIDTH}), the first one's window at input {@code i}",
+                "STRIDE_HEIGHT * IN_WIDTH * IN_CHANNELS", "OUT_WIDTH * FILTERS", "OUT_WIDTH");
+
+        final String prefix;
+        final String doc;
+        /** The input distance between neighbouring pixels' windows (null across rows: each finds its own). */
+        final String inputStep;
+        /** The output distance between neighbouring pixels. */
+        final String outputStep;
+        /** The pixel-number distance between neighbouring pixels. */
+        final String pixelStep;
+
+        Line(String prefix, String doc, String inputStep, String outputStep, String pixelStep) {
+            this.prefix = prefix;
+            this.doc = doc;
+            this.inputStep = inputStep;
+            this.outputStep = outputStep;
+            this.pixelStep = pixelStep;
         }
-        forward.endControlFlow();
+
+        String name(int count) {
+            return prefix + count;
+        }
+
+        String narrowName(int count) {
+            return this == ACROSS ? "narrow" + count : "narrow" + Character.toUpperCase(prefix.charAt(0)) + prefix.substring(1)
+                    + count;
+        }
+
+        /** {@code step} times {@code q}: pixel q's offset from the first ({@code ""} for q = 0). */
+        static String times(int q, String step) {
+            return q == 0 ? "" : " + " + (q == 1 ? "" : q + " * ") + step;
+        }
     }
 
-    /** One row's blocks of {@code block} pixels, then its last {@code outWidth % block}; adds the counts used to {@code counts}. */
-    private static void rowBlocks(MethodSpec.Builder forward, int block, int outWidth, String bias, boolean narrow,
-            java.util.Set<Integer> counts) {
-        forward.beginControlFlow("for (int ox = 0; ox + $L <= OUT_WIDTH; ox += $L)", block, block);
-        rowCalls(forward, block, bias, "ox", "ox", narrow);
-        forward.endControlFlow();
-        counts.add(block);
-        int rest = outWidth % block;
-        if (rest > 0) {
-            forward.addComment("the row's last $L", rest == 1 ? "pixel" : rest + " pixels");
-            rowCalls(forward, rest, bias, "(OUT_WIDTH - " + rest + ")", "OUT_WIDTH - " + rest, narrow);
-            counts.add(rest);
+    /** A block method: {@code count} pixels along {@code line}. */
+    record Block(Line line, int count) implements Comparable<Block> {
+        @Override
+        public int compareTo(Block o) {
+            return line != o.line ? line.compareTo(o.line) : Integer.compare(o.count, count);
         }
     }
 
     /**
-     * The calls of {@code rowN} (and {@code narrowRowN}) for the {@code count} pixels of row r from column {@code ox}
-     * (written {@code column} where it stands alone).
+     * The forward pass's calls of blocks of {@code block} pixels for one register file: in rows (if
+     * {@code inRows}) or across rows, adding the block methods used to {@code blocks}; whether in rows.
      */
-    private static void rowCalls(MethodSpec.Builder forward, int count, String bias, String ox, String column,
+    private static boolean forwardBlocks(MethodSpec.Builder forward, int block, boolean inRows, int outHeight, int outWidth,
+            int window, String bias, boolean narrow, java.util.Set<Block> blocks) {
+        if (!inRows) {
+            forward.addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
+                    .addStatement("int p = 0")
+                    .beginControlFlow("for (; p + $L <= pixels; p += $L)", block, block)
+                    .addStatement("pixels$L(in, out, kernel, $L, p)", block, bias);
+            if (narrow) {
+                forward.addStatement("narrow$L(in, out, kernel, $L, p)", block, bias);
+            }
+            forward.endControlFlow()
+                    .beginControlFlow("for (; p < pixels; p++)")
+                    .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
+                            + "p % OUT_WIDTH)", bias)
+                    .endControlFlow();
+            blocks.add(new Block(Line.ACROSS, block));
+            return false;
+        }
+        int rest = outWidth % block;
+        // (a first layer's short windows run faster in rows: 3x3 from one channel, 26 wide: 80 us per 16
+        // images in rows of 6 and a block of 2 against 88 with 2 columns in blocks of 6, AVX-512)
+        boolean columns = rest > 0 && 2 * rest < block && outHeight >= block && window >= SHORT_WINDOW;
+        forward.addStatement("int rows = n * OUT_HEIGHT")
+                .beginControlFlow("for (int r = 0; r < rows; r++)")
+                .addStatement("int b = r / OUT_HEIGHT")
+                .addStatement("int y = r - b * OUT_HEIGHT")
+                .addStatement("int i = ((b * IN_HEIGHT + y * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS")
+                .addStatement("int p = r * OUT_WIDTH")
+                .beginControlFlow("for (int ox = 0; ox + $L <= OUT_WIDTH$L; ox += $L)", block, columns ? " - " + rest : "", block);
+        blockCalls(forward, Line.ROW, block, bias, "ox", "ox", narrow);
+        forward.endControlFlow();
+        blocks.add(new Block(Line.ROW, block));
+        if (columns) {
+            String ox = rest == 1 ? "(OUT_WIDTH - 1)" : "(OUT_WIDTH - " + rest + " + x)";
+            String column = rest == 1 ? "OUT_WIDTH - 1" : "OUT_WIDTH - " + rest + " + x";
+            forward.addComment("$L, in blocks of $L rows", rest == 1 ? "the last column" : "each of the last " + rest + " columns", block)
+                    .beginControlFlow("if (y % $L == 0 && y + $L <= OUT_HEIGHT)", block, block);
+            if (rest > 1) {
+                forward.beginControlFlow("for (int x = 0; x < $L; x++)", rest);
+            }
+            blockCalls(forward, Line.COLUMN, block, bias, ox, column, narrow);
+            if (rest > 1) {
+                forward.endControlFlow();
+            }
+            forward.nextControlFlow("else if (y >= OUT_HEIGHT / $L * $L)", block, block);
+            blocks.add(new Block(Line.COLUMN, block));
+        }
+        if (rest > 0) {
+            if (!columns) {
+                forward.addComment("the row's last $L", rest == 1 ? "pixel" : rest + " pixels");
+            }
+            blockCalls(forward, Line.ROW, rest, bias, "(OUT_WIDTH - " + rest + ")", "OUT_WIDTH - " + rest, narrow);
+            blocks.add(new Block(Line.ROW, rest));
+        }
+        if (columns) {
+            forward.endControlFlow();
+        }
+        forward.endControlFlow();
+        return true;
+    }
+
+    /**
+     * The calls of {@code rowN} or {@code colN} (and their narrow methods) for {@code count} pixels of row r
+     * from column {@code ox} (written {@code column} where it stands alone).
+     */
+    private static void blockCalls(MethodSpec.Builder forward, Line line, int count, String bias, String ox, String column,
             boolean narrow) {
-        forward.addStatement("row$L(in, out, kernel, $L, i + $L * STRIDE_WIDTH * IN_CHANNELS, p + $L)", count, bias, ox, column);
+        forward.addStatement("$L(in, out, kernel, $L, i + $L * STRIDE_WIDTH * IN_CHANNELS, p + $L)", line.name(count), bias, ox,
+                column);
         if (narrow) {
-            forward.addStatement("narrowRow$L(in, out, kernel, $L, i + $L * STRIDE_WIDTH * IN_CHANNELS, p + $L)", count, bias,
-                    ox, column);
+            forward.addStatement("$L(in, out, kernel, $L, i + $L * STRIDE_WIDTH * IN_CHANNELS, p + $L)", line.narrowName(count),
+                    bias, ox, column);
         }
     }
 
     /**
      * {@code pixelsN(in, out, kernel, bias, p)}: output pixels {@code p .. p + count - 1} in
-     * example-row-column order, which may span rows and examples; or ({@code inRow}) {@code rowN(in,
-     * out, kernel, bias, i, p)}: the same pixels within one row, the first one's window at input
-     * {@code i}. Every window lies inside the input.
+     * example-row-column order, which may span rows and examples; or {@code rowN(in, out, kernel, bias,
+     * i, p)} and {@code colN(...)}: pixels along one row or down one column, the first one's window at
+     * input {@code i}. Every window lies inside the input.
      */
-    private static MethodSpec convPixels(int count, boolean relu, boolean narrow, boolean inRow) {
-        MethodSpec.Builder m = blockHeader(inRow ? "row" + count : "pixels" + count, CodeBlock.of("Output pixels {@code p .. p + $L}, "
-                + (inRow ? "in one row, the first one's window at input {@code i}.\n" : "counted across rows and examples; "
-                + "windows inside the input.\n"), count - 1), count, inRow);
+    private static MethodSpec convPixels(int count, boolean relu, boolean narrow, Line line) {
+        MethodSpec.Builder m = blockHeader(line.name(count), CodeBlock.of("Output pixels {@code p .. p + $L}, " + line.doc + ".\n",
+                count - 1), count, line);
         m.addComment("4 vectors of filters at a time where the registers allow, then 2");
-        filterBlock(m, count, 4, "0", "F_VEC4", relu, inRow);
-        filterBlock(m, count, 2, "F_VEC4", "F_VEC", relu, inRow);
-        m.addComment("channels beyond $L, one pixel at a time", narrow ? "F_VEC1 (" + (inRow ? "narrowRow" : "narrow") + count + ")"
-                : "F_VEC")
+        filterBlock(m, count, 4, "0", "F_VEC4", relu, line);
+        filterBlock(m, count, 2, "F_VEC4", "F_VEC", relu, line);
+        m.addComment("channels beyond $L, one pixel at a time", narrow ? "F_VEC1 (" + line.narrowName(count) + ")" : "F_VEC")
                 .beginControlFlow("if ($L < FILTERS)", narrow ? "F_VEC1" : "F_VEC")
                 .beginControlFlow("for (int q = 0; q < $L; q++)", count)
-                .addStatement("tail(in, out, kernel, bias, p + q)")
+                .addStatement("tail(in, out, kernel, bias, p + q$L)", line.pixelStep.equals("1") ? "" : " * " + line.pixelStep)
                 .endControlFlow()
                 .endControlFlow();
         return m.build();
     }
 
-    /** {@code narrowN} or {@code narrowRowN}: filters {@code F_VEC .. F_VEC1 - 1} of {@link #convPixels}'s pixels, one vector at a time. */
-    private static MethodSpec convNarrow(int count, boolean relu, boolean inRow) {
-        MethodSpec.Builder m = blockHeader((inRow ? "narrowRow" : "narrow") + count, CodeBlock.of("Filters {@code F_VEC .. F_VEC1 - 1} "
-                + "of output pixels {@code p .. p + $L}, one vector at a time.\n", count - 1), count, inRow);
-        filterBlock(m, count, 1, "F_VEC", "F_VEC1", relu, inRow);
+    /** {@code narrowN}, {@code narrowRowN} or {@code narrowColN}: filters {@code F_VEC .. F_VEC1 - 1} of {@link #convPixels}'s pixels, one vector at a time. */
+    private static MethodSpec convNarrow(int count, boolean relu, Line line) {
+        MethodSpec.Builder m = blockHeader(line.narrowName(count), CodeBlock.of("Filters {@code F_VEC .. F_VEC1 - 1} "
+                + "of output pixels {@code p .. p + $L}, one vector at a time.\n", count - 1), count, line);
+        filterBlock(m, count, 1, "F_VEC", "F_VEC1", relu, line);
         return m.build();
     }
 
     /**
      * The header of a method over {@code count} pixels from {@code p}: its parameters, o, and each pixel's
-     * window (across rows) or the first one's, {@code i} (in a row).
+     * window (across rows) or the first one's, {@code i} (in a row or column).
      */
-    private static MethodSpec.Builder blockHeader(String name, CodeBlock doc, int count, boolean inRow) {
+    private static MethodSpec.Builder blockHeader(String name, CodeBlock doc, int count, Line line) {
         MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC).addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "bias");
-        if (inRow) {
+        if (line != Line.ACROSS) {
             m.addParameter(int.class, "i");
         }
         m.addParameter(int.class, "p");
-        for (int q = 0; !inRow && q < count; q++) {
+        for (int q = 0; line == Line.ACROSS && q < count; q++) {
             m.addStatement("int i$L = window(p + $L)", q, q);
         }
         return m.addStatement("int o = p * FILTERS");
@@ -302,23 +377,23 @@ final class VectorKernels {
 
     /**
      * The loop over filters {@code [from, to)} of {@link #convPixels}, {@code vectors} at a time: pixel q's
-     * input at {@code i(q) + t + c} (across rows), or at {@code t + c + q * STRIDE_WIDTH * IN_CHANNELS}
-     * from {@code t = i + }the tap's offset (in a row).
+     * input at {@code i(q) + t + c} (across rows), or at {@code t + c + q * }the line's input step from
+     * {@code t = i + }the tap's offset (in a row or column).
      */
     private static void filterBlock(MethodSpec.Builder m, int count, int vectors, String from, String to,
-            boolean relu, boolean inRow) {
+            boolean relu, Line line) {
         m.beginControlFlow("for (int f = $L; f < $L; f += $L)", from, to, vectors == 1 ? "L" : vectors + " * L");
         biasVectors(m, vectors);
         m.addStatement("$T $L", FLOAT_VECTOR, accumulators(count, vectors, "z"))
                 .beginControlFlow("for (int ky = 0; ky < KERNEL_HEIGHT; ky++)")
                 .beginControlFlow("for (int kx = 0; kx < KERNEL_WIDTH; kx++)")
-                .addStatement("int t = $L(ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS", inRow ? "i + " : "")
+                .addStatement("int t = $L(ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS",
+                        line == Line.ACROSS ? "" : "i + ")
                 .addStatement("int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f")
                 .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)");
-        blockStep(m, count, vectors, q -> !inRow ? "i" + q + " + t + c"
-                : q == 0 ? "t + c" : "t + c + " + (q == 1 ? "" : q + " * ") + "STRIDE_WIDTH * IN_CHANNELS");
+        blockStep(m, count, vectors, q -> line == Line.ACROSS ? "i" + q + " + t + c" : "t + c" + Line.times(q, line.inputStep));
         m.endControlFlow().endControlFlow().endControlFlow();
-        storeBlock(m, count, vectors, relu);
+        storeBlock(m, count, vectors, relu, line.outputStep);
         m.endControlFlow();
     }
 
@@ -336,10 +411,10 @@ final class VectorKernels {
         }
     }
 
-    /** Stores a block's accumulators: pixel {@code q} from {@code o + q * FILTERS + f}. */
-    private static void storeBlock(MethodSpec.Builder m, int count, int vectors, boolean relu) {
+    /** Stores a block's accumulators: pixel {@code q} from {@code o + q * step + f}. */
+    private static void storeBlock(MethodSpec.Builder m, int count, int vectors, boolean relu, String step) {
         for (int q = 0; q < count; q++) {
-            storeVectors(m, q, vectors, q == 0 ? "o + f" : "o + " + q + " * FILTERS + f", relu);
+            storeVectors(m, q, vectors, q == 0 ? "o + f" : "o + " + q + " * " + step + " + f", relu);
         }
     }
 
@@ -489,7 +564,7 @@ final class VectorKernels {
                 .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS)");
         blockStep(m, 1, vectors, p -> "i + c");
         m.endControlFlow().endControlFlow().endControlFlow();
-        storeBlock(m, 1, vectors, relu);
+        storeBlock(m, 1, vectors, relu, "FILTERS");
         m.endControlFlow();
     }
 

@@ -108,12 +108,13 @@ public final class Conv2d1 {
      * <p>in (n, 12, 10, 3), out (n, 10, 8, 4), kernel (3, 3, 3, 4). Vector API variant.
      */
     public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
-        int rows = n * OUT_HEIGHT;
-        for (int r = 0; r < rows; r++) {
-            int b = r / OUT_HEIGHT;
-            int i = ((b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
-            int p = r * OUT_WIDTH;
-            if (WIDE) {
+        if (WIDE) {
+            int rows = n * OUT_HEIGHT;
+            for (int r = 0; r < rows; r++) {
+                int b = r / OUT_HEIGHT;
+                int y = r - b * OUT_HEIGHT;
+                int i = ((b * IN_HEIGHT + y * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
+                int p = r * OUT_WIDTH;
                 for (int ox = 0; ox + 6 <= OUT_WIDTH; ox += 6) {
                     row6(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
                     narrowRow6(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
@@ -121,7 +122,14 @@ public final class Conv2d1 {
                 // the row's last 2 pixels
                 row2(in, out, kernel, bias, i + (OUT_WIDTH - 2) * STRIDE_WIDTH * IN_CHANNELS, p + OUT_WIDTH - 2);
                 narrowRow2(in, out, kernel, bias, i + (OUT_WIDTH - 2) * STRIDE_WIDTH * IN_CHANNELS, p + OUT_WIDTH - 2);
-            } else {
+            }
+        } else {
+            int rows = n * OUT_HEIGHT;
+            for (int r = 0; r < rows; r++) {
+                int b = r / OUT_HEIGHT;
+                int y = r - b * OUT_HEIGHT;
+                int i = ((b * IN_HEIGHT + y * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
+                int p = r * OUT_WIDTH;
                 for (int ox = 0; ox + 5 <= OUT_WIDTH; ox += 5) {
                     row5(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
                     narrowRow5(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);

@@ -456,19 +456,32 @@ public final class Conv2d2 {
          * <p>in (n, 13, 13, 32), out (n, 11, 11, 64), kernel (3, 3, 32, 64). Vector API variant.
          */
         public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
-            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-            int p = 0;
             if (WIDE) {
+                int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+                int p = 0;
                 for (; p + 6 <= pixels; p += 6) {
                     pixels6(in, out, kernel, bias, p);
                 }
-            } else {
-                for (; p + 5 <= pixels; p += 5) {
-                    pixels5(in, out, kernel, bias, p);
+                for (; p < pixels; p++) {
+                    pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
                 }
-            }
-            for (; p < pixels; p++) {
-                pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            } else {
+                int rows = n * OUT_HEIGHT;
+                for (int r = 0; r < rows; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int y = r - b * OUT_HEIGHT;
+                    int i = ((b * IN_HEIGHT + y * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
+                    int p = r * OUT_WIDTH;
+                    for (int ox = 0; ox + 5 <= OUT_WIDTH - 1; ox += 5) {
+                        row5(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
+                    }
+                    // the last column, in blocks of 5 rows
+                    if (y % 5 == 0 && y + 5 <= OUT_HEIGHT) {
+                        col5(in, out, kernel, bias, i + (OUT_WIDTH - 1) * STRIDE_WIDTH * IN_CHANNELS, p + OUT_WIDTH - 1);
+                    } else if (y >= OUT_HEIGHT / 5 * 5) {
+                        row1(in, out, kernel, bias, i + (OUT_WIDTH - 1) * STRIDE_WIDTH * IN_CHANNELS, p + OUT_WIDTH - 1);
+                    }
+                }
             }
         }
 
@@ -611,14 +624,10 @@ public final class Conv2d2 {
         }
 
         /**
-         * Output pixels {@code p .. p + 4}, counted across rows and examples; windows inside the input.
+         * Output pixels {@code p .. p + 4}, in one row, the first one's window at input {@code i}.
          */
-        private static void pixels5(float[] in, float[] out, float[] kernel, float[] bias, int p) {
-            int i0 = window(p + 0);
-            int i1 = window(p + 1);
-            int i2 = window(p + 2);
-            int i3 = window(p + 3);
-            int i4 = window(p + 4);
+        private static void row5(float[] in, float[] out, float[] kernel, float[] bias, int i,
+                int p) {
             int o = p * FILTERS;
             // 4 vectors of filters at a time where the registers allow, then 2
             for (int f = 0; f < F_VEC4; f += 4 * L) {
@@ -629,34 +638,34 @@ public final class Conv2d2 {
                 FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3;
                 for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                     for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
                         int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
                         for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
                             FloatVector k0 = FloatVector.fromArray(S, kernel, k);
                             FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
                             FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
                             FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
-                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            FloatVector v = FloatVector.broadcast(S, in[t + c]);
                             a00 = v.fma(k0, a00);
                             a01 = v.fma(k1, a01);
                             a02 = v.fma(k2, a02);
                             a03 = v.fma(k3, a03);
-                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + STRIDE_WIDTH * IN_CHANNELS]);
                             a10 = v.fma(k0, a10);
                             a11 = v.fma(k1, a11);
                             a12 = v.fma(k2, a12);
                             a13 = v.fma(k3, a13);
-                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_WIDTH * IN_CHANNELS]);
                             a20 = v.fma(k0, a20);
                             a21 = v.fma(k1, a21);
                             a22 = v.fma(k2, a22);
                             a23 = v.fma(k3, a23);
-                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_WIDTH * IN_CHANNELS]);
                             a30 = v.fma(k0, a30);
                             a31 = v.fma(k1, a31);
                             a32 = v.fma(k2, a32);
                             a33 = v.fma(k3, a33);
-                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_WIDTH * IN_CHANNELS]);
                             a40 = v.fma(k0, a40);
                             a41 = v.fma(k1, a41);
                             a42 = v.fma(k2, a42);
@@ -691,24 +700,24 @@ public final class Conv2d2 {
                 FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1;
                 for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                     for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                        int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
                         int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
                         for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
                             FloatVector k0 = FloatVector.fromArray(S, kernel, k);
                             FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                            FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                            FloatVector v = FloatVector.broadcast(S, in[t + c]);
                             a00 = v.fma(k0, a00);
                             a01 = v.fma(k1, a01);
-                            v = FloatVector.broadcast(S, in[i1 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + STRIDE_WIDTH * IN_CHANNELS]);
                             a10 = v.fma(k0, a10);
                             a11 = v.fma(k1, a11);
-                            v = FloatVector.broadcast(S, in[i2 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_WIDTH * IN_CHANNELS]);
                             a20 = v.fma(k0, a20);
                             a21 = v.fma(k1, a21);
-                            v = FloatVector.broadcast(S, in[i3 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_WIDTH * IN_CHANNELS]);
                             a30 = v.fma(k0, a30);
                             a31 = v.fma(k1, a31);
-                            v = FloatVector.broadcast(S, in[i4 + t + c]);
+                            v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_WIDTH * IN_CHANNELS]);
                             a40 = v.fma(k0, a40);
                             a41 = v.fma(k1, a41);
                         }
@@ -729,6 +738,188 @@ public final class Conv2d2 {
             if (F_VEC < FILTERS) {
                 for (int q = 0; q < 5; q++) {
                     tail(in, out, kernel, bias, p + q);
+                }
+            }
+        }
+
+        /**
+         * Output pixels {@code p .. p + 0}, in one row, the first one's window at input {@code i}.
+         */
+        private static void row1(float[] in, float[] out, float[] kernel, float[] bias, int i,
+                int p) {
+            int o = p * FILTERS;
+            // 4 vectors of filters at a time where the registers allow, then 2
+            for (int f = 0; f < F_VEC4; f += 4 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
+                FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
+                FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
+                            FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
+                            FloatVector v = FloatVector.broadcast(S, in[t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            a02 = v.fma(k2, a02);
+                            a03 = v.fma(k3, a03);
+                        }
+                    }
+                }
+                a00.max(0f).intoArray(out, o + f);
+                a01.max(0f).intoArray(out, o + f + L);
+                a02.max(0f).intoArray(out, o + f + 2 * L);
+                a03.max(0f).intoArray(out, o + f + 3 * L);
+            }
+            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector a00 = z0, a01 = z1;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector v = FloatVector.broadcast(S, in[t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                        }
+                    }
+                }
+                a00.max(0f).intoArray(out, o + f);
+                a01.max(0f).intoArray(out, o + f + L);
+            }
+            // channels beyond F_VEC, one pixel at a time
+            if (F_VEC < FILTERS) {
+                for (int q = 0; q < 1; q++) {
+                    tail(in, out, kernel, bias, p + q);
+                }
+            }
+        }
+
+        /**
+         * Output pixels {@code p .. p + 4}, down one column (pixel q at {@code p + q * OUT_WIDTH}), the first one's window at input {@code i}.
+         */
+        private static void col5(float[] in, float[] out, float[] kernel, float[] bias, int i,
+                int p) {
+            int o = p * FILTERS;
+            // 4 vectors of filters at a time where the registers allow, then 2
+            for (int f = 0; f < F_VEC4; f += 4 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
+                FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
+                FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
+                            FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
+                            FloatVector v = FloatVector.broadcast(S, in[t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            a02 = v.fma(k2, a02);
+                            a03 = v.fma(k3, a03);
+                            v = FloatVector.broadcast(S, in[t + c + STRIDE_HEIGHT * IN_WIDTH * IN_CHANNELS]);
+                            a10 = v.fma(k0, a10);
+                            a11 = v.fma(k1, a11);
+                            a12 = v.fma(k2, a12);
+                            a13 = v.fma(k3, a13);
+                            v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_HEIGHT * IN_WIDTH * IN_CHANNELS]);
+                            a20 = v.fma(k0, a20);
+                            a21 = v.fma(k1, a21);
+                            a22 = v.fma(k2, a22);
+                            a23 = v.fma(k3, a23);
+                            v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_HEIGHT * IN_WIDTH * IN_CHANNELS]);
+                            a30 = v.fma(k0, a30);
+                            a31 = v.fma(k1, a31);
+                            a32 = v.fma(k2, a32);
+                            a33 = v.fma(k3, a33);
+                            v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_HEIGHT * IN_WIDTH * IN_CHANNELS]);
+                            a40 = v.fma(k0, a40);
+                            a41 = v.fma(k1, a41);
+                            a42 = v.fma(k2, a42);
+                            a43 = v.fma(k3, a43);
+                        }
+                    }
+                }
+                a00.max(0f).intoArray(out, o + f);
+                a01.max(0f).intoArray(out, o + f + L);
+                a02.max(0f).intoArray(out, o + f + 2 * L);
+                a03.max(0f).intoArray(out, o + f + 3 * L);
+                a10.max(0f).intoArray(out, o + 1 * OUT_WIDTH * FILTERS + f);
+                a11.max(0f).intoArray(out, o + 1 * OUT_WIDTH * FILTERS + f + L);
+                a12.max(0f).intoArray(out, o + 1 * OUT_WIDTH * FILTERS + f + 2 * L);
+                a13.max(0f).intoArray(out, o + 1 * OUT_WIDTH * FILTERS + f + 3 * L);
+                a20.max(0f).intoArray(out, o + 2 * OUT_WIDTH * FILTERS + f);
+                a21.max(0f).intoArray(out, o + 2 * OUT_WIDTH * FILTERS + f + L);
+                a22.max(0f).intoArray(out, o + 2 * OUT_WIDTH * FILTERS + f + 2 * L);
+                a23.max(0f).intoArray(out, o + 2 * OUT_WIDTH * FILTERS + f + 3 * L);
+                a30.max(0f).intoArray(out, o + 3 * OUT_WIDTH * FILTERS + f);
+                a31.max(0f).intoArray(out, o + 3 * OUT_WIDTH * FILTERS + f + L);
+                a32.max(0f).intoArray(out, o + 3 * OUT_WIDTH * FILTERS + f + 2 * L);
+                a33.max(0f).intoArray(out, o + 3 * OUT_WIDTH * FILTERS + f + 3 * L);
+                a40.max(0f).intoArray(out, o + 4 * OUT_WIDTH * FILTERS + f);
+                a41.max(0f).intoArray(out, o + 4 * OUT_WIDTH * FILTERS + f + L);
+                a42.max(0f).intoArray(out, o + 4 * OUT_WIDTH * FILTERS + f + 2 * L);
+                a43.max(0f).intoArray(out, o + 4 * OUT_WIDTH * FILTERS + f + 3 * L);
+            }
+            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+                FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
+                FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
+                FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1;
+                for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
+                    for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
+                        int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                        int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
+                        for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
+                            FloatVector k0 = FloatVector.fromArray(S, kernel, k);
+                            FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
+                            FloatVector v = FloatVector.broadcast(S, in[t + c]);
+                            a00 = v.fma(k0, a00);
+                            a01 = v.fma(k1, a01);
+                            v = FloatVector.broadcast(S, in[t + c + STRIDE_HEIGHT * IN_WIDTH * IN_CHANNELS]);
+                            a10 = v.fma(k0, a10);
+                            a11 = v.fma(k1, a11);
+                            v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_HEIGHT * IN_WIDTH * IN_CHANNELS]);
+                            a20 = v.fma(k0, a20);
+                            a21 = v.fma(k1, a21);
+                            v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_HEIGHT * IN_WIDTH * IN_CHANNELS]);
+                            a30 = v.fma(k0, a30);
+                            a31 = v.fma(k1, a31);
+                            v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_HEIGHT * IN_WIDTH * IN_CHANNELS]);
+                            a40 = v.fma(k0, a40);
+                            a41 = v.fma(k1, a41);
+                        }
+                    }
+                }
+                a00.max(0f).intoArray(out, o + f);
+                a01.max(0f).intoArray(out, o + f + L);
+                a10.max(0f).intoArray(out, o + 1 * OUT_WIDTH * FILTERS + f);
+                a11.max(0f).intoArray(out, o + 1 * OUT_WIDTH * FILTERS + f + L);
+                a20.max(0f).intoArray(out, o + 2 * OUT_WIDTH * FILTERS + f);
+                a21.max(0f).intoArray(out, o + 2 * OUT_WIDTH * FILTERS + f + L);
+                a30.max(0f).intoArray(out, o + 3 * OUT_WIDTH * FILTERS + f);
+                a31.max(0f).intoArray(out, o + 3 * OUT_WIDTH * FILTERS + f + L);
+                a40.max(0f).intoArray(out, o + 4 * OUT_WIDTH * FILTERS + f);
+                a41.max(0f).intoArray(out, o + 4 * OUT_WIDTH * FILTERS + f + L);
+            }
+            // channels beyond F_VEC, one pixel at a time
+            if (F_VEC < FILTERS) {
+                for (int q = 0; q < 5; q++) {
+                    tail(in, out, kernel, bias, p + q * OUT_WIDTH);
                 }
             }
         }

@@ -109,19 +109,24 @@ public final class Conv2d3 {
      * <p>in (n, 5, 5, 64), out (n, 3, 3, 64), kernel (3, 3, 64, 64). Vector API variant.
      */
     public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
-        int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-        int p = 0;
         if (WIDE) {
+            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+            int p = 0;
             for (; p + 6 <= pixels; p += 6) {
                 pixels6(in, out, kernel, bias, p);
             }
+            for (; p < pixels; p++) {
+                pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            }
         } else {
+            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+            int p = 0;
             for (; p + 5 <= pixels; p += 5) {
                 pixels5(in, out, kernel, bias, p);
             }
-        }
-        for (; p < pixels; p++) {
-            pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            for (; p < pixels; p++) {
+                pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            }
         }
     }
 

@@ -107,21 +107,26 @@ public final class Conv2d1 {
      * <p>in (n, 6, 6, 1), out (n, 4, 4, 4), kernel (3, 3, 1, 4). Vector API variant.
      */
     public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
-        int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-        int p = 0;
         if (WIDE) {
+            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+            int p = 0;
             for (; p + 6 <= pixels; p += 6) {
                 pixels6(in, out, kernel, bias, p);
                 narrow6(in, out, kernel, bias, p);
             }
+            for (; p < pixels; p++) {
+                pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            }
         } else {
+            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
+            int p = 0;
             for (; p + 5 <= pixels; p += 5) {
                 pixels5(in, out, kernel, bias, p);
                 narrow5(in, out, kernel, bias, p);
             }
-        }
-        for (; p < pixels; p++) {
-            pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            for (; p < pixels; p++) {
+                pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            }
         }
     }
 

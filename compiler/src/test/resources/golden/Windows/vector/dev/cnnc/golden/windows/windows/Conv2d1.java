@@ -203,17 +203,25 @@ public final class Conv2d1 {
          * <p>in (n, 13, 13, 3), out (n, 6, 6, 8), kernel (3, 3, 3, 8). Vector API variant.
          */
         public static void forward(float[] in, float[] out, float[] kernel, float[] bias, int n) {
-            int rows = n * OUT_HEIGHT;
-            for (int r = 0; r < rows; r++) {
-                int b = r / OUT_HEIGHT;
-                int i = ((b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
-                int p = r * OUT_WIDTH;
-                if (WIDE) {
+            if (WIDE) {
+                int rows = n * OUT_HEIGHT;
+                for (int r = 0; r < rows; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int y = r - b * OUT_HEIGHT;
+                    int i = ((b * IN_HEIGHT + y * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
+                    int p = r * OUT_WIDTH;
                     for (int ox = 0; ox + 6 <= OUT_WIDTH; ox += 6) {
                         row6(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
                         narrowRow6(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
                     }
-                } else {
+                }
+            } else {
+                int rows = n * OUT_HEIGHT;
+                for (int r = 0; r < rows; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int y = r - b * OUT_HEIGHT;
+                    int i = ((b * IN_HEIGHT + y * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
+                    int p = r * OUT_WIDTH;
                     for (int ox = 0; ox + 5 <= OUT_WIDTH; ox += 5) {
                         row5(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
                         narrowRow5(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
