@@ -58,10 +58,10 @@ final class VectorKernels {
     static final int BLOCK16 = 5;
 
     /**
-     * Products per output value under which a convolution's forward pass with 32 registers runs its blocks within rows
-     * (see {@link #convForward}): the per-pixel window arithmetic of blocks across rows costs about
-     * as much as a block of 9 products; with 288 (3x3 from 32 channels), blocks within rows are no
-     * faster, and their last, shorter blocks reuse each kernel vector for fewer pixels.
+     * Products per output value under which a convolution's forward pass with 32 registers runs its
+     * blocks within rows (see {@link #convForward}): the per-pixel window arithmetic of blocks across
+     * rows costs about as much as a block of 9 products; with 288 (3x3 from 32 channels), blocks within
+     * rows are no faster, and their last, shorter blocks reuse each kernel vector for fewer pixels.
      */
     static final int SHORT_WINDOW = 64;
 
@@ -153,10 +153,10 @@ final class VectorKernels {
      * With 32 registers, rows run row by row only where a window holds few products (under {@link
      * #SHORT_WINDOW} taps times input channels: a first layer's, 3x3 from one channel to 32: 1.9 times
      * faster); with 16 registers, C2's code of a step issues more instructions than the FMA units need
-     * cycles (see {@link #BLOCK16}), so every output at least a block wide runs in rows, and a short
-     * rest of a long window ({@code 2 * rest < BLOCK16}, an 11-wide output's last pixel) runs down its columns in blocks
-     * of {@link Line#COLUMN} instead of single pixels (3x3 from 32 channels to 64 on 11x11, AVX2: 1,000
-     * -> 790 us per 16 images).
+     * cycles (see {@link #BLOCK16}), so every output at least a block wide runs in rows, and with a long
+     * window a short rest ({@code 2 * rest < BLOCK16}: an 11-wide output's last column) runs down its
+     * columns in blocks of {@link Line#COLUMN} instead of single pixels (3x3 from 32 channels to 64 on
+     * 11x11, AVX2: 1,000 -> 790 us per 16 images).
      *
      * @param activation an activation to apply after the convolution ({@code activate(out, n)}), if any
      * @param relu a relu applied as each block is stored (no pass of its own)
