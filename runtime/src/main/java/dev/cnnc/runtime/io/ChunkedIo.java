@@ -3,9 +3,11 @@ package dev.cnnc.runtime.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /** Reads and writes of large files in pieces, for every reader and writer of data and weights. */
@@ -45,11 +47,15 @@ public final class ChunkedIo {
      * Reads a whole file into one array, as {@link Files#readAllBytes} does but in reads of at most {@link
      * #CHUNK} bytes (see there), so that reading a large file leaves no native buffer of its size behind.
      *
+     * The size is the opened file's, not the path's: a file replaced by an atomic rename while it is read
+     * (a checkpoint written beside a reader) is read whole as it was when opened.
+     *
      * @throws IOException also if the file changed its length while it was read
      */
     public static byte[] readAllBytes(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            long size = Files.size(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                InputStream in = Channels.newInputStream(channel)) {
+            long size = channel.size();
             if (size > Integer.MAX_VALUE - 8) {
                 throw new IOException(file + " is larger than 2 GB, more than one Java array can hold");
             }
