@@ -44,7 +44,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         }
         if (site.computesInputGradient()) {
             t.addField(LayerSite.constant("SCRATCH_FLOATS", scratchFloats(l, site)).toBuilder()
-                    .addJavadoc("Floats of the backward pass's scratch: the transposed kernel and $L rows.\n", VectorKernels.BLOCK)
+                    .addJavadoc("Floats of the backward pass's scratch: the transposed kernel and $L rows.\n", VectorKernels.GRADIENT_BLOCK)
                     .build());
         }
         String doc = "out = " + (act == Activation.LINEAR ? "" : ActivationCode.describe(act) + " of ") + "conv(in, kernel)"

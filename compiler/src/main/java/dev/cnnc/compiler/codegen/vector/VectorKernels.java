@@ -11,11 +11,12 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The Vector API variant of the convolution and dense kernels ({@code jdk.incubator.vector}, opt-in
- * with {@code CnnCompiler.Options.vector}). Register-blocked: a convolution's forward pass and input
- * gradient accumulate {@link #BLOCK} output pixels by 4 vectors of channels (with 32 registers) or
+ * with {@code CnnCompiler.Options.vector}). Register-blocked: a convolution's forward pass
+ * accumulates {@link #BLOCK} output pixels by 4 vectors of channels (with 32 registers) or
  * {@link #BLOCK16} by 2 (with 16) in registers over every tap and input channel, so that each loaded
  * weight serves 6 or 5 pixels and each loaded input 4 or 2 vectors (the class holds both shapes and
- * {@code WIDE} chooses); its kernel gradient runs in L1-sized tiles of output rows, 4 input channels
+ * {@code WIDE} chooses); its input gradient {@link #GRADIENT_BLOCK} or {@link #BLOCK16} pixels by 2
+ * vectors of taps and channels; its kernel gradient runs in L1-sized tiles of output rows, 4 input channels
  * (or 4 kernel rows) by 4 or 2 vectors of filters, two output columns per step. A dense layer takes
  * blocks of 4 examples by 2 vectors of units.
  *
@@ -56,6 +57,15 @@ final class VectorKernels {
      * 44 GFLOP/s with 6, 77 with 5, 67 with 4, of a one-thread peak of 109).
      */
     static final int BLOCK16 = 5;
+
+    /**
+     * Output pixels per register block of a convolution's input gradient with 32 registers: 12 pixels
+     * by 2 vectors of the row (24 accumulators). Each vector of the transposed kernel loaded serves 12
+     * pixels, twice as many as 6 by 4 would, so the kernel, larger than the L1 cache (3x3 from 32
+     * channels to 64: 72 KB), is streamed from L2 half as often (that input gradient, AVX-512: 535 -> 472
+     * us per 16 images; the kernel in strips of 2 vectors, below, gave 535 -> 514 of it).
+     */
+    static final int GRADIENT_BLOCK = 12;
 
     /**
      * Products per output value under which a convolution's forward pass with 32 registers runs its
@@ -999,27 +1009,33 @@ final class VectorKernels {
     }
 
     /**
-     * dIn: the kernel transposed into {@code scratch} as {@code (filters, taps * channels)}; then,
-     * for blocks of {@link #BLOCK} output pixels, the rows {@code dOut[pixel] . kernel^T} (vectors over taps and
-     * channels), each added to the input positions its window covers (col2im).
+     * dIn: the kernel transposed into {@code scratch} as {@code (filters, taps * channels)} in strips of
+     * 2 vectors of the row (strip {@code s} holds row positions {@code [s, s + 2L)} of every filter, one
+     * after the other, so that a block reads its strip contiguously; the positions beyond the last whole
+     * strip form one last narrower strip); then, for blocks of {@link #GRADIENT_BLOCK} output pixels
+     * ({@link #BLOCK16} with 16 registers), the rows {@code dOut[pixel] . kernel^T}, each added to the
+     * input positions its window covers (col2im).
      */
     private static List<MethodSpec> convInputGradient() {
         MethodSpec main = MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dIn = the input gradient; {@code scratch} holds the transposed kernel, then $L rows of pixels.\n",
-                        BLOCK)
+                .addJavadoc("dIn = the input gradient; {@code scratch} holds the transposed kernel in strips of 2 vectors, "
+                        + "then a block's rows\nof pixels.\n")
                 .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn").addParameter(float[].class, "kernel")
                 .addParameter(float[].class, "scratch").addParameter(int.class, "n")
                 .addStatement("int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS")
+                .addStatement("int rowsVec = rows - rows % (2 * L)")
                 .beginControlFlow("for (int j = 0; j < rows; j++)")
+                .addStatement("int strip = j < rowsVec ? j - j % (2 * L) : rowsVec")
+                .addStatement("int width = j < rowsVec ? 2 * L : rows - rowsVec")
                 .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                .addStatement("scratch[f * rows + j] = kernel[j * FILTERS + f]")
+                .addStatement("scratch[strip * FILTERS + f * width + j - strip] = kernel[j * FILTERS + f]")
                 .endControlFlow()
                 .endControlFlow()
                 .addStatement("$T.fill(dIn, 0, n * IN_SIZE, 0f)", java.util.Arrays.class)
                 .addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH")
                 .addStatement("int p = 0")
                 .beginControlFlow("if (WIDE)")
-                .addCode(gradientBlocks(BLOCK))
+                .addCode(gradientBlocks(GRADIENT_BLOCK))
                 .nextControlFlow("else")
                 .addCode(gradientBlocks(BLOCK16))
                 .endControlFlow()
@@ -1028,7 +1044,7 @@ final class VectorKernels {
                 .addStatement("col2im(dIn, scratch, p, FILTERS * rows)")
                 .endControlFlow()
                 .build();
-        return List.of(main, gradientRows(BLOCK), gradientRows(BLOCK16), gradientRows(1), col2im());
+        return List.of(main, gradientRows(GRADIENT_BLOCK), gradientRows(BLOCK16), gradientRows(1), col2im());
     }
 
     /** The input gradient's blocks of {@code block} pixels from {@code p}: their rows, then col2im of each. */
@@ -1043,23 +1059,23 @@ final class VectorKernels {
                 .build();
     }
 
-    /** The rows {@code dOut[p + q] . kernel^T} of {@code count} pixels, after the transposed kernel in scratch. */
+    /**
+     * The rows {@code dOut[p + q] . kernel^T} of {@code count} pixels, after the transposed kernel in
+     * scratch: 2 vectors of the row at a time (its strip), the positions beyond the strips one at a time.
+     */
     private static MethodSpec gradientRows(int count) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("rows" + count).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < $L.\n", count)
                 .addParameter(float[].class, "dOut").addParameter(float[].class, "scratch").addParameter(int.class, "p")
                 .addStatement("int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS")
-                .addStatement("int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0")
                 .addStatement("int rowsVec = rows - rows % (2 * L)")
-                .addStatement("int to = FILTERS * rows")
-                .addComment("4 vectors of the row at a time where the registers allow, then 2");
-        rowsBlock(m, count, 4, "0", "rowsVec4");
-        rowsBlock(m, count, 2, "rowsVec4", "rowsVec");
+                .addStatement("int to = FILTERS * rows");
+        rowsBlock(m, count);
         return m.beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .beginControlFlow("for (int j = rowsVec; j < rows; j++)")
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int f = 0; f < FILTERS; f++)")
-                .addStatement("s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j]")
+                .addStatement("s += dOut[(p + q) * FILTERS + f] * scratch[rowsVec * FILTERS + f * (rows - rowsVec) + j - rowsVec]")
                 .endControlFlow()
                 .addStatement("scratch[to + q * rows + j] = s")
                 .endControlFlow()
@@ -1067,30 +1083,31 @@ final class VectorKernels {
                 .build();
     }
 
-    /** The loop over row positions {@code [from, to)} of {@link #gradientRows}, {@code vectors} at a time. */
-    private static void rowsBlock(MethodSpec.Builder m, int count, int vectors, String from, String to) {
-        m.beginControlFlow("for (int j = $L; j < $L; j += $L * L)", from, to, vectors)
+    /** The loop over the strips of {@link #gradientRows}: {@code count} pixels by the strip's 2 vectors. */
+    private static void rowsBlock(MethodSpec.Builder m, int count) {
+        int vectors = 2;
+        m.beginControlFlow("for (int j = 0; j < rowsVec; j += 2 * L)")
                 .addStatement("$T z = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR);
         StringBuilder acc = new StringBuilder();
         for (int q = 0; q < count; q++) {
             for (int v = 0; v < vectors; v++) {
-                acc.append(acc.length() > 0 ? ", " : "").append("a").append(q).append(v).append(" = z");
+                acc.append(acc.length() > 0 ? ", " : "").append("a").append(q).append("_").append(v).append(" = z");
             }
         }
         m.addStatement("$T $L", FLOAT_VECTOR, acc)
                 .beginControlFlow("for (int f = 0; f < FILTERS; f++)");
-        loadVectors(m, "w", "scratch", "f * rows + j", vectors);
+        loadVectors(m, "w", "scratch", "j * FILTERS + f * (2 * L)", vectors);
         for (int q = 0; q < count; q++) {
             m.addStatement("$L$T.broadcast(S, dOut[(p + $L) * FILTERS + f])", q == 0 ? "FloatVector d = " : "d = ",
                     FLOAT_VECTOR, q);
             for (int v = 0; v < vectors; v++) {
-                m.addStatement("a$L$L = d.fma(w$L, a$L$L)", q, v, v, q, v);
+                m.addStatement("a$L_$L = d.fma(w$L, a$L_$L)", q, v, v, q, v);
             }
         }
         m.endControlFlow();
         for (int q = 0; q < count; q++) {
             for (int v = 0; v < vectors; v++) {
-                m.addStatement("a$L$L.intoArray(scratch, to + $L * rows + j$L)", q, v, q, plusVectors(v));
+                m.addStatement("a$L_$L.intoArray(scratch, to + $L * rows + j$L)", q, v, q, plusVectors(v));
             }
         }
         m.endControlFlow();
@@ -1125,9 +1142,9 @@ final class VectorKernels {
                 .build();
     }
 
-    /** Scratch floats the convolution's vector backward needs: the transposed kernel and {@link #BLOCK} rows. */
+    /** Scratch floats the convolution's vector backward needs: the transposed kernel and {@link #GRADIENT_BLOCK} rows. */
     static long convScratch(long taps, long channels, long filters) {
-        return taps * channels * (filters + BLOCK);
+        return taps * channels * (filters + Math.max(GRADIENT_BLOCK, BLOCK16));
     }
 
     // ---------------------------------------------------------------------------------------------

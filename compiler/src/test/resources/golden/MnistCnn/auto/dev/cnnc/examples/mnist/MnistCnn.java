@@ -473,7 +473,7 @@ public final class MnistCnn implements Network {
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
-        conv2d2Scratch = new float[20160];
+        conv2d2Scratch = new float[21888];
         conv2d2Rows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS][Conv2d2.FILTERS];
         conv2d2GradientRows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS][Conv2d2.FILTERS];
         conv2d2TransposedRows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS / Conv2d2.IN_CHANNELS * Conv2d2.FILTERS][Conv2d2.IN_CHANNELS];
@@ -485,7 +485,7 @@ public final class MnistCnn implements Network {
         dMaxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         dConv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
-        conv2d3Scratch = new float[40320];
+        conv2d3Scratch = new float[43776];
         conv2d3Rows = VectorSupport.ENABLED ? null : new float[Conv2d3.ROWS][Conv2d3.FILTERS];
         conv2d3GradientRows = VectorSupport.ENABLED ? null : new float[Conv2d3.ROWS][Conv2d3.FILTERS];
         conv2d3TransposedRows = VectorSupport.ENABLED ? null : new float[Conv2d3.ROWS / Conv2d3.IN_CHANNELS * Conv2d3.FILTERS][Conv2d3.IN_CHANNELS];

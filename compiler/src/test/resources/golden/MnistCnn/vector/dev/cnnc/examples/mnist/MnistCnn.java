@@ -300,12 +300,12 @@ public final class MnistCnn implements Network {
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
-        conv2d2Scratch = new float[20160];
+        conv2d2Scratch = new float[21888];
         maxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         dMaxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         dConv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
-        conv2d3Scratch = new float[40320];
+        conv2d3Scratch = new float[43776];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];

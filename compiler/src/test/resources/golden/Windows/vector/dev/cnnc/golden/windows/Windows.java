@@ -253,13 +253,13 @@ public final class Windows implements Network {
         conv2d1Kept = new float[batchSize * 507];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
-        conv2d2Scratch = new float[1008];
+        conv2d2Scratch = new float[1440];
         conv2d2Kept = new float[batchSize * 800];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
         dConv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
-        conv2d3Scratch = new float[2400];
+        conv2d3Scratch = new float[3840];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dFlatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
         dense1Out = new float[batchSize * Dense1.OUT_SIZE];

@@ -100,9 +100,9 @@ public final class Conv2d3 {
     private static final int F_VEC1 = FILTERS - FILTERS % L;
 
     /**
-     * Floats of the backward pass's scratch: the transposed kernel and 6 rows.
+     * Floats of the backward pass's scratch: the transposed kernel and 12 rows.
      */
-    public static final int SCRATCH_FLOATS = 2400;
+    public static final int SCRATCH_FLOATS = 3840;
 
     private Conv2d3() {
     }
@@ -966,23 +966,27 @@ public final class Conv2d3 {
     }
 
     /**
-     * dIn = the input gradient; {@code scratch} holds the transposed kernel, then 6 rows of pixels.
+     * dIn = the input gradient; {@code scratch} holds the transposed kernel in strips of 2 vectors, then a block's rows
+     * of pixels.
      */
     private static void inputGradient(float[] dOut, float[] dIn, float[] kernel, float[] scratch,
             int n) {
         int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
+        int rowsVec = rows - rows % (2 * L);
         for (int j = 0; j < rows; j++) {
+            int strip = j < rowsVec ? j - j % (2 * L) : rowsVec;
+            int width = j < rowsVec ? 2 * L : rows - rowsVec;
             for (int f = 0; f < FILTERS; f++) {
-                scratch[f * rows + j] = kernel[j * FILTERS + f];
+                scratch[strip * FILTERS + f * width + j - strip] = kernel[j * FILTERS + f];
             }
         }
         Arrays.fill(dIn, 0, n * IN_SIZE, 0f);
         int pixels = n * OUT_HEIGHT * OUT_WIDTH;
         int p = 0;
         if (WIDE) {
-            for (; p + 6 <= pixels; p += 6) {
-                rows6(dOut, scratch, p);
-                for (int q = 0; q < 6; q++) {
+            for (; p + 12 <= pixels; p += 12) {
+                rows12(dOut, scratch, p);
+                for (int q = 0; q < 12; q++) {
                     col2im(dIn, scratch, p + q, FILTERS * rows + q * rows);
                 }
             }
@@ -1001,121 +1005,85 @@ public final class Conv2d3 {
     }
 
     /**
-     * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 6.
+     * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 12.
      */
-    private static void rows6(float[] dOut, float[] scratch, int p) {
+    private static void rows12(float[] dOut, float[] scratch, int p) {
         int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
-        int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
         int rowsVec = rows - rows % (2 * L);
         int to = FILTERS * rows;
-        // 4 vectors of the row at a time where the registers allow, then 2
-        for (int j = 0; j < rowsVec4; j += 4 * L) {
+        for (int j = 0; j < rowsVec; j += 2 * L) {
             FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z, a40 = z, a41 = z, a42 = z, a43 = z, a50 = z, a51 = z, a52 = z, a53 = z;
+            FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z, a7_0 = z, a7_1 = z, a8_0 = z, a8_1 = z, a9_0 = z, a9_1 = z, a10_0 = z, a10_1 = z, a11_0 = z, a11_1 = z;
             for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
-                FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
+                FloatVector w0 = FloatVector.fromArray(S, scratch, j * FILTERS + f * (2 * L));
+                FloatVector w1 = FloatVector.fromArray(S, scratch, j * FILTERS + f * (2 * L) + L);
                 FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-                a02 = d.fma(w2, a02);
-                a03 = d.fma(w3, a03);
+                a0_0 = d.fma(w0, a0_0);
+                a0_1 = d.fma(w1, a0_1);
                 d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
-                a10 = d.fma(w0, a10);
-                a11 = d.fma(w1, a11);
-                a12 = d.fma(w2, a12);
-                a13 = d.fma(w3, a13);
+                a1_0 = d.fma(w0, a1_0);
+                a1_1 = d.fma(w1, a1_1);
                 d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
-                a20 = d.fma(w0, a20);
-                a21 = d.fma(w1, a21);
-                a22 = d.fma(w2, a22);
-                a23 = d.fma(w3, a23);
+                a2_0 = d.fma(w0, a2_0);
+                a2_1 = d.fma(w1, a2_1);
                 d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
-                a30 = d.fma(w0, a30);
-                a31 = d.fma(w1, a31);
-                a32 = d.fma(w2, a32);
-                a33 = d.fma(w3, a33);
+                a3_0 = d.fma(w0, a3_0);
+                a3_1 = d.fma(w1, a3_1);
                 d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
-                a40 = d.fma(w0, a40);
-                a41 = d.fma(w1, a41);
-                a42 = d.fma(w2, a42);
-                a43 = d.fma(w3, a43);
+                a4_0 = d.fma(w0, a4_0);
+                a4_1 = d.fma(w1, a4_1);
                 d = FloatVector.broadcast(S, dOut[(p + 5) * FILTERS + f]);
-                a50 = d.fma(w0, a50);
-                a51 = d.fma(w1, a51);
-                a52 = d.fma(w2, a52);
-                a53 = d.fma(w3, a53);
+                a5_0 = d.fma(w0, a5_0);
+                a5_1 = d.fma(w1, a5_1);
+                d = FloatVector.broadcast(S, dOut[(p + 6) * FILTERS + f]);
+                a6_0 = d.fma(w0, a6_0);
+                a6_1 = d.fma(w1, a6_1);
+                d = FloatVector.broadcast(S, dOut[(p + 7) * FILTERS + f]);
+                a7_0 = d.fma(w0, a7_0);
+                a7_1 = d.fma(w1, a7_1);
+                d = FloatVector.broadcast(S, dOut[(p + 8) * FILTERS + f]);
+                a8_0 = d.fma(w0, a8_0);
+                a8_1 = d.fma(w1, a8_1);
+                d = FloatVector.broadcast(S, dOut[(p + 9) * FILTERS + f]);
+                a9_0 = d.fma(w0, a9_0);
+                a9_1 = d.fma(w1, a9_1);
+                d = FloatVector.broadcast(S, dOut[(p + 10) * FILTERS + f]);
+                a10_0 = d.fma(w0, a10_0);
+                a10_1 = d.fma(w1, a10_1);
+                d = FloatVector.broadcast(S, dOut[(p + 11) * FILTERS + f]);
+                a11_0 = d.fma(w0, a11_0);
+                a11_1 = d.fma(w1, a11_1);
             }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
-            a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
-            a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
-            a10.intoArray(scratch, to + 1 * rows + j);
-            a11.intoArray(scratch, to + 1 * rows + j + L);
-            a12.intoArray(scratch, to + 1 * rows + j + 2 * L);
-            a13.intoArray(scratch, to + 1 * rows + j + 3 * L);
-            a20.intoArray(scratch, to + 2 * rows + j);
-            a21.intoArray(scratch, to + 2 * rows + j + L);
-            a22.intoArray(scratch, to + 2 * rows + j + 2 * L);
-            a23.intoArray(scratch, to + 2 * rows + j + 3 * L);
-            a30.intoArray(scratch, to + 3 * rows + j);
-            a31.intoArray(scratch, to + 3 * rows + j + L);
-            a32.intoArray(scratch, to + 3 * rows + j + 2 * L);
-            a33.intoArray(scratch, to + 3 * rows + j + 3 * L);
-            a40.intoArray(scratch, to + 4 * rows + j);
-            a41.intoArray(scratch, to + 4 * rows + j + L);
-            a42.intoArray(scratch, to + 4 * rows + j + 2 * L);
-            a43.intoArray(scratch, to + 4 * rows + j + 3 * L);
-            a50.intoArray(scratch, to + 5 * rows + j);
-            a51.intoArray(scratch, to + 5 * rows + j + L);
-            a52.intoArray(scratch, to + 5 * rows + j + 2 * L);
-            a53.intoArray(scratch, to + 5 * rows + j + 3 * L);
+            a0_0.intoArray(scratch, to + 0 * rows + j);
+            a0_1.intoArray(scratch, to + 0 * rows + j + L);
+            a1_0.intoArray(scratch, to + 1 * rows + j);
+            a1_1.intoArray(scratch, to + 1 * rows + j + L);
+            a2_0.intoArray(scratch, to + 2 * rows + j);
+            a2_1.intoArray(scratch, to + 2 * rows + j + L);
+            a3_0.intoArray(scratch, to + 3 * rows + j);
+            a3_1.intoArray(scratch, to + 3 * rows + j + L);
+            a4_0.intoArray(scratch, to + 4 * rows + j);
+            a4_1.intoArray(scratch, to + 4 * rows + j + L);
+            a5_0.intoArray(scratch, to + 5 * rows + j);
+            a5_1.intoArray(scratch, to + 5 * rows + j + L);
+            a6_0.intoArray(scratch, to + 6 * rows + j);
+            a6_1.intoArray(scratch, to + 6 * rows + j + L);
+            a7_0.intoArray(scratch, to + 7 * rows + j);
+            a7_1.intoArray(scratch, to + 7 * rows + j + L);
+            a8_0.intoArray(scratch, to + 8 * rows + j);
+            a8_1.intoArray(scratch, to + 8 * rows + j + L);
+            a9_0.intoArray(scratch, to + 9 * rows + j);
+            a9_1.intoArray(scratch, to + 9 * rows + j + L);
+            a10_0.intoArray(scratch, to + 10 * rows + j);
+            a10_1.intoArray(scratch, to + 10 * rows + j + L);
+            a11_0.intoArray(scratch, to + 11 * rows + j);
+            a11_1.intoArray(scratch, to + 11 * rows + j + L);
         }
-        for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z, a40 = z, a41 = z, a50 = z, a51 = z;
-            for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-                d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
-                a10 = d.fma(w0, a10);
-                a11 = d.fma(w1, a11);
-                d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
-                a20 = d.fma(w0, a20);
-                a21 = d.fma(w1, a21);
-                d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
-                a30 = d.fma(w0, a30);
-                a31 = d.fma(w1, a31);
-                d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
-                a40 = d.fma(w0, a40);
-                a41 = d.fma(w1, a41);
-                d = FloatVector.broadcast(S, dOut[(p + 5) * FILTERS + f]);
-                a50 = d.fma(w0, a50);
-                a51 = d.fma(w1, a51);
-            }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
-            a10.intoArray(scratch, to + 1 * rows + j);
-            a11.intoArray(scratch, to + 1 * rows + j + L);
-            a20.intoArray(scratch, to + 2 * rows + j);
-            a21.intoArray(scratch, to + 2 * rows + j + L);
-            a30.intoArray(scratch, to + 3 * rows + j);
-            a31.intoArray(scratch, to + 3 * rows + j + L);
-            a40.intoArray(scratch, to + 4 * rows + j);
-            a41.intoArray(scratch, to + 4 * rows + j + L);
-            a50.intoArray(scratch, to + 5 * rows + j);
-            a51.intoArray(scratch, to + 5 * rows + j + L);
-        }
-        for (int q = 0; q < 6; q++) {
+        for (int q = 0; q < 12; q++) {
             for (int j = rowsVec; j < rows; j++) {
                 float s = 0f;
                 for (int f = 0; f < FILTERS; f++) {
-                    s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j];
+                    s += dOut[(p + q) * FILTERS + f] * scratch[rowsVec * FILTERS + f * (rows - rowsVec) + j - rowsVec];
                 }
                 scratch[to + q * rows + j] = s;
             }
@@ -1127,103 +1095,46 @@ public final class Conv2d3 {
      */
     private static void rows5(float[] dOut, float[] scratch, int p) {
         int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
-        int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
         int rowsVec = rows - rows % (2 * L);
         int to = FILTERS * rows;
-        // 4 vectors of the row at a time where the registers allow, then 2
-        for (int j = 0; j < rowsVec4; j += 4 * L) {
+        for (int j = 0; j < rowsVec; j += 2 * L) {
             FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z, a40 = z, a41 = z, a42 = z, a43 = z;
+            FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z;
             for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
-                FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
+                FloatVector w0 = FloatVector.fromArray(S, scratch, j * FILTERS + f * (2 * L));
+                FloatVector w1 = FloatVector.fromArray(S, scratch, j * FILTERS + f * (2 * L) + L);
                 FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-                a02 = d.fma(w2, a02);
-                a03 = d.fma(w3, a03);
+                a0_0 = d.fma(w0, a0_0);
+                a0_1 = d.fma(w1, a0_1);
                 d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
-                a10 = d.fma(w0, a10);
-                a11 = d.fma(w1, a11);
-                a12 = d.fma(w2, a12);
-                a13 = d.fma(w3, a13);
+                a1_0 = d.fma(w0, a1_0);
+                a1_1 = d.fma(w1, a1_1);
                 d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
-                a20 = d.fma(w0, a20);
-                a21 = d.fma(w1, a21);
-                a22 = d.fma(w2, a22);
-                a23 = d.fma(w3, a23);
+                a2_0 = d.fma(w0, a2_0);
+                a2_1 = d.fma(w1, a2_1);
                 d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
-                a30 = d.fma(w0, a30);
-                a31 = d.fma(w1, a31);
-                a32 = d.fma(w2, a32);
-                a33 = d.fma(w3, a33);
+                a3_0 = d.fma(w0, a3_0);
+                a3_1 = d.fma(w1, a3_1);
                 d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
-                a40 = d.fma(w0, a40);
-                a41 = d.fma(w1, a41);
-                a42 = d.fma(w2, a42);
-                a43 = d.fma(w3, a43);
+                a4_0 = d.fma(w0, a4_0);
+                a4_1 = d.fma(w1, a4_1);
             }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
-            a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
-            a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
-            a10.intoArray(scratch, to + 1 * rows + j);
-            a11.intoArray(scratch, to + 1 * rows + j + L);
-            a12.intoArray(scratch, to + 1 * rows + j + 2 * L);
-            a13.intoArray(scratch, to + 1 * rows + j + 3 * L);
-            a20.intoArray(scratch, to + 2 * rows + j);
-            a21.intoArray(scratch, to + 2 * rows + j + L);
-            a22.intoArray(scratch, to + 2 * rows + j + 2 * L);
-            a23.intoArray(scratch, to + 2 * rows + j + 3 * L);
-            a30.intoArray(scratch, to + 3 * rows + j);
-            a31.intoArray(scratch, to + 3 * rows + j + L);
-            a32.intoArray(scratch, to + 3 * rows + j + 2 * L);
-            a33.intoArray(scratch, to + 3 * rows + j + 3 * L);
-            a40.intoArray(scratch, to + 4 * rows + j);
-            a41.intoArray(scratch, to + 4 * rows + j + L);
-            a42.intoArray(scratch, to + 4 * rows + j + 2 * L);
-            a43.intoArray(scratch, to + 4 * rows + j + 3 * L);
-        }
-        for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z, a40 = z, a41 = z;
-            for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-                d = FloatVector.broadcast(S, dOut[(p + 1) * FILTERS + f]);
-                a10 = d.fma(w0, a10);
-                a11 = d.fma(w1, a11);
-                d = FloatVector.broadcast(S, dOut[(p + 2) * FILTERS + f]);
-                a20 = d.fma(w0, a20);
-                a21 = d.fma(w1, a21);
-                d = FloatVector.broadcast(S, dOut[(p + 3) * FILTERS + f]);
-                a30 = d.fma(w0, a30);
-                a31 = d.fma(w1, a31);
-                d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
-                a40 = d.fma(w0, a40);
-                a41 = d.fma(w1, a41);
-            }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
-            a10.intoArray(scratch, to + 1 * rows + j);
-            a11.intoArray(scratch, to + 1 * rows + j + L);
-            a20.intoArray(scratch, to + 2 * rows + j);
-            a21.intoArray(scratch, to + 2 * rows + j + L);
-            a30.intoArray(scratch, to + 3 * rows + j);
-            a31.intoArray(scratch, to + 3 * rows + j + L);
-            a40.intoArray(scratch, to + 4 * rows + j);
-            a41.intoArray(scratch, to + 4 * rows + j + L);
+            a0_0.intoArray(scratch, to + 0 * rows + j);
+            a0_1.intoArray(scratch, to + 0 * rows + j + L);
+            a1_0.intoArray(scratch, to + 1 * rows + j);
+            a1_1.intoArray(scratch, to + 1 * rows + j + L);
+            a2_0.intoArray(scratch, to + 2 * rows + j);
+            a2_1.intoArray(scratch, to + 2 * rows + j + L);
+            a3_0.intoArray(scratch, to + 3 * rows + j);
+            a3_1.intoArray(scratch, to + 3 * rows + j + L);
+            a4_0.intoArray(scratch, to + 4 * rows + j);
+            a4_1.intoArray(scratch, to + 4 * rows + j + L);
         }
         for (int q = 0; q < 5; q++) {
             for (int j = rowsVec; j < rows; j++) {
                 float s = 0f;
                 for (int f = 0; f < FILTERS; f++) {
-                    s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j];
+                    s += dOut[(p + q) * FILTERS + f] * scratch[rowsVec * FILTERS + f * (rows - rowsVec) + j - rowsVec];
                 }
                 scratch[to + q * rows + j] = s;
             }
@@ -1235,47 +1146,26 @@ public final class Conv2d3 {
      */
     private static void rows1(float[] dOut, float[] scratch, int p) {
         int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
-        int rowsVec4 = WIDE ? rows - rows % (4 * L) : 0;
         int rowsVec = rows - rows % (2 * L);
         int to = FILTERS * rows;
-        // 4 vectors of the row at a time where the registers allow, then 2
-        for (int j = 0; j < rowsVec4; j += 4 * L) {
+        for (int j = 0; j < rowsVec; j += 2 * L) {
             FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a02 = z, a03 = z;
+            FloatVector a0_0 = z, a0_1 = z;
             for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector w2 = FloatVector.fromArray(S, scratch, f * rows + j + 2 * L);
-                FloatVector w3 = FloatVector.fromArray(S, scratch, f * rows + j + 3 * L);
+                FloatVector w0 = FloatVector.fromArray(S, scratch, j * FILTERS + f * (2 * L));
+                FloatVector w1 = FloatVector.fromArray(S, scratch, j * FILTERS + f * (2 * L) + L);
                 FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-                a02 = d.fma(w2, a02);
-                a03 = d.fma(w3, a03);
+                a0_0 = d.fma(w0, a0_0);
+                a0_1 = d.fma(w1, a0_1);
             }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
-            a02.intoArray(scratch, to + 0 * rows + j + 2 * L);
-            a03.intoArray(scratch, to + 0 * rows + j + 3 * L);
-        }
-        for (int j = rowsVec4; j < rowsVec; j += 2 * L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z;
-            for (int f = 0; f < FILTERS; f++) {
-                FloatVector w0 = FloatVector.fromArray(S, scratch, f * rows + j);
-                FloatVector w1 = FloatVector.fromArray(S, scratch, f * rows + j + L);
-                FloatVector d = FloatVector.broadcast(S, dOut[(p + 0) * FILTERS + f]);
-                a00 = d.fma(w0, a00);
-                a01 = d.fma(w1, a01);
-            }
-            a00.intoArray(scratch, to + 0 * rows + j);
-            a01.intoArray(scratch, to + 0 * rows + j + L);
+            a0_0.intoArray(scratch, to + 0 * rows + j);
+            a0_1.intoArray(scratch, to + 0 * rows + j + L);
         }
         for (int q = 0; q < 1; q++) {
             for (int j = rowsVec; j < rows; j++) {
                 float s = 0f;
                 for (int f = 0; f < FILTERS; f++) {
-                    s += dOut[(p + q) * FILTERS + f] * scratch[f * rows + j];
+                    s += dOut[(p + q) * FILTERS + f] * scratch[rowsVec * FILTERS + f * (rows - rowsVec) + j - rowsVec];
                 }
                 scratch[to + q * rows + j] = s;
             }
