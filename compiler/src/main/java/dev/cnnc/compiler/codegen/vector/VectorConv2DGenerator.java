@@ -63,6 +63,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         // blocks of kernel rows for a first layer
         boolean fewChannels = l.inputChannels() < 4;
         t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels, narrow, g.outWidth(),
+                g.kernelHeight() * g.kernelWidth() * l.inputChannels(),
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
                         + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
                         + ". Vector API variant.\n"));

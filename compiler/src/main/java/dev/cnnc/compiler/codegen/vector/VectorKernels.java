@@ -584,7 +584,7 @@ final class VectorKernels {
      * then added back to the input positions (col2im).
      */
     static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
-            int outWidth, String doc) {
+            int outWidth, int kernelRows, String doc) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -598,30 +598,28 @@ final class VectorKernels {
         if (inputGradient) {
             m.addParameter(float[].class, "scratch");
         }
-        m.addParameter(int.class, "n")
-                .addStatement("int pixels = n * OUT_HEIGHT * OUT_WIDTH");
+        m.addParameter(int.class, "n");
+        m.addComment("tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap");
         if (bias) {
-            m.addStatement("biasGradient(dOut, dBias, pixels)");
+            m.addComment("and for the bias, summed tile by tile (a pass of its own would read dOut from L2 or L3 again)");
         }
-        m.addComment("tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap")
-                .addStatement("int rows = n * OUT_HEIGHT")
+        m.addStatement("int rows = n * OUT_HEIGHT")
                 .beginControlFlow("for (int r0 = 0; r0 < rows; r0 += TILE_ROWS)")
                 .addStatement("int r1 = Math.min(r0 + TILE_ROWS, rows)");
+        if (bias) {
+            m.addStatement("biasGradient(dOut, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH)");
+        }
         String source = "in";
+        java.util.Set<Integer> tapBlocks = new java.util.TreeSet<>();
         if (fewChannels) {
-            m.addComment("fewer than 4 input channels: blocks of 4 kernel rows (tap, channel) instead")
-                    .addStatement("int j = 0")
-                    .beginControlFlow("for (; j + 4 <= KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j += 4)")
-                    .addStatement("kernelGradientTaps4($L, dOut, dKernel, r0, r1, j)", source);
-            if (narrow) {
-                m.addStatement("kernelGradientTapsNarrow4($L, dOut, dKernel, r0, r1, j)", source);
-            }
-            m.endControlFlow()
-                    .beginControlFlow("for (; j < KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j++)")
-                    .addStatement("kernelGradientTaps1($L, dOut, dKernel, r0, r1, j)", source);
-            if (narrow) {
-                m.addStatement("kernelGradientTapsNarrow1($L, dOut, dKernel, r0, r1, j)", source);
-            }
+            int[] wide = partition(kernelRows, TAP_ROWS);
+            int[] narrowFile = partition(kernelRows, TAP_ROWS16);
+            m.addComment("fewer than 4 input channels: blocks of the $L kernel rows (tap, channel) instead,", kernelRows)
+                    .addComment("$L with 32 registers, $L with 16", describe(wide), describe(narrowFile));
+            m.beginControlFlow("if (WIDE)");
+            tapBlockCalls(m, wide, narrow, tapBlocks);
+            m.nextControlFlow("else");
+            tapBlockCalls(m, narrowFile, narrow, tapBlocks);
             m.endControlFlow()
                     .endControlFlow();
         } else {
@@ -651,9 +649,11 @@ final class VectorKernels {
         }
         List<MethodSpec> methods = new java.util.ArrayList<>(List.of(m.build()));
         if (fewChannels) {
-            methods.addAll(List.of(convKernelGradientTaps(4, narrow), convKernelGradientTaps(1, narrow)));
-            if (narrow) {
-                methods.addAll(List.of(convKernelGradientTapsNarrow(4), convKernelGradientTapsNarrow(1)));
+            for (int count : tapBlocks) {
+                methods.add(convKernelGradientTaps(count, narrow));
+            }
+            for (int count : narrow ? tapBlocks : java.util.Set.<Integer>of()) {
+                methods.add(convKernelGradientTapsNarrow(count));
             }
             methods.add(kernelRowOffset());
         } else {
@@ -672,6 +672,51 @@ final class VectorKernels {
     }
 
     /**
+     * Kernel rows per block of a first layer's kernel gradient with 32 registers: up to 12 rows by 2
+     * vectors of filters (24 accumulators), so that a 3x3 kernel over one channel (9 rows) runs in one
+     * block and each output pixel's dOut is loaded once, not once per block of 4 rows (3x3 from one
+     * channel to 32 on 26x26, AVX-512: blocks of 4, 4 and 1 took 80-83 us per 16 images).
+     */
+    static final int TAP_ROWS = 12;
+
+    /** {@link #TAP_ROWS} with 16 registers: 5 rows by 2 vectors, 10 accumulators, the broadcast and dOut's 2. */
+    static final int TAP_ROWS16 = 5;
+
+    /** {@code total} split into the fewest blocks of at most {@code max}, their sizes differing by at most one, largest first. */
+    static int[] partition(int total, int max) {
+        int blocks = (total + max - 1) / max;
+        int[] sizes = new int[blocks];
+        for (int k = 0; k < blocks; k++) {
+            sizes[k] = total / blocks + (k < total % blocks ? 1 : 0);
+        }
+        return sizes;
+    }
+
+    /** "one block of 9", "blocks of 5 and 4", "blocks of 11 (5), 10 (2)". */
+    private static String describe(int[] sizes) {
+        if (sizes.length == 1) {
+            return "one block of " + sizes[0];
+        }
+        if (sizes.length == 2) {
+            return "blocks of " + sizes[0] + " and " + sizes[1];
+        }
+        return "blocks of " + java.util.Arrays.toString(sizes).replaceAll("[\\[\\]]", "");
+    }
+
+    /** The calls of {@code kernelGradientTapsN} for the blocks {@code sizes}, from kernel row 0; the counts go to {@code used}. */
+    private static void tapBlockCalls(MethodSpec.Builder m, int[] sizes, boolean narrow, java.util.Set<Integer> used) {
+        int j = 0;
+        for (int count : sizes) {
+            m.addStatement("kernelGradientTaps$L(in, dOut, dKernel, r0, r1, $L)", count, j);
+            if (narrow) {
+                m.addStatement("kernelGradientTapsNarrow$L(in, dOut, dKernel, r0, r1, $L)", count, j);
+            }
+            used.add(count);
+            j += count;
+        }
+    }
+
+    /**
      * {@code TILE_ROWS}: output rows per tile of a convolution's kernel gradient. Every tap and
      * channel block runs over one tile before the next, so that the tile's dOut (at most 16 KB) and
      * the input rows under it are read from the L1 cache, not streamed from L2 once per tap.
@@ -687,21 +732,34 @@ final class VectorKernels {
         return biasGradient(channels, "F_VEC");
     }
 
-    /** dBias: vectors of channels below {@code vectors} (F_VEC or F_VEC1), then one channel at a time. */
+    /**
+     * dBias: vectors of channels below {@code vectors} (F_VEC or F_VEC1), each summed in 4 chains of
+     * pixels (p mod 4) so that the additions do not wait on each other (one chain is bound by the add's
+     * latency: a first layer's 10,816 pixels per 16 images took 25 of the backward pass's 76 us,
+     * AVX-512), then one channel at a time.
+     */
     static MethodSpec biasGradient(String channels, String vectors) {
         return MethodSpec.methodBuilder("biasGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dBias += the sum of dOut over {@code pixels} output positions.\n")
-                .addParameter(float[].class, "dOut").addParameter(float[].class, "dBias").addParameter(int.class, "pixels")
+                .addJavadoc("dBias += the sum of dOut over output positions {@code from .. to - 1}.\n")
+                .addParameter(float[].class, "dOut").addParameter(float[].class, "dBias").addParameter(int.class, "from")
+                .addParameter(int.class, "to")
                 .beginControlFlow("for (int f = 0; f < $L; f += L)", vectors)
-                .addStatement("$T s = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR)
-                .beginControlFlow("for (int p = 0; p < pixels; p++)")
-                .addStatement("s = s.add($T.fromArray(S, dOut, p * $L + f))", FLOAT_VECTOR, channels)
+                .addStatement("$T s0 = $T.zero(S), s1 = s0, s2 = s0, s3 = s0", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("int p = from")
+                .beginControlFlow("for (; p + 4 <= to; p += 4)")
+                .addStatement("s0 = s0.add($T.fromArray(S, dOut, p * $L + f))", FLOAT_VECTOR, channels)
+                .addStatement("s1 = s1.add($T.fromArray(S, dOut, (p + 1) * $L + f))", FLOAT_VECTOR, channels)
+                .addStatement("s2 = s2.add($T.fromArray(S, dOut, (p + 2) * $L + f))", FLOAT_VECTOR, channels)
+                .addStatement("s3 = s3.add($T.fromArray(S, dOut, (p + 3) * $L + f))", FLOAT_VECTOR, channels)
                 .endControlFlow()
-                .addStatement("s.add($T.fromArray(S, dBias, f)).intoArray(dBias, f)", FLOAT_VECTOR)
+                .beginControlFlow("for (; p < to; p++)")
+                .addStatement("s0 = s0.add($T.fromArray(S, dOut, p * $L + f))", FLOAT_VECTOR, channels)
+                .endControlFlow()
+                .addStatement("s0.add(s1).add(s2.add(s3)).add($T.fromArray(S, dBias, f)).intoArray(dBias, f)", FLOAT_VECTOR)
                 .endControlFlow()
                 .beginControlFlow("for (int f = $L; f < $L; f++)", vectors, channels)
                 .addStatement("float s = 0f")
-                .beginControlFlow("for (int p = 0; p < pixels; p++)")
+                .beginControlFlow("for (int p = from; p < to; p++)")
                 .addStatement("s += dOut[p * $L + f]", channels)
                 .endControlFlow()
                 .addStatement("dBias[f] += s")
@@ -713,7 +771,7 @@ final class VectorKernels {
      * dKernel rows {@code j .. j + count - 1} (a row is a tap and an input channel, {@code tap *
      * IN_CHANNELS + c}), every filter, over output rows {@code r0 .. r1 - 1}; every window inside the
      * input. For layers with fewer than 4 input channels (a first layer), where blocks of 4 channels
-     * of one tap do not exist: 4 rows by 2 vectors of filters keep 8 accumulators in flight.
+     * of one tap do not exist: {@code count} rows by 2 vectors of filters (see {@link #TAP_ROWS}).
      */
     private static MethodSpec convKernelGradientTaps(int count, boolean narrow) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("kernelGradientTaps" + count)
@@ -1245,7 +1303,7 @@ final class VectorKernels {
         }
         m.addParameter(int.class, "n");
         if (bias) {
-            m.addStatement("biasGradient(dOut, dBias, n)");
+            m.addStatement("biasGradient(dOut, dBias, 0, n)");
         }
         m.addCode(kernelGradientRows("in", "0", "dOut", "0", "dKernel", "n", "INPUTS"));
         if (inputGradient) {

@@ -99,7 +99,7 @@ final class VectorSeparableConv2DGenerator implements LayerGenerator<SeparableCo
         MethodSpec.Builder backward = SeparableConv2DGenerator.backwardMethod(l, dIn,
                 passes == null || !passes.setsInputGradient(), " Vector API variant.");
         if (bias) {
-            backward.addStatement("biasGradient(dOut, dBias, n * PIXELS)");
+            backward.addStatement("biasGradient(dOut, dBias, 0, n * PIXELS)");
         }
         backward.addComment("the pointwise kernel transposed, after the middle tensor and its gradient")
                 .addStatement("transposeKernel(pointwiseKernel, scratch, 2 * MIDDLE_SIZE)")

@@ -191,7 +191,7 @@ public final class Dense1 {
      */
     public static void backward(float[] in, float[] dOut, float[] dIn, float[] kernel,
             float[] dKernel, float[] dBias, float[] scratch, int n) {
-        biasGradient(dOut, dBias, n);
+        biasGradient(dOut, dBias, 0, n);
         int i = 0;
         for (; i + 4 <= INPUTS; i += 4) {
             kernelGradient4(in, 0, dOut, 0, dKernel, n, i);
@@ -332,19 +332,26 @@ public final class Dense1 {
     }
 
     /**
-     * dBias += the sum of dOut over {@code pixels} output positions.
+     * dBias += the sum of dOut over output positions {@code from .. to - 1}.
      */
-    private static void biasGradient(float[] dOut, float[] dBias, int pixels) {
+    private static void biasGradient(float[] dOut, float[] dBias, int from, int to) {
         for (int f = 0; f < F_VEC; f += L) {
-            FloatVector s = FloatVector.zero(S);
-            for (int p = 0; p < pixels; p++) {
-                s = s.add(FloatVector.fromArray(S, dOut, p * UNITS + f));
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            int p = from;
+            for (; p + 4 <= to; p += 4) {
+                s0 = s0.add(FloatVector.fromArray(S, dOut, p * UNITS + f));
+                s1 = s1.add(FloatVector.fromArray(S, dOut, (p + 1) * UNITS + f));
+                s2 = s2.add(FloatVector.fromArray(S, dOut, (p + 2) * UNITS + f));
+                s3 = s3.add(FloatVector.fromArray(S, dOut, (p + 3) * UNITS + f));
             }
-            s.add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
+            for (; p < to; p++) {
+                s0 = s0.add(FloatVector.fromArray(S, dOut, p * UNITS + f));
+            }
+            s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
         }
         for (int f = F_VEC; f < UNITS; f++) {
             float s = 0f;
-            for (int p = 0; p < pixels; p++) {
+            for (int p = from; p < to; p++) {
                 s += dOut[p * UNITS + f];
             }
             dBias[f] += s;

@@ -810,19 +810,19 @@ public final class Conv2d1 {
          */
         public static void backward(float[] in, float[] dOut, float[] kernel, float[] dKernel,
                 float[] dBias, int n) {
-            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-            biasGradient(dOut, dBias, pixels);
             // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
+            // and for the bias, summed tile by tile (a pass of its own would read dOut from L2 or L3 again)
             int rows = n * OUT_HEIGHT;
             for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
                 int r1 = Math.min(r0 + TILE_ROWS, rows);
-                // fewer than 4 input channels: blocks of 4 kernel rows (tap, channel) instead
-                int j = 0;
-                for (; j + 4 <= KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j += 4) {
-                    kernelGradientTaps4(in, dOut, dKernel, r0, r1, j);
-                }
-                for (; j < KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS; j++) {
-                    kernelGradientTaps1(in, dOut, dKernel, r0, r1, j);
+                biasGradient(dOut, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH);
+                // fewer than 4 input channels: blocks of the 9 kernel rows (tap, channel) instead,
+                // one block of 9 with 32 registers, blocks of 5 and 4 with 16
+                if (WIDE) {
+                    kernelGradientTaps9(in, dOut, dKernel, r0, r1, 0);
+                } else {
+                    kernelGradientTaps5(in, dOut, dKernel, r0, r1, 0);
+                    kernelGradientTaps4(in, dOut, dKernel, r0, r1, 5);
                 }
             }
         }
@@ -887,13 +887,17 @@ public final class Conv2d1 {
         }
 
         /**
-         * dKernel rows {@code j .. j + 0} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+         * dKernel rows {@code j .. j + 4} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
          */
-        private static void kernelGradientTaps1(float[] in, float[] dOut, float[] dKernel, int r0,
+        private static void kernelGradientTaps5(float[] in, float[] dOut, float[] dKernel, int r0,
                 int r1, int j) {
             int t0 = rowOffset(j);
+            int t1 = rowOffset(j + 1);
+            int t2 = rowOffset(j + 2);
+            int t3 = rowOffset(j + 3);
+            int t4 = rowOffset(j + 4);
             for (int f = 0; f < F_VEC; f += 2 * L) {
-                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
+                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a40 = FloatVector.zero(S), a41 = FloatVector.zero(S);
                 for (int r = r0; r < r1; r++) {
                     int b = r / OUT_HEIGHT;
                     int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
@@ -905,14 +909,123 @@ public final class Conv2d1 {
                         FloatVector v = FloatVector.broadcast(S, in[i + t0]);
                         a00 = v.fma(d0, a00);
                         a01 = v.fma(d1, a01);
+                        v = FloatVector.broadcast(S, in[i + t1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        v = FloatVector.broadcast(S, in[i + t2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        v = FloatVector.broadcast(S, in[i + t3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
+                        v = FloatVector.broadcast(S, in[i + t4]);
+                        a40 = v.fma(d0, a40);
+                        a41 = v.fma(d1, a41);
                     }
                 }
                 a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
                 a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
+                a10.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f)).intoArray(dKernel, (j + 1) * FILTERS + f);
+                a11.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f + L)).intoArray(dKernel, (j + 1) * FILTERS + f + L);
+                a20.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f)).intoArray(dKernel, (j + 2) * FILTERS + f);
+                a21.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f + L)).intoArray(dKernel, (j + 2) * FILTERS + f + L);
+                a30.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f)).intoArray(dKernel, (j + 3) * FILTERS + f);
+                a31.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f + L)).intoArray(dKernel, (j + 3) * FILTERS + f + L);
+                a40.add(FloatVector.fromArray(S, dKernel, (j + 4) * FILTERS + f)).intoArray(dKernel, (j + 4) * FILTERS + f);
+                a41.add(FloatVector.fromArray(S, dKernel, (j + 4) * FILTERS + f + L)).intoArray(dKernel, (j + 4) * FILTERS + f + L);
             }
             // filters beyond F_VEC, one at a time
             for (int f = F_VEC; f < FILTERS; f++) {
-                for (int q = 0; q < 1; q++) {
+                for (int q = 0; q < 5; q++) {
+                    int t = rowOffset(j + q);
+                    float s = 0f;
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                            s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        }
+                    }
+                    dKernel[(j + q) * FILTERS + f] += s;
+                }
+            }
+        }
+
+        /**
+         * dKernel rows {@code j .. j + 8} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+         */
+        private static void kernelGradientTaps9(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int j) {
+            int t0 = rowOffset(j);
+            int t1 = rowOffset(j + 1);
+            int t2 = rowOffset(j + 2);
+            int t3 = rowOffset(j + 3);
+            int t4 = rowOffset(j + 4);
+            int t5 = rowOffset(j + 5);
+            int t6 = rowOffset(j + 6);
+            int t7 = rowOffset(j + 7);
+            int t8 = rowOffset(j + 8);
+            for (int f = 0; f < F_VEC; f += 2 * L) {
+                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a40 = FloatVector.zero(S), a41 = FloatVector.zero(S), a50 = FloatVector.zero(S), a51 = FloatVector.zero(S), a60 = FloatVector.zero(S), a61 = FloatVector.zero(S), a70 = FloatVector.zero(S), a71 = FloatVector.zero(S), a80 = FloatVector.zero(S), a81 = FloatVector.zero(S);
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
+                        int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
+                        FloatVector v = FloatVector.broadcast(S, in[i + t0]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        v = FloatVector.broadcast(S, in[i + t1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        v = FloatVector.broadcast(S, in[i + t2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        v = FloatVector.broadcast(S, in[i + t3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
+                        v = FloatVector.broadcast(S, in[i + t4]);
+                        a40 = v.fma(d0, a40);
+                        a41 = v.fma(d1, a41);
+                        v = FloatVector.broadcast(S, in[i + t5]);
+                        a50 = v.fma(d0, a50);
+                        a51 = v.fma(d1, a51);
+                        v = FloatVector.broadcast(S, in[i + t6]);
+                        a60 = v.fma(d0, a60);
+                        a61 = v.fma(d1, a61);
+                        v = FloatVector.broadcast(S, in[i + t7]);
+                        a70 = v.fma(d0, a70);
+                        a71 = v.fma(d1, a71);
+                        v = FloatVector.broadcast(S, in[i + t8]);
+                        a80 = v.fma(d0, a80);
+                        a81 = v.fma(d1, a81);
+                    }
+                }
+                a00.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f)).intoArray(dKernel, (j) * FILTERS + f);
+                a01.add(FloatVector.fromArray(S, dKernel, (j) * FILTERS + f + L)).intoArray(dKernel, (j) * FILTERS + f + L);
+                a10.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f)).intoArray(dKernel, (j + 1) * FILTERS + f);
+                a11.add(FloatVector.fromArray(S, dKernel, (j + 1) * FILTERS + f + L)).intoArray(dKernel, (j + 1) * FILTERS + f + L);
+                a20.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f)).intoArray(dKernel, (j + 2) * FILTERS + f);
+                a21.add(FloatVector.fromArray(S, dKernel, (j + 2) * FILTERS + f + L)).intoArray(dKernel, (j + 2) * FILTERS + f + L);
+                a30.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f)).intoArray(dKernel, (j + 3) * FILTERS + f);
+                a31.add(FloatVector.fromArray(S, dKernel, (j + 3) * FILTERS + f + L)).intoArray(dKernel, (j + 3) * FILTERS + f + L);
+                a40.add(FloatVector.fromArray(S, dKernel, (j + 4) * FILTERS + f)).intoArray(dKernel, (j + 4) * FILTERS + f);
+                a41.add(FloatVector.fromArray(S, dKernel, (j + 4) * FILTERS + f + L)).intoArray(dKernel, (j + 4) * FILTERS + f + L);
+                a50.add(FloatVector.fromArray(S, dKernel, (j + 5) * FILTERS + f)).intoArray(dKernel, (j + 5) * FILTERS + f);
+                a51.add(FloatVector.fromArray(S, dKernel, (j + 5) * FILTERS + f + L)).intoArray(dKernel, (j + 5) * FILTERS + f + L);
+                a60.add(FloatVector.fromArray(S, dKernel, (j + 6) * FILTERS + f)).intoArray(dKernel, (j + 6) * FILTERS + f);
+                a61.add(FloatVector.fromArray(S, dKernel, (j + 6) * FILTERS + f + L)).intoArray(dKernel, (j + 6) * FILTERS + f + L);
+                a70.add(FloatVector.fromArray(S, dKernel, (j + 7) * FILTERS + f)).intoArray(dKernel, (j + 7) * FILTERS + f);
+                a71.add(FloatVector.fromArray(S, dKernel, (j + 7) * FILTERS + f + L)).intoArray(dKernel, (j + 7) * FILTERS + f + L);
+                a80.add(FloatVector.fromArray(S, dKernel, (j + 8) * FILTERS + f)).intoArray(dKernel, (j + 8) * FILTERS + f);
+                a81.add(FloatVector.fromArray(S, dKernel, (j + 8) * FILTERS + f + L)).intoArray(dKernel, (j + 8) * FILTERS + f + L);
+            }
+            // filters beyond F_VEC, one at a time
+            for (int f = F_VEC; f < FILTERS; f++) {
+                for (int q = 0; q < 9; q++) {
                     int t = rowOffset(j + q);
                     float s = 0f;
                     for (int r = r0; r < r1; r++) {
@@ -936,19 +1049,26 @@ public final class Conv2d1 {
         }
 
         /**
-         * dBias += the sum of dOut over {@code pixels} output positions.
+         * dBias += the sum of dOut over output positions {@code from .. to - 1}.
          */
-        private static void biasGradient(float[] dOut, float[] dBias, int pixels) {
+        private static void biasGradient(float[] dOut, float[] dBias, int from, int to) {
             for (int f = 0; f < F_VEC; f += L) {
-                FloatVector s = FloatVector.zero(S);
-                for (int p = 0; p < pixels; p++) {
-                    s = s.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                int p = from;
+                for (; p + 4 <= to; p += 4) {
+                    s0 = s0.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
+                    s1 = s1.add(FloatVector.fromArray(S, dOut, (p + 1) * FILTERS + f));
+                    s2 = s2.add(FloatVector.fromArray(S, dOut, (p + 2) * FILTERS + f));
+                    s3 = s3.add(FloatVector.fromArray(S, dOut, (p + 3) * FILTERS + f));
                 }
-                s.add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
+                for (; p < to; p++) {
+                    s0 = s0.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
+                }
+                s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
             }
             for (int f = F_VEC; f < FILTERS; f++) {
                 float s = 0f;
-                for (int p = 0; p < pixels; p++) {
+                for (int p = from; p < to; p++) {
                     s += dOut[p * FILTERS + f];
                 }
                 dBias[f] += s;

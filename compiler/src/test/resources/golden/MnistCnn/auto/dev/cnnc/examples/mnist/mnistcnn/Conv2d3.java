@@ -887,12 +887,12 @@ public final class Conv2d3 {
          */
         public static void backward(float[] in, float[] dOut, float[] dIn, float[] kernel,
                 float[] dKernel, float[] dBias, float[] scratch, int n) {
-            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-            biasGradient(dOut, dBias, pixels);
             // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
+            // and for the bias, summed tile by tile (a pass of its own would read dOut from L2 or L3 again)
             int rows = n * OUT_HEIGHT;
             for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
                 int r1 = Math.min(r0 + TILE_ROWS, rows);
+                biasGradient(dOut, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH);
                 for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
                     int c = 0;
                     for (; c + 4 <= IN_CHANNELS; c += 4) {
@@ -1125,19 +1125,26 @@ public final class Conv2d3 {
         }
 
         /**
-         * dBias += the sum of dOut over {@code pixels} output positions.
+         * dBias += the sum of dOut over output positions {@code from .. to - 1}.
          */
-        private static void biasGradient(float[] dOut, float[] dBias, int pixels) {
+        private static void biasGradient(float[] dOut, float[] dBias, int from, int to) {
             for (int f = 0; f < F_VEC; f += L) {
-                FloatVector s = FloatVector.zero(S);
-                for (int p = 0; p < pixels; p++) {
-                    s = s.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                int p = from;
+                for (; p + 4 <= to; p += 4) {
+                    s0 = s0.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
+                    s1 = s1.add(FloatVector.fromArray(S, dOut, (p + 1) * FILTERS + f));
+                    s2 = s2.add(FloatVector.fromArray(S, dOut, (p + 2) * FILTERS + f));
+                    s3 = s3.add(FloatVector.fromArray(S, dOut, (p + 3) * FILTERS + f));
                 }
-                s.add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
+                for (; p < to; p++) {
+                    s0 = s0.add(FloatVector.fromArray(S, dOut, p * FILTERS + f));
+                }
+                s0.add(s1).add(s2.add(s3)).add(FloatVector.fromArray(S, dBias, f)).intoArray(dBias, f);
             }
             for (int f = F_VEC; f < FILTERS; f++) {
                 float s = 0f;
-                for (int p = 0; p < pixels; p++) {
+                for (int p = from; p < to; p++) {
                     s += dOut[p * FILTERS + f];
                 }
                 dBias[f] += s;

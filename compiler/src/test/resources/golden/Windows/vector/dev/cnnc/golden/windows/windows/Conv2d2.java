@@ -950,7 +950,6 @@ public final class Conv2d2 {
          */
         public static void backward(float[] in, float[] dOut, float[] dIn, float[] kernel,
                 float[] dKernel, float[] scratch, int n) {
-            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
             // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
             int rows = n * OUT_HEIGHT;
             for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
