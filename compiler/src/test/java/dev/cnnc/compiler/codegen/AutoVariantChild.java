@@ -30,27 +30,32 @@ public final class AutoVariantChild {
      * mode and then in training mode, as float bits.
      */
     static String fingerprint(Network net) {
-        float[] input = new float[4 * net.inputSize()];
+        return fingerprint(net, 4);
+    }
+
+    /** As {@link #fingerprint(Network)} for {@code n} examples (a net made for at least {@code n}). */
+    static String fingerprint(Network net, int n) {
+        float[] input = new float[n * net.inputSize()];
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) Math.sin(0.37 * i) * 0.5f + 0.5f;
         }
-        float[] output = net.forward(input, 4).clone();
-        float[] gradient = new float[4 * net.outputSize()];
+        float[] output = net.forward(input, n).clone();
+        float[] gradient = new float[n * net.outputSize()];
         for (int i = 0; i < gradient.length; i++) {
             gradient[i] = (float) Math.cos(0.11 * i);
         }
         net.zeroGradients();
-        net.backward(gradient, 4);
+        net.backward(gradient, n);
         StringBuilder b = new StringBuilder();
-        append(b, output, 4 * net.outputSize());
+        append(b, output, n * net.outputSize());
         for (Parameter p : net.trainableParameters()) {
             append(b.append('|'), p.gradients(), p.gradients().length);
         }
         // then in training mode: batch statistics where a layer has them
-        output = net.forward(new Batch(4).set(input, 4, Mode.TRAINING)).clone();
+        output = net.forward(new Batch(n).set(input, n, Mode.TRAINING)).clone();
         net.zeroGradients();
-        net.backward(gradient, 4);
-        append(b.append('|'), output, 4 * net.outputSize());
+        net.backward(gradient, n);
+        append(b.append('|'), output, n * net.outputSize());
         for (Parameter p : net.trainableParameters()) {
             append(b.append('|'), p.gradients(), p.gradients().length);
         }

@@ -36,9 +36,24 @@ class DensePathsTest {
         assertFalse(dense1.contains("float[][] rows"), "dense_1 should keep the plain loops");
         assertTrue(dense2.contains("float[][] rows"), "dense_2 should use row copies");
 
-        String[] p = AutoVariantChild.fingerprint(CnnCompiler.load(model, portable).create(4, 7L)).split("[|,]");
+        agree(model, portable, 4);
+    }
+
+    /**
+     * 5 examples: the vector input gradient's block of 4 rows, then a row alone (dense_2's 1,025 inputs
+     * also leave a tail beyond the vectors); each gradient as the portable code computes it.
+     */
+    @Test
+    void aBatchOfFiveRunsTheBlockOfFourRowsAndARowAlone() {
+        CnnCompiler.Checked c = CnnCompiler.check(new SourceFile("Wide.cnn", MODEL));
+        assertTrue(c.ok(), c.diagnostics().render());
+        agree(c.model(), new CnnCompiler.Options("dense.test", false, CnnCompiler.Variant.PORTABLE), 5);
+    }
+
+    private static void agree(Model model, CnnCompiler.Options portable, int n) {
+        String[] p = AutoVariantChild.fingerprint(CnnCompiler.load(model, portable).create(n, 7L), n).split("[|,]");
         String[] v = AutoVariantChild.fingerprint(CnnCompiler.load(model, portable.withVariant(
-                CnnCompiler.Variant.VECTOR)).create(4, 7L)).split("[|,]");
+                CnnCompiler.Variant.VECTOR)).create(n, 7L), n).split("[|,]");
         assertEquals(p.length, v.length);
         for (int i = 0; i < p.length; i++) {
             if (p[i].isEmpty()) {

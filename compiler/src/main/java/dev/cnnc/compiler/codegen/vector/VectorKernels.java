@@ -1343,7 +1343,7 @@ final class VectorKernels {
         methods.add(denseKernelGradient(1, inputs, units));
         if (inputGradient) {
             methods.add(transposeKernel(inputs, units));
-            methods.add(denseInputGradient(inputs, units));
+            methods.addAll(denseInputGradient(inputs, units));
         }
         return methods;
     }
@@ -1401,18 +1401,58 @@ final class VectorKernels {
                 .build();
     }
 
-    private static MethodSpec denseInputGradient(String inputs, String units) {
-        return MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+    /**
+     * {@code inputGradient}: dIn = dOut . kernel^T, 4 rows at a time by 2 vectors of inputs (8
+     * accumulators: one row's 2 would wait on the FMA's latency, each of them taking one product per
+     * step, a quarter of the FMA units' rate), the rest of the inputs and the last rows one row at a
+     * time ({@code inputGradientRow}); each value sums over the units in order, as one row alone would.
+     */
+    private static List<MethodSpec> denseInputGradient(String inputs, String units) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("inputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("dIn[dInAt + b, :] = dOut[dOutAt + b, :] . kernel^T for rows b < n, from the kernel transposed by\n"
                         + "{@code transposeKernel} at {@code at}.\n")
                 .addParameter(float[].class, "dOut").addParameter(int.class, "dOutAt").addParameter(float[].class, "dIn")
                 .addParameter(int.class, "dInAt").addParameter(float[].class, "transposed").addParameter(int.class, "at")
                 .addParameter(int.class, "n")
                 .addStatement("int inVec = $L - $L % (2 * L)", inputs, inputs)
-                .beginControlFlow("for (int b = 0; b < n; b++)")
+                .addStatement("int b = 0")
+                .beginControlFlow("for (; b + 4 <= n; b += 4)")
                 .addStatement("int o = dOutAt + b * $L", units)
                 .addStatement("int g = dInAt + b * $L", inputs)
                 .beginControlFlow("for (int i = 0; i < inVec; i += 2 * L)")
+                .addStatement("$T z = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T $L", FLOAT_VECTOR, accumulators(4, "z", "z"))
+                .beginControlFlow("for (int u = 0; u < $L; u++)", units)
+                .addStatement("$T w0 = $T.fromArray(S, transposed, at + u * $L + i)", FLOAT_VECTOR, FLOAT_VECTOR, inputs)
+                .addStatement("$T w1 = $T.fromArray(S, transposed, at + u * $L + i + L)", FLOAT_VECTOR, FLOAT_VECTOR, inputs);
+        for (int q = 0; q < 4; q++) {
+            m.addStatement("$L$T.broadcast(S, dOut[o + $Lu])", q == 0 ? "FloatVector d = " : "d = ", FLOAT_VECTOR,
+                    q == 0 ? "" : q + " * " + units + " + ")
+                    .addStatement("a$L0 = d.fma(w0, a$L0)", q, q)
+                    .addStatement("a$L1 = d.fma(w1, a$L1)", q, q);
+        }
+        m.endControlFlow();
+        for (int q = 0; q < 4; q++) {
+            String at = q == 0 ? "g + i" : "g + " + q + " * " + inputs + " + i";
+            m.addStatement("a$L0.intoArray(dIn, $L)", q, at).addStatement("a$L1.intoArray(dIn, $L + L)", q, at);
+        }
+        m.endControlFlow()
+                .beginControlFlow("for (int q = 0; q < 4; q++)")
+                .addStatement("inputGradientRow(dOut, o + q * $L, dIn, g + q * $L, transposed, at, inVec)", units, inputs)
+                .endControlFlow()
+                .endControlFlow()
+                .beginControlFlow("for (; b < n; b++)")
+                .addStatement("inputGradientRow(dOut, dOutAt + b * $L, dIn, dInAt + b * $L, transposed, at, 0)", units, inputs)
+                .endControlFlow();
+        MethodSpec row = MethodSpec.methodBuilder("inputGradientRow").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dIn[g + i] = dOut[o ..] . kernel^T's column i, for inputs i from {@code from}: 2 vectors, then one, "
+                        + "then one\ninput at a time.\n")
+                .addParameter(float[].class, "dOut").addParameter(int.class, "o").addParameter(float[].class, "dIn")
+                .addParameter(int.class, "g").addParameter(float[].class, "transposed").addParameter(int.class, "at")
+                .addParameter(int.class, "from")
+                .addStatement("int inVec = $L - $L % (2 * L)", inputs, inputs)
+                .addStatement("int i = from")
+                .beginControlFlow("for (; i < inVec; i += 2 * L)")
                 .addStatement("$T a0 = $T.zero(S), a1 = a0", FLOAT_VECTOR, FLOAT_VECTOR)
                 .beginControlFlow("for (int u = 0; u < $L; u++)", units)
                 .addStatement("$T d = $T.broadcast(S, dOut[o + u])", FLOAT_VECTOR, FLOAT_VECTOR)
@@ -1422,7 +1462,6 @@ final class VectorKernels {
                 .addStatement("a0.intoArray(dIn, g + i)")
                 .addStatement("a1.intoArray(dIn, g + i + L)")
                 .endControlFlow()
-                .addStatement("int i = inVec")
                 .beginControlFlow("for (; i + L <= $L; i += L)", inputs)
                 .addStatement("$T a = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR)
                 .beginControlFlow("for (int u = 0; u < $L; u++)", units)
@@ -1438,7 +1477,7 @@ final class VectorKernels {
                 .endControlFlow()
                 .addStatement("dIn[g + i] = s")
                 .endControlFlow()
-                .endControlFlow()
                 .build();
+        return List.of(m.build(), row);
     }
 }

@@ -507,34 +507,78 @@ public final class Dense1 {
         private static void inputGradient(float[] dOut, int dOutAt, float[] dIn, int dInAt,
                 float[] transposed, int at, int n) {
             int inVec = INPUTS - INPUTS % (2 * L);
-            for (int b = 0; b < n; b++) {
+            int b = 0;
+            for (; b + 4 <= n; b += 4) {
                 int o = dOutAt + b * UNITS;
                 int g = dInAt + b * INPUTS;
                 for (int i = 0; i < inVec; i += 2 * L) {
-                    FloatVector a0 = FloatVector.zero(S), a1 = a0;
+                    FloatVector z = FloatVector.zero(S);
+                    FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
                     for (int u = 0; u < UNITS; u++) {
+                        FloatVector w0 = FloatVector.fromArray(S, transposed, at + u * INPUTS + i);
+                        FloatVector w1 = FloatVector.fromArray(S, transposed, at + u * INPUTS + i + L);
                         FloatVector d = FloatVector.broadcast(S, dOut[o + u]);
-                        a0 = d.fma(FloatVector.fromArray(S, transposed, at + u * INPUTS + i), a0);
-                        a1 = d.fma(FloatVector.fromArray(S, transposed, at + u * INPUTS + i + L), a1);
+                        a00 = d.fma(w0, a00);
+                        a01 = d.fma(w1, a01);
+                        d = FloatVector.broadcast(S, dOut[o + 1 * UNITS + u]);
+                        a10 = d.fma(w0, a10);
+                        a11 = d.fma(w1, a11);
+                        d = FloatVector.broadcast(S, dOut[o + 2 * UNITS + u]);
+                        a20 = d.fma(w0, a20);
+                        a21 = d.fma(w1, a21);
+                        d = FloatVector.broadcast(S, dOut[o + 3 * UNITS + u]);
+                        a30 = d.fma(w0, a30);
+                        a31 = d.fma(w1, a31);
                     }
-                    a0.intoArray(dIn, g + i);
-                    a1.intoArray(dIn, g + i + L);
+                    a00.intoArray(dIn, g + i);
+                    a01.intoArray(dIn, g + i + L);
+                    a10.intoArray(dIn, g + 1 * INPUTS + i);
+                    a11.intoArray(dIn, g + 1 * INPUTS + i + L);
+                    a20.intoArray(dIn, g + 2 * INPUTS + i);
+                    a21.intoArray(dIn, g + 2 * INPUTS + i + L);
+                    a30.intoArray(dIn, g + 3 * INPUTS + i);
+                    a31.intoArray(dIn, g + 3 * INPUTS + i + L);
                 }
-                int i = inVec;
-                for (; i + L <= INPUTS; i += L) {
-                    FloatVector a = FloatVector.zero(S);
-                    for (int u = 0; u < UNITS; u++) {
-                        a = FloatVector.broadcast(S, dOut[o + u]).fma(FloatVector.fromArray(S, transposed, at + u * INPUTS + i), a);
-                    }
-                    a.intoArray(dIn, g + i);
+                for (int q = 0; q < 4; q++) {
+                    inputGradientRow(dOut, o + q * UNITS, dIn, g + q * INPUTS, transposed, at, inVec);
                 }
-                for (; i < INPUTS; i++) {
-                    float s = 0f;
-                    for (int u = 0; u < UNITS; u++) {
-                        s += dOut[o + u] * transposed[at + u * INPUTS + i];
-                    }
-                    dIn[g + i] = s;
+            }
+            for (; b < n; b++) {
+                inputGradientRow(dOut, dOutAt + b * UNITS, dIn, dInAt + b * INPUTS, transposed, at, 0);
+            }
+        }
+
+        /**
+         * dIn[g + i] = dOut[o ..] . kernel^T's column i, for inputs i from {@code from}: 2 vectors, then one, then one
+         * input at a time.
+         */
+        private static void inputGradientRow(float[] dOut, int o, float[] dIn, int g,
+                float[] transposed, int at, int from) {
+            int inVec = INPUTS - INPUTS % (2 * L);
+            int i = from;
+            for (; i < inVec; i += 2 * L) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0;
+                for (int u = 0; u < UNITS; u++) {
+                    FloatVector d = FloatVector.broadcast(S, dOut[o + u]);
+                    a0 = d.fma(FloatVector.fromArray(S, transposed, at + u * INPUTS + i), a0);
+                    a1 = d.fma(FloatVector.fromArray(S, transposed, at + u * INPUTS + i + L), a1);
                 }
+                a0.intoArray(dIn, g + i);
+                a1.intoArray(dIn, g + i + L);
+            }
+            for (; i + L <= INPUTS; i += L) {
+                FloatVector a = FloatVector.zero(S);
+                for (int u = 0; u < UNITS; u++) {
+                    a = FloatVector.broadcast(S, dOut[o + u]).fma(FloatVector.fromArray(S, transposed, at + u * INPUTS + i), a);
+                }
+                a.intoArray(dIn, g + i);
+            }
+            for (; i < INPUTS; i++) {
+                float s = 0f;
+                for (int u = 0; u < UNITS; u++) {
+                    s += dOut[o + u] * transposed[at + u * INPUTS + i];
+                }
+                dIn[g + i] = s;
             }
         }
 
