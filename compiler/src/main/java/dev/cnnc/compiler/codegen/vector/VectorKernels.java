@@ -16,9 +16,11 @@ import javax.lang.model.element.Modifier;
  * {@link #BLOCK16} by 2 (with 16) in registers over every tap and input channel, so that each loaded
  * weight serves 6 or 5 pixels and each loaded input 4 or 2 vectors (the class holds both shapes and
  * {@code WIDE} chooses); its input gradient {@link #GRADIENT_BLOCK} or {@link #BLOCK16} pixels by 2
- * vectors of taps and channels; its kernel gradient runs in L1-sized tiles of output rows, 4 input channels
- * (or 4 kernel rows) by 4 or 2 vectors of filters, two output columns per step. A dense layer takes
- * blocks of 4 examples by 2 vectors of units.
+ * vectors of taps and channels; its kernel gradient runs in L1-sized tiles of output rows (the bias
+ * gradient summed tile by tile beside it), 4 input channels (or a first layer's blocks of up to
+ * {@link #TAP_ROWS} or {@link #TAP_ROWS16} kernel rows) by 4 or 2 vectors of filters, two output
+ * columns per step. A dense layer takes blocks of 4 examples by 2 vectors of units, forward and in
+ * its input gradient.
  *
  * <p>Vectors cover the output channels up to {@code F_VEC}, the largest multiple of two vector
  * lengths ({@code F_VEC4} of four); the remaining channels (if any) run as scalar loops. No cross-lane reduction is used:
