@@ -1,0 +1,56 @@
+package dev.cnnc.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.compiler.diag.SourceFile;
+import dev.cnnc.compiler.ir.Model;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A first layer's kernel gradient in blocks of kernel rows of unequal sizes: 5x5 from 3 channels is
+ * 75 rows, 11, 11, 11, 11, 11, 10 and 10 with 32 vector registers and 15 blocks of 5 with 16; 48
+ * filters add one-vector blocks on 512-bit vectors. The vector code on this machine's width computes
+ * what the portable code computes, to rounding, for every output and gradient.
+ */
+class FirstLayerBlocksTest {
+    static final String MODEL = """
+            model Blocks
+            input(12, 12, 3)
+            Conv2D(48, (5, 5), activation='relu')
+            MaxPooling2D((2, 2))
+            Conv2D(20, (3, 3), activation='relu')
+            Flatten()
+            Dense(5, activation='softmax')
+            """;
+
+    @Test
+    void unequalBlocksOfKernelRowsAgreeWithThePortableCode() {
+        CnnCompiler.Checked c = CnnCompiler.check(new SourceFile("Blocks.cnn", MODEL));
+        assertTrue(c.ok(), c.diagnostics().render());
+        Model model = c.model();
+        CnnCompiler.Options portable = new CnnCompiler.Options("blocks.test", false, CnnCompiler.Variant.PORTABLE);
+        String vectorConv = CnnCompiler.generate(model, portable.withVariant(CnnCompiler.Variant.VECTOR)).stream()
+                .filter(f -> f.simpleName().equals("Conv2d1")).findFirst().orElseThrow().text();
+        assertTrue(vectorConv.contains("kernelGradientTaps11(in, dOut, dKernel, r0, r1, 44);"), "blocks of 11 with 32 registers");
+        assertTrue(vectorConv.contains("kernelGradientTaps10(in, dOut, dKernel, r0, r1, 65);"), "then of 10");
+        assertTrue(vectorConv.contains("kernelGradientTaps5(in, dOut, dKernel, r0, r1, 70);"), "15 blocks of 5 with 16");
+        int n = 5;
+        String[] p = AutoVariantChild.fingerprint(CnnCompiler.load(model, portable).create(n, 3L), n).split("[|,]");
+        String[] v = AutoVariantChild.fingerprint(CnnCompiler.load(model, portable.withVariant(
+                CnnCompiler.Variant.VECTOR)).create(n, 3L), n).split("[|,]");
+        assertEquals(p.length, v.length);
+        int compared = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i].isEmpty()) {
+                continue;
+            }
+            float a = Float.intBitsToFloat(Integer.parseUnsignedInt(p[i], 16));
+            float b = Float.intBitsToFloat(Integer.parseUnsignedInt(v[i], 16));
+            assertEquals(a, b, 1e-4f * Math.max(1, Math.abs(a)), "value " + i);
+            compared++;
+        }
+        assertTrue(compared > 48 * 75, "compared only " + compared + " values");
+    }
+}
