@@ -1,5 +1,9 @@
 package dev.cnnc.compiler.codegen;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cnnc.compiler.CnnCompiler;
+import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.runtime.Batch;
 import dev.cnnc.runtime.Mode;
 import dev.cnnc.runtime.Network;
@@ -60,6 +64,29 @@ public final class AutoVariantChild {
             append(b.append('|'), p.gradients(), p.gradients().length);
         }
         return b.toString();
+    }
+
+    /**
+     * Asserts that the Vector API code of {@code model} computes, on this machine's vector width, what
+     * its portable code computes, to rounding: the {@link #fingerprint} of {@code n} examples of nets
+     * made with {@code seed}. Returns the number of values compared.
+     */
+    static int assertVectorMatchesPortable(Model model, CnnCompiler.Options portable, int n, long seed) {
+        String[] p = fingerprint(CnnCompiler.load(model, portable).create(n, seed), n).split("[|,]");
+        String[] v = fingerprint(CnnCompiler.load(model, portable.withVariant(
+                CnnCompiler.Variant.VECTOR)).create(n, seed), n).split("[|,]");
+        assertEquals(p.length, v.length);
+        int compared = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i].isEmpty()) {
+                continue;
+            }
+            float a = Float.intBitsToFloat(Integer.parseUnsignedInt(p[i], 16));
+            float b = Float.intBitsToFloat(Integer.parseUnsignedInt(v[i], 16));
+            assertEquals(a, b, 1e-4f * Math.max(1, Math.abs(a)), "value " + i);
+            compared++;
+        }
+        return compared;
     }
 
     private static void append(StringBuilder b, float[] values, int n) {

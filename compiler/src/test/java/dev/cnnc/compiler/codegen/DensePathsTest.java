@@ -1,6 +1,5 @@
 package dev.cnnc.compiler.codegen;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,17 +50,6 @@ class DensePathsTest {
     }
 
     private static void agree(Model model, CnnCompiler.Options portable, int n) {
-        String[] p = AutoVariantChild.fingerprint(CnnCompiler.load(model, portable).create(n, 7L), n).split("[|,]");
-        String[] v = AutoVariantChild.fingerprint(CnnCompiler.load(model, portable.withVariant(
-                CnnCompiler.Variant.VECTOR)).create(n, 7L), n).split("[|,]");
-        assertEquals(p.length, v.length);
-        for (int i = 0; i < p.length; i++) {
-            if (p[i].isEmpty()) {
-                continue;
-            }
-            float a = Float.intBitsToFloat(Integer.parseUnsignedInt(p[i], 16));
-            float b = Float.intBitsToFloat(Integer.parseUnsignedInt(v[i], 16));
-            assertEquals(a, b, 1e-4f * Math.max(1, Math.abs(a)), "value " + i);
-        }
+        AutoVariantChild.assertVectorMatchesPortable(model, portable, n, 7L);
     }
 }
