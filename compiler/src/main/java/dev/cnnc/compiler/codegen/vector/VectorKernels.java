@@ -611,7 +611,6 @@ final class VectorKernels {
         if (bias) {
             m.addStatement("biasGradient(dOut, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH)");
         }
-        String source = "in";
         java.util.Set<Integer> tapBlocks = new java.util.TreeSet<>();
         if (fewChannels) {
             int[] wide = partition(kernelRows, TAP_ROWS);
@@ -676,8 +675,10 @@ final class VectorKernels {
     /**
      * Kernel rows per block of a first layer's kernel gradient with 32 registers: up to 12 rows by 2
      * vectors of filters (24 accumulators), so that a 3x3 kernel over one channel (9 rows) runs in one
-     * block and each output pixel's dOut is loaded once, not once per block of 4 rows (3x3 from one
-     * channel to 32 on 26x26, AVX-512: blocks of 4, 4 and 1 took 80-83 us per 16 images).
+     * block and each output pixel's dOut is loaded once, not once per block of 4 rows, and no block
+     * of a single row keeps only 2 accumulators in flight (3x3 from one channel to 32 on 26x26: as
+     * fast as blocks of 4, 4 and 1 on AVX-512; with 16 registers, blocks of 5 and 4 instead of 4, 4 and
+     * 1 took the backward pass from 119-129 to 108-111 us per 16 images).
      */
     static final int TAP_ROWS = 12;
 
@@ -694,7 +695,7 @@ final class VectorKernels {
         return sizes;
     }
 
-    /** "one block of 9", "blocks of 5 and 4", "blocks of 11 (5), 10 (2)". */
+    /** "one block of 9", "blocks of 5 and 4", "blocks of 11, 11, 10". */
     private static String describe(int[] sizes) {
         if (sizes.length == 1) {
             return "one block of " + sizes[0];
