@@ -276,6 +276,15 @@ final class VectorKernels {
                 forward.addStatement("narrow$L(in, out, kernel, $L, p)", block, bias);
             }
             forward.endControlFlow()
+                    .addComment("the last pixels: one more block ending at the last pixel, over pixels already done (the same values")
+                    .addComment("again), where there are as many as a block; else one at a time")
+                    .beginControlFlow("if (p < pixels && pixels >= $L)", block)
+                    .addStatement("pixels$L(in, out, kernel, $L, pixels - $L)", block, bias, block);
+            if (narrow) {
+                forward.addStatement("narrow$L(in, out, kernel, $L, pixels - $L)", block, bias, block);
+            }
+            forward.addStatement("p = pixels")
+                    .endControlFlow()
                     .beginControlFlow("for (; p < pixels; p++)")
                     .addStatement("pixels1(in, out, kernel, $L, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, "
                             + "p % OUT_WIDTH)", bias)

@@ -211,6 +211,13 @@ public final class Conv2d2 {
                     pixels6(in, out, kernel, null, p);
                     narrow6(in, out, kernel, null, p);
                 }
+                // the last pixels: one more block ending at the last pixel, over pixels already done (the same values
+                // again), where there are as many as a block; else one at a time
+                if (p < pixels && pixels >= 6) {
+                    pixels6(in, out, kernel, null, pixels - 6);
+                    narrow6(in, out, kernel, null, pixels - 6);
+                    p = pixels;
+                }
                 for (; p < pixels; p++) {
                     pixels1(in, out, kernel, null, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
                 }

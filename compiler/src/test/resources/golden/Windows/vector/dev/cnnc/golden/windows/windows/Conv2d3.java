@@ -120,6 +120,13 @@ public final class Conv2d3 {
                 pixels6(in, out, kernel, bias, p);
                 narrow6(in, out, kernel, bias, p);
             }
+            // the last pixels: one more block ending at the last pixel, over pixels already done (the same values
+            // again), where there are as many as a block; else one at a time
+            if (p < pixels && pixels >= 6) {
+                pixels6(in, out, kernel, bias, pixels - 6);
+                narrow6(in, out, kernel, bias, pixels - 6);
+                p = pixels;
+            }
             for (; p < pixels; p++) {
                 pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
             }
@@ -129,6 +136,13 @@ public final class Conv2d3 {
             for (; p + 5 <= pixels; p += 5) {
                 pixels5(in, out, kernel, bias, p);
                 narrow5(in, out, kernel, bias, p);
+            }
+            // the last pixels: one more block ending at the last pixel, over pixels already done (the same values
+            // again), where there are as many as a block; else one at a time
+            if (p < pixels && pixels >= 5) {
+                pixels5(in, out, kernel, bias, pixels - 5);
+                narrow5(in, out, kernel, bias, pixels - 5);
+                p = pixels;
             }
             for (; p < pixels; p++) {
                 pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
