@@ -52,6 +52,15 @@ final class DispatchGenerator implements LayerGenerator<Layer> {
         if (vectorCall.equals(portableCall)) {
             return portableCall;
         }
+        if (vectorCall.toString().lines().allMatch(l -> l.startsWith("//"))) {
+            // the Vector API code has nothing to run here (a pass fused into another layer's): only a comment
+            return CodeBlock.builder().add(vectorCall).beginControlFlow("if (!$T.ENABLED)", VectorSupport.class)
+                    .add(portableCall).endControlFlow().build();
+        }
+        if (portableCall.isEmpty()) {
+            return CodeBlock.builder().beginControlFlow("if ($T.ENABLED)", VectorSupport.class).add(vectorCall)
+                    .endControlFlow().build();
+        }
         return CodeBlock.builder().beginControlFlow("if ($T.ENABLED)", VectorSupport.class).add(vectorCall)
                 .nextControlFlow("else").add(portableCall).endControlFlow().build();
     }
@@ -64,6 +73,11 @@ final class DispatchGenerator implements LayerGenerator<Layer> {
     @Override
     public CodeBlock backwardCall(Layer layer, LayerSite site) {
         return choose(vector.backwardCall(layer, vectorSite(site)), portable.backwardCall(layer, portableSite(site)));
+    }
+
+    @Override
+    public CodeBlock outputGradientCall(Layer layer, LayerSite site) {
+        return choose(vector.outputGradientCall(layer, vectorSite(site)), portable.outputGradientCall(layer, portableSite(site)));
     }
 
     /** The activation's backward pass of the variant that runs (the portable one is scalar relu). */

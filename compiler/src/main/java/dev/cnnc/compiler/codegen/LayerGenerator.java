@@ -37,6 +37,15 @@ public interface LayerGenerator<L extends Layer> {
     }
 
     /** Floats of working memory the backward pass needs per model replica (not per example). */
+    /**
+     * Statements that write the output gradient of the layer before this one where the model's
+     * backward pass did not (this layer's pass fused into the previous layer's): run by the model's
+     * {@code layerOutputGradient}, with {@code n} the examples of the last backward pass. None by default.
+     */
+    default CodeBlock outputGradientCall(L layer, LayerSite site) {
+        return CodeBlock.of("");
+    }
+
     default long scratchFloats(L layer, LayerSite site) {
         return 0;
     }

@@ -72,6 +72,10 @@ public final class LayerSite {
         return generator.activationBackwardCall(layer, this);
     }
 
+    CodeBlock outputGradientCall() {
+        return generator.outputGradientCall(layer, this);
+    }
+
     /** Floats of the layer's scratch buffer in the model ({@link #scratchFloatField}); 0 for none. */
     long scratchFloats() {
         return generator.scratchFloats(layer, this);
@@ -147,6 +151,21 @@ public final class LayerSite {
     /** True if the layer's backward pass must compute the gradient of its input (false for the first layer, unless asked). */
     public boolean computesInputGradient() {
         return index > 0 || inputGradient;
+    }
+
+    /** The layer before this one; null for the first. */
+    public Layer previous() {
+        return index == 0 ? null : model.layers().get(index - 1);
+    }
+
+    /** The layer after this one; null for the last. */
+    public Layer next() {
+        return index + 1 < model.layers().size() ? model.layers().get(index + 1) : null;
+    }
+
+    /** {@link #computesInputGradient()} of the layer before this one. */
+    public boolean previousComputesInputGradient() {
+        return index - 1 > 0 || inputGradient;
     }
 
     // ---------------------------------------------------------------------------------------------

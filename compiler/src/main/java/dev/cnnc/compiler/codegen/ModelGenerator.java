@@ -206,6 +206,10 @@ final class ModelGenerator {
         type.addField(FieldSpec.builder(float[].class, "input", Modifier.PRIVATE)
                 .addJavadoc("The input of the last forward pass, kept for the backward pass.\n").build());
         type.addField(double.class, "activityLoss", Modifier.PRIVATE);
+        if (!outputGradientCalls().isEmpty()) {
+            type.addField(FieldSpec.builder(int.class, "backwardExamples", Modifier.PRIVATE)
+                    .addJavadoc("The examples of the last backward pass, for {@code layerOutputGradient}.\n").build());
+        }
         type.addField(FieldSpec.builder(BATCH, "inferenceBatch", Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("The batch of {@code forward(float[], int)} and {@code predict}.\n").build());
     }
@@ -380,8 +384,14 @@ final class ModelGenerator {
                 .addStatement("return LAYER_SHAPES[layer].clone()").build());
         list.add(override("layerOutput", float[].class).addParameter(int.class, "layer")
                 .addStatement("return layerBuffers(false)[layer]").build());
-        list.add(override("layerOutputGradient", float[].class).addParameter(int.class, "layer")
-                .addStatement("return layerBuffers(true)[layer]").build());
+        MethodSpec.Builder gradient = override("layerOutputGradient", float[].class).addParameter(int.class, "layer");
+        CodeBlock completed = outputGradientCalls();
+        if (!completed.isEmpty()) {
+            gradient.addComment("the output gradients a fused backward pass did not write")
+                    .addStatement("int n = backwardExamples")
+                    .addCode(completed);
+        }
+        list.add(gradient.addStatement("return layerBuffers(true)[layer]").build());
         MethodSpec.Builder buffers = MethodSpec.methodBuilder("layerBuffers").addModifiers(Modifier.PRIVATE)
                 .returns(float[][].class).addParameter(boolean.class, "gradients")
                 .addStatement("float[][] b = new float[$L][]", layers.size());
@@ -620,6 +630,7 @@ final class ModelGenerator {
         MethodSpec.Builder backward = override("backwardPhase", void.class)
                 .addParameter(float[].class, "gradient").addParameter(boolean.class, "fromLogits")
                 .addParameter(int.class, "n").addParameter(int.class, "phase")
+                .addCode(recordBackwardExamples())
                 .beginControlFlow("switch (phase)");
         for (int p = phases - 1; p >= 0; p--) {
             backward.beginControlFlow("case $L ->", p);
@@ -738,10 +749,25 @@ final class ModelGenerator {
         return b.build();
     }
 
+    /** The layers' {@link LayerSite#outputGradientCall}s: what {@code layerOutputGradient} must complete. */
+    private CodeBlock outputGradientCalls() {
+        CodeBlock.Builder b = CodeBlock.builder();
+        for (LayerSite g : layers) {
+            b.add(g.outputGradientCall());
+        }
+        return b.build();
+    }
+
+    /** {@code backwardExamples = n} where {@code layerOutputGradient} needs it. */
+    private CodeBlock recordBackwardExamples() {
+        return outputGradientCalls().isEmpty() ? CodeBlock.of("") : CodeBlock.of("backwardExamples = n;\n");
+    }
+
     private MethodSpec backwardLayers() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backwardLayers").addModifiers(Modifier.PRIVATE)
                 .addParameter(int.class, "n")
-                .addJavadoc("Every layer's backward pass, last to first, from the last layer's pre-activation gradient.\n");
+                .addJavadoc("Every layer's backward pass, last to first, from the last layer's pre-activation gradient.\n")
+                .addCode(recordBackwardExamples());
         for (int i = layers.size() - 1; i >= 0; i--) {
             LayerSite g = layers.get(i);
             if (i < layers.size() - 1) {

@@ -6,10 +6,13 @@ import com.palantir.javapoet.TypeSpec;
 import dev.cnnc.compiler.codegen.ActivationCode;
 import dev.cnnc.compiler.codegen.WeightedLayerGenerator;
 import dev.cnnc.compiler.codegen.LayerSite;
+import dev.cnnc.compiler.codegen.Names;
 import dev.cnnc.compiler.codegen.portable.Conv2DGenerator;
 import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.Geometry2D;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.Padding;
 import java.util.Arrays;
 import javax.lang.model.element.Modifier;
@@ -37,7 +40,13 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         Activation act = l.activation();
         TypeSpec.Builder t = Conv2DGenerator.header(l, site);
         t.addFields(VectorKernels.constants("FILTERS"));
-        t.addField(VectorKernels.tileRows());
+        boolean throughPooling = throughPooling(l, site);
+        if (throughPooling) {
+            VectorPool2DGenerator.addTileGradient(t, (Pool2DLayer) site.next());
+            t.addField(VectorKernels.tileRowsOfWindows());
+        } else {
+            t.addField(VectorKernels.tileRows());
+        }
         boolean narrow = VectorKernels.narrow(l.filters());
         if (narrow) {
             t.addField(VectorKernels.narrowConstant("FILTERS"));
@@ -66,8 +75,17 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                 g.kernelHeight() * g.kernelWidth() * l.inputChannels(),
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
                         + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
-                        + ". Vector API variant.\n"));
+                        + ". Vector API variant.\n", throughPooling));
         return t.build();
+    }
+
+    /**
+     * True if the model runs this layer's {@code backwardThroughPooling} instead of the next layer's
+     * backward pass and this one's ({@link VectorPool2DGenerator#fusedBackward}); never for the valid
+     * convolution nested in a padded one.
+     */
+    private static boolean throughPooling(Conv2DLayer l, LayerSite site) {
+        return site.layer() == l && VectorPool2DGenerator.fusedBackward(l, site.computesInputGradient(), site.next());
     }
 
     /**
@@ -177,6 +195,13 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
     /** A padded convolution's backward pass reads the padded input from the kept buffer. */
     @Override
     public CodeBlock backwardCall(Conv2DLayer l, LayerSite site) {
+        if (throughPooling(l, site)) {
+            Layer pool = site.next();
+            return CodeBlock.builder().addStatement("$T.backwardThroughPooling($L, $L, $L, $L, $L$L, $L, n)",
+                    site.className(), site.in(), site.out(), Names.outputField(pool), Names.gradientField(pool),
+                    site.weightGradientField(l.weights().get(0)),
+                    l.useBias() ? ", " + site.weightGradientField(l.weights().get(1)) : "", site.scratchFloatField()).build();
+        }
         return padded(l) ? site.weightedBackwardCall(site.keptField()) : site.weightedBackwardCall();
     }
 
@@ -188,6 +213,10 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
 
     @Override
     public long scratchFloats(Conv2DLayer l, LayerSite site) {
+        if (throughPooling(l, site)) {
+            return VectorKernels.windowTileFloats(l.geometry().outWidth(), l.filters(),
+                    ((Pool2DLayer) site.next()).geometry().kernelHeight());
+        }
         return site.computesInputGradient()
                 ? VectorKernels.convScratch(l.geometry().taps(), l.inputChannels(), l.filters()) : 0;
     }

@@ -115,6 +115,11 @@ public final class Augmented implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: working memory of the backward pass.
+     */
+    private final float[] conv2d1Scratch;
+
+    /**
      * max_pooling2d_1 output (n, 5, 4, 4).
      */
     private final float[] maxPooling2d1Out;
@@ -152,6 +157,11 @@ public final class Augmented implements Network {
     private double activityLoss;
 
     /**
+     * The examples of the last backward pass, for {@code layerOutputGradient}.
+     */
+    private int backwardExamples;
+
+    /**
      * The batch of {@code forward(float[], int)} and {@code predict}.
      */
     private final Batch inferenceBatch;
@@ -180,6 +190,7 @@ public final class Augmented implements Network {
         dDense1Bias = new float[5];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Scratch = new float[4096];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         flatten1Out = new float[batchSize * Flatten1.OUT_SIZE];
@@ -295,6 +306,9 @@ public final class Augmented implements Network {
 
     @Override
     public float[] layerOutputGradient(int layer) {
+        // the output gradients a fused backward pass did not write
+        int n = backwardExamples;
+        MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
         return layerBuffers(true)[layer];
     }
 
@@ -350,11 +364,12 @@ public final class Augmented implements Network {
      * Every layer's backward pass, last to first, from the last layer's pre-activation gradient.
      */
     private void backwardLayers(int n) {
+        backwardExamples = n;
         Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1Scratch, n);
         Flatten1.backward(dFlatten1Out, dMaxPooling2d1Out, n);
-        MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
+        // max_pooling2d_1's backward pass: in conv2d_1's backwardThroughPooling
         // conv2d_1's relu: applied by max_pooling2d_1's backward pass
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+        Conv2d1.backwardThroughPooling(input, conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Kernel, dConv2d1Bias, conv2d1Scratch, n);
     }
 
     @Override

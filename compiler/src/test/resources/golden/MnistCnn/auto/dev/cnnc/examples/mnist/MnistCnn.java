@@ -177,6 +177,11 @@ public final class MnistCnn implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: working memory of the backward pass.
+     */
+    private final float[] conv2d1Scratch;
+
+    /**
      * conv2d_1: the kernel, one row of filters per (tap, input channel). (portable code only)
      */
     private final float[][] conv2d1Rows;
@@ -422,6 +427,11 @@ public final class MnistCnn implements Network {
     private double activityLoss;
 
     /**
+     * The examples of the last backward pass, for {@code layerOutputGradient}.
+     */
+    private int backwardExamples;
+
+    /**
      * The batch of {@code forward(float[], int)} and {@code predict}.
      */
     private final Batch inferenceBatch;
@@ -462,6 +472,7 @@ public final class MnistCnn implements Network {
         dDense2Bias = new float[10];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Scratch = new float[3328];
         conv2d1Rows = VectorSupport.ENABLED ? null : new float[Conv2d1.ROWS][Conv2d1.FILTERS];
         conv2d1GradientRows = VectorSupport.ENABLED ? null : new float[Conv2d1.ROWS][Conv2d1.FILTERS];
         conv2d1TransposedRows = VectorSupport.ENABLED ? null : new float[Conv2d1.ROWS / Conv2d1.IN_CHANNELS * Conv2d1.FILTERS][Conv2d1.IN_CHANNELS];
@@ -624,6 +635,11 @@ public final class MnistCnn implements Network {
 
     @Override
     public float[] layerOutputGradient(int layer) {
+        // the output gradients a fused backward pass did not write
+        int n = backwardExamples;
+        if (VectorSupport.ENABLED) {
+            MaxPooling2d1.VectorApi.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
+        }
         return layerBuffers(true)[layer];
     }
 
@@ -719,6 +735,7 @@ public final class MnistCnn implements Network {
      * Every layer's backward pass, last to first, from the last layer's pre-activation gradient.
      */
     private void backwardLayers(int n) {
+        backwardExamples = n;
         if (VectorSupport.ENABLED) {
             Dense2.VectorApi.backward(dense1Out, dDense2Out, dDense1Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2Scratch, n);
         } else {
@@ -756,14 +773,13 @@ public final class MnistCnn implements Network {
         } else {
             Conv2d2.backward(maxPooling2d1Out, dConv2d2Out, dMaxPooling2d1Out, conv2d2Kernel, dConv2d2Kernel, dConv2d2Bias, conv2d2TransposedRows, conv2d2GradientRows, conv2d2Pixels, conv2d2At, conv2d2InputAcc, n);
         }
-        if (VectorSupport.ENABLED) {
-            MaxPooling2d1.VectorApi.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
-        } else {
+        // max_pooling2d_1's backward pass: in conv2d_1's backwardThroughPooling
+        if (!VectorSupport.ENABLED) {
             MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
         }
         // conv2d_1's relu: applied by max_pooling2d_1's backward pass
         if (VectorSupport.ENABLED) {
-            Conv2d1.VectorApi.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+            Conv2d1.VectorApi.backwardThroughPooling(input, conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Kernel, dConv2d1Bias, conv2d1Scratch, n);
         } else {
             Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, conv2d1TransposedRows, conv2d1GradientRows, conv2d1Pixels, conv2d1At, conv2d1InputAcc, n);
         }

@@ -176,6 +176,11 @@ public final class MnistCnn implements Network {
     private final float[] dConv2d1Out;
 
     /**
+     * conv2d_1: working memory of the backward pass.
+     */
+    private final float[] conv2d1Scratch;
+
+    /**
      * max_pooling2d_1 output (n, 13, 13, 32).
      */
     private final float[] maxPooling2d1Out;
@@ -256,6 +261,11 @@ public final class MnistCnn implements Network {
     private double activityLoss;
 
     /**
+     * The examples of the last backward pass, for {@code layerOutputGradient}.
+     */
+    private int backwardExamples;
+
+    /**
      * The batch of {@code forward(float[], int)} and {@code predict}.
      */
     private final Batch inferenceBatch;
@@ -296,6 +306,7 @@ public final class MnistCnn implements Network {
         dDense2Bias = new float[10];
         conv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
         dConv2d1Out = new float[batchSize * Conv2d1.OUT_SIZE];
+        conv2d1Scratch = new float[3328];
         maxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
@@ -425,6 +436,9 @@ public final class MnistCnn implements Network {
 
     @Override
     public float[] layerOutputGradient(int layer) {
+        // the output gradients a fused backward pass did not write
+        int n = backwardExamples;
+        MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
         return layerBuffers(true)[layer];
     }
 
@@ -488,6 +502,7 @@ public final class MnistCnn implements Network {
      * Every layer's backward pass, last to first, from the last layer's pre-activation gradient.
      */
     private void backwardLayers(int n) {
+        backwardExamples = n;
         Dense2.backward(dense1Out, dDense2Out, dDense1Out, dense2Kernel, dDense2Kernel, dDense2Bias, dense2Scratch, n);
         Dense1.activationBackward(dense1Out, dDense1Out, n);
         Dense1.backward(flatten1Out, dDense1Out, dFlatten1Out, dense1Kernel, dDense1Kernel, dDense1Bias, dense1Scratch, n);
@@ -497,9 +512,9 @@ public final class MnistCnn implements Network {
         MaxPooling2d2.backward(conv2d2Out, maxPooling2d2Out, dMaxPooling2d2Out, dConv2d2Out, n);
         // conv2d_2's relu: applied by max_pooling2d_2's backward pass
         Conv2d2.backward(maxPooling2d1Out, dConv2d2Out, dMaxPooling2d1Out, conv2d2Kernel, dConv2d2Kernel, dConv2d2Bias, conv2d2Scratch, n);
-        MaxPooling2d1.backward(conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Out, n);
+        // max_pooling2d_1's backward pass: in conv2d_1's backwardThroughPooling
         // conv2d_1's relu: applied by max_pooling2d_1's backward pass
-        Conv2d1.backward(input, dConv2d1Out, conv2d1Kernel, dConv2d1Kernel, dConv2d1Bias, n);
+        Conv2d1.backwardThroughPooling(input, conv2d1Out, maxPooling2d1Out, dMaxPooling2d1Out, dConv2d1Kernel, dConv2d1Bias, conv2d1Scratch, n);
     }
 
     @Override

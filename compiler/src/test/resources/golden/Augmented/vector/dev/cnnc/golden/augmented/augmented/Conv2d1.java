@@ -4,6 +4,7 @@ package dev.cnnc.golden.augmented.augmented;
 import dev.cnnc.runtime.VectorSupport;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -89,10 +90,17 @@ public final class Conv2d1 {
      */
     private static final int F_VEC4 = WIDE ? FILTERS - FILTERS % (4 * L) : 0;
 
+    public static final int POOL_HEIGHT = 2;
+
+    public static final int POOL_WIDTH = 2;
+
+    public static final int POOLED_WIDTH = 4;
+
     /**
-     * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.
+     * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut (or one
+     * row of pooling windows), whole pooling windows.
      */
-    private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
+    private static final int TILE_ROWS = Math.max(POOL_HEIGHT, 4096 / (OUT_WIDTH * FILTERS) / POOL_HEIGHT * POOL_HEIGHT);
 
     /**
      * Output channels computed with vectors: from F_VEC on, one vector at a time.
@@ -100,6 +108,80 @@ public final class Conv2d1 {
     private static final int F_VEC1 = FILTERS - FILTERS % L;
 
     private Conv2d1() {
+    }
+
+    /**
+     * max_pooling2d_1's backward pass (with this layer's relu) over the windows of output rows {@code r0 .. r1 - 1}
+     * (across examples; whole windows, TILE_ROWS being a multiple of POOL_HEIGHT): {@code dIn} = this
+     * layer's output gradient for those rows, from index 0. {@code in} is this layer's output, {@code out}
+     * the pooling's, {@code dOut} its gradient.
+     */
+    private static void poolingGradient(float[] in, float[] out, float[] dOut, float[] dIn, int r0,
+            int r1) {
+        int channelsVec = FILTERS - FILTERS % L;
+        int shift = r0 * OUT_WIDTH * FILTERS;
+        // the windows tile the output: pooled row py (across examples) covers rows py * POOL_HEIGHT and on
+        for (int py = r0 / POOL_HEIGHT; py < r1 / POOL_HEIGHT; py++) {
+            int iy = py * POOL_HEIGHT;
+            for (int px = 0; px < POOLED_WIDTH; px++) {
+                int ix = px * POOL_WIDTH;
+                int o = (py * POOLED_WIDTH + px) * FILTERS;
+                for (int c = 0; c < channelsVec; c += L) {
+                    FloatVector max = FloatVector.fromArray(S, out, o + c);
+                    FloatVector gradient = FloatVector.fromArray(S, dOut, o + c);
+                    // a NaN max takes no gradient, nor (the previous layer's relu) one that is not positive
+                    VectorMask<Float> given = max.compare(VectorOperators.GT, 0f).not();
+                    VectorMask<Float> hit;
+                    int i;
+                    FloatVector zero = FloatVector.zero(S);
+                    // tap (0, 0)
+                    i = (iy * OUT_WIDTH + ix) * FILTERS + c;
+                    hit = FloatVector.fromArray(S, in, i).compare(VectorOperators.EQ, max).and(given.not());
+                    zero.blend(gradient, hit).intoArray(dIn, i - shift);
+                    given = given.or(hit);
+                    // tap (0, 1)
+                    i = (iy * OUT_WIDTH + ix + 1) * FILTERS + c;
+                    hit = FloatVector.fromArray(S, in, i).compare(VectorOperators.EQ, max).and(given.not());
+                    zero.blend(gradient, hit).intoArray(dIn, i - shift);
+                    given = given.or(hit);
+                    // tap (1, 0)
+                    i = ((iy + 1) * OUT_WIDTH + ix) * FILTERS + c;
+                    hit = FloatVector.fromArray(S, in, i).compare(VectorOperators.EQ, max).and(given.not());
+                    zero.blend(gradient, hit).intoArray(dIn, i - shift);
+                    given = given.or(hit);
+                    // tap (1, 1)
+                    i = ((iy + 1) * OUT_WIDTH + ix + 1) * FILTERS + c;
+                    hit = FloatVector.fromArray(S, in, i).compare(VectorOperators.EQ, max).and(given.not());
+                    zero.blend(gradient, hit).intoArray(dIn, i - shift);
+                    given = given.or(hit);
+                }
+                for (int c = channelsVec; c < FILTERS; c++) {
+                    float max = out[o + c];
+                    int won = -1;
+                    int i;
+                    // tap (0, 0)
+                    i = (iy * OUT_WIDTH + ix) * FILTERS + c;
+                    won = won < 0 & in[i] == max ? i : won;
+                    dIn[i - shift] = 0f;
+                    // tap (0, 1)
+                    i = (iy * OUT_WIDTH + ix + 1) * FILTERS + c;
+                    won = won < 0 & in[i] == max ? i : won;
+                    dIn[i - shift] = 0f;
+                    // tap (1, 0)
+                    i = ((iy + 1) * OUT_WIDTH + ix) * FILTERS + c;
+                    won = won < 0 & in[i] == max ? i : won;
+                    dIn[i - shift] = 0f;
+                    // tap (1, 1)
+                    i = ((iy + 1) * OUT_WIDTH + ix + 1) * FILTERS + c;
+                    won = won < 0 & in[i] == max ? i : won;
+                    dIn[i - shift] = 0f;
+                    // no winner if the max is NaN; none through the relu if it is not positive
+                    if (won >= 0 && max > 0f) {
+                        dIn[won - shift] += dOut[o + c];
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -748,34 +830,75 @@ public final class Conv2d1 {
             // fewer than 4 input channels: blocks of the 27 kernel rows (tap, channel) instead,
             // blocks of 9, 9, 9 with 32 registers, blocks of 5, 5, 5, 4, 4, 4 with 16
             if (WIDE) {
-                kernelGradientTaps9(in, dOut, dKernel, r0, r1, 0);
-                kernelGradientTapsNarrow9(in, dOut, dKernel, r0, r1, 0);
-                kernelGradientTaps9(in, dOut, dKernel, r0, r1, 9);
-                kernelGradientTapsNarrow9(in, dOut, dKernel, r0, r1, 9);
-                kernelGradientTaps9(in, dOut, dKernel, r0, r1, 18);
-                kernelGradientTapsNarrow9(in, dOut, dKernel, r0, r1, 18);
+                kernelGradientTaps9(in, dOut, dKernel, r0, r1, 0, 0);
+                kernelGradientTapsNarrow9(in, dOut, dKernel, r0, r1, 0, 0);
+                kernelGradientTaps9(in, dOut, dKernel, r0, r1, 9, 0);
+                kernelGradientTapsNarrow9(in, dOut, dKernel, r0, r1, 9, 0);
+                kernelGradientTaps9(in, dOut, dKernel, r0, r1, 18, 0);
+                kernelGradientTapsNarrow9(in, dOut, dKernel, r0, r1, 18, 0);
             } else {
-                kernelGradientTaps5(in, dOut, dKernel, r0, r1, 0);
-                kernelGradientTapsNarrow5(in, dOut, dKernel, r0, r1, 0);
-                kernelGradientTaps5(in, dOut, dKernel, r0, r1, 5);
-                kernelGradientTapsNarrow5(in, dOut, dKernel, r0, r1, 5);
-                kernelGradientTaps5(in, dOut, dKernel, r0, r1, 10);
-                kernelGradientTapsNarrow5(in, dOut, dKernel, r0, r1, 10);
-                kernelGradientTaps4(in, dOut, dKernel, r0, r1, 15);
-                kernelGradientTapsNarrow4(in, dOut, dKernel, r0, r1, 15);
-                kernelGradientTaps4(in, dOut, dKernel, r0, r1, 19);
-                kernelGradientTapsNarrow4(in, dOut, dKernel, r0, r1, 19);
-                kernelGradientTaps4(in, dOut, dKernel, r0, r1, 23);
-                kernelGradientTapsNarrow4(in, dOut, dKernel, r0, r1, 23);
+                kernelGradientTaps5(in, dOut, dKernel, r0, r1, 0, 0);
+                kernelGradientTapsNarrow5(in, dOut, dKernel, r0, r1, 0, 0);
+                kernelGradientTaps5(in, dOut, dKernel, r0, r1, 5, 0);
+                kernelGradientTapsNarrow5(in, dOut, dKernel, r0, r1, 5, 0);
+                kernelGradientTaps5(in, dOut, dKernel, r0, r1, 10, 0);
+                kernelGradientTapsNarrow5(in, dOut, dKernel, r0, r1, 10, 0);
+                kernelGradientTaps4(in, dOut, dKernel, r0, r1, 15, 0);
+                kernelGradientTapsNarrow4(in, dOut, dKernel, r0, r1, 15, 0);
+                kernelGradientTaps4(in, dOut, dKernel, r0, r1, 19, 0);
+                kernelGradientTapsNarrow4(in, dOut, dKernel, r0, r1, 19, 0);
+                kernelGradientTaps4(in, dOut, dKernel, r0, r1, 23, 0);
+                kernelGradientTapsNarrow4(in, dOut, dKernel, r0, r1, 23, 0);
+            }
+        }
+    }
+
+    /**
+     * The next layer's max pooling backward pass (with this layer's relu) and this layer's, in one: from
+     * {@code dPooled}, the gradient of the pooling's output {@code pooled}, accumulates dKernel and dBias; this layer's
+     * output gradient is never written whole, only {@code tile} (TILE_ROWS output rows) at a time. As
+     * {@code MaxPooling2D.backward} then {@link #backward} would, bit for bit. Vector API variant.
+     */
+    public static void backwardThroughPooling(float[] in, float[] out, float[] pooled,
+            float[] dPooled, float[] dKernel, float[] dBias, float[] tile, int n) {
+        int rows = n * OUT_HEIGHT;
+        for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
+            int r1 = Math.min(r0 + TILE_ROWS, rows);
+            poolingGradient(out, pooled, dPooled, tile, r0, r1);
+            biasGradient(tile, dBias, 0, (r1 - r0) * OUT_WIDTH);
+            // fewer than 4 input channels: blocks of the 27 kernel rows (tap, channel) instead,
+            // blocks of 9, 9, 9 with 32 registers, blocks of 5, 5, 5, 4, 4, 4 with 16
+            if (WIDE) {
+                kernelGradientTaps9(in, tile, dKernel, r0, r1, 0, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTapsNarrow9(in, tile, dKernel, r0, r1, 0, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTaps9(in, tile, dKernel, r0, r1, 9, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTapsNarrow9(in, tile, dKernel, r0, r1, 9, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTaps9(in, tile, dKernel, r0, r1, 18, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTapsNarrow9(in, tile, dKernel, r0, r1, 18, r0 * OUT_WIDTH * FILTERS);
+            } else {
+                kernelGradientTaps5(in, tile, dKernel, r0, r1, 0, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTapsNarrow5(in, tile, dKernel, r0, r1, 0, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTaps5(in, tile, dKernel, r0, r1, 5, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTapsNarrow5(in, tile, dKernel, r0, r1, 5, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTaps5(in, tile, dKernel, r0, r1, 10, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTapsNarrow5(in, tile, dKernel, r0, r1, 10, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTaps4(in, tile, dKernel, r0, r1, 15, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTapsNarrow4(in, tile, dKernel, r0, r1, 15, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTaps4(in, tile, dKernel, r0, r1, 19, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTapsNarrow4(in, tile, dKernel, r0, r1, 19, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTaps4(in, tile, dKernel, r0, r1, 23, r0 * OUT_WIDTH * FILTERS);
+                kernelGradientTapsNarrow4(in, tile, dKernel, r0, r1, 23, r0 * OUT_WIDTH * FILTERS);
             }
         }
     }
 
     /**
      * dKernel rows {@code j .. j + 3} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+     *
+     * <p>dOut's indices less {@code shift}: 0 for the whole output gradient, {@code r0 * OUT_WIDTH * FILTERS} for a tile of it from row r0.
      */
     private static void kernelGradientTaps4(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
+            int r1, int j, int shift) {
         int t0 = rowOffset(j);
         int t1 = rowOffset(j + 1);
         int t2 = rowOffset(j + 2);
@@ -787,7 +910,7 @@ public final class Conv2d1 {
                 int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                    int o = (r * OUT_WIDTH + ox) * FILTERS + f - shift;
                     FloatVector d0 = FloatVector.fromArray(S, dOut, o);
                     FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
                     FloatVector v = FloatVector.broadcast(S, in[i + t0]);
@@ -822,7 +945,7 @@ public final class Conv2d1 {
                     int b = r / OUT_HEIGHT;
                     int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f - shift];
                     }
                 }
                 dKernel[(j + q) * FILTERS + f] += s;
@@ -832,9 +955,11 @@ public final class Conv2d1 {
 
     /**
      * dKernel rows {@code j .. j + 4} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+     *
+     * <p>dOut's indices less {@code shift}: 0 for the whole output gradient, {@code r0 * OUT_WIDTH * FILTERS} for a tile of it from row r0.
      */
     private static void kernelGradientTaps5(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
+            int r1, int j, int shift) {
         int t0 = rowOffset(j);
         int t1 = rowOffset(j + 1);
         int t2 = rowOffset(j + 2);
@@ -847,7 +972,7 @@ public final class Conv2d1 {
                 int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                    int o = (r * OUT_WIDTH + ox) * FILTERS + f - shift;
                     FloatVector d0 = FloatVector.fromArray(S, dOut, o);
                     FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
                     FloatVector v = FloatVector.broadcast(S, in[i + t0]);
@@ -887,7 +1012,7 @@ public final class Conv2d1 {
                     int b = r / OUT_HEIGHT;
                     int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f - shift];
                     }
                 }
                 dKernel[(j + q) * FILTERS + f] += s;
@@ -897,9 +1022,11 @@ public final class Conv2d1 {
 
     /**
      * dKernel rows {@code j .. j + 8} (tap * IN_CHANNELS + channel) += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+     *
+     * <p>dOut's indices less {@code shift}: 0 for the whole output gradient, {@code r0 * OUT_WIDTH * FILTERS} for a tile of it from row r0.
      */
     private static void kernelGradientTaps9(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
+            int r1, int j, int shift) {
         int t0 = rowOffset(j);
         int t1 = rowOffset(j + 1);
         int t2 = rowOffset(j + 2);
@@ -916,7 +1043,7 @@ public final class Conv2d1 {
                 int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    int o = (r * OUT_WIDTH + ox) * FILTERS + f;
+                    int o = (r * OUT_WIDTH + ox) * FILTERS + f - shift;
                     FloatVector d0 = FloatVector.fromArray(S, dOut, o);
                     FloatVector d1 = FloatVector.fromArray(S, dOut, o + L);
                     FloatVector v = FloatVector.broadcast(S, in[i + t0]);
@@ -976,7 +1103,7 @@ public final class Conv2d1 {
                     int b = r / OUT_HEIGHT;
                     int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                     for (int ox = 0; ox < OUT_WIDTH; ox++) {
-                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        s += in[w + ox * STRIDE_WIDTH * IN_CHANNELS + t] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f - shift];
                     }
                 }
                 dKernel[(j + q) * FILTERS + f] += s;
@@ -986,9 +1113,11 @@ public final class Conv2d1 {
 
     /**
      * dKernel rows {@code j .. j + 3}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+     *
+     * <p>dOut's indices less {@code shift}: 0 for the whole output gradient, {@code r0 * OUT_WIDTH * FILTERS} for a tile of it from row r0.
      */
     private static void kernelGradientTapsNarrow4(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
+            int r1, int j, int shift) {
         int t0 = rowOffset(j);
         int t1 = rowOffset(j + 1);
         int t2 = rowOffset(j + 2);
@@ -1001,7 +1130,7 @@ public final class Conv2d1 {
                 int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f);
+                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f - shift);
                     a0 = FloatVector.broadcast(S, in[i + t0]).fma(d, a0);
                     a1 = FloatVector.broadcast(S, in[i + t1]).fma(d, a1);
                     a2 = FloatVector.broadcast(S, in[i + t2]).fma(d, a2);
@@ -1017,9 +1146,11 @@ public final class Conv2d1 {
 
     /**
      * dKernel rows {@code j .. j + 4}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+     *
+     * <p>dOut's indices less {@code shift}: 0 for the whole output gradient, {@code r0 * OUT_WIDTH * FILTERS} for a tile of it from row r0.
      */
     private static void kernelGradientTapsNarrow5(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
+            int r1, int j, int shift) {
         int t0 = rowOffset(j);
         int t1 = rowOffset(j + 1);
         int t2 = rowOffset(j + 2);
@@ -1033,7 +1164,7 @@ public final class Conv2d1 {
                 int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f);
+                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f - shift);
                     a0 = FloatVector.broadcast(S, in[i + t0]).fma(d, a0);
                     a1 = FloatVector.broadcast(S, in[i + t1]).fma(d, a1);
                     a2 = FloatVector.broadcast(S, in[i + t2]).fma(d, a2);
@@ -1051,9 +1182,11 @@ public final class Conv2d1 {
 
     /**
      * dKernel rows {@code j .. j + 8}, filters {@code F_VEC .. F_VEC1 - 1}, += the sum over output rows {@code r0 .. r1 - 1} of in (at the row's tap and channel) times dOut.
+     *
+     * <p>dOut's indices less {@code shift}: 0 for the whole output gradient, {@code r0 * OUT_WIDTH * FILTERS} for a tile of it from row r0.
      */
     private static void kernelGradientTapsNarrow9(float[] in, float[] dOut, float[] dKernel, int r0,
-            int r1, int j) {
+            int r1, int j, int shift) {
         int t0 = rowOffset(j);
         int t1 = rowOffset(j + 1);
         int t2 = rowOffset(j + 2);
@@ -1071,7 +1204,7 @@ public final class Conv2d1 {
                 int w = (b * IN_HEIGHT + (r - b * OUT_HEIGHT) * STRIDE_HEIGHT) * IN_WIDTH * IN_CHANNELS;
                 for (int ox = 0; ox < OUT_WIDTH; ox++) {
                     int i = w + ox * STRIDE_WIDTH * IN_CHANNELS;
-                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f);
+                    FloatVector d = FloatVector.fromArray(S, dOut, (r * OUT_WIDTH + ox) * FILTERS + f - shift);
                     a0 = FloatVector.broadcast(S, in[i + t0]).fma(d, a0);
                     a1 = FloatVector.broadcast(S, in[i + t1]).fma(d, a1);
                     a2 = FloatVector.broadcast(S, in[i + t2]).fma(d, a2);
