@@ -78,15 +78,15 @@ final class BenchCommand implements Callable<Integer> {
         if (rounds < 1 || rounds > 100) {
             throw new Main.UserException("--rounds must be between 1 and 100", Main.USAGE);
         }
-        // Training: a short warm-up epoch for the JIT, then timed epochs; inference: the test images, split
-        // across threads in chunks, after a warm-up pass. Rounds alternate the two.
+        // Training: short warm-up epochs until the JIT is done, then timed epochs; inference: the test images,
+        // split across threads in chunks, after a warm-up pass. Rounds alternate the two.
         Network model = factory.create(1, 1);
         double[] trainRates = new double[rounds];
         double[] inferRates = new double[rounds];
         double accuracy = 0;
+        int warmUps;
         try (Trainer trainer = new Trainer(model, config, threadCount, 1, quiet, false)) {
-            trainer.fit(train.subset(Math.min(3200, train.count())), null, 0, new History(), null);
-            trainer.evaluate(mnist.test(), null);
+            warmUps = warmUp(trainer, train.subset(Math.min(3200, train.count())), mnist.test());
             for (int r = 0; r < rounds; r++) {
                 long start = System.nanoTime();
                 trainer.fit(train, null, 0, new History(), null);
@@ -143,15 +143,43 @@ final class BenchCommand implements Callable<Integer> {
                         + "\"latency_us\": %.1f, \"train_gflops\": %.1f, \"infer_gflops\": %.1f, \"latency_gflops\": %.1f, "
                         + "\"peak_gflops\": %s, \"peak_gflops_1_thread\": %s, \"train_pct_of_peak\": %s, "
                         + "\"infer_pct_of_peak\": %s, \"latency_pct_of_1_thread_peak\": %s, \"cpu\": \"%s\", "
-                        + "\"vector_bits\": %s, \"java\": \"%s\", \"peak_rss_mib\": %.0f, \"test_acc_after_bench\": %.4f}%n",
+                        + "\"vector_bits\": %s, \"java\": \"%s\", \"peak_rss_mib\": %.0f, \"test_acc_after_bench\": %.4f, "
+                        + "\"warm_up_epochs\": %d}%n",
                 useVector ? "-vector" : "-portable", threadCount, rounds, trainRate, trainRates[0], trainRates[rounds - 1],
                 inferRate, inferRates[0], inferRates[rounds - 1], latencyUs, trainGflops, inferGflops, latencyGflops,
                 json(peakAll), json(peakOne), json(100 * trainGflops / peakAll), json(100 * inferGflops / peakAll),
                 json(100 * latencyGflops / peakOne), cpuName().replace("\"", "'"),
                 CnnCompiler.vectorAvailable() ? Integer.toString(PeakProbe.vectorBits()) : "null",
-                System.getProperty("java.vm.vendor", "?").replace("\"", "'") + " " + Runtime.version(), peakRssMib(), accuracy);
+                System.getProperty("java.vm.vendor", "?").replace("\"", "'") + " " + Runtime.version(), peakRssMib(), accuracy, warmUps);
         spec.commandLine().getOut().flush();
         return Main.OK;
+    }
+
+    /** Warm-up epochs at most; the JIT is usually done after 2 or 3. */
+    static final int MAX_WARM_UPS = 8;
+
+    /** A warm-up epoch after which the JIT compiled for less than this is the last. */
+    static final long QUIET_JIT_MILLIS = 20;
+
+    /**
+     * Warm-up epochs of {@code warm} (and an evaluation of {@code test}) until one in which the JIT
+     * compiled for less than {@link #QUIET_JIT_MILLIS} ms, at most {@link #MAX_WARM_UPS}: on a machine of
+     * two cores, a compiler thread still at work during the timed rounds takes a core from one of the
+     * two trainer threads, and every step waits for the later one (one warm-up epoch of 3,200 images left
+     * the C2 compiler 7 % of a core in the rounds after it, and a tenth of the two-thread steps a
+     * chunk's time longer than the median). Returns the number of warm-up epochs.
+     */
+    private static int warmUp(Trainer trainer, Dataset warm, Dataset test) throws IOException {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        for (int w = 1; ; w++) {
+            long before = timed ? jit.getTotalCompilationTime() : 0;
+            trainer.fit(warm, null, 0, new History(), null);
+            trainer.evaluate(test, null);
+            if (w == MAX_WARM_UPS || !timed || jit.getTotalCompilationTime() - before < QUIET_JIT_MILLIS) {
+                return w;
+            }
+        }
     }
 
     /** The CPU's model name from /proc/cpuinfo, or the OS architecture. */
