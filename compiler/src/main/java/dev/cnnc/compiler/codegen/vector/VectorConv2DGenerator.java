@@ -39,7 +39,9 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         boolean bias = l.useBias();
         Activation act = l.activation();
         TypeSpec.Builder t = Conv2DGenerator.header(l, site);
-        t.addFields(VectorKernels.constants("FILTERS"));
+        // blocks of kernel rows for a first layer's kernel gradient, of 2 pixels by 4 vectors for its forward pass with 16 registers
+        boolean fewChannels = l.inputChannels() < 4;
+        t.addFields(VectorKernels.constants("FILTERS", fewChannels));
         boolean throughPooling = throughPooling(l, site);
         if (throughPooling) {
             VectorPool2DGenerator.addTileGradient(t, (Pool2DLayer) site.next());
@@ -62,15 +64,13 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                 + ". Vector API variant.\n";
         boolean relu = act == Activation.RELU;
         t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu, narrow, g.outHeight(), g.outWidth(),
-                g.kernelHeight() * g.kernelWidth() * l.inputChannels(), doc));
+                g.kernelHeight() * g.kernelWidth() * l.inputChannels(), doc, fewChannels));
         if (act != Activation.LINEAR) {
             if (!relu) {
                 t.addMethod(ActivationCode.forward(act, "OUT_SIZE", l.outputShape().dim(2)));
             }
             t.addMethod(VectorActivations.backward(act, "OUT_SIZE", l.outputShape().dim(2)));
         }
-        // blocks of kernel rows for a first layer
-        boolean fewChannels = l.inputChannels() < 4;
         t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels, narrow, g.outWidth(),
                 g.kernelHeight() * g.kernelWidth() * l.inputChannels(),
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"

@@ -61,6 +61,16 @@ final class VectorKernels {
     static final int BLOCK16 = 5;
 
     /**
+     * Output pixels per forward block of a layer with fewer than 4 input channels (a first layer) with
+     * 16 registers: 2 pixels by 4 vectors of filters (8 accumulators, 4 kernel vectors, the broadcast).
+     * With 5 by 2 the filters took two trips through the block, and C2 hoisted the 21 inputs the taps
+     * broadcast (the same in both trips) out of that loop, spilled them and ran each accumulator's 9
+     * multiply-adds back to back: 3x3 from one channel to 32 on 26x26, one image, AVX2: 7.7-8.8 us,
+     * 6.0-6.7 in pairs. (With 32 registers, 6 by 2 or 4 as {@link #BLOCK}.)
+     */
+    static final int PAIR16 = 2;
+
+    /**
      * Output pixels per register block of a convolution's input gradient with 32 registers: 12 pixels
      * by 2 vectors of the row (24 accumulators). Each vector of the transposed kernel loaded serves 12
      * pixels, twice as many as 6 by 4 would, so the kernel, larger than the L1 cache (3x3 from 32
@@ -81,6 +91,14 @@ final class VectorKernels {
 
     /** {@code S}, {@code L}, {@code F_VEC}, {@code WIDE} and {@code F_VEC4} for a layer with {@code channels} output channels. */
     static List<FieldSpec> constants(String channels) {
+        return constants(channels, false);
+    }
+
+    /**
+     * {@link #constants(String)}; with {@code fourOnSixteen}, F_VEC4 is not 0 with 16 registers either
+     * (a layer with fewer than 4 input channels: forward blocks of {@link #PAIR16} pixels by 4 vectors).
+     */
+    static List<FieldSpec> constants(String channels, boolean fourOnSixteen) {
         List<FieldSpec> fields = new java.util.ArrayList<>(species());
         fields.addAll(List.of(
                 FieldSpec.builder(int.class, "F_VEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
@@ -89,9 +107,14 @@ final class VectorKernels {
                 FieldSpec.builder(boolean.class, "WIDE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$T.wideRegisterFile(S.vectorBitSize())", VECTOR_SUPPORT)
                         .addJavadoc("32 vector registers (AVX-512, AArch64): room for 16 accumulators.\n").build(),
-                FieldSpec.builder(int.class, "F_VEC4", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .initializer("WIDE ? $L - $L % (4 * L) : 0", channels, channels)
-                        .addJavadoc("Output channels done 4 vectors at a time where registers allow.\n").build()));
+                fourOnSixteen
+                        ? FieldSpec.builder(int.class, "F_VEC4", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                                .initializer("$L - $L % (4 * L)", channels, channels)
+                                .addJavadoc("Output channels done 4 vectors at a time (with 16 registers in blocks of 2 pixels).\n")
+                                .build()
+                        : FieldSpec.builder(int.class, "F_VEC4", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                                .initializer("WIDE ? $L - $L % (4 * L) : 0", channels, channels)
+                                .addJavadoc("Output channels done 4 vectors at a time where registers allow.\n").build()));
         return fields;
     }
 
@@ -178,6 +201,12 @@ final class VectorKernels {
      */
     static List<MethodSpec> convForward(boolean bias, boolean activation, boolean relu, boolean narrow, int outHeight,
             int outWidth, int window, String doc) {
+        return convForward(bias, activation, relu, narrow, outHeight, outWidth, window, doc, false);
+    }
+
+    /** {@link #convForward}; {@code fewChannels}: fewer than 4 input channels, blocks of {@link #PAIR16} with 16 registers. */
+    static List<MethodSpec> convForward(boolean bias, boolean activation, boolean relu, boolean narrow, int outHeight,
+            int outWidth, int window, String doc, boolean fewChannels) {
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
@@ -191,7 +220,8 @@ final class VectorKernels {
         boolean across = !forwardBlocks(forward, BLOCK, outWidth >= BLOCK && window < SHORT_WINDOW, outHeight, outWidth, window, b,
                 narrow, blocks);
         forward.nextControlFlow("else");
-        across |= !forwardBlocks(forward, BLOCK16, outWidth >= BLOCK16, outHeight, outWidth, window, b, narrow, blocks);
+        int block16 = fewChannels ? PAIR16 : BLOCK16;
+        across |= !forwardBlocks(forward, block16, outWidth >= block16, outHeight, outWidth, window, b, narrow, blocks);
         forward.endControlFlow();
         if (activation) {
             forward.addStatement("activate(out, n)");

@@ -84,9 +84,9 @@ public final class Conv2d1 {
     private static final boolean WIDE = VectorSupport.wideRegisterFile(S.vectorBitSize());
 
     /**
-     * Output channels done 4 vectors at a time where registers allow.
+     * Output channels done 4 vectors at a time (with 16 registers in blocks of 2 pixels).
      */
-    private static final int F_VEC4 = WIDE ? FILTERS - FILTERS % (4 * L) : 0;
+    private static final int F_VEC4 = FILTERS - FILTERS % (4 * L);
 
     /**
      * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.
@@ -118,19 +118,15 @@ public final class Conv2d1 {
                 pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
             }
         } else {
-            int pixels = n * OUT_HEIGHT * OUT_WIDTH;
-            int p = 0;
-            for (; p + 5 <= pixels; p += 5) {
-                pixels5(in, out, kernel, bias, p);
-            }
-            // the last pixels: one more block ending at the last pixel, over pixels already done (the same values
-            // again), where there are as many as a block; else one at a time
-            if (p < pixels && pixels >= 5) {
-                pixels5(in, out, kernel, bias, pixels - 5);
-                p = pixels;
-            }
-            for (; p < pixels; p++) {
-                pixels1(in, out, kernel, bias, p / (OUT_HEIGHT * OUT_WIDTH), p / OUT_WIDTH % OUT_HEIGHT, p % OUT_WIDTH);
+            int rows = n * OUT_HEIGHT;
+            for (int r = 0; r < rows; r++) {
+                int b = r / OUT_HEIGHT;
+                int y = r - b * OUT_HEIGHT;
+                int i = ((b * IN_HEIGHT + y * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
+                int p = r * OUT_WIDTH;
+                for (int ox = 0; ox + 2 <= OUT_WIDTH; ox += 2) {
+                    row2(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
+                }
             }
         }
     }
@@ -274,14 +270,9 @@ public final class Conv2d1 {
     }
 
     /**
-     * Output pixels {@code p .. p + 4}, counted across rows and examples; windows inside the input.
+     * Output pixels {@code p .. p + 1}, in one row, the first one's window at input {@code i}.
      */
-    private static void pixels5(float[] in, float[] out, float[] kernel, float[] bias, int p) {
-        int i0 = window(p + 0);
-        int i1 = window(p + 1);
-        int i2 = window(p + 2);
-        int i3 = window(p + 3);
-        int i4 = window(p + 4);
+    private static void row2(float[] in, float[] out, float[] kernel, float[] bias, int i, int p) {
         int o = p * FILTERS;
         // 4 vectors of filters at a time where the registers allow, then 2
         for (int f = 0; f < F_VEC4; f += 4 * L) {
@@ -289,41 +280,26 @@ public final class Conv2d1 {
             FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
             FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
             FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
-            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3;
+            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3;
             for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                 for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                    int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
                     int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
                     for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
                         FloatVector k0 = FloatVector.fromArray(S, kernel, k);
                         FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
                         FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
                         FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
-                        FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                        FloatVector v = FloatVector.broadcast(S, in[t + c]);
                         a00 = v.fma(k0, a00);
                         a01 = v.fma(k1, a01);
                         a02 = v.fma(k2, a02);
                         a03 = v.fma(k3, a03);
-                        v = FloatVector.broadcast(S, in[i1 + t + c]);
+                        v = FloatVector.broadcast(S, in[t + c + STRIDE_WIDTH * IN_CHANNELS]);
                         a10 = v.fma(k0, a10);
                         a11 = v.fma(k1, a11);
                         a12 = v.fma(k2, a12);
                         a13 = v.fma(k3, a13);
-                        v = FloatVector.broadcast(S, in[i2 + t + c]);
-                        a20 = v.fma(k0, a20);
-                        a21 = v.fma(k1, a21);
-                        a22 = v.fma(k2, a22);
-                        a23 = v.fma(k3, a23);
-                        v = FloatVector.broadcast(S, in[i3 + t + c]);
-                        a30 = v.fma(k0, a30);
-                        a31 = v.fma(k1, a31);
-                        a32 = v.fma(k2, a32);
-                        a33 = v.fma(k3, a33);
-                        v = FloatVector.broadcast(S, in[i4 + t + c]);
-                        a40 = v.fma(k0, a40);
-                        a41 = v.fma(k1, a41);
-                        a42 = v.fma(k2, a42);
-                        a43 = v.fma(k3, a43);
                     }
                 }
             }
@@ -335,45 +311,24 @@ public final class Conv2d1 {
             a11.intoArray(out, o + 1 * FILTERS + f + L);
             a12.intoArray(out, o + 1 * FILTERS + f + 2 * L);
             a13.intoArray(out, o + 1 * FILTERS + f + 3 * L);
-            a20.intoArray(out, o + 2 * FILTERS + f);
-            a21.intoArray(out, o + 2 * FILTERS + f + L);
-            a22.intoArray(out, o + 2 * FILTERS + f + 2 * L);
-            a23.intoArray(out, o + 2 * FILTERS + f + 3 * L);
-            a30.intoArray(out, o + 3 * FILTERS + f);
-            a31.intoArray(out, o + 3 * FILTERS + f + L);
-            a32.intoArray(out, o + 3 * FILTERS + f + 2 * L);
-            a33.intoArray(out, o + 3 * FILTERS + f + 3 * L);
-            a40.intoArray(out, o + 4 * FILTERS + f);
-            a41.intoArray(out, o + 4 * FILTERS + f + L);
-            a42.intoArray(out, o + 4 * FILTERS + f + 2 * L);
-            a43.intoArray(out, o + 4 * FILTERS + f + 3 * L);
         }
         for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
             FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
             FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1;
+            FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1;
             for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                 for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int t = (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
+                    int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
                     int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
                     for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
                         FloatVector k0 = FloatVector.fromArray(S, kernel, k);
                         FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector v = FloatVector.broadcast(S, in[i0 + t + c]);
+                        FloatVector v = FloatVector.broadcast(S, in[t + c]);
                         a00 = v.fma(k0, a00);
                         a01 = v.fma(k1, a01);
-                        v = FloatVector.broadcast(S, in[i1 + t + c]);
+                        v = FloatVector.broadcast(S, in[t + c + STRIDE_WIDTH * IN_CHANNELS]);
                         a10 = v.fma(k0, a10);
                         a11 = v.fma(k1, a11);
-                        v = FloatVector.broadcast(S, in[i2 + t + c]);
-                        a20 = v.fma(k0, a20);
-                        a21 = v.fma(k1, a21);
-                        v = FloatVector.broadcast(S, in[i3 + t + c]);
-                        a30 = v.fma(k0, a30);
-                        a31 = v.fma(k1, a31);
-                        v = FloatVector.broadcast(S, in[i4 + t + c]);
-                        a40 = v.fma(k0, a40);
-                        a41 = v.fma(k1, a41);
                     }
                 }
             }
@@ -381,16 +336,10 @@ public final class Conv2d1 {
             a01.intoArray(out, o + f + L);
             a10.intoArray(out, o + 1 * FILTERS + f);
             a11.intoArray(out, o + 1 * FILTERS + f + L);
-            a20.intoArray(out, o + 2 * FILTERS + f);
-            a21.intoArray(out, o + 2 * FILTERS + f + L);
-            a30.intoArray(out, o + 3 * FILTERS + f);
-            a31.intoArray(out, o + 3 * FILTERS + f + L);
-            a40.intoArray(out, o + 4 * FILTERS + f);
-            a41.intoArray(out, o + 4 * FILTERS + f + L);
         }
         // channels beyond F_VEC, one pixel at a time
         if (F_VEC < FILTERS) {
-            for (int q = 0; q < 5; q++) {
+            for (int q = 0; q < 2; q++) {
                 tail(in, out, kernel, bias, p + q);
             }
         }

@@ -84,9 +84,9 @@ public final class Conv2d1 {
     private static final boolean WIDE = VectorSupport.wideRegisterFile(S.vectorBitSize());
 
     /**
-     * Output channels done 4 vectors at a time where registers allow.
+     * Output channels done 4 vectors at a time (with 16 registers in blocks of 2 pixels).
      */
-    private static final int F_VEC4 = WIDE ? FILTERS - FILTERS % (4 * L) : 0;
+    private static final int F_VEC4 = FILTERS - FILTERS % (4 * L);
 
     /**
      * Output rows (across examples) per tile of the kernel gradient: at most 16 KB of dOut.
@@ -126,13 +126,10 @@ public final class Conv2d1 {
                 int y = r - b * OUT_HEIGHT;
                 int i = ((b * IN_HEIGHT + y * STRIDE_HEIGHT - PAD_TOP) * IN_WIDTH - PAD_LEFT) * IN_CHANNELS;
                 int p = r * OUT_WIDTH;
-                for (int ox = 0; ox + 5 <= OUT_WIDTH; ox += 5) {
-                    row5(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
-                    narrowRow5(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
+                for (int ox = 0; ox + 2 <= OUT_WIDTH; ox += 2) {
+                    row2(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
+                    narrowRow2(in, out, kernel, bias, i + ox * STRIDE_WIDTH * IN_CHANNELS, p + ox);
                 }
-                // the row's last pixel
-                row1(in, out, kernel, bias, i + (OUT_WIDTH - 1) * STRIDE_WIDTH * IN_CHANNELS, p + OUT_WIDTH - 1);
-                narrowRow1(in, out, kernel, bias, i + (OUT_WIDTH - 1) * STRIDE_WIDTH * IN_CHANNELS, p + OUT_WIDTH - 1);
             }
         }
     }
@@ -309,9 +306,9 @@ public final class Conv2d1 {
     }
 
     /**
-     * Output pixels {@code p .. p + 4}, in one row, the first one's window at input {@code i}.
+     * Output pixels {@code p .. p + 1}, in one row, the first one's window at input {@code i}.
      */
-    private static void row5(float[] in, float[] out, float[] kernel, float[] bias, int i, int p) {
+    private static void row2(float[] in, float[] out, float[] kernel, float[] bias, int i, int p) {
         int o = p * FILTERS;
         // 4 vectors of filters at a time where the registers allow, then 2
         for (int f = 0; f < F_VEC4; f += 4 * L) {
@@ -319,7 +316,7 @@ public final class Conv2d1 {
             FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
             FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
             FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
-            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3, a20 = z0, a21 = z1, a22 = z2, a23 = z3, a30 = z0, a31 = z1, a32 = z2, a33 = z3, a40 = z0, a41 = z1, a42 = z2, a43 = z3;
+            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3, a10 = z0, a11 = z1, a12 = z2, a13 = z3;
             for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                 for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
                     int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
@@ -339,21 +336,6 @@ public final class Conv2d1 {
                         a11 = v.fma(k1, a11);
                         a12 = v.fma(k2, a12);
                         a13 = v.fma(k3, a13);
-                        v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_WIDTH * IN_CHANNELS]);
-                        a20 = v.fma(k0, a20);
-                        a21 = v.fma(k1, a21);
-                        a22 = v.fma(k2, a22);
-                        a23 = v.fma(k3, a23);
-                        v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_WIDTH * IN_CHANNELS]);
-                        a30 = v.fma(k0, a30);
-                        a31 = v.fma(k1, a31);
-                        a32 = v.fma(k2, a32);
-                        a33 = v.fma(k3, a33);
-                        v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_WIDTH * IN_CHANNELS]);
-                        a40 = v.fma(k0, a40);
-                        a41 = v.fma(k1, a41);
-                        a42 = v.fma(k2, a42);
-                        a43 = v.fma(k3, a43);
                     }
                 }
             }
@@ -365,23 +347,11 @@ public final class Conv2d1 {
             a11.intoArray(out, o + 1 * FILTERS + f + L);
             a12.intoArray(out, o + 1 * FILTERS + f + 2 * L);
             a13.intoArray(out, o + 1 * FILTERS + f + 3 * L);
-            a20.intoArray(out, o + 2 * FILTERS + f);
-            a21.intoArray(out, o + 2 * FILTERS + f + L);
-            a22.intoArray(out, o + 2 * FILTERS + f + 2 * L);
-            a23.intoArray(out, o + 2 * FILTERS + f + 3 * L);
-            a30.intoArray(out, o + 3 * FILTERS + f);
-            a31.intoArray(out, o + 3 * FILTERS + f + L);
-            a32.intoArray(out, o + 3 * FILTERS + f + 2 * L);
-            a33.intoArray(out, o + 3 * FILTERS + f + 3 * L);
-            a40.intoArray(out, o + 4 * FILTERS + f);
-            a41.intoArray(out, o + 4 * FILTERS + f + L);
-            a42.intoArray(out, o + 4 * FILTERS + f + 2 * L);
-            a43.intoArray(out, o + 4 * FILTERS + f + 3 * L);
         }
         for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
             FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
             FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1, a20 = z0, a21 = z1, a30 = z0, a31 = z1, a40 = z0, a41 = z1;
+            FloatVector a00 = z0, a01 = z1, a10 = z0, a11 = z1;
             for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                 for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
                     int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
@@ -395,15 +365,6 @@ public final class Conv2d1 {
                         v = FloatVector.broadcast(S, in[t + c + STRIDE_WIDTH * IN_CHANNELS]);
                         a10 = v.fma(k0, a10);
                         a11 = v.fma(k1, a11);
-                        v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_WIDTH * IN_CHANNELS]);
-                        a20 = v.fma(k0, a20);
-                        a21 = v.fma(k1, a21);
-                        v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_WIDTH * IN_CHANNELS]);
-                        a30 = v.fma(k0, a30);
-                        a31 = v.fma(k1, a31);
-                        v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_WIDTH * IN_CHANNELS]);
-                        a40 = v.fma(k0, a40);
-                        a41 = v.fma(k1, a41);
                     }
                 }
             }
@@ -411,30 +372,24 @@ public final class Conv2d1 {
             a01.intoArray(out, o + f + L);
             a10.intoArray(out, o + 1 * FILTERS + f);
             a11.intoArray(out, o + 1 * FILTERS + f + L);
-            a20.intoArray(out, o + 2 * FILTERS + f);
-            a21.intoArray(out, o + 2 * FILTERS + f + L);
-            a30.intoArray(out, o + 3 * FILTERS + f);
-            a31.intoArray(out, o + 3 * FILTERS + f + L);
-            a40.intoArray(out, o + 4 * FILTERS + f);
-            a41.intoArray(out, o + 4 * FILTERS + f + L);
         }
-        // channels beyond F_VEC1 (narrowRow5), one pixel at a time
+        // channels beyond F_VEC1 (narrowRow2), one pixel at a time
         if (F_VEC1 < FILTERS) {
-            for (int q = 0; q < 5; q++) {
+            for (int q = 0; q < 2; q++) {
                 tail(in, out, kernel, bias, p + q);
             }
         }
     }
 
     /**
-     * Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + 4}, one vector at a time.
+     * Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + 1}, one vector at a time.
      */
-    private static void narrowRow5(float[] in, float[] out, float[] kernel, float[] bias, int i,
+    private static void narrowRow2(float[] in, float[] out, float[] kernel, float[] bias, int i,
             int p) {
         int o = p * FILTERS;
         for (int f = F_VEC; f < F_VEC1; f += L) {
             FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector a00 = z0, a10 = z0, a20 = z0, a30 = z0, a40 = z0;
+            FloatVector a00 = z0, a10 = z0;
             for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
                 for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
                     int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
@@ -445,106 +400,11 @@ public final class Conv2d1 {
                         a00 = v.fma(k0, a00);
                         v = FloatVector.broadcast(S, in[t + c + STRIDE_WIDTH * IN_CHANNELS]);
                         a10 = v.fma(k0, a10);
-                        v = FloatVector.broadcast(S, in[t + c + 2 * STRIDE_WIDTH * IN_CHANNELS]);
-                        a20 = v.fma(k0, a20);
-                        v = FloatVector.broadcast(S, in[t + c + 3 * STRIDE_WIDTH * IN_CHANNELS]);
-                        a30 = v.fma(k0, a30);
-                        v = FloatVector.broadcast(S, in[t + c + 4 * STRIDE_WIDTH * IN_CHANNELS]);
-                        a40 = v.fma(k0, a40);
                     }
                 }
             }
             a00.intoArray(out, o + f);
             a10.intoArray(out, o + 1 * FILTERS + f);
-            a20.intoArray(out, o + 2 * FILTERS + f);
-            a30.intoArray(out, o + 3 * FILTERS + f);
-            a40.intoArray(out, o + 4 * FILTERS + f);
-        }
-    }
-
-    /**
-     * Output pixels {@code p .. p + 0}, in one row, the first one's window at input {@code i}.
-     */
-    private static void row1(float[] in, float[] out, float[] kernel, float[] bias, int i, int p) {
-        int o = p * FILTERS;
-        // 4 vectors of filters at a time where the registers allow, then 2
-        for (int f = 0; f < F_VEC4; f += 4 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector z2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 2 * L);
-            FloatVector z3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + 3 * L);
-            FloatVector a00 = z0, a01 = z1, a02 = z2, a03 = z3;
-            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector k2 = FloatVector.fromArray(S, kernel, k + 2 * L);
-                        FloatVector k3 = FloatVector.fromArray(S, kernel, k + 3 * L);
-                        FloatVector v = FloatVector.broadcast(S, in[t + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                        a02 = v.fma(k2, a02);
-                        a03 = v.fma(k3, a03);
-                    }
-                }
-            }
-            a00.intoArray(out, o + f);
-            a01.intoArray(out, o + f + L);
-            a02.intoArray(out, o + f + 2 * L);
-            a03.intoArray(out, o + f + 3 * L);
-        }
-        for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector z1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f + L);
-            FloatVector a00 = z0, a01 = z1;
-            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector k1 = FloatVector.fromArray(S, kernel, k + L);
-                        FloatVector v = FloatVector.broadcast(S, in[t + c]);
-                        a00 = v.fma(k0, a00);
-                        a01 = v.fma(k1, a01);
-                    }
-                }
-            }
-            a00.intoArray(out, o + f);
-            a01.intoArray(out, o + f + L);
-        }
-        // channels beyond F_VEC1 (narrowRow1), one pixel at a time
-        if (F_VEC1 < FILTERS) {
-            for (int q = 0; q < 1; q++) {
-                tail(in, out, kernel, bias, p + q);
-            }
-        }
-    }
-
-    /**
-     * Filters {@code F_VEC .. F_VEC1 - 1} of output pixels {@code p .. p + 0}, one vector at a time.
-     */
-    private static void narrowRow1(float[] in, float[] out, float[] kernel, float[] bias, int i,
-            int p) {
-        int o = p * FILTERS;
-        for (int f = F_VEC; f < F_VEC1; f += L) {
-            FloatVector z0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, f);
-            FloatVector a00 = z0;
-            for (int ky = 0; ky < KERNEL_HEIGHT; ky++) {
-                for (int kx = 0; kx < KERNEL_WIDTH; kx++) {
-                    int t = i + (ky * DILATION_HEIGHT * IN_WIDTH + kx * DILATION_WIDTH) * IN_CHANNELS;
-                    int k = (ky * KERNEL_WIDTH + kx) * IN_CHANNELS * FILTERS + f;
-                    for (int c = 0; c < IN_CHANNELS; c++, k += FILTERS) {
-                        FloatVector k0 = FloatVector.fromArray(S, kernel, k);
-                        FloatVector v = FloatVector.broadcast(S, in[t + c]);
-                        a00 = v.fma(k0, a00);
-                    }
-                }
-            }
-            a00.intoArray(out, o + f);
         }
     }
 
