@@ -17,7 +17,7 @@ import javax.lang.model.element.Modifier;
  * WIDTH)} over the channel. Max: backward sends the gradient to the first cell (row-major) equal
  * to the max, as MaxPooling2D.
  */
-public final class GlobalPool2DGenerator implements LayerGenerator<GlobalPool2DLayer> {
+public class GlobalPool2DGenerator implements LayerGenerator<GlobalPool2DLayer> {
 
     @Override
     public TypeSpec generate(GlobalPool2DLayer l, LayerSite site) {
@@ -34,7 +34,10 @@ public final class GlobalPool2DGenerator implements LayerGenerator<GlobalPool2DL
         String start = average ? "0f" : "Float.NEGATIVE_INFINITY";
         String reduce = average ? "out[o + c] += in[i + c]" : "out[o + c] = Math.max(out[o + c], in[i + c])";
         CodeBlock.Builder f = CodeBlock.builder().beginControlFlow("for (int b = 0; b < n; b++)");
-        if (last) {
+        CodeBlock own = last ? forwardChannelsLast(t, average) : null;
+        if (own != null) {
+            f.add(own);
+        } else if (last) {
             f.addStatement("int o = b * CHANNELS")
                     .addStatement("$T.fill(out, o, o + CHANNELS, $L)", Arrays.class, start)
                     .beginControlFlow("for (int p = 0; p < CELLS; p++)")
@@ -70,11 +73,16 @@ public final class GlobalPool2DGenerator implements LayerGenerator<GlobalPool2DL
         if (average) {
             backward.addJavadoc("dIn = each channel's gradient divided by CELLS, on each of its cells.\n")
                     .addParameter(float[].class, "dOut").addParameter(float[].class, "dIn");
-            b.beginControlFlow("for (int b = 0; b < n; b++)")
-                    .beginControlFlow(last ? "for (int p = 0; p < CELLS; p++)" : "for (int c = 0; c < CHANNELS; c++)")
-                    .beginControlFlow(last ? "for (int c = 0; c < CHANNELS; c++)" : "for (int p = 0; p < CELLS; p++)")
-                    .addStatement("dIn[$L] = dOut[b * CHANNELS + c] * (1f / CELLS)", cell)
-                    .endControlFlow().endControlFlow().endControlFlow();
+            CodeBlock vector = last ? averageBackwardChannelsLast(t) : null;
+            if (vector != null) {
+                b.add(vector);
+            } else {
+                b.beginControlFlow("for (int b = 0; b < n; b++)")
+                        .beginControlFlow(last ? "for (int p = 0; p < CELLS; p++)" : "for (int c = 0; c < CHANNELS; c++)")
+                        .beginControlFlow(last ? "for (int c = 0; c < CHANNELS; c++)" : "for (int p = 0; p < CELLS; p++)")
+                        .addStatement("dIn[$L] = dOut[b * CHANNELS + c] * (1f / CELLS)", cell)
+                        .endControlFlow().endControlFlow().endControlFlow();
+            }
         } else {
             backward.addJavadoc("dIn = each channel's gradient on the first cell (row-major) equal to its max; zero "
                             + "elsewhere.\n")
@@ -94,6 +102,20 @@ public final class GlobalPool2DGenerator implements LayerGenerator<GlobalPool2DL
         }
         t.addMethod(backward.addParameter(int.class, "n").addCode(b.build()).build());
         return t.build();
+    }
+
+    /**
+     * A channels-last forward pass's body inside the loop over examples {@code b} (its output at
+     * {@code b * CHANNELS}), for generators with their own; null for the plain loops. {@code t} is the
+     * class being built, for the members the body needs.
+     */
+    protected CodeBlock forwardChannelsLast(TypeSpec.Builder t, boolean average) {
+        return null;
+    }
+
+    /** A channels-last average's backward pass, for generators with their own; null for the plain loops. */
+    protected CodeBlock averageBackwardChannelsLast(TypeSpec.Builder t) {
+        return null;
     }
 
     @Override

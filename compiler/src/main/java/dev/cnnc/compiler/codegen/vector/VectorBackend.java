@@ -7,13 +7,14 @@ import dev.cnnc.compiler.ir.BatchNormLayer;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.DepthwiseConv2DLayer;
+import dev.cnnc.compiler.ir.GlobalPool2DLayer;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.SeparableConv2DLayer;
 import java.util.Map;
 
 /**
  * The Vector API ({@code jdk.incubator.vector}) for Conv2D, DepthwiseConv2D and SeparableConv2D (channels-last),
- * Dense, pooling, BatchNormalization over the last axis and the relu family of activation layers;
+ * Dense, pooling (global pooling too), BatchNormalization over the last axis and the relu family of activation layers;
  * portable code for everything else. Compiling and running it needs
  * {@code --add-modules jdk.incubator.vector}.
  */
@@ -24,6 +25,7 @@ public final class VectorBackend {
             Conv2DLayer.class, new VectorConv2DGenerator(),
             DepthwiseConv2DLayer.class, new VectorDepthwiseConv2DGenerator(),
             DenseLayer.class, new VectorDenseGenerator(),
+            GlobalPool2DLayer.class, new VectorGlobalPool2DGenerator(),
             Pool2DLayer.class, new VectorPool2DGenerator(),
             SeparableConv2DLayer.class, new VectorSeparableConv2DGenerator()), PortableBackend.INSTANCE);
 
