@@ -12,8 +12,8 @@ import dev.cnnc.compiler.ir.Activation;
 import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.Geometry2D;
 import dev.cnnc.compiler.ir.Layer;
-import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.Padding;
+import dev.cnnc.compiler.ir.Pool2DLayer;
 import java.util.Arrays;
 import javax.lang.model.element.Modifier;
 
