@@ -659,7 +659,7 @@ final class VectorKernels {
                 .beginControlFlow("for (int r0 = 0; r0 < rows; r0 += TILE_ROWS)")
                 .addStatement("int r1 = Math.min(r0 + TILE_ROWS, rows)");
         java.util.Set<Integer> tapBlocks = new java.util.TreeSet<>();
-        Tile whole = new Tile("dOut", throughPooling ? "0" : null);
+        Tile whole = new Tile("dOut", throughPooling ? "0" : null, false);
         kernelGradientTile(m, whole, bias, fewChannels, narrow, kernelRows, tapBlocks);
         m.endControlFlow();
         if (inputGradient) {
@@ -694,10 +694,11 @@ final class VectorKernels {
     }
 
     /**
-     * Where one tile's output gradient is: the array's name and the {@code shift} argument of the
-     * kernel gradient's methods (null where they take none).
+     * Where one tile's output gradient is: the array's name, the {@code shift} argument of the kernel
+     * gradient's methods (null where they take none), and whether the array holds only the tile (from
+     * index 0) rather than the whole output gradient.
      */
-    private record Tile(String dOut, String shift) {
+    private record Tile(String dOut, String shift, boolean alone) {
         String args() {
             return shift == null ? "" : ", " + shift;
         }
@@ -707,9 +708,8 @@ final class VectorKernels {
     private static void kernelGradientTile(MethodSpec.Builder m, Tile tile, boolean bias, boolean fewChannels,
             boolean narrow, int kernelRows, java.util.Set<Integer> tapBlocks) {
         if (bias) {
-            m.addStatement(tile.shift() == null || tile.shift().equals("0")
-                    ? "biasGradient($L, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH)" : "biasGradient($L, dBias, 0, (r1 - r0) * OUT_WIDTH)",
-                    tile.dOut());
+            m.addStatement(tile.alone() ? "biasGradient($L, dBias, 0, (r1 - r0) * OUT_WIDTH)"
+                    : "biasGradient($L, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH)", tile.dOut());
         }
         String d = tile.dOut();
         String x = tile.args();
@@ -771,7 +771,7 @@ final class VectorKernels {
                 .beginControlFlow("for (int r0 = 0; r0 < rows; r0 += TILE_ROWS)")
                 .addStatement("int r1 = Math.min(r0 + TILE_ROWS, rows)")
                 .addStatement("poolingGradient(out, pooled, dPooled, tile, r0, r1)");
-        kernelGradientTile(m, new Tile("tile", "r0 * OUT_WIDTH * FILTERS"), bias, fewChannels, narrow, kernelRows, tapBlocks);
+        kernelGradientTile(m, new Tile("tile", "r0 * OUT_WIDTH * FILTERS", true), bias, fewChannels, narrow, kernelRows, tapBlocks);
         return m.endControlFlow().build();
     }
 
