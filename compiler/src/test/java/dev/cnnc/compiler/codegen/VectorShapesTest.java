@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 class VectorShapesTest {
     /**
      * Channel counts that leave remainders for 128-, 256- and 512-bit vectors, in blocks of 1, 2 and 4
-     * (a padded first layer's kernel gradient on zero-padded copies); a 6-wide second convolution, whose
+     * (a padded first layer's kernel gradient on zero-padded copies); a 13-wide second convolution from
+     * 40 channels, whose kernel gradient takes blocks of 6 channels (34 filters: blocks of 4 vectors, or
+     * of 2 on 512-bit vectors, and 2 filters one at a time); a 6-wide third convolution, whose
      * 16-register forward pass runs rows of 5 and its last column in blocks of 5 rows;
      * a relu-family layer (masks and blends, then a scalar tail); batch normalization over 20 channels
      * (vectors of channels, then single channels); depthwise passes over 24 and 10 channels.
@@ -38,6 +40,7 @@ class VectorShapesTest {
             model ShapesNet
             input(13, 13, 3)
             Conv2D(40, (3, 3), padding='same', activation='relu')
+            Conv2D(34, (3, 3), padding='same', activation='relu')
             MaxPooling2D((2, 2))
             ReLU(max_value=6.0, negative_slope=0.1, threshold=0.05)
             Conv2D(20, (3, 3), padding='same', activation='relu')

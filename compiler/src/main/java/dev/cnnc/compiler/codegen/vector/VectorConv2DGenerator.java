@@ -72,7 +72,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
             t.addMethod(VectorActivations.backward(act, "OUT_SIZE", l.outputShape().dim(2)));
         }
         t.addMethods(VectorKernels.convBackward(bias, site.computesInputGradient(), fewChannels, narrow, g.outWidth(),
-                g.kernelHeight() * g.kernelWidth() * l.inputChannels(),
+                l.inputChannels(), g.kernelHeight() * g.kernelWidth() * l.inputChannels(),
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
                         + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
                         + ". Vector API variant.\n", throughPooling));

@@ -624,10 +624,6 @@ final class VectorKernels {
      * every output pixel; the input gradient as {@code dOut . kernel^T} into a scratch row per pixel,
      * then added back to the input positions (col2im).
      */
-    static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
-            int outWidth, int kernelRows, String doc) {
-        return convBackward(bias, inputGradient, fewChannels, narrow, outWidth, kernelRows, doc, false);
-    }
 
     /**
      * The backward pass; with {@code throughPooling}, also {@code backwardThroughPooling}, which takes
@@ -636,7 +632,7 @@ final class VectorKernels {
      * VectorPool2DGenerator#tileGradient}).
      */
     static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
-            int outWidth, int kernelRows, String doc, boolean throughPooling) {
+            int outWidth, int inChannels, int kernelRows, String doc, boolean throughPooling) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -660,14 +656,15 @@ final class VectorKernels {
                 .addStatement("int r1 = Math.min(r0 + TILE_ROWS, rows)");
         java.util.Set<Integer> tapBlocks = new java.util.TreeSet<>();
         Tile whole = new Tile("dOut", throughPooling ? "0" : null, false);
-        kernelGradientTile(m, whole, bias, fewChannels, narrow, kernelRows, tapBlocks);
+        int sixes = fewChannels || narrow || outWidth < SIX_MIN_WIDTH ? 0 : sixChannelBlocks(inChannels);
+        kernelGradientTile(m, whole, bias, fewChannels, narrow, sixes, kernelRows, tapBlocks);
         m.endControlFlow();
         if (inputGradient) {
             m.addStatement("inputGradient(dOut, dIn, kernel, scratch, n)");
         }
         List<MethodSpec> methods = new java.util.ArrayList<>(List.of(m.build()));
         if (throughPooling) {
-            methods.add(throughPooling(bias, fewChannels, narrow, kernelRows, tapBlocks));
+            methods.add(throughPooling(bias, fewChannels, narrow, sixes, kernelRows, tapBlocks));
         }
         if (fewChannels) {
             for (int count : tapBlocks) {
@@ -678,6 +675,9 @@ final class VectorKernels {
             }
             methods.add(kernelRowOffset());
         } else {
+            if (sixes > 0) {
+                methods.addAll(List.of(convKernelGradientWide6(throughPooling), convKernelGradient6(throughPooling)));
+            }
             methods.addAll(List.of(convKernelGradientWide(outWidth >= WIDE_PAIRS, throughPooling),
                     convKernelGradient(4, narrow, throughPooling), convKernelGradient(1, narrow, throughPooling)));
             if (narrow) {
@@ -706,7 +706,7 @@ final class VectorKernels {
 
     /** The bias and kernel gradients of output rows {@code r0 .. r1 - 1}, from {@code tile}. */
     private static void kernelGradientTile(MethodSpec.Builder m, Tile tile, boolean bias, boolean fewChannels,
-            boolean narrow, int kernelRows, java.util.Set<Integer> tapBlocks) {
+            boolean narrow, int sixes, int kernelRows, java.util.Set<Integer> tapBlocks) {
         if (bias) {
             m.addStatement(tile.alone() ? "biasGradient($L, dBias, 0, (r1 - r0) * OUT_WIDTH)"
                     : "biasGradient($L, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH)", tile.dOut());
@@ -726,8 +726,17 @@ final class VectorKernels {
             return;
         }
         m.beginControlFlow("for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++)")
-                .addStatement("int c = 0")
-                .beginControlFlow("for (; c + 4 <= IN_CHANNELS; c += 4)")
+                .addStatement("int c = 0");
+        if (sixes > 0) {
+            m.addComment("$L blocks of 6 input channels, then blocks of 4 (see kernelGradient6)", sixes)
+                    .beginControlFlow("for (; c < $L; c += 6)", 6 * sixes)
+                    .beginControlFlow("if (F_VEC4 > 0)")
+                    .addStatement("kernelGradientWide6(in, $L, dKernel, r0, r1, tap, c$L)", tile.dOut(), tile.args())
+                    .endControlFlow()
+                    .addStatement("kernelGradient6(in, $L, dKernel, r0, r1, tap, c$L)", tile.dOut(), tile.args())
+                    .endControlFlow();
+        }
+        m.beginControlFlow("for (; c + 4 <= IN_CHANNELS; c += 4)")
                 .beginControlFlow("if (F_VEC4 > 0)")
                 .addStatement("kernelGradientWide(in, $L, dKernel, r0, r1, tap, c$L)", d, x)
                 .endControlFlow()
@@ -753,7 +762,7 @@ final class VectorKernels {
      * cache for the bias and kernel gradients (pooling and first layer backward, 16 images, AVX-512:
      * 183-190 to 95-99 us). The same values in the same order as the two passes: the same bits.
      */
-    private static MethodSpec throughPooling(boolean bias, boolean fewChannels, boolean narrow, int kernelRows,
+    private static MethodSpec throughPooling(boolean bias, boolean fewChannels, boolean narrow, int sixes, int kernelRows,
             java.util.Set<Integer> tapBlocks) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backwardThroughPooling").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The next layer's max pooling backward pass (with this layer's relu) and this layer's, in one: from\n"
@@ -771,7 +780,8 @@ final class VectorKernels {
                 .beginControlFlow("for (int r0 = 0; r0 < rows; r0 += TILE_ROWS)")
                 .addStatement("int r1 = Math.min(r0 + TILE_ROWS, rows)")
                 .addStatement("poolingGradient(out, pooled, dPooled, tile, r0, r1)");
-        kernelGradientTile(m, new Tile("tile", "r0 * OUT_WIDTH * FILTERS", true), bias, fewChannels, narrow, kernelRows, tapBlocks);
+        kernelGradientTile(m, new Tile("tile", "r0 * OUT_WIDTH * FILTERS", true), bias, fewChannels, narrow, sixes, kernelRows,
+                tapBlocks);
         return m.endControlFlow().build();
     }
 
@@ -1059,6 +1069,102 @@ final class VectorKernels {
         m.endControlFlow();
         for (int q = 0; q < 4; q++) {
             for (int v = 0; v < 4; v++) {
+                String at = "k + " + (q == 0 ? "" : q + " * FILTERS + ") + "f" + (plusVectors(v));
+                m.addStatement("a$L$L.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, v, FLOAT_VECTOR, at, at);
+            }
+        }
+        return m.endControlFlow().build();
+    }
+
+    /**
+     * How many blocks of 6 input channels a kernel gradient takes before its blocks of 4: the most that
+     * leave a multiple of 4 (32 channels: 4 blocks of 6 and 2 of 4; 64: 10 and 1), none under 6 channels
+     * or where no count does. Six channels by 4 vectors of filters are 24 accumulators with 32 registers,
+     * by 2 vectors 12 with 16: each loaded vector of dOut then serves 6 products instead of 4 (3x3 from
+     * 32 channels to 64 on 11x11, 16 images: 975-1,020 to 905-930 us with AVX2, 500-530 to 480-505 with
+     * AVX-512). The pairs of columns of the 4-channel blocks would take more registers than there are.
+     * Only for outputs at least {@link #SIX_MIN_WIDTH} wide.
+     */
+    static int sixChannelBlocks(int inChannels) {
+        for (int sixes = inChannels / 6; sixes > 0; sixes--) {
+            if ((inChannels - 6 * sixes) % 4 == 0) {
+                return sixes;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The narrowest output whose kernel gradient takes blocks of 6 channels: C2 unrolls a row's short
+     * loop of columns whole, and the unrolled blocks of 6 spill their accumulators (3x3 from 64 channels
+     * to 64 on 3x3, 16 images: 320-340 to 500 us with AVX2, 180-190 to 205-235 with AVX-512).
+     */
+    static final int SIX_MIN_WIDTH = 8;
+
+    /** dKernel for tap {@code tap}, input channels {@code c .. c + 5}, filters below {@code F_VEC4}: 6 by 4 vectors. */
+    private static MethodSpec convKernelGradientWide6(boolean shifted) {
+        return sixChannels("kernelGradientWide6", "0", "F_VEC4", 4, shifted,
+                "dKernel[tap, c .. c + 5, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted across "
+                        + "examples) of in (at the tap) times dOut.\n");
+    }
+
+    /**
+     * dKernel for tap {@code tap}, input channels {@code c .. c + 5}, filters {@code F_VEC4 .. F_VEC - 1}
+     * (every vector of them with 16 registers), 6 by 2 vectors, then the filters beyond F_VEC one at a time.
+     */
+    private static MethodSpec convKernelGradient6(boolean shifted) {
+        MethodSpec.Builder m = sixChannels("kernelGradient6", "F_VEC4", "F_VEC", 2, shifted,
+                "dKernel[tap, c .. c + 5, F_VEC4 ..] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) "
+                        + "times dOut.\n").toBuilder();
+        return m.addComment("filters beyond F_VEC, one at a time")
+                .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
+                .beginControlFlow("for (int q = 0; q < 6; q++)")
+                .addStatement("float s = 0f")
+                .beginControlFlow("for (int r = r0; r < r1; r++)")
+                .addStatement("int b = r / OUT_HEIGHT")
+                .addStatement("int oy = r - b * OUT_HEIGHT")
+                .addStatement("int y = oy * STRIDE_HEIGHT + dy")
+                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
+                .addStatement("int x = ox * STRIDE_WIDTH + dx")
+                .addStatement("s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q]"
+                        + " * dOut[(r * OUT_WIDTH + ox) * FILTERS + f$L]", minus(shifted))
+                .endControlFlow()
+                .endControlFlow()
+                .addStatement("dKernel[k + q * FILTERS + f] += s")
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    /** A 6-channel block of a kernel gradient: filters {@code from .. to - 1}, {@code vectors} at a time, one column per step. */
+    private static MethodSpec sixChannels(String name, String from, String to, int vectors, boolean shifted, String doc) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc(doc)
+                .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
+                .addParameter(int.class, "r0").addParameter(int.class, "r1").addParameter(int.class, "tap").addParameter(int.class, "c")
+                .addStatement("int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP")
+                .addStatement("int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT")
+                .addStatement("int k = (tap * IN_CHANNELS + c) * FILTERS")
+                .beginControlFlow("for (int f = $L; f < $L; f += $L * L)", from, to, vectors);
+        shiftParameter(m, shifted);
+        StringBuilder acc = new StringBuilder();
+        for (int q = 0; q < 6; q++) {
+            for (int v = 0; v < vectors; v++) {
+                acc.append(acc.length() > 0 ? ", " : "").append("a").append(q).append(v).append(" = z");
+            }
+        }
+        m.addStatement("$T z = $T.zero(S)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T $L", FLOAT_VECTOR, acc)
+                .beginControlFlow("for (int r = r0; r < r1; r++)")
+                .addStatement("int b = r / OUT_HEIGHT")
+                .addStatement("int oy = r - b * OUT_HEIGHT")
+                .addStatement("int y = oy * STRIDE_HEIGHT + dy")
+                .addStatement("int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c")
+                .addStatement("int o = r * OUT_WIDTH * FILTERS + f$L", minus(shifted));
+        columnPairs(m, false, (column, d) -> kernelGradientStep(m, column, d, 6, vectors));
+        m.endControlFlow();
+        for (int q = 0; q < 6; q++) {
+            for (int v = 0; v < vectors; v++) {
                 String at = "k + " + (q == 0 ? "" : q + " * FILTERS + ") + "f" + (plusVectors(v));
                 m.addStatement("a$L$L.add($T.fromArray(S, dKernel, $L)).intoArray(dKernel, $L)", q, v, FLOAT_VECTOR, at, at);
             }

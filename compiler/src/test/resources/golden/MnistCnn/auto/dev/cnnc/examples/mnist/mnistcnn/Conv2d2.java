@@ -1087,6 +1087,13 @@ public final class Conv2d2 {
                 biasGradient(dOut, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH);
                 for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
                     int c = 0;
+                    // 4 blocks of 6 input channels, then blocks of 4 (see kernelGradient6)
+                    for (; c < 24; c += 6) {
+                        if (F_VEC4 > 0) {
+                            kernelGradientWide6(in, dOut, dKernel, r0, r1, tap, c);
+                        }
+                        kernelGradient6(in, dOut, dKernel, r0, r1, tap, c);
+                    }
                     for (; c + 4 <= IN_CHANNELS; c += 4) {
                         if (F_VEC4 > 0) {
                             kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c);
@@ -1099,6 +1106,160 @@ public final class Conv2d2 {
                 }
             }
             inputGradient(dOut, dIn, kernel, scratch, n);
+        }
+
+        /**
+         * dKernel[tap, c .. c + 5, 0 .. F_VEC4 - 1] += the sum over output rows {@code r0 .. r1 - 1} (counted across examples) of in (at the tap) times dOut.
+         */
+        private static void kernelGradientWide6(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
+            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+            int k = (tap * IN_CHANNELS + c) * FILTERS;
+            for (int f = 0; f < F_VEC4; f += 4 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z, a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z, a40 = z, a41 = z, a42 = z, a43 = z, a50 = z, a51 = z, a52 = z, a53 = z;
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int oy = r - b * OUT_HEIGHT;
+                    int y = oy * STRIDE_HEIGHT + dy;
+                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+                    int o = r * OUT_WIDTH * FILTERS + f;
+                    FloatVector v;
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + L);
+                        FloatVector d2 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + 2 * L);
+                        FloatVector d3 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + 3 * L);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        a02 = v.fma(d2, a02);
+                        a03 = v.fma(d3, a03);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        a12 = v.fma(d2, a12);
+                        a13 = v.fma(d3, a13);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        a22 = v.fma(d2, a22);
+                        a23 = v.fma(d3, a23);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
+                        a32 = v.fma(d2, a32);
+                        a33 = v.fma(d3, a33);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 4]);
+                        a40 = v.fma(d0, a40);
+                        a41 = v.fma(d1, a41);
+                        a42 = v.fma(d2, a42);
+                        a43 = v.fma(d3, a43);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 5]);
+                        a50 = v.fma(d0, a50);
+                        a51 = v.fma(d1, a51);
+                        a52 = v.fma(d2, a52);
+                        a53 = v.fma(d3, a53);
+                    }
+                }
+                a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+                a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
+                a02.add(FloatVector.fromArray(S, dKernel, k + f + 2 * L)).intoArray(dKernel, k + f + 2 * L);
+                a03.add(FloatVector.fromArray(S, dKernel, k + f + 3 * L)).intoArray(dKernel, k + f + 3 * L);
+                a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
+                a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
+                a12.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 2 * L);
+                a13.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 1 * FILTERS + f + 3 * L);
+                a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
+                a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
+                a22.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 2 * L);
+                a23.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 2 * FILTERS + f + 3 * L);
+                a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
+                a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
+                a32.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 2 * L);
+                a33.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 3 * FILTERS + f + 3 * L);
+                a40.add(FloatVector.fromArray(S, dKernel, k + 4 * FILTERS + f)).intoArray(dKernel, k + 4 * FILTERS + f);
+                a41.add(FloatVector.fromArray(S, dKernel, k + 4 * FILTERS + f + L)).intoArray(dKernel, k + 4 * FILTERS + f + L);
+                a42.add(FloatVector.fromArray(S, dKernel, k + 4 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 4 * FILTERS + f + 2 * L);
+                a43.add(FloatVector.fromArray(S, dKernel, k + 4 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 4 * FILTERS + f + 3 * L);
+                a50.add(FloatVector.fromArray(S, dKernel, k + 5 * FILTERS + f)).intoArray(dKernel, k + 5 * FILTERS + f);
+                a51.add(FloatVector.fromArray(S, dKernel, k + 5 * FILTERS + f + L)).intoArray(dKernel, k + 5 * FILTERS + f + L);
+                a52.add(FloatVector.fromArray(S, dKernel, k + 5 * FILTERS + f + 2 * L)).intoArray(dKernel, k + 5 * FILTERS + f + 2 * L);
+                a53.add(FloatVector.fromArray(S, dKernel, k + 5 * FILTERS + f + 3 * L)).intoArray(dKernel, k + 5 * FILTERS + f + 3 * L);
+            }
+        }
+
+        /**
+         * dKernel[tap, c .. c + 5, F_VEC4 ..] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) times dOut.
+         */
+        private static void kernelGradient6(float[] in, float[] dOut, float[] dKernel, int r0,
+                int r1, int tap, int c) {
+            int dy = tap / KERNEL_WIDTH * DILATION_HEIGHT - PAD_TOP;
+            int dx = tap % KERNEL_WIDTH * DILATION_WIDTH - PAD_LEFT;
+            int k = (tap * IN_CHANNELS + c) * FILTERS;
+            for (int f = F_VEC4; f < F_VEC; f += 2 * L) {
+                FloatVector z = FloatVector.zero(S);
+                FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z, a40 = z, a41 = z, a50 = z, a51 = z;
+                for (int r = r0; r < r1; r++) {
+                    int b = r / OUT_HEIGHT;
+                    int oy = r - b * OUT_HEIGHT;
+                    int y = oy * STRIDE_HEIGHT + dy;
+                    int i = ((b * IN_HEIGHT + y) * IN_WIDTH + dx) * IN_CHANNELS + c;
+                    int o = r * OUT_WIDTH * FILTERS + f;
+                    FloatVector v;
+                    for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                        FloatVector d0 = FloatVector.fromArray(S, dOut, o + ox * FILTERS);
+                        FloatVector d1 = FloatVector.fromArray(S, dOut, o + ox * FILTERS + L);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS]);
+                        a00 = v.fma(d0, a00);
+                        a01 = v.fma(d1, a01);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 1]);
+                        a10 = v.fma(d0, a10);
+                        a11 = v.fma(d1, a11);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 2]);
+                        a20 = v.fma(d0, a20);
+                        a21 = v.fma(d1, a21);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 3]);
+                        a30 = v.fma(d0, a30);
+                        a31 = v.fma(d1, a31);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 4]);
+                        a40 = v.fma(d0, a40);
+                        a41 = v.fma(d1, a41);
+                        v = FloatVector.broadcast(S, in[i + ox * STRIDE_WIDTH * IN_CHANNELS + 5]);
+                        a50 = v.fma(d0, a50);
+                        a51 = v.fma(d1, a51);
+                    }
+                }
+                a00.add(FloatVector.fromArray(S, dKernel, k + f)).intoArray(dKernel, k + f);
+                a01.add(FloatVector.fromArray(S, dKernel, k + f + L)).intoArray(dKernel, k + f + L);
+                a10.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f)).intoArray(dKernel, k + 1 * FILTERS + f);
+                a11.add(FloatVector.fromArray(S, dKernel, k + 1 * FILTERS + f + L)).intoArray(dKernel, k + 1 * FILTERS + f + L);
+                a20.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f)).intoArray(dKernel, k + 2 * FILTERS + f);
+                a21.add(FloatVector.fromArray(S, dKernel, k + 2 * FILTERS + f + L)).intoArray(dKernel, k + 2 * FILTERS + f + L);
+                a30.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f)).intoArray(dKernel, k + 3 * FILTERS + f);
+                a31.add(FloatVector.fromArray(S, dKernel, k + 3 * FILTERS + f + L)).intoArray(dKernel, k + 3 * FILTERS + f + L);
+                a40.add(FloatVector.fromArray(S, dKernel, k + 4 * FILTERS + f)).intoArray(dKernel, k + 4 * FILTERS + f);
+                a41.add(FloatVector.fromArray(S, dKernel, k + 4 * FILTERS + f + L)).intoArray(dKernel, k + 4 * FILTERS + f + L);
+                a50.add(FloatVector.fromArray(S, dKernel, k + 5 * FILTERS + f)).intoArray(dKernel, k + 5 * FILTERS + f);
+                a51.add(FloatVector.fromArray(S, dKernel, k + 5 * FILTERS + f + L)).intoArray(dKernel, k + 5 * FILTERS + f + L);
+            }
+            // filters beyond F_VEC, one at a time
+            for (int f = F_VEC; f < FILTERS; f++) {
+                for (int q = 0; q < 6; q++) {
+                    float s = 0f;
+                    for (int r = r0; r < r1; r++) {
+                        int b = r / OUT_HEIGHT;
+                        int oy = r - b * OUT_HEIGHT;
+                        int y = oy * STRIDE_HEIGHT + dy;
+                        for (int ox = 0; ox < OUT_WIDTH; ox++) {
+                            int x = ox * STRIDE_WIDTH + dx;
+                            s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q] * dOut[(r * OUT_WIDTH + ox) * FILTERS + f];
+                        }
+                    }
+                    dKernel[k + q * FILTERS + f] += s;
+                }
+            }
         }
 
         /**
