@@ -15,11 +15,11 @@ import javax.lang.model.element.Modifier;
  * accumulates {@link #BLOCK} output pixels by 4 vectors of channels (with 32 registers) or
  * {@link #BLOCK16} by 2 (with 16) in registers over every tap and input channel, so that each loaded
  * weight serves 6 or 5 pixels and each loaded input 4 or 2 vectors (the class holds both shapes and
- * {@code WIDE} chooses); its input gradient {@link #GRADIENT_BLOCK} or {@link #BLOCK16} pixels by 2
+ * {@code WIDE} chooses); its input gradient {@link #GRADIENT_BLOCK} or {@link #GRADIENT_BLOCK16} pixels by 2
  * vectors of taps and channels; its kernel gradient runs in L1-sized tiles of output rows (the bias
- * gradient summed tile by tile beside it), 4 input channels (or a first layer's blocks of up to
- * {@link #TAP_ROWS} or {@link #TAP_ROWS16} kernel rows) by 4 or 2 vectors of filters, two output
- * columns per step. A dense layer takes blocks of 4 examples by 2 vectors of units, forward and in
+ * gradient summed tile by tile beside it), 6 then 4 input channels (or a first layer's blocks of up to
+ * {@link #TAP_ROWS} or {@link #TAP_ROWS16} kernel rows) by 4 or 2 vectors of filters, the blocks of 4
+ * two output columns per step. A dense layer takes blocks of 4 examples by 2 vectors of units, forward and in
  * its input gradient.
  *
  * <p>Vectors cover the output channels up to {@code F_VEC}, the largest multiple of two vector
@@ -78,6 +78,13 @@ final class VectorKernels {
      * us per 16 images; the kernel in strips of 2 vectors, below, gave 535 -> 514 of it).
      */
     static final int GRADIENT_BLOCK = 12;
+
+    /**
+     * {@link #GRADIENT_BLOCK} with 16 registers: 6 pixels by 2 vectors (12 accumulators, the row's 2
+     * vectors, the broadcast; 5 by 2 before: MNIST's conv2d_2 backward pass in training, AVX2, 1,823-1,957
+     * -> 1,787-1,923 us per 16 images, conv2d_3 322-345 -> 313-329).
+     */
+    static final int GRADIENT_BLOCK16 = 6;
 
     /**
      * Products per output value under which a convolution's forward pass with 32 registers runs its
@@ -1322,7 +1329,7 @@ final class VectorKernels {
      * 2 vectors of the row (strip {@code s} holds row positions {@code [s, s + 2L)} of every filter, one
      * after the other, so that a block reads its strip contiguously; the positions beyond the last whole
      * strip form one last narrower strip); then, for blocks of {@link #GRADIENT_BLOCK} output pixels
-     * ({@link #BLOCK16} with 16 registers), the rows {@code dOut[pixel] . kernel^T}, each added to the
+     * ({@link #GRADIENT_BLOCK16} with 16 registers), the rows {@code dOut[pixel] . kernel^T}, each added to the
      * input positions its window covers (col2im).
      */
     private static List<MethodSpec> convInputGradient() {
@@ -1346,14 +1353,14 @@ final class VectorKernels {
                 .beginControlFlow("if (WIDE)")
                 .addCode(gradientBlocks(GRADIENT_BLOCK))
                 .nextControlFlow("else")
-                .addCode(gradientBlocks(BLOCK16))
+                .addCode(gradientBlocks(GRADIENT_BLOCK16))
                 .endControlFlow()
                 .beginControlFlow("for (; p < pixels; p++)")
                 .addStatement("rows1(dOut, scratch, p)")
                 .addStatement("col2im(dIn, scratch, p, FILTERS * rows)")
                 .endControlFlow()
                 .build();
-        return List.of(main, gradientRows(GRADIENT_BLOCK), gradientRows(BLOCK16), gradientRows(1), col2im());
+        return List.of(main, gradientRows(GRADIENT_BLOCK), gradientRows(GRADIENT_BLOCK16), gradientRows(1), col2im());
     }
 
     /** The input gradient's blocks of {@code block} pixels from {@code p}: their rows, then col2im of each. */

@@ -1340,9 +1340,9 @@ public final class Conv2d2 {
                     }
                 }
             } else {
-                for (; p + 5 <= pixels; p += 5) {
-                    rows5(dOut, scratch, p);
-                    for (int q = 0; q < 5; q++) {
+                for (; p + 6 <= pixels; p += 6) {
+                    rows6(dOut, scratch, p);
+                    for (int q = 0; q < 6; q++) {
                         col2im(dIn, scratch, p + q, FILTERS * rows + q * rows);
                     }
                 }
@@ -1440,15 +1440,15 @@ public final class Conv2d2 {
         }
 
         /**
-         * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 5.
+         * scratch row q (after the transposed kernel) = dOut[p + q] . kernel^T, for q < 6.
          */
-        private static void rows5(float[] dOut, float[] scratch, int p) {
+        private static void rows6(float[] dOut, float[] scratch, int p) {
             int rows = KERNEL_HEIGHT * KERNEL_WIDTH * IN_CHANNELS;
             int rowsVec = rows - rows % (2 * L);
             int to = FILTERS * rows;
             for (int j = 0; j < rowsVec; j += 2 * L) {
                 FloatVector z = FloatVector.zero(S);
-                FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z;
+                FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z;
                 for (int f = 0; f < FILTERS; f++) {
                     FloatVector w0 = FloatVector.fromArray(S, scratch, j * FILTERS + f * (2 * L));
                     FloatVector w1 = FloatVector.fromArray(S, scratch, j * FILTERS + f * (2 * L) + L);
@@ -1467,6 +1467,9 @@ public final class Conv2d2 {
                     d = FloatVector.broadcast(S, dOut[(p + 4) * FILTERS + f]);
                     a4_0 = d.fma(w0, a4_0);
                     a4_1 = d.fma(w1, a4_1);
+                    d = FloatVector.broadcast(S, dOut[(p + 5) * FILTERS + f]);
+                    a5_0 = d.fma(w0, a5_0);
+                    a5_1 = d.fma(w1, a5_1);
                 }
                 a0_0.intoArray(scratch, to + 0 * rows + j);
                 a0_1.intoArray(scratch, to + 0 * rows + j + L);
@@ -1478,8 +1481,10 @@ public final class Conv2d2 {
                 a3_1.intoArray(scratch, to + 3 * rows + j + L);
                 a4_0.intoArray(scratch, to + 4 * rows + j);
                 a4_1.intoArray(scratch, to + 4 * rows + j + L);
+                a5_0.intoArray(scratch, to + 5 * rows + j);
+                a5_1.intoArray(scratch, to + 5 * rows + j + L);
             }
-            for (int q = 0; q < 5; q++) {
+            for (int q = 0; q < 6; q++) {
                 for (int j = rowsVec; j < rows; j++) {
                     float s = 0f;
                     for (int f = 0; f < FILTERS; f++) {
