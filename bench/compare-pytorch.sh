@@ -2,8 +2,8 @@
 # Runs the MNIST example model in PyTorch and in cnnc, alternating, on the real MNIST files, and
 # prints the figures side by side with the cnnc/PyTorch ratio of each.
 #
-#   bench/compare-pytorch.sh              # 2 rounds, 2 threads
-#   ROUNDS=3 THREADS=2 bench/compare-pytorch.sh
+#   bench/compare-pytorch.sh              # 3 rounds (each a PyTorch run and a cnnc run of 3 timed rounds), 2 threads
+#   ROUNDS=5 THREADS=2 bench/compare-pytorch.sh
 #   ISA=avx2 ROUNDS=3 bench/compare-pytorch.sh
 #   CNNC_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/compare-pytorch.sh   # cnnc on another JVM
 #
@@ -18,7 +18,7 @@
 # takes each side's best round.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rounds="${ROUNDS:-2}"
+rounds="${ROUNDS:-3}"
 threads="${THREADS:-2}"
 model="$root/examples/mnist/MnistCnn.cnn"
 case "${ISA:-}" in
