@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -182,18 +184,64 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The CPU's model name from /proc/cpuinfo, or the OS architecture. */
+    /**
+     * The CPU as {@link #describeCpu} gives it from /proc/cpuinfo, or the OS architecture where there is none.
+     */
     static String cpuName() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
+            return describeCpu(Files.readAllLines(Path.of("/proc/cpuinfo")), System.getProperty("os.arch"));
         } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
+            return System.getProperty("os.arch"); // not Linux
         }
-        return System.getProperty("os.arch");
+    }
+
+    /**
+     * The first processor's model name, family and model (a virtual machine often names only "AMD EPYC", whose
+     * family 25 model 1 is a Zen 3 with AVX2 and family 25 model 17 a Zen 4 with AVX-512) and its widest vector
+     * instructions, e.g. {@code AMD EPYC (family 25, model 1; AVX2)}; {@code arch} in place of a name that is not given.
+     */
+    static String describeCpu(List<String> cpuinfo, String arch) {
+        String name = null;
+        String family = null;
+        String model = null;
+        String flags = null;
+        for (String line : cpuinfo) {
+            if (line.isBlank() && (name != null || flags != null)) {
+                break; // the first processor only
+            }
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String key = line.substring(0, colon).strip();
+            String value = line.substring(colon + 1).strip();
+            switch (key) {
+                case "model name" -> name = value;
+                case "cpu family" -> family = value;
+                case "model" -> model = value;
+                case "flags", "Features" -> flags = " " + value + " ";
+                default -> { }
+            }
+        }
+        if (name == null && flags == null) {
+            return arch;
+        }
+        List<String> details = new ArrayList<>();
+        if (family != null && model != null) {
+            details.add("family " + family + ", model " + model);
+        }
+        if (flags != null) {
+            String isa = flags.contains(" avx512f ") ? "AVX-512"
+                    : flags.contains(" avx2 ") ? "AVX2"
+                    : flags.contains(" sve ") ? "SVE"
+                    : flags.contains(" asimd ") ? "NEON"
+                    : flags.contains(" avx ") ? "AVX" : null;
+            if (isa != null) {
+                details.add(isa);
+            }
+        }
+        String what = name == null ? arch : name; // AArch64 kernels give no model name
+        return details.isEmpty() ? what : what + " (" + String.join("; ", details) + ")";
     }
 
     /** A number for JSON: {@code null} when it is not known. */
