@@ -1,12 +1,13 @@
 package dev.cnnc.compiler.codegen;
 
+import static dev.cnnc.compiler.codegen.TestModels.model;
+import static dev.cnnc.compiler.codegen.TestModels.source;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnnc.compiler.CnnCompiler;
-import dev.cnnc.compiler.diag.SourceFile;
 import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.runtime.Network;
 import org.junit.jupiter.api.Test;
@@ -39,17 +40,6 @@ class PoolingFusionTest {
             Flatten()
             Dense(3, activation='softmax')
             """;
-
-    private static Model model(String name, String text) {
-        CnnCompiler.Checked c = CnnCompiler.check(new SourceFile(name, text));
-        assertTrue(c.ok(), c.diagnostics().render());
-        return c.model();
-    }
-
-    private static String source(Model model, CnnCompiler.Options options, String simpleName) {
-        return CnnCompiler.generate(model, options).stream().filter(f -> f.simpleName().equals(simpleName))
-                .findFirst().orElseThrow().text();
-    }
 
     @Test
     void theFusedPassGivesTheBitsOfTheTwoPasses() {

@@ -1123,9 +1123,14 @@ final class VectorKernels {
         MethodSpec.Builder m = sixChannels("kernelGradient6", "F_VEC4", "F_VEC", 2, shifted,
                 "dKernel[tap, c .. c + 5, F_VEC4 ..] += the sum over output rows {@code r0 .. r1 - 1} of in (at the tap) "
                         + "times dOut.\n").toBuilder();
-        return m.addComment("filters beyond F_VEC, one at a time")
-                .beginControlFlow("for (int f = F_VEC; f < FILTERS; f++)")
-                .beginControlFlow("for (int q = 0; q < 6; q++)")
+        m.addComment("filters beyond F_VEC, one at a time");
+        return scalarFilters(m, "F_VEC", 6, shifted).build();
+    }
+
+    /** The kernel gradient of filters {@code from ..}, one at a time, for input channels {@code c .. c + count - 1}. */
+    private static MethodSpec.Builder scalarFilters(MethodSpec.Builder m, String from, int count, boolean shifted) {
+        return m.beginControlFlow("for (int f = $L; f < FILTERS; f++)", from)
+                .beginControlFlow("for (int q = 0; q < $L; q++)", count)
                 .addStatement("float s = 0f")
                 .beginControlFlow("for (int r = r0; r < r1; r++)")
                 .addStatement("int b = r / OUT_HEIGHT")
@@ -1139,8 +1144,7 @@ final class VectorKernels {
                 .endControlFlow()
                 .addStatement("dKernel[k + q * FILTERS + f] += s")
                 .endControlFlow()
-                .endControlFlow()
-                .build();
+                .endControlFlow();
     }
 
     /** A 6-channel block of a kernel gradient: filters {@code from .. to - 1}, {@code vectors} at a time, one column per step. */
@@ -1201,26 +1205,9 @@ final class VectorKernels {
         columnPairs(m, true, (column, d) -> kernelGradientStep(m, column, d, count, 2));
         m.endControlFlow();
         addToKernel(m, count, q -> q == 0 ? "k + f" : "k + " + q + " * FILTERS + f");
-        String from = narrow ? "F_VEC1" : "F_VEC";
-        return m.endControlFlow()
-                .addComment("filters beyond $L, one at a time", narrow ? "F_VEC1 (kernelGradientNarrow" + count + ")" : "F_VEC")
-                .beginControlFlow("for (int f = $L; f < FILTERS; f++)", from)
-                .beginControlFlow("for (int q = 0; q < $L; q++)", count)
-                .addStatement("float s = 0f")
-                .beginControlFlow("for (int r = r0; r < r1; r++)")
-                .addStatement("int b = r / OUT_HEIGHT")
-                .addStatement("int oy = r - b * OUT_HEIGHT")
-                .addStatement("int y = oy * STRIDE_HEIGHT + dy")
-                .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
-                .addStatement("int x = ox * STRIDE_WIDTH + dx")
-                .addStatement("s += in[((b * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS + c + q]"
-                        + " * dOut[(r * OUT_WIDTH + ox) * FILTERS + f$L]", minus(shifted))
-                .endControlFlow()
-                .endControlFlow()
-                .addStatement("dKernel[k + q * FILTERS + f] += s")
-                .endControlFlow()
-                .endControlFlow()
-                .build();
+        m.endControlFlow()
+                .addComment("filters beyond $L, one at a time", narrow ? "F_VEC1 (kernelGradientNarrow" + count + ")" : "F_VEC");
+        return scalarFilters(m, narrow ? "F_VEC1" : "F_VEC", count, shifted).build();
     }
 
     /**
