@@ -15,7 +15,8 @@
 # Installs Debian's python3-torch and libopenblas0-pthread if missing (root, or sudo). PyTorch runs
 # in its best setup here: OpenBLAS with OPENBLAS_NUM_THREADS=1. cnnc runs the Vector API variant
 # (the default of cnnc bench). Each side prints one JSON line (`cnnc bench`, bench/pytorch/mnist_cnn.py); the table
-# takes each side's best round.
+# gives each side's median over the rounds with [min, max], and cnnc's GFLOP/s as % of the best peak that the
+# rounds' probes measured.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${ROUNDS:-3}"
@@ -89,10 +90,17 @@ if example:  # the example's process: the runtime and the generated model, witho
     c["peak_rss_mib"] = statistics.median(r["peak_rss_mib"] for r in example)
     c["peak_rss_mib_spread"] = (min(r["peak_rss_mib"] for r in example), max(r["peak_rss_mib"] for r in example))
 first = crs[0]
+# % of peak against the best probe of all the cnnc rounds: a neighbour's burst during one round's probe
+# lowers that round's peak (once to 133 GFLOP/s where the others gave 166 and 189, which put that round's
+# training at "92 %"), and nothing raises one.
+def best(key):
+    values = [r[key] for r in crs if r.get(key) is not None]
+    return max(values) if values else None
+peak_all, peak_one = best("peak_gflops"), best("peak_gflops_1_thread")
 torch_isa = sorted({r.get("cpu_capability") for r in rows if r["framework"].startswith("pytorch")} - {None})
 print(f"\nCPU: {first.get('cpu')}, {first.get('vector_bits')}-bit vectors, {first['threads']} threads; cnnc on Java {first.get('java')}; "
       f"PyTorch's CPU capability {', '.join(torch_isa) or 'unknown'}; "
-      f"measured FMA peak {first.get('peak_gflops')} GFLOP/s ({first.get('peak_gflops_1_thread')} on one thread); "
+      f"measured FMA peak {peak_all} GFLOP/s ({peak_one} on one thread), the best of the rounds' probes; "
       f"medians of {t['rounds']} PyTorch and {c['rounds']} cnnc rounds, [min, max]")
 print(f"\n{'metric':32} {t['framework']:>24} {c['framework']:>24} {'cnnc/PyTorch':>13}  target")
 for key, label, target in [
@@ -107,13 +115,15 @@ for key, label, target in [
         lo, hi = s[key + "_spread"]
         return f"{s[key]:,.0f} [{lo:,.0f}, {hi:,.0f}]"
     print(f"{label:32} {cell(t):>24} {cell(c):>24} {ratio:>13.2f}  {target} {'met' if ok else 'NOT met'}")
-pct = lambda k: statistics.median(r[k] for r in crs if r.get(k) is not None) if any(r.get(k) is not None for r in crs) else None
-for key, label, target in [
-    ("train_pct_of_peak", "cnnc training, % of peak", 60),
-    ("infer_pct_of_peak", "cnnc inference, % of peak", 80),
-    ("latency_pct_of_1_thread_peak", "cnnc latency, % of 1-thread peak", None),
+def pct(key, peak):
+    values = [r[key] for r in crs if r.get(key) is not None]
+    return 100 * statistics.median(values) / peak if values and peak else None
+for key, peak, label, target in [
+    ("train_gflops", peak_all, "cnnc training, % of peak", 60),
+    ("infer_gflops", peak_all, "cnnc inference, % of peak", 80),
+    ("latency_gflops", peak_one, "cnnc latency, % of 1-thread peak", None),
 ]:
-    v = pct(key)
+    v = pct(key, peak)
     print(f"{label:32} {'' if v is None else f'{v:.1f} %':>24}" + ("" if target is None or v is None
           else f"  >= {target} % {'met' if v >= target else 'NOT met'}"))
 PY
