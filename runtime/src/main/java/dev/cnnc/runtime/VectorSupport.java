@@ -26,6 +26,13 @@ public final class VectorSupport {
      */
     public static final int VECTOR_BITS = bits(Integer.getInteger("cnnc.vector.bits", 0));
 
+    /**
+     * Whether 3x3 convolutions compute their forward pass with Winograd's F(2x2, 3x3) where it pays (the
+     * default): the same values to rounding, not the same bits. {@code -Dcnnc.winograd=false} runs the
+     * direct sums.
+     */
+    public static final boolean WINOGRAD = !"false".equals(System.getProperty("cnnc.winograd"));
+
     /** The note printed once where the module is missing. */
     public static final String NOTE = "cnnc: note: running the portable code of the generated model, several times "
             + "slower than its Vector API code: start the JVM with --add-modules jdk.incubator.vector "

@@ -231,11 +231,16 @@ public final class LayerSite {
 
     /** {@link #weightedBackwardCall()} reading {@code input} where the layer's input was. */
     public CodeBlock weightedBackwardCall(String input) {
+        return weightedBackwardCall(input, scratchFloats() > 0);
+    }
+
+    /** {@link #weightedBackwardCall(String)}, passing the scratch buffer if {@code scratch}. */
+    public CodeBlock weightedBackwardCall(String input, boolean scratch) {
         java.util.List<Weight> w = layer.weights();
         return CodeBlock.builder().addStatement("$T.backward($L, $L$L, $L, $L$L$L, n)", className, input, dOut(),
                 computesInputGradient() ? ", " + dIn() : "", weightField(w.get(0)), weightGradientField(w.get(0)),
                 w.size() > 1 ? ", " + weightGradientField(w.get(1)) : "",
-                scratchFloats() > 0 ? ", " + scratchFloatField() : "").build();
+                scratch ? ", " + scratchFloatField() : "").build();
     }
 
     /** The model's field holding the layer's float scratch buffer ({@link #scratchFloats}). */

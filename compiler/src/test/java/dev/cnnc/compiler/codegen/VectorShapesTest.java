@@ -6,16 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cnnc.compiler.CnnCompiler;
 import dev.cnnc.compiler.diag.SourceFile;
 import dev.cnnc.compiler.ir.Model;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,48 +50,23 @@ class VectorShapesTest {
     @TempDir
     Path dir;
 
-    private static float[] floats(String fingerprint) {
-        List<Float> values = new ArrayList<>();
-        for (String part : fingerprint.split("[|,]")) {
-            if (!part.isEmpty()) {
-                values.add(Float.intBitsToFloat(Integer.parseUnsignedInt(part, 16)));
-            }
-        }
-        float[] v = new float[values.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = values.get(i);
-        }
-        return v;
-    }
-
     @Test
     void everyVectorWidthAndRegisterBlockComputesWhatThePortableCodeComputes() throws Exception {
         CnnCompiler.Checked c = CnnCompiler.check(new SourceFile("ShapesNet.cnn", MODEL));
         assertTrue(c.ok(), c.diagnostics().render());
         Model model = c.model();
         CnnCompiler.Options options = new CnnCompiler.Options("shapes.test", false, CnnCompiler.Variant.VECTOR);
-        float[] portable = floats(AutoVariantChild.fingerprint(
+        float[] portable = ChildJvm.floats(AutoVariantChild.fingerprint(
                 CnnCompiler.load(model, options.withVariant(CnnCompiler.Variant.PORTABLE)).create(4, 7L)));
 
-        List<GeneratedFile> files = CnnCompiler.generate(model, options);
-        List<String> args = new ArrayList<>(List.of("-d", dir.resolve("classes").toString(), "-cp",
-                System.getProperty("java.class.path"), "--add-modules", "jdk.incubator.vector", "-nowarn"));
-        for (GeneratedFile f : files) {
-            Path p = dir.resolve("src").resolve(f.packageName().replace('.', File.separatorChar))
-                    .resolve(f.simpleName() + ".java");
-            Files.createDirectories(p.getParent());
-            Files.writeString(p, f.text(), StandardCharsets.UTF_8);
-            args.add(p.toString());
-        }
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)));
+        String modelClass = ChildJvm.compile(CnnCompiler.generate(model, options), dir);
 
         Set<String> distinct = new HashSet<>();
         for (int bits : new int[] {128, 256, 512}) {
             for (boolean wide : new boolean[] {false, true}) {
-                String out = child("-Dcnnc.vector.bits=" + bits, "-Dcnnc.vector.wide=" + wide,
-                        files.get(files.size() - 1).binaryName());
+                String out = ChildJvm.fingerprint(dir, modelClass, "-Dcnnc.vector.bits=" + bits, "-Dcnnc.vector.wide=" + wide);
                 distinct.add(out);
-                float[] v = floats(out);
+                float[] v = ChildJvm.floats(out);
                 assertEquals(portable.length, v.length);
                 for (int i = 0; i < v.length; i++) {
                     float tolerance = 1e-4f * Math.max(1, Math.abs(portable[i]));
@@ -106,24 +75,11 @@ class VectorShapesTest {
             }
         }
         // The machine's own width and register file, as users run it.
-        float[] chosen = floats(child("-Dcnnc.shapes.test=default", "-Dcnnc.shapes.test=default",
-                files.get(files.size() - 1).binaryName()));
+        float[] chosen = ChildJvm.floats(ChildJvm.fingerprint(dir, modelClass));
         for (int i = 0; i < chosen.length; i++) {
             assertEquals(portable[i], chosen[i], 1e-4f * Math.max(1, Math.abs(portable[i])), "default widths, value " + i);
         }
         // The shapes really differ: their sums run in different orders, so some last bits differ.
         assertTrue(distinct.size() >= 3, "only " + distinct.size() + " distinct results");
-    }
-
-    private String child(String bits, String wide, String modelClass) throws Exception {
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", bits, wide, "-cp", System.getProperty("java.class.path"),
-                AutoVariantChild.class.getName(), dir.resolve("classes").toString(), modelClass);
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the child did not finish");
-        assertEquals(0, p.exitValue(), Files.readString(err));
-        return Files.readString(out).strip();
     }
 }

@@ -53,9 +53,14 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         if (narrow) {
             t.addField(VectorKernels.narrowConstant("FILTERS"));
         }
-        if (site.computesInputGradient()) {
+        boolean winograd = VectorWinograd.applies(l);
+        if (site.computesInputGradient() || winograd) {
             t.addField(LayerSite.constant("SCRATCH_FLOATS", scratchFloats(l, site)).toBuilder()
-                    .addJavadoc("Floats of the backward pass's scratch: the transposed kernel and $L rows.\n", VectorKernels.GRADIENT_BLOCK)
+                    .addJavadoc(site.computesInputGradient() && !throughPooling
+                            ? "Floats of the scratch: the backward pass's transposed kernel and $L rows$L.\n"
+                            : "Floats of the scratch$L$L.\n",
+                            site.computesInputGradient() && !throughPooling ? VectorKernels.GRADIENT_BLOCK : "",
+                            winograd ? ", or the Winograd forward pass's transforms" : "")
                     .build());
         }
         String doc = "out = " + (act == Activation.LINEAR ? "" : ActivationCode.describe(act) + " of ") + "conv(in, kernel)"
@@ -65,6 +70,10 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         boolean relu = act == Activation.RELU;
         t.addMethods(VectorKernels.convForward(bias, act != Activation.LINEAR && !relu, relu, narrow, g.outHeight(), g.outWidth(),
                 g.kernelHeight() * g.kernelWidth() * l.inputChannels(), doc, fewChannels));
+        if (winograd) {
+            t.addFields(VectorWinograd.constants(l));
+            t.addMethods(VectorWinograd.methods(bias, relu, act != Activation.LINEAR && !relu));
+        }
         if (act != Activation.LINEAR) {
             if (!relu) {
                 t.addMethod(ActivationCode.forward(act, "OUT_SIZE", l.outputShape().dim(2)));
@@ -132,17 +141,23 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         String b = bias ? ", bias" : "";
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The valid convolution of {@code padded}: {@code in} with PAD_TOP, PAD_BOTTOM, PAD_LEFT and PAD_RIGHT\n"
-                        + "rows and columns of zeros, which the backward pass reads. Vector API variant.\n")
+                        + "rows and columns of zeros, which the backward pass reads$L. Vector API variant.\n",
+                        VectorWinograd.applies(valid) ? " (Winograd's F(2x2, 3x3) with {@code scratch}, see Padded)" : "")
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
         if (bias) {
             forward.addParameter(float[].class, "bias");
         }
-        t.addMethod(forward.addParameter(float[].class, "padded").addParameter(int.class, "n")
+        boolean winograd = VectorWinograd.applies(valid);
+        forward.addParameter(float[].class, "padded");
+        if (winograd) {
+            forward.addParameter(float[].class, "scratch");
+        }
+        t.addMethod(forward.addParameter(int.class, "n")
                 .beginControlFlow("for (int e = 0; e < n; e++)")
                 .addStatement("pad(in, e * IN_SIZE, padded, e * PADDED_SIZE, IN_HEIGHT, IN_WIDTH, PAD_TOP, PAD_LEFT, "
                         + "PAD_BOTTOM, PAD_RIGHT)")
                 .endControlFlow()
-                .addStatement("$L.forward(padded, out, kernel$L, n)", PADDED, b).build());
+                .addStatement("$L.forward(padded, out, kernel$L$L, n)", PADDED, b, winograd ? ", scratch" : "").build());
         t.addMethod(VectorKernels.padMethod());
         if (l.activation() != Activation.LINEAR) {
             t.addMethod(MethodSpec.methodBuilder("activationBackward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -189,7 +204,13 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
     /** A padded convolution's forward pass also takes the kept buffer its padded input goes to. */
     @Override
     public CodeBlock forwardCall(Conv2DLayer l, LayerSite site) {
-        return padded(l) ? site.weightedForwardCall(", " + site.keptField()) : site.weightedForwardCall();
+        String scratch = winograd(l) ? ", " + site.scratchFloatField() : "";
+        return site.weightedForwardCall(padded(l) ? ", " + site.keptField() + scratch : scratch);
+    }
+
+    /** Whether the forward pass runs Winograd's F(2x2, 3x3) (on the padded input where padded). */
+    private static boolean winograd(Conv2DLayer l) {
+        return VectorWinograd.applies(padded(l) ? validOnPaddedInput(l) : l);
     }
 
     /** A padded convolution's backward pass reads the padded input from the kept buffer. */
@@ -202,7 +223,8 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                     site.weightGradientField(l.weights().get(0)),
                     l.useBias() ? ", " + site.weightGradientField(l.weights().get(1)) : "", site.scratchFloatField()).build();
         }
-        return padded(l) ? site.weightedBackwardCall(site.keptField()) : site.weightedBackwardCall();
+        // the backward pass takes the scratch only for the input gradient (the forward pass's Winograd also for a first layer)
+        return site.weightedBackwardCall(padded(l) ? site.keptField() : site.in(), site.computesInputGradient());
     }
 
     /** A padded convolution keeps its padded input for the backward pass. */
@@ -213,11 +235,12 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
 
     @Override
     public long scratchFloats(Conv2DLayer l, LayerSite site) {
+        long forward = winograd(l) ? VectorWinograd.scratchFloats(l) : 0;
         if (throughPooling(l, site)) {
-            return VectorKernels.windowTileFloats(l.geometry().outWidth(), l.filters(),
-                    ((Pool2DLayer) site.next()).geometry().kernelHeight());
+            return Math.max(forward, VectorKernels.windowTileFloats(l.geometry().outWidth(), l.filters(),
+                    ((Pool2DLayer) site.next()).geometry().kernelHeight()));
         }
-        return site.computesInputGradient()
-                ? VectorKernels.convScratch(l.geometry().taps(), l.inputChannels(), l.filters()) : 0;
+        return Math.max(forward, site.computesInputGradient()
+                ? VectorKernels.convScratch(l.geometry().taps(), l.inputChannels(), l.filters()) : 0);
     }
 }

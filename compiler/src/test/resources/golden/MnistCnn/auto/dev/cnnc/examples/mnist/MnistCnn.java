@@ -484,7 +484,7 @@ public final class MnistCnn implements Network {
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
-        conv2d2Scratch = new float[21888];
+        conv2d2Scratch = new float[58112];
         conv2d2Rows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS][Conv2d2.FILTERS];
         conv2d2GradientRows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS][Conv2d2.FILTERS];
         conv2d2TransposedRows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS / Conv2d2.IN_CHANNELS * Conv2d2.FILTERS][Conv2d2.IN_CHANNELS];
@@ -678,7 +678,7 @@ public final class MnistCnn implements Network {
             MaxPooling2d1.forward(conv2d1Out, maxPooling2d1Out, n);
         }
         if (VectorSupport.ENABLED) {
-            Conv2d2.VectorApi.forward(maxPooling2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Bias, n);
+            Conv2d2.VectorApi.forward(maxPooling2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Bias, conv2d2Scratch, n);
         } else {
             Conv2d2.forward(maxPooling2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Bias, conv2d2Rows, conv2d2Acc, n);
         }

@@ -311,7 +311,7 @@ public final class MnistCnn implements Network {
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
-        conv2d2Scratch = new float[21888];
+        conv2d2Scratch = new float[58112];
         maxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         dMaxPooling2d2Out = new float[batchSize * MaxPooling2d2.OUT_SIZE];
         conv2d3Out = new float[batchSize * Conv2d3.OUT_SIZE];
@@ -468,7 +468,7 @@ public final class MnistCnn implements Network {
         activityLoss = 0;
         Conv2d1.forward(input, conv2d1Out, conv2d1Kernel, conv2d1Bias, n);
         MaxPooling2d1.forward(conv2d1Out, maxPooling2d1Out, n);
-        Conv2d2.forward(maxPooling2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Bias, n);
+        Conv2d2.forward(maxPooling2d1Out, conv2d2Out, conv2d2Kernel, conv2d2Bias, conv2d2Scratch, n);
         MaxPooling2d2.forward(conv2d2Out, maxPooling2d2Out, n);
         Conv2d3.forward(maxPooling2d2Out, conv2d3Out, conv2d3Kernel, conv2d3Bias, n);
         Flatten1.forward(conv2d3Out, flatten1Out, n);

@@ -443,7 +443,7 @@ public final class Conv2d3 {
         private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
 
         /**
-         * Floats of the backward pass's scratch: the transposed kernel and 12 rows.
+         * Floats of the scratch: the backward pass's transposed kernel and 12 rows.
          */
         public static final int SCRATCH_FLOATS = 43776;
 

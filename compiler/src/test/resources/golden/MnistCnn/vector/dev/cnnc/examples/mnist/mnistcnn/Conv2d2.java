@@ -96,9 +96,71 @@ public final class Conv2d2 {
     private static final int TILE_ROWS = Math.max(1, 4096 / (OUT_WIDTH * FILTERS));
 
     /**
-     * Floats of the backward pass's scratch: the transposed kernel and 12 rows.
+     * Floats of the scratch: the backward pass's transposed kernel and 12 rows, or the Winograd forward pass's transforms.
      */
-    public static final int SCRATCH_FLOATS = 21888;
+    public static final int SCRATCH_FLOATS = 58112;
+
+    /**
+     * Winograd's F(2x2, 3x3) for batches of at least MIN_TILES tiles: channels in whole vectors and
+     * filters in pairs of them, and not turned off (-Dcnnc.winograd=false).
+     */
+    private static final boolean WINOGRAD = VectorSupport.WINOGRAD && IN_CHANNELS % L == 0 && FILTERS % (2 * L) == 0;
+
+    /**
+     * Products in blocks of 4 tiles by 4 vectors of filters (32 registers), else by 2.
+     */
+    private static final boolean WINOGRAD4 = WIDE && FILTERS % (4 * L) == 0;
+
+    /**
+     * Tiles of 2x2 output pixels per column (the last one cropped where the height is odd).
+     */
+    public static final int TILES_HIGH = 6;
+
+    /**
+     * Tiles of 2x2 output pixels per row (the last one cropped where the width is odd).
+     */
+    public static final int TILES_WIDE = 6;
+
+    /**
+     * Tiles per example.
+     */
+    public static final int TILES = 36;
+
+    /**
+     * Tiles transformed, multiplied and transformed back together.
+     */
+    public static final int GROUP = 16;
+
+    /**
+     * Tiles of a call under which the direct sums run (the kernel's transform would cost more
+     * than Winograd saves).
+     */
+    public static final int MIN_TILES = 64;
+
+    /**
+     * Floats per position of the transformed kernel U[16][IN_CHANNELS][FILTERS] (with a pad).
+     */
+    public static final int U_STRIDE = 2064;
+
+    /**
+     * Where the group's transformed inputs V[16][GROUP][IN_CHANNELS] start.
+     */
+    public static final int V_AT = 33024;
+
+    /**
+     * Floats per position of V (with a pad).
+     */
+    public static final int V_STRIDE = 528;
+
+    /**
+     * Where the group's products M[16][GROUP][FILTERS] start.
+     */
+    public static final int M_AT = 41472;
+
+    /**
+     * Floats per position of M (with a pad).
+     */
+    public static final int M_STRIDE = 1040;
 
     private Conv2d2() {
     }
@@ -706,6 +768,295 @@ public final class Conv2d2 {
                 }
             }
             out[p * FILTERS + f] = Math.max(s, 0f);
+        }
+    }
+
+    /**
+     * The forward pass with {@code scratch} of SCRATCH_FLOATS: Winograd's F(2x2, 3x3) where WINOGRAD and the
+     * batch has MIN_TILES tiles or more, else the direct sums ({@code forward} without scratch).
+     */
+    public static void forward(float[] in, float[] out, float[] kernel, float[] bias,
+            float[] scratch, int n) {
+        if (!WINOGRAD || n * TILES < MIN_TILES) {
+            forward(in, out, kernel, bias, n);
+            return;
+        }
+        winogradKernel(kernel, scratch);
+        int tiles = n * TILES;
+        for (int t = 0; t < tiles; t += GROUP) {
+            // the last group ends at the last tile, over tiles already done (the same values again)
+            int first = Math.min(t, tiles - GROUP);
+            winogradInput(in, scratch, first);
+            winogradProducts(scratch);
+            winogradOutput(out, bias, scratch, first);
+        }
+    }
+
+    /**
+     * U = G g G^T, for each input channel and vector of filters: g the kernel's 3x3 taps, G = [1 0 0;
+     * 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]; U[xi][c][f] at {@code xi * U_STRIDE + c * FILTERS + f}.
+     */
+    private static void winogradKernel(float[] kernel, float[] s) {
+        for (int c = 0; c < IN_CHANNELS; c++) {
+            for (int f = 0; f < FILTERS; f += L) {
+                int k = c * FILTERS + f;
+                int tap = IN_CHANNELS * FILTERS;
+                FloatVector g00 = FloatVector.fromArray(S, kernel, k);
+                FloatVector g01 = FloatVector.fromArray(S, kernel, k + tap);
+                FloatVector g02 = FloatVector.fromArray(S, kernel, k + 2 * tap);
+                FloatVector g10 = FloatVector.fromArray(S, kernel, k + 3 * tap);
+                FloatVector g11 = FloatVector.fromArray(S, kernel, k + 4 * tap);
+                FloatVector g12 = FloatVector.fromArray(S, kernel, k + 5 * tap);
+                FloatVector g20 = FloatVector.fromArray(S, kernel, k + 6 * tap);
+                FloatVector g21 = FloatVector.fromArray(S, kernel, k + 7 * tap);
+                FloatVector g22 = FloatVector.fromArray(S, kernel, k + 8 * tap);
+                // G g: rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2
+                FloatVector e0 = g00.add(g20);
+                FloatVector h10 = e0.add(g10).mul(0.5f);
+                FloatVector h20 = e0.sub(g10).mul(0.5f);
+                FloatVector e1 = g01.add(g21);
+                FloatVector h11 = e1.add(g11).mul(0.5f);
+                FloatVector h21 = e1.sub(g11).mul(0.5f);
+                FloatVector e2 = g02.add(g22);
+                FloatVector h12 = e2.add(g12).mul(0.5f);
+                FloatVector h22 = e2.sub(g12).mul(0.5f);
+                // then (G g) G^T, row by row: columns r0, (r0 + r1 + r2) / 2, (r0 - r1 + r2) / 2, r2
+                g00.intoArray(s, k);
+                FloatVector o0 = g00.add(g02);
+                o0.add(g01).mul(0.5f).intoArray(s, U_STRIDE + k);
+                o0.sub(g01).mul(0.5f).intoArray(s, 2 * U_STRIDE + k);
+                g02.intoArray(s, 3 * U_STRIDE + k);
+                h10.intoArray(s, 4 * U_STRIDE + k);
+                FloatVector o1 = h10.add(h12);
+                o1.add(h11).mul(0.5f).intoArray(s, 5 * U_STRIDE + k);
+                o1.sub(h11).mul(0.5f).intoArray(s, 6 * U_STRIDE + k);
+                h12.intoArray(s, 7 * U_STRIDE + k);
+                h20.intoArray(s, 8 * U_STRIDE + k);
+                FloatVector o2 = h20.add(h22);
+                o2.add(h21).mul(0.5f).intoArray(s, 9 * U_STRIDE + k);
+                o2.sub(h21).mul(0.5f).intoArray(s, 10 * U_STRIDE + k);
+                h22.intoArray(s, 11 * U_STRIDE + k);
+                g20.intoArray(s, 12 * U_STRIDE + k);
+                FloatVector o3 = g20.add(g22);
+                o3.add(g21).mul(0.5f).intoArray(s, 13 * U_STRIDE + k);
+                o3.sub(g21).mul(0.5f).intoArray(s, 14 * U_STRIDE + k);
+                g22.intoArray(s, 15 * U_STRIDE + k);
+            }
+        }
+    }
+
+    /**
+     * V = B^T d B of tiles {@code first .. first + GROUP - 1} (counted across examples), d each tile's 4x4
+     * window, B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]; V[xi][j][c] at
+     * {@code V_AT + xi * V_STRIDE + j * IN_CHANNELS + c}.
+     */
+    private static void winogradInput(float[] in, float[] s, int first) {
+        for (int j = 0; j < GROUP; j++) {
+            int t = first + j;
+            int y = t % TILES / TILES_WIDE * 2;
+            int x = t % TILES_WIDE * 2;
+            // the window's rows and columns; beyond an odd-sized output's input, the fourth repeats the third
+            int row = IN_WIDTH * IN_CHANNELS;
+            int r0 = ((t / TILES * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS;
+            int r1 = r0 + row;
+            int r2 = r1 + row;
+            int r3 = y + 3 < IN_HEIGHT ? r2 + row : r2;
+            int x3 = x + 3 < IN_WIDTH ? 3 * IN_CHANNELS : 2 * IN_CHANNELS;
+            int v = V_AT + j * IN_CHANNELS;
+            for (int c = 0; c < IN_CHANNELS; c += L) {
+                // B^T d row by row (d0 - d2, d1 + d2, d2 - d1, d1 - d3), each row w then times B:
+                // w0 - w2, w1 + w2, w2 - w1, w1 - w3
+                FloatVector w0 = FloatVector.fromArray(S, in, r0 + c).sub(FloatVector.fromArray(S, in, r2 + c));
+                FloatVector w1 = FloatVector.fromArray(S, in, r0 + IN_CHANNELS + c).sub(FloatVector.fromArray(S, in, r2 + IN_CHANNELS + c));
+                FloatVector w2 = FloatVector.fromArray(S, in, r0 + 2 * IN_CHANNELS + c).sub(FloatVector.fromArray(S, in, r2 + 2 * IN_CHANNELS + c));
+                FloatVector w3 = FloatVector.fromArray(S, in, r0 + x3 + c).sub(FloatVector.fromArray(S, in, r2 + x3 + c));
+                w0.sub(w2).intoArray(s, v + c);
+                w1.add(w2).intoArray(s, v + V_STRIDE + c);
+                w2.sub(w1).intoArray(s, v + 2 * V_STRIDE + c);
+                w1.sub(w3).intoArray(s, v + 3 * V_STRIDE + c);
+                w0 = FloatVector.fromArray(S, in, r1 + c).add(FloatVector.fromArray(S, in, r2 + c));
+                w1 = FloatVector.fromArray(S, in, r1 + IN_CHANNELS + c).add(FloatVector.fromArray(S, in, r2 + IN_CHANNELS + c));
+                w2 = FloatVector.fromArray(S, in, r1 + 2 * IN_CHANNELS + c).add(FloatVector.fromArray(S, in, r2 + 2 * IN_CHANNELS + c));
+                w3 = FloatVector.fromArray(S, in, r1 + x3 + c).add(FloatVector.fromArray(S, in, r2 + x3 + c));
+                w0.sub(w2).intoArray(s, v + 4 * V_STRIDE + c);
+                w1.add(w2).intoArray(s, v + 5 * V_STRIDE + c);
+                w2.sub(w1).intoArray(s, v + 6 * V_STRIDE + c);
+                w1.sub(w3).intoArray(s, v + 7 * V_STRIDE + c);
+                w0 = FloatVector.fromArray(S, in, r2 + c).sub(FloatVector.fromArray(S, in, r1 + c));
+                w1 = FloatVector.fromArray(S, in, r2 + IN_CHANNELS + c).sub(FloatVector.fromArray(S, in, r1 + IN_CHANNELS + c));
+                w2 = FloatVector.fromArray(S, in, r2 + 2 * IN_CHANNELS + c).sub(FloatVector.fromArray(S, in, r1 + 2 * IN_CHANNELS + c));
+                w3 = FloatVector.fromArray(S, in, r2 + x3 + c).sub(FloatVector.fromArray(S, in, r1 + x3 + c));
+                w0.sub(w2).intoArray(s, v + 8 * V_STRIDE + c);
+                w1.add(w2).intoArray(s, v + 9 * V_STRIDE + c);
+                w2.sub(w1).intoArray(s, v + 10 * V_STRIDE + c);
+                w1.sub(w3).intoArray(s, v + 11 * V_STRIDE + c);
+                w0 = FloatVector.fromArray(S, in, r1 + c).sub(FloatVector.fromArray(S, in, r3 + c));
+                w1 = FloatVector.fromArray(S, in, r1 + IN_CHANNELS + c).sub(FloatVector.fromArray(S, in, r3 + IN_CHANNELS + c));
+                w2 = FloatVector.fromArray(S, in, r1 + 2 * IN_CHANNELS + c).sub(FloatVector.fromArray(S, in, r3 + 2 * IN_CHANNELS + c));
+                w3 = FloatVector.fromArray(S, in, r1 + x3 + c).sub(FloatVector.fromArray(S, in, r3 + x3 + c));
+                w0.sub(w2).intoArray(s, v + 12 * V_STRIDE + c);
+                w1.add(w2).intoArray(s, v + 13 * V_STRIDE + c);
+                w2.sub(w1).intoArray(s, v + 14 * V_STRIDE + c);
+                w1.sub(w3).intoArray(s, v + 15 * V_STRIDE + c);
+            }
+        }
+    }
+
+    /**
+     * M[xi] = V[xi] U[xi] for each position xi: the group's tiles by input channels times input channels
+     * by filters, in blocks of 4 tiles by 4 vectors of filters (WINOGRAD4) or 2.
+     */
+    private static void winogradProducts(float[] s) {
+        for (int xi = 0; xi < 16; xi++) {
+            int v = V_AT + xi * V_STRIDE;
+            int u = xi * U_STRIDE;
+            int m = M_AT + xi * M_STRIDE;
+            if (WINOGRAD4) {
+                for (int f = 0; f < FILTERS; f += 4 * L) {
+                    for (int j = 0; j < GROUP; j += 4) {
+                        product4(s, v + j * IN_CHANNELS, u + f, m + j * FILTERS + f);
+                    }
+                }
+            } else {
+                for (int f = 0; f < FILTERS; f += 2 * L) {
+                    for (int j = 0; j < GROUP; j += 4) {
+                        product2(s, v + j * IN_CHANNELS, u + f, m + j * FILTERS + f);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * M[j + q][f ..] = sum over c of V[j + q][c] U[c][f ..] for tiles q = 0 .. 3 and 2 vectors of filters:
+     * V's tiles from {@code v}, U's filters from {@code u}, M's from {@code m}.
+     */
+    private static void product2(float[] s, int v, int u, int m) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (int c = 0; c < IN_CHANNELS; c++, u += FILTERS) {
+            FloatVector k0 = FloatVector.fromArray(S, s, u);
+            FloatVector k1 = FloatVector.fromArray(S, s, u + L);
+            FloatVector x = FloatVector.broadcast(S, s[v + c]);
+            a00 = x.fma(k0, a00);
+            a01 = x.fma(k1, a01);
+            x = FloatVector.broadcast(S, s[v + IN_CHANNELS + c]);
+            a10 = x.fma(k0, a10);
+            a11 = x.fma(k1, a11);
+            x = FloatVector.broadcast(S, s[v + 2 * IN_CHANNELS + c]);
+            a20 = x.fma(k0, a20);
+            a21 = x.fma(k1, a21);
+            x = FloatVector.broadcast(S, s[v + 3 * IN_CHANNELS + c]);
+            a30 = x.fma(k0, a30);
+            a31 = x.fma(k1, a31);
+        }
+        a00.intoArray(s, m);
+        a01.intoArray(s, m + L);
+        a10.intoArray(s, m + FILTERS);
+        a11.intoArray(s, m + FILTERS + L);
+        a20.intoArray(s, m + 2 * FILTERS);
+        a21.intoArray(s, m + 2 * FILTERS + L);
+        a30.intoArray(s, m + 3 * FILTERS);
+        a31.intoArray(s, m + 3 * FILTERS + L);
+    }
+
+    /**
+     * M[j + q][f ..] = sum over c of V[j + q][c] U[c][f ..] for tiles q = 0 .. 3 and 4 vectors of filters:
+     * V's tiles from {@code v}, U's filters from {@code u}, M's from {@code m}.
+     */
+    private static void product4(float[] s, int v, int u, int m) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int c = 0; c < IN_CHANNELS; c++, u += FILTERS) {
+            FloatVector k0 = FloatVector.fromArray(S, s, u);
+            FloatVector k1 = FloatVector.fromArray(S, s, u + L);
+            FloatVector k2 = FloatVector.fromArray(S, s, u + 2 * L);
+            FloatVector k3 = FloatVector.fromArray(S, s, u + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, s[v + c]);
+            a00 = x.fma(k0, a00);
+            a01 = x.fma(k1, a01);
+            a02 = x.fma(k2, a02);
+            a03 = x.fma(k3, a03);
+            x = FloatVector.broadcast(S, s[v + IN_CHANNELS + c]);
+            a10 = x.fma(k0, a10);
+            a11 = x.fma(k1, a11);
+            a12 = x.fma(k2, a12);
+            a13 = x.fma(k3, a13);
+            x = FloatVector.broadcast(S, s[v + 2 * IN_CHANNELS + c]);
+            a20 = x.fma(k0, a20);
+            a21 = x.fma(k1, a21);
+            a22 = x.fma(k2, a22);
+            a23 = x.fma(k3, a23);
+            x = FloatVector.broadcast(S, s[v + 3 * IN_CHANNELS + c]);
+            a30 = x.fma(k0, a30);
+            a31 = x.fma(k1, a31);
+            a32 = x.fma(k2, a32);
+            a33 = x.fma(k3, a33);
+        }
+        a00.intoArray(s, m);
+        a01.intoArray(s, m + L);
+        a02.intoArray(s, m + 2 * L);
+        a03.intoArray(s, m + 3 * L);
+        a10.intoArray(s, m + FILTERS);
+        a11.intoArray(s, m + FILTERS + L);
+        a12.intoArray(s, m + FILTERS + 2 * L);
+        a13.intoArray(s, m + FILTERS + 3 * L);
+        a20.intoArray(s, m + 2 * FILTERS);
+        a21.intoArray(s, m + 2 * FILTERS + L);
+        a22.intoArray(s, m + 2 * FILTERS + 2 * L);
+        a23.intoArray(s, m + 2 * FILTERS + 3 * L);
+        a30.intoArray(s, m + 3 * FILTERS);
+        a31.intoArray(s, m + 3 * FILTERS + L);
+        a32.intoArray(s, m + 3 * FILTERS + 2 * L);
+        a33.intoArray(s, m + 3 * FILTERS + 3 * L);
+    }
+
+    /**
+     * The 2x2 output pixels of tiles {@code first .. first + GROUP - 1}: A^T M A + bias, through relu, A^T = [1 1 1 0; 0 1 -1 -1];
+     * pixels beyond an odd-sized output are not stored.
+     */
+    private static void winogradOutput(float[] out, float[] bias, float[] s, int first) {
+        for (int j = 0; j < GROUP; j++) {
+            int t = first + j;
+            int y = t % TILES / TILES_WIDE * 2;
+            int x = t % TILES_WIDE * 2;
+            int o = ((t / TILES * OUT_HEIGHT + y) * OUT_WIDTH + x) * FILTERS;
+            boolean right = x + 1 < OUT_WIDTH;
+            boolean below = y + 1 < OUT_HEIGHT;
+            for (int f = 0; f < FILTERS; f += L) {
+                int q = M_AT + j * FILTERS + f;
+                // A^T M, column by column: m0 + m1 + m2 and m1 - m2 - m3 of M's rows
+                FloatVector m00 = FloatVector.fromArray(S, s, q);
+                FloatVector m10 = FloatVector.fromArray(S, s, q + 4 * M_STRIDE);
+                FloatVector m20 = FloatVector.fromArray(S, s, q + 8 * M_STRIDE);
+                FloatVector t00 = m00.add(m10).add(m20);
+                FloatVector t10 = m10.sub(m20).sub(FloatVector.fromArray(S, s, q + 12 * M_STRIDE));
+                FloatVector m01 = FloatVector.fromArray(S, s, q + M_STRIDE);
+                FloatVector m11 = FloatVector.fromArray(S, s, q + 5 * M_STRIDE);
+                FloatVector m21 = FloatVector.fromArray(S, s, q + 9 * M_STRIDE);
+                FloatVector t01 = m01.add(m11).add(m21);
+                FloatVector t11 = m11.sub(m21).sub(FloatVector.fromArray(S, s, q + 13 * M_STRIDE));
+                FloatVector m02 = FloatVector.fromArray(S, s, q + 2 * M_STRIDE);
+                FloatVector m12 = FloatVector.fromArray(S, s, q + 6 * M_STRIDE);
+                FloatVector m22 = FloatVector.fromArray(S, s, q + 10 * M_STRIDE);
+                FloatVector t02 = m02.add(m12).add(m22);
+                FloatVector t12 = m12.sub(m22).sub(FloatVector.fromArray(S, s, q + 14 * M_STRIDE));
+                FloatVector m03 = FloatVector.fromArray(S, s, q + 3 * M_STRIDE);
+                FloatVector m13 = FloatVector.fromArray(S, s, q + 7 * M_STRIDE);
+                FloatVector m23 = FloatVector.fromArray(S, s, q + 11 * M_STRIDE);
+                FloatVector t03 = m03.add(m13).add(m23);
+                FloatVector t13 = m13.sub(m23).sub(FloatVector.fromArray(S, s, q + 15 * M_STRIDE));
+                // then (A^T M) A: columns t0 + t1 + t2 and t1 - t2 - t3
+                FloatVector z = FloatVector.fromArray(S, bias, f);
+                t00.add(t01).add(t02).add(z).max(0f).intoArray(out, o + f);
+                if (right) {
+                    t01.sub(t02).sub(t03).add(z).max(0f).intoArray(out, o + FILTERS + f);
+                }
+                if (below) {
+                    t10.add(t11).add(t12).add(z).max(0f).intoArray(out, o + OUT_WIDTH * FILTERS + f);
+                }
+                if (right && below) {
+                    t11.sub(t12).sub(t13).add(z).max(0f).intoArray(out, o + (OUT_WIDTH + 1) * FILTERS + f);
+                }
+            }
         }
     }
 

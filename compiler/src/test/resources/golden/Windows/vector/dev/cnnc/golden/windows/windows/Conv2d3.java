@@ -100,7 +100,7 @@ public final class Conv2d3 {
     private static final int F_VEC1 = FILTERS - FILTERS % L;
 
     /**
-     * Floats of the backward pass's scratch: the transposed kernel and 12 rows.
+     * Floats of the scratch: the backward pass's transposed kernel and 12 rows.
      */
     public static final int SCRATCH_FLOATS = 3840;
 
