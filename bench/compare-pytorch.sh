@@ -16,7 +16,9 @@
 # in its best setup here: OpenBLAS with OPENBLAS_NUM_THREADS=1. cnnc runs the Vector API variant
 # (the default of cnnc bench). Each side prints one JSON line (`cnnc bench`, bench/pytorch/mnist_cnn.py); the table
 # gives each side's median over the rounds with [min, max], and cnnc's GFLOP/s as % of the best peak that the
-# rounds' probes measured.
+# rounds' probes measured. GFLOP/s count the model's FLOPs (direct convolutions, as Keras and PyTorch count
+# them); the "executed FLOPs" lines count what cnnc's FMA units did, fewer where a convolution's forward pass
+# takes Winograd's F(2x2, 3x3) (cnnc's default; CNNC_JAVA_OPTS=-Dcnnc.winograd=false turns it off).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${ROUNDS:-3}"
@@ -122,6 +124,9 @@ for key, peak, label, target in [
     ("train_gflops", peak_all, "cnnc training, % of peak", 60),
     ("infer_gflops", peak_all, "cnnc inference, % of peak", 80),
     ("latency_gflops", peak_one, "cnnc latency, % of 1-thread peak", None),
+    # the multiplies the FMA units did: fewer than the model's count where a convolution takes Winograd
+    ("train_executed_gflops", peak_all, "  training, executed FLOPs", None),
+    ("infer_executed_gflops", peak_all, "  inference, executed FLOPs", None),
 ]:
     v = pct(key, peak)
     print(f"{label:32} {'' if v is None else f'{v:.1f} %':>24}" + ("" if target is None or v is None

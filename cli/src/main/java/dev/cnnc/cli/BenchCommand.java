@@ -138,19 +138,29 @@ final class BenchCommand implements Callable<Integer> {
         double trainGflops = trainRate * trainFlops / 1e9;
         double inferGflops = inferRate * inferFlops / 1e9;
         double latencyGflops = inferFlops / (latencyUs * 1e3);
+        // What the FMA units did: Winograd's convolutions multiply fewer times than the model's count says
+        // (their forward passes; a latency's single image takes the direct sums)
+        long executed = useVector && CnnCompiler.vectorAvailable()
+                ? CnnCompiler.vectorMultiplyAdds(factory.model(), (dev.cnnc.runtime.VectorSupport.VECTOR_BITS == 0
+                        ? PeakProbe.vectorBits() : dev.cnnc.runtime.VectorSupport.VECTOR_BITS) / 32) : forward;
+        double trainExecutedGflops = trainRate * (trainFlops - 2.0 * (forward - executed)) / 1e9;
+        double inferExecutedGflops = inferRate * 2.0 * executed / 1e9;
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "{\"framework\": \"cnnc%s\", \"threads\": %d, \"rounds\": %d, \"train_images_per_s\": %.0f, "
                         + "\"train_images_per_s_min\": %.0f, \"train_images_per_s_max\": %.0f, "
                         + "\"infer_images_per_s\": %.0f, \"infer_images_per_s_min\": %.0f, \"infer_images_per_s_max\": %.0f, "
                         + "\"latency_us\": %.1f, \"train_gflops\": %.1f, \"infer_gflops\": %.1f, \"latency_gflops\": %.1f, "
                         + "\"peak_gflops\": %s, \"peak_gflops_1_thread\": %s, \"train_pct_of_peak\": %s, "
-                        + "\"infer_pct_of_peak\": %s, \"latency_pct_of_1_thread_peak\": %s, \"cpu\": \"%s\", "
+                        + "\"infer_pct_of_peak\": %s, \"latency_pct_of_1_thread_peak\": %s, "
+                        + "\"train_executed_gflops\": %.1f, \"infer_executed_gflops\": %.1f, "
+                        + "\"train_executed_pct_of_peak\": %s, \"infer_executed_pct_of_peak\": %s, \"cpu\": \"%s\", "
                         + "\"vector_bits\": %s, \"java\": \"%s\", \"peak_rss_mib\": %.0f, \"test_acc_after_bench\": %.4f, "
                         + "\"warm_up_epochs\": %d}%n",
                 useVector ? "-vector" : "-portable", threadCount, rounds, trainRate, trainRates[0], trainRates[rounds - 1],
                 inferRate, inferRates[0], inferRates[rounds - 1], latencyUs, trainGflops, inferGflops, latencyGflops,
                 json(peakAll), json(peakOne), json(100 * trainGflops / peakAll), json(100 * inferGflops / peakAll),
-                json(100 * latencyGflops / peakOne), cpuName().replace("\"", "'"),
+                json(100 * latencyGflops / peakOne), trainExecutedGflops, inferExecutedGflops, json(100 * trainExecutedGflops / peakAll),
+                json(100 * inferExecutedGflops / peakAll), cpuName().replace("\"", "'"),
                 CnnCompiler.vectorAvailable() ? Integer.toString(PeakProbe.vectorBits()) : "null",
                 System.getProperty("java.vm.vendor", "?").replace("\"", "'") + " " + Runtime.version(), peakRssMib(), accuracy, warmUps);
         spec.commandLine().getOut().flush();

@@ -172,6 +172,15 @@ public final class CnnCompiler {
         return all;
     }
 
+    /**
+     * The multiply-adds of one example's forward pass as the Vector API code runs it with vectors of
+     * {@code lanes} floats (fewer than {@link Model#multiplyAdds()} where a convolution takes Winograd's
+     * F(2x2, 3x3)).
+     */
+    public static long vectorMultiplyAdds(Model model, int lanes) {
+        return dev.cnnc.compiler.codegen.vector.VectorBackend.executedMultiplyAdds(model, lanes);
+    }
+
     /** True if this JVM has the Vector API ({@code --add-modules jdk.incubator.vector}). */
     public static boolean vectorAvailable() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();

@@ -8,8 +8,11 @@ import dev.cnnc.compiler.ir.Conv2DLayer;
 import dev.cnnc.compiler.ir.DenseLayer;
 import dev.cnnc.compiler.ir.DepthwiseConv2DLayer;
 import dev.cnnc.compiler.ir.GlobalPool2DLayer;
+import dev.cnnc.compiler.ir.Layer;
+import dev.cnnc.compiler.ir.Model;
 import dev.cnnc.compiler.ir.Pool2DLayer;
 import dev.cnnc.compiler.ir.SeparableConv2DLayer;
+import dev.cnnc.runtime.VectorSupport;
 import java.util.Map;
 
 /**
@@ -30,4 +33,19 @@ public final class VectorBackend {
             SeparableConv2DLayer.class, new VectorSeparableConv2DGenerator()), PortableBackend.INSTANCE);
 
     private VectorBackend() {}
+
+    /**
+     * The multiply-adds of one example's forward pass as the Vector API code runs it with vectors of
+     * {@code lanes} floats: a convolution that takes Winograd's F(2x2, 3x3) there (and not turned off)
+     * counts its 16 products per tile, input channel and filter instead of the direct 9 per pixel.
+     */
+    public static long executedMultiplyAdds(Model model, int lanes) {
+        long sum = 0;
+        for (Layer l : model.layers()) {
+            sum += l instanceof Conv2DLayer c && VectorSupport.WINOGRAD && VectorConv2DGenerator.winograd(c)
+                    && c.inputChannels() % lanes == 0 && c.filters() % (2 * lanes) == 0
+                    ? VectorWinograd.multiplyAdds(c) : l.multiplyAdds();
+        }
+        return sum;
+    }
 }

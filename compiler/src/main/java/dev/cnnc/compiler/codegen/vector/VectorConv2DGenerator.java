@@ -209,7 +209,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
     }
 
     /** Whether the forward pass runs Winograd's F(2x2, 3x3) (on the padded input where padded). */
-    private static boolean winograd(Conv2DLayer l) {
+    static boolean winograd(Conv2DLayer l) {
         return VectorWinograd.applies(padded(l) ? validOnPaddedInput(l) : l);
     }
 

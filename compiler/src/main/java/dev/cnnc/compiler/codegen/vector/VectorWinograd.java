@@ -74,6 +74,12 @@ final class VectorWinograd {
         return (g.outWidth() + 1) / 2;
     }
 
+    /** Multiply-adds of one example's Winograd forward pass: 16 per tile, input channel and filter (the transforms' adds aside). */
+    static long multiplyAdds(Conv2DLayer l) {
+        Geometry2D g = l.geometry();
+        return 16L * tilesHigh(g) * tilesWide(g) * l.inputChannels() * l.filters();
+    }
+
     /** Floats of the forward pass's scratch: the transformed kernel, one group's inputs and products. */
     static long scratchFloats(Conv2DLayer l) {
         long c = l.inputChannels();
