@@ -139,12 +139,13 @@ final class BenchCommand implements Callable<Integer> {
         double inferGflops = inferRate * inferFlops / 1e9;
         double latencyGflops = inferFlops / (latencyUs * 1e3);
         // What the FMA units did: Winograd's convolutions multiply fewer times than the model's count says
-        // (their forward passes; a latency's single image takes the direct sums)
-        long executed = useVector && CnnCompiler.vectorAvailable()
+        // (their forward passes and kernel gradients; a latency's single image takes the direct sums)
+        long[] executed = useVector && CnnCompiler.vectorAvailable()
                 ? CnnCompiler.vectorMultiplyAdds(factory.model(), (dev.cnnc.runtime.VectorSupport.VECTOR_BITS == 0
-                        ? PeakProbe.vectorBits() : dev.cnnc.runtime.VectorSupport.VECTOR_BITS) / 32) : forward;
-        double trainExecutedGflops = trainRate * (trainFlops - 2.0 * (forward - executed)) / 1e9;
-        double inferExecutedGflops = inferRate * 2.0 * executed / 1e9;
+                        ? PeakProbe.vectorBits() : dev.cnnc.runtime.VectorSupport.VECTOR_BITS) / 32)
+                : new long[] {forward, forward};
+        double trainExecutedGflops = trainRate * (trainFlops - 2.0 * (forward - executed[0]) - 2.0 * (forward - executed[1])) / 1e9;
+        double inferExecutedGflops = inferRate * 2.0 * executed[0] / 1e9;
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "{\"framework\": \"cnnc%s\", \"threads\": %d, \"rounds\": %d, \"train_images_per_s\": %.0f, "
                         + "\"train_images_per_s_min\": %.0f, \"train_images_per_s_max\": %.0f, "

@@ -173,11 +173,11 @@ public final class CnnCompiler {
     }
 
     /**
-     * The multiply-adds of one example's forward pass as the Vector API code runs it with vectors of
-     * {@code lanes} floats (fewer than {@link Model#multiplyAdds()} where a convolution takes Winograd's
-     * F(2x2, 3x3)).
+     * The multiply-adds of one example's forward pass and of its kernel gradients as the Vector API code
+     * runs them with vectors of {@code lanes} floats (fewer than {@link Model#multiplyAdds()} where a
+     * convolution takes Winograd's F(2x2, 3x3)).
      */
-    public static long vectorMultiplyAdds(Model model, int lanes) {
+    public static long[] vectorMultiplyAdds(Model model, int lanes) {
         return dev.cnnc.compiler.codegen.vector.VectorBackend.executedMultiplyAdds(model, lanes);
     }
 

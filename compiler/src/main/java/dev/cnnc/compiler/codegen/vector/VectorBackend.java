@@ -35,17 +35,24 @@ public final class VectorBackend {
     private VectorBackend() {}
 
     /**
-     * The multiply-adds of one example's forward pass as the Vector API code runs it with vectors of
-     * {@code lanes} floats: a convolution that takes Winograd's F(2x2, 3x3) there (and not turned off)
-     * counts its 16 products per tile, input channel and filter instead of the direct 9 per pixel.
+     * The multiply-adds of one example's forward pass and of its kernel gradients as the Vector API code
+     * runs them with vectors of {@code lanes} floats: a convolution that takes Winograd's F(2x2, 3x3) there
+     * (and not turned off) counts its 16 products per tile, input channel and filter instead of the direct
+     * 9 per pixel, in its forward pass and, where it has an input gradient (not a first layer), in its
+     * kernel gradient.
      */
-    public static long executedMultiplyAdds(Model model, int lanes) {
-        long sum = 0;
-        for (Layer l : model.layers()) {
-            sum += l instanceof Conv2DLayer c && VectorSupport.WINOGRAD && VectorConv2DGenerator.winograd(c)
-                    && c.inputChannels() % lanes == 0 && c.filters() % (2 * lanes) == 0
-                    ? VectorWinograd.multiplyAdds(c) : l.multiplyAdds();
+    public static long[] executedMultiplyAdds(Model model, int lanes) {
+        long forward = 0;
+        long kernelGradients = 0;
+        java.util.List<Layer> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            boolean winograd = l instanceof Conv2DLayer c && VectorSupport.WINOGRAD && VectorConv2DGenerator.winograd(c)
+                    && c.inputChannels() % lanes == 0 && c.filters() % (2 * lanes) == 0;
+            long w = winograd ? VectorWinograd.multiplyAdds((Conv2DLayer) l) : l.multiplyAdds();
+            forward += w;
+            kernelGradients += i > 0 ? w : l.multiplyAdds();
         }
-        return sum;
+        return new long[] {forward, kernelGradients};
     }
 }

@@ -84,7 +84,7 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
                 l.inputChannels(), g.kernelHeight() * g.kernelWidth() * l.inputChannels(),
                 "From {@code dOut}, the gradient of the pre-activation output: accumulates dKernel"
                         + (bias ? " and dBias" : "") + (site.computesInputGradient() ? " and sets dIn" : "")
-                        + ". Vector API variant.\n", throughPooling));
+                        + ". Vector API variant.\n", throughPooling, winograd && site.computesInputGradient() && !throughPooling));
         return t.build();
     }
 

@@ -640,6 +640,16 @@ final class VectorKernels {
      */
     static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
             int outWidth, int inChannels, int kernelRows, String doc, boolean throughPooling) {
+        return convBackward(bias, inputGradient, fewChannels, narrow, outWidth, inChannels, kernelRows, doc, throughPooling, false);
+    }
+
+    /**
+     * {@link #convBackward}; with {@code winograd}, the kernel gradient of a batch of at least MIN_TILES tiles
+     * is {@link VectorWinograd#kernelGradientMethods}'s (the class has the Winograd forward pass's constants
+     * and methods; the backward pass then needs its scratch, so only with the input gradient).
+     */
+    static List<MethodSpec> convBackward(boolean bias, boolean inputGradient, boolean fewChannels, boolean narrow,
+            int outWidth, int inChannels, int kernelRows, String doc, boolean throughPooling, boolean winograd) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(doc)
                 .addParameter(float[].class, "in").addParameter(float[].class, "dOut");
@@ -654,6 +664,15 @@ final class VectorKernels {
             m.addParameter(float[].class, "scratch");
         }
         m.addParameter(int.class, "n");
+        if (winograd) {
+            m.beginControlFlow("if (WINOGRAD && n * TILES >= MIN_TILES)")
+                    .addComment("the kernel gradient by Winograd's F(2x2, 3x3)$L", bias ? ", the bias gradient in a pass of its own" : "")
+                    .addStatement("winogradKernelGradient(in, dOut, dKernel, scratch, n)");
+            if (bias) {
+                m.addStatement("biasGradient(dOut, dBias, 0, n * OUT_HEIGHT * OUT_WIDTH)");
+            }
+            m.nextControlFlow("else");
+        }
         m.addComment("tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap");
         if (bias) {
             m.addComment("and for the bias, summed tile by tile (a pass of its own would read dOut from L2 or L3 again)");
@@ -666,6 +685,9 @@ final class VectorKernels {
         int sixes = fewChannels || narrow || outWidth < SIX_MIN_WIDTH ? 0 : sixChannelBlocks(inChannels);
         kernelGradientTile(m, whole, bias, fewChannels, narrow, sixes, kernelRows, tapBlocks);
         m.endControlFlow();
+        if (winograd) {
+            m.endControlFlow();
+        }
         if (inputGradient) {
             m.addStatement("inputGradient(dOut, dIn, kernel, scratch, n)");
         }
@@ -696,6 +718,9 @@ final class VectorKernels {
         }
         if (inputGradient) {
             methods.addAll(convInputGradient());
+        }
+        if (winograd) {
+            methods.addAll(VectorWinograd.kernelGradientMethods());
         }
         return methods;
     }

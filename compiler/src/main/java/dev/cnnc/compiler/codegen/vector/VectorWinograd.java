@@ -32,7 +32,7 @@ final class VectorWinograd {
     private static final ClassName VECTOR_SUPPORT = ClassName.get(dev.cnnc.runtime.VectorSupport.class);
 
     /** Tiles per group: their transformed inputs (GROUP x channels per position) and products stay in L1 and L2. */
-    static final int GROUP = 16;
+    static final int GROUP = 32;
 
     /** Tiles in a register block of the products. */
     private static final int TILE_BLOCK = 4;
@@ -144,7 +144,7 @@ final class VectorWinograd {
                 .beginControlFlow("for (int t = 0; t < tiles; t += GROUP)")
                 .addComment("the last group ends at the last tile, over tiles already done (the same values again)")
                 .addStatement("int first = Math.min(t, tiles - GROUP)")
-                .addStatement("winogradInput(in, scratch, first)")
+                .addStatement("winogradInput(in, scratch, first, GROUP)")
                 .addStatement("winogradProducts(scratch)")
                 .addStatement("winogradOutput(out$L, scratch, first)", b)
                 .endControlFlow();
@@ -207,11 +207,12 @@ final class VectorWinograd {
     /** V[xi][j][c] = (B^T d B)[xi] of the group's tiles. */
     private static MethodSpec inputTransform() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("winogradInput").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("V = B^T d B of tiles {@code first .. first + GROUP - 1} (counted across examples), d each tile's 4x4\n"
+                .addJavadoc("V = B^T d B of tiles {@code first .. first + count - 1} (counted across examples), d each tile's 4x4\n"
                         + "window, B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]; V[xi][j][c] at\n"
                         + "{@code V_AT + xi * V_STRIDE + j * IN_CHANNELS + c}.\n")
                 .addParameter(float[].class, "in").addParameter(float[].class, "s").addParameter(int.class, "first")
-                .beginControlFlow("for (int j = 0; j < GROUP; j++)")
+                .addParameter(int.class, "count")
+                .beginControlFlow("for (int j = 0; j < count; j++)")
                 .addStatement("int t = first + j")
                 .addStatement("int y = t % TILES / TILES_WIDE * 2")
                 .addStatement("int x = t % TILES_WIDE * 2")
@@ -365,6 +366,168 @@ final class VectorWinograd {
                 .addStatement("t11.sub(t12).sub(t13)$L.intoArray(out, o + (OUT_WIDTH + 1) * FILTERS + f)", tail)
                 .endControlFlow();
         return m.endControlFlow().endControlFlow().build();
+    }
+
+    /**
+     * The kernel gradient by F(2x2, 3x3), for the backward pass: the forward pass is {@code Y = A^T [U . V] A}
+     * with {@code U = G g G^T}, so {@code dU} is the sum over tiles of {@code V . (A dY A^T)} and
+     * {@code dg = G^T dU G}. For each group of tiles, V as the forward pass computes it, {@code W = A dY
+     * A^T} of the output gradient (zero for cropped pixels) where the forward pass keeps M, then for each
+     * position {@code dU[xi] += V[xi]^T W[xi]} (input channels by the group's tiles times tiles by
+     * filters) in blocks of 4 channels by 2 vectors of filters (4 with 32 registers), into the plane of U;
+     * at the end {@code dKernel += G^T dU G}.
+     */
+    static List<MethodSpec> kernelGradientMethods() {
+        MethodSpec entry = MethodSpec.methodBuilder("winogradKernelGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dKernel += the kernel gradient of the first {@code n} examples by Winograd's F(2x2, 3x3): dU, the sum over\n"
+                        + "tiles of V . (A dY A^T), in U's planes of {@code s}, then G^T dU G.\n")
+                .addParameter(float[].class, "in").addParameter(float[].class, "dOut").addParameter(float[].class, "dKernel")
+                .addParameter(float[].class, "s").addParameter(int.class, "n")
+                .addStatement("$T.fill(s, 0, 16 * U_STRIDE, 0f)", java.util.Arrays.class)
+                .addStatement("int tiles = n * TILES")
+                .beginControlFlow("for (int t = 0; t < tiles; t += GROUP)")
+                .addStatement("int count = Math.min(GROUP, tiles - t)")
+                .addStatement("winogradInput(in, s, t, count)")
+                .addStatement("winogradOutputGradient(dOut, s, t, count)")
+                .beginControlFlow("for (int xi = 0; xi < 16; xi++)")
+                .addStatement("int v = V_AT + xi * V_STRIDE")
+                .addStatement("int w = M_AT + xi * M_STRIDE")
+                .addStatement("int u = xi * U_STRIDE")
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c += 4)")
+                .beginControlFlow("if (WINOGRAD4)")
+                .beginControlFlow("for (int f = 0; f < FILTERS; f += 4 * L)")
+                .addStatement("gradientProduct4(s, v + c, w + f, u + c * FILTERS + f, count)")
+                .endControlFlow()
+                .nextControlFlow("else")
+                .beginControlFlow("for (int f = 0; f < FILTERS; f += 2 * L)")
+                .addStatement("gradientProduct2(s, v + c, w + f, u + c * FILTERS + f, count)")
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .addStatement("winogradKernelBack(s, dKernel)")
+                .build();
+        return List.of(entry, outputGradientTransform(), gradientProduct(2), gradientProduct(4), kernelBack());
+    }
+
+    /** W[xi][j][f] = (A dY A^T)[xi] of the group's tiles, where the forward pass keeps M. */
+    private static MethodSpec outputGradientTransform() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("winogradOutputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("W = A dY A^T of tiles {@code first .. first + count - 1}, dY each tile's 2x2 output gradient (0 for pixels\n"
+                        + "beyond an odd-sized output: their loads repeat the tile's first pixel, times 0), A = [1 0; 1 1; 1 -1; 0 -1];\n"
+                        + "W[xi][j][f] at {@code M_AT + xi * M_STRIDE + j * FILTERS + f}.\n")
+                .addParameter(float[].class, "dOut").addParameter(float[].class, "s").addParameter(int.class, "first")
+                .addParameter(int.class, "count")
+                .beginControlFlow("for (int j = 0; j < count; j++)")
+                .addStatement("int t = first + j")
+                .addStatement("int y = t % TILES / TILES_WIDE * 2")
+                .addStatement("int x = t % TILES_WIDE * 2")
+                .addStatement("int o = ((t / TILES * OUT_HEIGHT + y) * OUT_WIDTH + x) * FILTERS")
+                .addStatement("boolean right = x + 1 < OUT_WIDTH")
+                .addStatement("boolean below = y + 1 < OUT_HEIGHT")
+                .addStatement("int o01 = right ? o + FILTERS : o")
+                .addStatement("int o10 = below ? o + OUT_WIDTH * FILTERS : o")
+                .addStatement("int o11 = right && below ? o + (OUT_WIDTH + 1) * FILTERS : o")
+                .addStatement("float k01 = right ? 1f : 0f")
+                .addStatement("float k10 = below ? 1f : 0f")
+                .addStatement("float k11 = right && below ? 1f : 0f")
+                .addStatement("int w = M_AT + j * FILTERS")
+                .beginControlFlow("for (int f = 0; f < FILTERS; f += L)")
+                .addStatement("$T d00 = $T.fromArray(S, dOut, o + f)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T d01 = $T.fromArray(S, dOut, o01 + f).mul(k01)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T d10 = $T.fromArray(S, dOut, o10 + f).mul(k10)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addStatement("$T d11 = $T.fromArray(S, dOut, o11 + f).mul(k11)", FLOAT_VECTOR, FLOAT_VECTOR)
+                .addComment("A dY: rows d0, d0 + d1, d0 - d1, -d1; each row [p q] then times A^T: p, p + q, p - q, -q");
+        String[][] rows = {{"d00", "d01"}, {"d00.add(d10)", "d01.add(d11)"}, {"d00.sub(d10)", "d01.sub(d11)"},
+            {"d10.neg()", "d11.neg()"}};
+        for (int i = 0; i < 4; i++) {
+            m.addStatement((i == 0 ? "$T " : "") + "p = $L", i == 0 ? new Object[] {FLOAT_VECTOR, rows[i][0]} : new Object[] {rows[i][0]});
+            m.addStatement((i == 0 ? "$T " : "") + "q = $L", i == 0 ? new Object[] {FLOAT_VECTOR, rows[i][1]} : new Object[] {rows[i][1]});
+            m.addStatement("p.intoArray(s, w + $Lf)", wPlane(4 * i));
+            m.addStatement("p.add(q).intoArray(s, w + $Lf)", wPlane(4 * i + 1));
+            m.addStatement("p.sub(q).intoArray(s, w + $Lf)", wPlane(4 * i + 2));
+            m.addStatement("q.neg().intoArray(s, w + $Lf)", wPlane(4 * i + 3));
+        }
+        return m.endControlFlow().endControlFlow().build();
+    }
+
+    private static String wPlane(int xi) {
+        return xi == 0 ? "" : xi == 1 ? "M_STRIDE + " : xi + " * M_STRIDE + ";
+    }
+
+    /** {@code gradientProductN}: dU[c .. c + 3][f ..] += the sum over the group's tiles of V[j][c ..] W[j][f ..]. */
+    private static MethodSpec gradientProduct(int vectors) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("gradientProduct" + vectors).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dU[c + q][f ..] += sum over tiles j of V[j][c + q] W[j][f ..] for channels q = 0 .. 3 and $L vectors of\n"
+                        + "filters: V's channels from {@code v}, W's filters from {@code w}, dU's from {@code u}; {@code count} tiles.\n",
+                        vectors)
+                .addParameter(float[].class, "s").addParameter(int.class, "v").addParameter(int.class, "w")
+                .addParameter(int.class, "u").addParameter(int.class, "count");
+        StringBuilder acc = new StringBuilder();
+        for (int q = 0; q < 4; q++) {
+            for (int k = 0; k < vectors; k++) {
+                acc.append(acc.length() == 0 ? "a00 = $T.zero(S)" : ", a" + q + k + " = a00");
+            }
+        }
+        m.addStatement("$T " + acc, FLOAT_VECTOR, FLOAT_VECTOR)
+                .beginControlFlow("for (int j = 0; j < count; j++, v += IN_CHANNELS, w += FILTERS)");
+        for (int k = 0; k < vectors; k++) {
+            m.addStatement("$T g$L = $T.fromArray(S, s, w$L)", FLOAT_VECTOR, k, FLOAT_VECTOR, plus(k));
+        }
+        for (int q = 0; q < 4; q++) {
+            m.addStatement("$L$T.broadcast(S, s[v$L])", q == 0 ? "FloatVector x = " : "x = ", FLOAT_VECTOR, q == 0 ? "" : " + " + q);
+            for (int k = 0; k < vectors; k++) {
+                m.addStatement("a$L$L = x.fma(g$L, a$L$L)", q, k, k, q, k);
+            }
+        }
+        m.endControlFlow();
+        for (int q = 0; q < 4; q++) {
+            for (int k = 0; k < vectors; k++) {
+                String at = "u" + (q == 0 ? "" : q == 1 ? " + FILTERS" : " + " + q + " * FILTERS") + plus(k);
+                m.addStatement("$T.fromArray(S, s, $L).add(a$L$L).intoArray(s, $L)", FLOAT_VECTOR, at, q, k, at);
+            }
+        }
+        return m.build();
+    }
+
+    /** dKernel += G^T dU G. */
+    private static MethodSpec kernelBack() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("winogradKernelBack").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("dKernel += G^T dU G for each input channel and vector of filters, dU in U's planes of {@code s},\n"
+                        + "G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].\n")
+                .addParameter(float[].class, "s").addParameter(float[].class, "dKernel")
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .beginControlFlow("for (int f = 0; f < FILTERS; f += L)")
+                .addStatement("int u = c * FILTERS + f")
+                .addStatement("int tap = IN_CHANNELS * FILTERS")
+                .addComment("row i of G^T dU (u0 + (u1 + u2) / 2, (u1 - u2) / 2, (u1 + u2) / 2 + u3 of dU's rows), column by")
+                .addComment("column; then the row times G: p0 + (p1 + p2) / 2, (p1 - p2) / 2, (p1 + p2) / 2 + p3");
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) {
+                String u1 = uAt(4 + j);
+                String u2 = uAt(8 + j);
+                String e = switch (i) {
+                    case 0 -> uAt(j) + ".add(" + u1 + ".add(" + u2 + ").mul(0.5f))";
+                    case 1 -> u1 + ".sub(" + u2 + ").mul(0.5f)";
+                    default -> u1 + ".add(" + u2 + ").mul(0.5f).add(" + uAt(12 + j) + ")";
+                };
+                m.addStatement((i == 0 ? "$T " : "") + "p$L = " + e, i == 0 ? new Object[] {FLOAT_VECTOR, j} : new Object[] {j});
+            }
+            m.addStatement((i == 0 ? "$T " : "") + "h = p1.add(p2).mul(0.5f)", i == 0 ? new Object[] {FLOAT_VECTOR} : new Object[0]);
+            for (int k = 0; k < 3; k++) {
+                String e = k == 0 ? "p0.add(h)" : k == 1 ? "p1.sub(p2).mul(0.5f)" : "h.add(p3)";
+                int t = 3 * i + k;
+                String at = t == 0 ? "u" : t == 1 ? "tap + u" : t + " * tap + u";
+                m.addStatement("$T.fromArray(S, dKernel, $L).add($L).intoArray(dKernel, $L)", FLOAT_VECTOR, at, e, at);
+            }
+        }
+        return m.endControlFlow().endControlFlow().build();
+    }
+
+    /** {@code FloatVector.fromArray(S, s, xi * U_STRIDE + u)}: position {@code xi} of dU. */
+    private static String uAt(int xi) {
+        return "FloatVector.fromArray(S, s, " + (xi == 0 ? "u" : xi == 1 ? "U_STRIDE + u" : xi + " * U_STRIDE + u") + ")";
     }
 
     private static String mPlane(int xi) {

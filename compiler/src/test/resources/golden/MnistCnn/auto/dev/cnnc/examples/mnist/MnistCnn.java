@@ -484,7 +484,7 @@ public final class MnistCnn implements Network {
         dMaxPooling2d1Out = new float[batchSize * MaxPooling2d1.OUT_SIZE];
         conv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
         dConv2d2Out = new float[batchSize * Conv2d2.OUT_SIZE];
-        conv2d2Scratch = new float[58112];
+        conv2d2Scratch = new float[82688];
         conv2d2Rows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS][Conv2d2.FILTERS];
         conv2d2GradientRows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS][Conv2d2.FILTERS];
         conv2d2TransposedRows = VectorSupport.ENABLED ? null : new float[Conv2d2.ROWS / Conv2d2.IN_CHANNELS * Conv2d2.FILTERS][Conv2d2.IN_CHANNELS];

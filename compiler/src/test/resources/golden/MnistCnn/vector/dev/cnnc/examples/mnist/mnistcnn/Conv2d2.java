@@ -98,7 +98,7 @@ public final class Conv2d2 {
     /**
      * Floats of the scratch: the backward pass's transposed kernel and 12 rows, or the Winograd forward pass's transforms.
      */
-    public static final int SCRATCH_FLOATS = 58112;
+    public static final int SCRATCH_FLOATS = 82688;
 
     /**
      * Winograd's F(2x2, 3x3) for batches of at least MIN_TILES tiles: channels in whole vectors and
@@ -129,7 +129,7 @@ public final class Conv2d2 {
     /**
      * Tiles transformed, multiplied and transformed back together.
      */
-    public static final int GROUP = 16;
+    public static final int GROUP = 32;
 
     /**
      * Tiles of a call under which the direct sums run (the kernel's transform would cost more
@@ -150,17 +150,17 @@ public final class Conv2d2 {
     /**
      * Floats per position of V (with a pad).
      */
-    public static final int V_STRIDE = 528;
+    public static final int V_STRIDE = 1040;
 
     /**
      * Where the group's products M[16][GROUP][FILTERS] start.
      */
-    public static final int M_AT = 41472;
+    public static final int M_AT = 49664;
 
     /**
      * Floats per position of M (with a pad).
      */
-    public static final int M_STRIDE = 1040;
+    public static final int M_STRIDE = 2064;
 
     private Conv2d2() {
     }
@@ -786,7 +786,7 @@ public final class Conv2d2 {
         for (int t = 0; t < tiles; t += GROUP) {
             // the last group ends at the last tile, over tiles already done (the same values again)
             int first = Math.min(t, tiles - GROUP);
-            winogradInput(in, scratch, first);
+            winogradInput(in, scratch, first, GROUP);
             winogradProducts(scratch);
             winogradOutput(out, bias, scratch, first);
         }
@@ -846,12 +846,12 @@ public final class Conv2d2 {
     }
 
     /**
-     * V = B^T d B of tiles {@code first .. first + GROUP - 1} (counted across examples), d each tile's 4x4
+     * V = B^T d B of tiles {@code first .. first + count - 1} (counted across examples), d each tile's 4x4
      * window, B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]; V[xi][j][c] at
      * {@code V_AT + xi * V_STRIDE + j * IN_CHANNELS + c}.
      */
-    private static void winogradInput(float[] in, float[] s, int first) {
-        for (int j = 0; j < GROUP; j++) {
+    private static void winogradInput(float[] in, float[] s, int first, int count) {
+        for (int j = 0; j < count; j++) {
             int t = first + j;
             int y = t % TILES / TILES_WIDE * 2;
             int x = t % TILES_WIDE * 2;
@@ -1080,29 +1080,35 @@ public final class Conv2d2 {
      */
     public static void backward(float[] in, float[] dOut, float[] dIn, float[] kernel,
             float[] dKernel, float[] dBias, float[] scratch, int n) {
-        // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
-        // and for the bias, summed tile by tile (a pass of its own would read dOut from L2 or L3 again)
-        int rows = n * OUT_HEIGHT;
-        for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
-            int r1 = Math.min(r0 + TILE_ROWS, rows);
-            biasGradient(dOut, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH);
-            for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
-                int c = 0;
-                // 4 blocks of 6 input channels, then blocks of 4 (see kernelGradient6)
-                for (; c < 24; c += 6) {
-                    if (F_VEC4 > 0) {
-                        kernelGradientWide6(in, dOut, dKernel, r0, r1, tap, c);
+        if (WINOGRAD && n * TILES >= MIN_TILES) {
+            // the kernel gradient by Winograd's F(2x2, 3x3), the bias gradient in a pass of its own
+            winogradKernelGradient(in, dOut, dKernel, scratch, n);
+            biasGradient(dOut, dBias, 0, n * OUT_HEIGHT * OUT_WIDTH);
+        } else {
+            // tiles of TILE_ROWS output rows, whose dOut and input stay in the L1 cache for every tap
+            // and for the bias, summed tile by tile (a pass of its own would read dOut from L2 or L3 again)
+            int rows = n * OUT_HEIGHT;
+            for (int r0 = 0; r0 < rows; r0 += TILE_ROWS) {
+                int r1 = Math.min(r0 + TILE_ROWS, rows);
+                biasGradient(dOut, dBias, r0 * OUT_WIDTH, r1 * OUT_WIDTH);
+                for (int tap = 0; tap < KERNEL_HEIGHT * KERNEL_WIDTH; tap++) {
+                    int c = 0;
+                    // 4 blocks of 6 input channels, then blocks of 4 (see kernelGradient6)
+                    for (; c < 24; c += 6) {
+                        if (F_VEC4 > 0) {
+                            kernelGradientWide6(in, dOut, dKernel, r0, r1, tap, c);
+                        }
+                        kernelGradient6(in, dOut, dKernel, r0, r1, tap, c);
                     }
-                    kernelGradient6(in, dOut, dKernel, r0, r1, tap, c);
-                }
-                for (; c + 4 <= IN_CHANNELS; c += 4) {
-                    if (F_VEC4 > 0) {
-                        kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c);
+                    for (; c + 4 <= IN_CHANNELS; c += 4) {
+                        if (F_VEC4 > 0) {
+                            kernelGradientWide(in, dOut, dKernel, r0, r1, tap, c);
+                        }
+                        kernelGradient4(in, dOut, dKernel, r0, r1, tap, c);
                     }
-                    kernelGradient4(in, dOut, dKernel, r0, r1, tap, c);
-                }
-                for (; c < IN_CHANNELS; c++) {
-                    kernelGradient1(in, dOut, dKernel, r0, r1, tap, c);
+                    for (; c < IN_CHANNELS; c++) {
+                        kernelGradient1(in, dOut, dKernel, r0, r1, tap, c);
+                    }
                 }
             }
         }
@@ -1794,6 +1800,213 @@ public final class Conv2d2 {
                 for (; c < IN_CHANNELS; c++) {
                     dIn[i + c] += scratch[j + c];
                 }
+            }
+        }
+    }
+
+    /**
+     * dKernel += the kernel gradient of the first {@code n} examples by Winograd's F(2x2, 3x3): dU, the sum over
+     * tiles of V . (A dY A^T), in U's planes of {@code s}, then G^T dU G.
+     */
+    private static void winogradKernelGradient(float[] in, float[] dOut, float[] dKernel, float[] s,
+            int n) {
+        Arrays.fill(s, 0, 16 * U_STRIDE, 0f);
+        int tiles = n * TILES;
+        for (int t = 0; t < tiles; t += GROUP) {
+            int count = Math.min(GROUP, tiles - t);
+            winogradInput(in, s, t, count);
+            winogradOutputGradient(dOut, s, t, count);
+            for (int xi = 0; xi < 16; xi++) {
+                int v = V_AT + xi * V_STRIDE;
+                int w = M_AT + xi * M_STRIDE;
+                int u = xi * U_STRIDE;
+                for (int c = 0; c < IN_CHANNELS; c += 4) {
+                    if (WINOGRAD4) {
+                        for (int f = 0; f < FILTERS; f += 4 * L) {
+                            gradientProduct4(s, v + c, w + f, u + c * FILTERS + f, count);
+                        }
+                    } else {
+                        for (int f = 0; f < FILTERS; f += 2 * L) {
+                            gradientProduct2(s, v + c, w + f, u + c * FILTERS + f, count);
+                        }
+                    }
+                }
+            }
+        }
+        winogradKernelBack(s, dKernel);
+    }
+
+    /**
+     * W = A dY A^T of tiles {@code first .. first + count - 1}, dY each tile's 2x2 output gradient (0 for pixels
+     * beyond an odd-sized output: their loads repeat the tile's first pixel, times 0), A = [1 0; 1 1; 1 -1; 0 -1];
+     * W[xi][j][f] at {@code M_AT + xi * M_STRIDE + j * FILTERS + f}.
+     */
+    private static void winogradOutputGradient(float[] dOut, float[] s, int first, int count) {
+        for (int j = 0; j < count; j++) {
+            int t = first + j;
+            int y = t % TILES / TILES_WIDE * 2;
+            int x = t % TILES_WIDE * 2;
+            int o = ((t / TILES * OUT_HEIGHT + y) * OUT_WIDTH + x) * FILTERS;
+            boolean right = x + 1 < OUT_WIDTH;
+            boolean below = y + 1 < OUT_HEIGHT;
+            int o01 = right ? o + FILTERS : o;
+            int o10 = below ? o + OUT_WIDTH * FILTERS : o;
+            int o11 = right && below ? o + (OUT_WIDTH + 1) * FILTERS : o;
+            float k01 = right ? 1f : 0f;
+            float k10 = below ? 1f : 0f;
+            float k11 = right && below ? 1f : 0f;
+            int w = M_AT + j * FILTERS;
+            for (int f = 0; f < FILTERS; f += L) {
+                FloatVector d00 = FloatVector.fromArray(S, dOut, o + f);
+                FloatVector d01 = FloatVector.fromArray(S, dOut, o01 + f).mul(k01);
+                FloatVector d10 = FloatVector.fromArray(S, dOut, o10 + f).mul(k10);
+                FloatVector d11 = FloatVector.fromArray(S, dOut, o11 + f).mul(k11);
+                // A dY: rows d0, d0 + d1, d0 - d1, -d1; each row [p q] then times A^T: p, p + q, p - q, -q
+                FloatVector p = d00;
+                FloatVector q = d01;
+                p.intoArray(s, w + f);
+                p.add(q).intoArray(s, w + M_STRIDE + f);
+                p.sub(q).intoArray(s, w + 2 * M_STRIDE + f);
+                q.neg().intoArray(s, w + 3 * M_STRIDE + f);
+                p = d00.add(d10);
+                q = d01.add(d11);
+                p.intoArray(s, w + 4 * M_STRIDE + f);
+                p.add(q).intoArray(s, w + 5 * M_STRIDE + f);
+                p.sub(q).intoArray(s, w + 6 * M_STRIDE + f);
+                q.neg().intoArray(s, w + 7 * M_STRIDE + f);
+                p = d00.sub(d10);
+                q = d01.sub(d11);
+                p.intoArray(s, w + 8 * M_STRIDE + f);
+                p.add(q).intoArray(s, w + 9 * M_STRIDE + f);
+                p.sub(q).intoArray(s, w + 10 * M_STRIDE + f);
+                q.neg().intoArray(s, w + 11 * M_STRIDE + f);
+                p = d10.neg();
+                q = d11.neg();
+                p.intoArray(s, w + 12 * M_STRIDE + f);
+                p.add(q).intoArray(s, w + 13 * M_STRIDE + f);
+                p.sub(q).intoArray(s, w + 14 * M_STRIDE + f);
+                q.neg().intoArray(s, w + 15 * M_STRIDE + f);
+            }
+        }
+    }
+
+    /**
+     * dU[c + q][f ..] += sum over tiles j of V[j][c + q] W[j][f ..] for channels q = 0 .. 3 and 2 vectors of
+     * filters: V's channels from {@code v}, W's filters from {@code w}, dU's from {@code u}; {@code count} tiles.
+     */
+    private static void gradientProduct2(float[] s, int v, int w, int u, int count) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (int j = 0; j < count; j++, v += IN_CHANNELS, w += FILTERS) {
+            FloatVector g0 = FloatVector.fromArray(S, s, w);
+            FloatVector g1 = FloatVector.fromArray(S, s, w + L);
+            FloatVector x = FloatVector.broadcast(S, s[v]);
+            a00 = x.fma(g0, a00);
+            a01 = x.fma(g1, a01);
+            x = FloatVector.broadcast(S, s[v + 1]);
+            a10 = x.fma(g0, a10);
+            a11 = x.fma(g1, a11);
+            x = FloatVector.broadcast(S, s[v + 2]);
+            a20 = x.fma(g0, a20);
+            a21 = x.fma(g1, a21);
+            x = FloatVector.broadcast(S, s[v + 3]);
+            a30 = x.fma(g0, a30);
+            a31 = x.fma(g1, a31);
+        }
+        FloatVector.fromArray(S, s, u).add(a00).intoArray(s, u);
+        FloatVector.fromArray(S, s, u + L).add(a01).intoArray(s, u + L);
+        FloatVector.fromArray(S, s, u + FILTERS).add(a10).intoArray(s, u + FILTERS);
+        FloatVector.fromArray(S, s, u + FILTERS + L).add(a11).intoArray(s, u + FILTERS + L);
+        FloatVector.fromArray(S, s, u + 2 * FILTERS).add(a20).intoArray(s, u + 2 * FILTERS);
+        FloatVector.fromArray(S, s, u + 2 * FILTERS + L).add(a21).intoArray(s, u + 2 * FILTERS + L);
+        FloatVector.fromArray(S, s, u + 3 * FILTERS).add(a30).intoArray(s, u + 3 * FILTERS);
+        FloatVector.fromArray(S, s, u + 3 * FILTERS + L).add(a31).intoArray(s, u + 3 * FILTERS + L);
+    }
+
+    /**
+     * dU[c + q][f ..] += sum over tiles j of V[j][c + q] W[j][f ..] for channels q = 0 .. 3 and 4 vectors of
+     * filters: V's channels from {@code v}, W's filters from {@code w}, dU's from {@code u}; {@code count} tiles.
+     */
+    private static void gradientProduct4(float[] s, int v, int w, int u, int count) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int j = 0; j < count; j++, v += IN_CHANNELS, w += FILTERS) {
+            FloatVector g0 = FloatVector.fromArray(S, s, w);
+            FloatVector g1 = FloatVector.fromArray(S, s, w + L);
+            FloatVector g2 = FloatVector.fromArray(S, s, w + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, s, w + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, s[v]);
+            a00 = x.fma(g0, a00);
+            a01 = x.fma(g1, a01);
+            a02 = x.fma(g2, a02);
+            a03 = x.fma(g3, a03);
+            x = FloatVector.broadcast(S, s[v + 1]);
+            a10 = x.fma(g0, a10);
+            a11 = x.fma(g1, a11);
+            a12 = x.fma(g2, a12);
+            a13 = x.fma(g3, a13);
+            x = FloatVector.broadcast(S, s[v + 2]);
+            a20 = x.fma(g0, a20);
+            a21 = x.fma(g1, a21);
+            a22 = x.fma(g2, a22);
+            a23 = x.fma(g3, a23);
+            x = FloatVector.broadcast(S, s[v + 3]);
+            a30 = x.fma(g0, a30);
+            a31 = x.fma(g1, a31);
+            a32 = x.fma(g2, a32);
+            a33 = x.fma(g3, a33);
+        }
+        FloatVector.fromArray(S, s, u).add(a00).intoArray(s, u);
+        FloatVector.fromArray(S, s, u + L).add(a01).intoArray(s, u + L);
+        FloatVector.fromArray(S, s, u + 2 * L).add(a02).intoArray(s, u + 2 * L);
+        FloatVector.fromArray(S, s, u + 3 * L).add(a03).intoArray(s, u + 3 * L);
+        FloatVector.fromArray(S, s, u + FILTERS).add(a10).intoArray(s, u + FILTERS);
+        FloatVector.fromArray(S, s, u + FILTERS + L).add(a11).intoArray(s, u + FILTERS + L);
+        FloatVector.fromArray(S, s, u + FILTERS + 2 * L).add(a12).intoArray(s, u + FILTERS + 2 * L);
+        FloatVector.fromArray(S, s, u + FILTERS + 3 * L).add(a13).intoArray(s, u + FILTERS + 3 * L);
+        FloatVector.fromArray(S, s, u + 2 * FILTERS).add(a20).intoArray(s, u + 2 * FILTERS);
+        FloatVector.fromArray(S, s, u + 2 * FILTERS + L).add(a21).intoArray(s, u + 2 * FILTERS + L);
+        FloatVector.fromArray(S, s, u + 2 * FILTERS + 2 * L).add(a22).intoArray(s, u + 2 * FILTERS + 2 * L);
+        FloatVector.fromArray(S, s, u + 2 * FILTERS + 3 * L).add(a23).intoArray(s, u + 2 * FILTERS + 3 * L);
+        FloatVector.fromArray(S, s, u + 3 * FILTERS).add(a30).intoArray(s, u + 3 * FILTERS);
+        FloatVector.fromArray(S, s, u + 3 * FILTERS + L).add(a31).intoArray(s, u + 3 * FILTERS + L);
+        FloatVector.fromArray(S, s, u + 3 * FILTERS + 2 * L).add(a32).intoArray(s, u + 3 * FILTERS + 2 * L);
+        FloatVector.fromArray(S, s, u + 3 * FILTERS + 3 * L).add(a33).intoArray(s, u + 3 * FILTERS + 3 * L);
+    }
+
+    /**
+     * dKernel += G^T dU G for each input channel and vector of filters, dU in U's planes of {@code s},
+     * G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].
+     */
+    private static void winogradKernelBack(float[] s, float[] dKernel) {
+        for (int c = 0; c < IN_CHANNELS; c++) {
+            for (int f = 0; f < FILTERS; f += L) {
+                int u = c * FILTERS + f;
+                int tap = IN_CHANNELS * FILTERS;
+                // row i of G^T dU (u0 + (u1 + u2) / 2, (u1 - u2) / 2, (u1 + u2) / 2 + u3 of dU's rows), column by
+                // column; then the row times G: p0 + (p1 + p2) / 2, (p1 - p2) / 2, (p1 + p2) / 2 + p3
+                FloatVector p0 = FloatVector.fromArray(S, s, u).add(FloatVector.fromArray(S, s, 4 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 8 * U_STRIDE + u)).mul(0.5f));
+                FloatVector p1 = FloatVector.fromArray(S, s, U_STRIDE + u).add(FloatVector.fromArray(S, s, 5 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 9 * U_STRIDE + u)).mul(0.5f));
+                FloatVector p2 = FloatVector.fromArray(S, s, 2 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 6 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 10 * U_STRIDE + u)).mul(0.5f));
+                FloatVector p3 = FloatVector.fromArray(S, s, 3 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 7 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 11 * U_STRIDE + u)).mul(0.5f));
+                FloatVector h = p1.add(p2).mul(0.5f);
+                FloatVector.fromArray(S, dKernel, u).add(p0.add(h)).intoArray(dKernel, u);
+                FloatVector.fromArray(S, dKernel, tap + u).add(p1.sub(p2).mul(0.5f)).intoArray(dKernel, tap + u);
+                FloatVector.fromArray(S, dKernel, 2 * tap + u).add(h.add(p3)).intoArray(dKernel, 2 * tap + u);
+                p0 = FloatVector.fromArray(S, s, 4 * U_STRIDE + u).sub(FloatVector.fromArray(S, s, 8 * U_STRIDE + u)).mul(0.5f);
+                p1 = FloatVector.fromArray(S, s, 5 * U_STRIDE + u).sub(FloatVector.fromArray(S, s, 9 * U_STRIDE + u)).mul(0.5f);
+                p2 = FloatVector.fromArray(S, s, 6 * U_STRIDE + u).sub(FloatVector.fromArray(S, s, 10 * U_STRIDE + u)).mul(0.5f);
+                p3 = FloatVector.fromArray(S, s, 7 * U_STRIDE + u).sub(FloatVector.fromArray(S, s, 11 * U_STRIDE + u)).mul(0.5f);
+                h = p1.add(p2).mul(0.5f);
+                FloatVector.fromArray(S, dKernel, 3 * tap + u).add(p0.add(h)).intoArray(dKernel, 3 * tap + u);
+                FloatVector.fromArray(S, dKernel, 4 * tap + u).add(p1.sub(p2).mul(0.5f)).intoArray(dKernel, 4 * tap + u);
+                FloatVector.fromArray(S, dKernel, 5 * tap + u).add(h.add(p3)).intoArray(dKernel, 5 * tap + u);
+                p0 = FloatVector.fromArray(S, s, 4 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 8 * U_STRIDE + u)).mul(0.5f).add(FloatVector.fromArray(S, s, 12 * U_STRIDE + u));
+                p1 = FloatVector.fromArray(S, s, 5 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 9 * U_STRIDE + u)).mul(0.5f).add(FloatVector.fromArray(S, s, 13 * U_STRIDE + u));
+                p2 = FloatVector.fromArray(S, s, 6 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 10 * U_STRIDE + u)).mul(0.5f).add(FloatVector.fromArray(S, s, 14 * U_STRIDE + u));
+                p3 = FloatVector.fromArray(S, s, 7 * U_STRIDE + u).add(FloatVector.fromArray(S, s, 11 * U_STRIDE + u)).mul(0.5f).add(FloatVector.fromArray(S, s, 15 * U_STRIDE + u));
+                h = p1.add(p2).mul(0.5f);
+                FloatVector.fromArray(S, dKernel, 6 * tap + u).add(p0.add(h)).intoArray(dKernel, 6 * tap + u);
+                FloatVector.fromArray(S, dKernel, 7 * tap + u).add(p1.sub(p2).mul(0.5f)).intoArray(dKernel, 7 * tap + u);
+                FloatVector.fromArray(S, dKernel, 8 * tap + u).add(h.add(p3)).intoArray(dKernel, 8 * tap + u);
             }
         }
     }
