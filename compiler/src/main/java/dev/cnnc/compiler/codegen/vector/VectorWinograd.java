@@ -164,14 +164,9 @@ final class VectorWinograd {
 
     /** U[xi][c][f] = (G g G^T)[xi] for every input channel and filter, g the 3x3 taps. */
     private static MethodSpec kernelTransform() {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("winogradKernel").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("U = G g G^T, for each input channel and vector of filters: g the kernel's 3x3 taps, G = [1 0 0;\n"
-                        + "1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]; U[xi][c][f] at {@code xi * U_STRIDE + c * FILTERS + f}.\n")
-                .addParameter(float[].class, "kernel").addParameter(float[].class, "s")
-                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
-                .beginControlFlow("for (int f = 0; f < FILTERS; f += L)")
-                .addStatement("int k = c * FILTERS + f")
-                .addStatement("int tap = IN_CHANNELS * FILTERS");
+        MethodSpec.Builder m = perKernelVector("winogradKernel", "U = G g G^T, for each input channel and vector of filters: g the "
+                + "kernel's 3x3 taps, G = [1 0 0;\n1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]; U[xi][c][f] at {@code xi * U_STRIDE + c * FILTERS + f}.\n",
+                "kernel", "s", "k");
         for (int ky = 0; ky < 3; ky++) {
             for (int kx = 0; kx < 3; kx++) {
                 int t = ky * 3 + kx;
@@ -197,6 +192,20 @@ final class VectorWinograd {
             m.addStatement("$L2.intoArray(s, $L)", r, at(xi + 3, "k"));
         }
         return m.endControlFlow().endControlFlow().build();
+    }
+
+    /**
+     * A method {@code name(first, second)} of two float arrays, open inside its loops over input channels
+     * {@code c} and vectors of filters {@code f}, with {@code index = c * FILTERS + f} and {@code tap}, the
+     * kernel's distance between taps.
+     */
+    private static MethodSpec.Builder perKernelVector(String name, String doc, String first, String second, String index) {
+        return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC).addJavadoc(doc)
+                .addParameter(float[].class, first).addParameter(float[].class, second)
+                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
+                .beginControlFlow("for (int f = 0; f < FILTERS; f += L)")
+                .addStatement("int $L = c * FILTERS + f", index)
+                .addStatement("int tap = IN_CHANNELS * FILTERS");
     }
 
     /** {@code from + xi * U_STRIDE}: position {@code xi}'s plane of U. */
@@ -493,14 +502,8 @@ final class VectorWinograd {
 
     /** dKernel += G^T dU G. */
     private static MethodSpec kernelBack() {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("winogradKernelBack").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("dKernel += G^T dU G for each input channel and vector of filters, dU in U's planes of {@code s},\n"
-                        + "G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].\n")
-                .addParameter(float[].class, "s").addParameter(float[].class, "dKernel")
-                .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++)")
-                .beginControlFlow("for (int f = 0; f < FILTERS; f += L)")
-                .addStatement("int u = c * FILTERS + f")
-                .addStatement("int tap = IN_CHANNELS * FILTERS")
+        MethodSpec.Builder m = perKernelVector("winogradKernelBack", "dKernel += G^T dU G for each input channel and vector of "
+                + "filters, dU in U's planes of {@code s},\nG^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].\n", "s", "dKernel", "u")
                 .addComment("row i of G^T dU (u0 + (u1 + u2) / 2, (u1 - u2) / 2, (u1 + u2) / 2 + u3 of dU's rows), column by")
                 .addComment("column; then the row times G: p0 + (p1 + p2) / 2, (p1 - p2) / 2, (p1 + p2) / 2 + p3");
         for (int i = 0; i < 3; i++) {
