@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The forward pass of 3x3 convolutions by Winograd's F(2x2, 3x3): it computes what the portable
- * (direct) code computes, to rounding, on every vector width and register file, on odd and even
+ * The forward pass and the kernel gradient of 3x3 convolutions by Winograd's F(2x2, 3x3): they compute
+ * what the portable (direct) code computes, to rounding, on every vector width and register file, on odd and even
  * outputs (an odd one's last tiles cropped), valid and padded, with relu, another activation or none,
  * with and without bias; it really runs (its bits differ from the direct sums'), and only where it
  * pays.

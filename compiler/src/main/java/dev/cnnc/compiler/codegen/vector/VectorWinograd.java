@@ -26,6 +26,9 @@ import javax.lang.model.element.Modifier;
  * bits: {@code -Dcnnc.winograd=false} runs the direct sums. An odd-sized output's last tile reads its
  * window's fourth row or column as a repeat of the third: in F(2x2, 3x3) only the tile's second row or
  * column of outputs (cropped) depends on it.
+ *
+ * <p>The same layers' kernel gradient takes it too ({@link #kernelGradientMethods}); their input
+ * gradient keeps the direct sums.
  */
 final class VectorWinograd {
     private static final ClassName FLOAT_VECTOR = VectorTypes.FLOAT_VECTOR;
