@@ -139,15 +139,15 @@ final class VectorConv2DGenerator implements WeightedLayerGenerator<Conv2DLayer>
         t.addField(LayerSite.constant("PADDED_WIDTH", g.inWidth() + g.padLeft() + g.padRight()));
         t.addField(LayerSite.constant("PADDED_SIZE", valid.inputShape().size()));
         String b = bias ? ", bias" : "";
+        boolean winograd = VectorWinograd.applies(valid);
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The valid convolution of {@code padded}: {@code in} with PAD_TOP, PAD_BOTTOM, PAD_LEFT and PAD_RIGHT\n"
                         + "rows and columns of zeros, which the backward pass reads$L. Vector API variant.\n",
-                        VectorWinograd.applies(valid) ? " (Winograd's F(2x2, 3x3) with {@code scratch}, see Padded)" : "")
+                        winograd ? " (Winograd's F(2x2, 3x3) with {@code scratch}, see Padded)" : "")
                 .addParameter(float[].class, "in").addParameter(float[].class, "out").addParameter(float[].class, "kernel");
         if (bias) {
             forward.addParameter(float[].class, "bias");
         }
-        boolean winograd = VectorWinograd.applies(valid);
         forward.addParameter(float[].class, "padded");
         if (winograd) {
             forward.addParameter(float[].class, "scratch");
