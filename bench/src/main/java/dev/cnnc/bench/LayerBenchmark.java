@@ -82,7 +82,7 @@ public class LayerBenchmark {
     public void forwardOnce() {
         Conv2d1.forward(input, a1, k1, b1, N);
         MaxPooling2d1.forward(a1, a2, N);
-        Conv2d2.forward(a2, a3, k2, b2, N);
+        Conv2d2.forward(a2, a3, k2, b2, s2, N);
         MaxPooling2d2.forward(a3, a4, N);
         Conv2d3.forward(a4, a5, k3, b3, N);
     }
@@ -111,8 +111,16 @@ public class LayerBenchmark {
         return d1;
     }
 
+    /** As the model runs it: Winograd's F(2x2, 3x3) with the layer's scratch (unless -Dcnnc.winograd=false). */
     @Benchmark
     public float[] conv2d2Forward() {
+        Conv2d2.forward(a2, a3, k2, b2, s2, N);
+        return a3;
+    }
+
+    /** The direct sums, which the model runs for calls of fewer than Conv2d2.MIN_TILES tiles (one image). */
+    @Benchmark
+    public float[] conv2d2ForwardDirect() {
         Conv2d2.forward(a2, a3, k2, b2, N);
         return a3;
     }
