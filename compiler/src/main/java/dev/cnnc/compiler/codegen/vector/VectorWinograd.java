@@ -211,6 +211,21 @@ final class VectorWinograd {
                 .addStatement("int tap = IN_CHANNELS * FILTERS");
     }
 
+    /**
+     * A method {@code name(array, s, first, count)}, open inside its loop over tiles {@code j} of a group,
+     * with {@code t}, the tile's number across examples, and {@code y} and {@code x}, its first pixel's row
+     * and column in the output.
+     */
+    private static MethodSpec.Builder perTile(String name, String doc, String array) {
+        return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC).addJavadoc(doc)
+                .addParameter(float[].class, array).addParameter(float[].class, "s").addParameter(int.class, "first")
+                .addParameter(int.class, "count")
+                .beginControlFlow("for (int j = 0; j < count; j++)")
+                .addStatement("int t = first + j")
+                .addStatement("int y = t % TILES / TILES_WIDE * 2")
+                .addStatement("int x = t % TILES_WIDE * 2");
+    }
+
     /** {@code from + xi * U_STRIDE}: position {@code xi}'s plane of U. */
     private static String at(int xi, String from) {
         return xi == 0 ? from : xi == 1 ? "U_STRIDE + " + from : xi + " * U_STRIDE + " + from;
@@ -218,16 +233,9 @@ final class VectorWinograd {
 
     /** V[xi][j][c] = (B^T d B)[xi] of the group's tiles. */
     private static MethodSpec inputTransform() {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("winogradInput").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("V = B^T d B of tiles {@code first .. first + count - 1} (counted across examples), d each tile's 4x4\n"
-                        + "window, B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]; V[xi][j][c] at\n"
-                        + "{@code V_AT + xi * V_STRIDE + j * IN_CHANNELS + c}.\n")
-                .addParameter(float[].class, "in").addParameter(float[].class, "s").addParameter(int.class, "first")
-                .addParameter(int.class, "count")
-                .beginControlFlow("for (int j = 0; j < count; j++)")
-                .addStatement("int t = first + j")
-                .addStatement("int y = t % TILES / TILES_WIDE * 2")
-                .addStatement("int x = t % TILES_WIDE * 2")
+        MethodSpec.Builder m = perTile("winogradInput", "V = B^T d B of tiles {@code first .. first + count - 1} (counted across "
+                + "examples), d each tile's 4x4\nwindow, B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]; V[xi][j][c] at\n"
+                + "{@code V_AT + xi * V_STRIDE + j * IN_CHANNELS + c}.\n", "in")
                 .addComment("the window's rows and columns; beyond an odd-sized output's input, the fourth repeats the third")
                 .addStatement("int row = IN_WIDTH * IN_CHANNELS")
                 .addStatement("int r0 = ((t / TILES * IN_HEIGHT + y) * IN_WIDTH + x) * IN_CHANNELS")
@@ -425,16 +433,10 @@ final class VectorWinograd {
 
     /** W[xi][j][f] = (A dY A^T)[xi] of the group's tiles, where the forward pass keeps M. */
     private static MethodSpec outputGradientTransform() {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("winogradOutputGradient").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("W = A dY A^T of tiles {@code first .. first + count - 1}, dY each tile's 2x2 output gradient (0 for pixels\n"
-                        + "beyond an odd-sized output: their loads repeat the tile's first pixel, times 0), A = [1 0; 1 1; 1 -1; 0 -1];\n"
-                        + "W[xi][j][f] at {@code M_AT + xi * M_STRIDE + j * FILTERS + f}.\n")
-                .addParameter(float[].class, "dOut").addParameter(float[].class, "s").addParameter(int.class, "first")
-                .addParameter(int.class, "count")
-                .beginControlFlow("for (int j = 0; j < count; j++)")
-                .addStatement("int t = first + j")
-                .addStatement("int y = t % TILES / TILES_WIDE * 2")
-                .addStatement("int x = t % TILES_WIDE * 2")
+        MethodSpec.Builder m = perTile("winogradOutputGradient", "W = A dY A^T of tiles {@code first .. first + count - 1}, dY "
+                + "each tile's 2x2 output gradient (0 for pixels\nbeyond an odd-sized output: their loads repeat the tile's first "
+                + "pixel, times 0), A = [1 0; 1 1; 1 -1; 0 -1];\nW[xi][j][f] at {@code M_AT + xi * M_STRIDE + j * FILTERS + f}.\n",
+                "dOut")
                 .addStatement("int o = ((t / TILES * OUT_HEIGHT + y) * OUT_WIDTH + x) * FILTERS")
                 .addStatement("boolean right = x + 1 < OUT_WIDTH")
                 .addStatement("boolean below = y + 1 < OUT_HEIGHT")
