@@ -310,13 +310,7 @@ final class VectorWinograd {
                         + "V's tiles from {@code v}, U's filters from {@code u}, M's from {@code m}.\n", vectors)
                 .addParameter(float[].class, "s").addParameter(int.class, "v").addParameter(int.class, "u")
                 .addParameter(int.class, "m");
-        StringBuilder acc = new StringBuilder();
-        for (int q = 0; q < TILE_BLOCK; q++) {
-            for (int w = 0; w < vectors; w++) {
-                acc.append(acc.length() == 0 ? "a00 = $T.zero(S)" : ", a" + q + w + " = a00");
-            }
-        }
-        m.addStatement("$T " + acc, FLOAT_VECTOR, FLOAT_VECTOR)
+        zeroAccumulators(m, vectors)
                 .beginControlFlow("for (int c = 0; c < IN_CHANNELS; c++, u += FILTERS)");
         for (int w = 0; w < vectors; w++) {
             m.addStatement("$T k$L = $T.fromArray(S, s, u$L)", FLOAT_VECTOR, w, FLOAT_VECTOR, plus(w));
@@ -336,6 +330,17 @@ final class VectorWinograd {
             }
         }
         return m.build();
+    }
+
+    /** {@code FloatVector a00 = FloatVector.zero(S), a01 = a00, ...}: the 4 by {@code vectors} accumulators of a block. */
+    private static MethodSpec.Builder zeroAccumulators(MethodSpec.Builder m, int vectors) {
+        StringBuilder acc = new StringBuilder();
+        for (int q = 0; q < TILE_BLOCK; q++) {
+            for (int w = 0; w < vectors; w++) {
+                acc.append(acc.length() == 0 ? "a00 = $T.zero(S)" : ", a" + q + w + " = a00");
+            }
+        }
+        return m.addStatement("$T " + acc, FLOAT_VECTOR, FLOAT_VECTOR);
     }
 
     private static String plus(int w) {
@@ -478,13 +483,7 @@ final class VectorWinograd {
                         vectors)
                 .addParameter(float[].class, "s").addParameter(int.class, "v").addParameter(int.class, "w")
                 .addParameter(int.class, "u").addParameter(int.class, "count");
-        StringBuilder acc = new StringBuilder();
-        for (int q = 0; q < 4; q++) {
-            for (int k = 0; k < vectors; k++) {
-                acc.append(acc.length() == 0 ? "a00 = $T.zero(S)" : ", a" + q + k + " = a00");
-            }
-        }
-        m.addStatement("$T " + acc, FLOAT_VECTOR, FLOAT_VECTOR)
+        zeroAccumulators(m, vectors)
                 .beginControlFlow("for (int j = 0; j < count; j++, v += IN_CHANNELS, w += FILTERS)");
         for (int k = 0; k < vectors; k++) {
             m.addStatement("$T g$L = $T.fromArray(S, s, w$L)", FLOAT_VECTOR, k, FLOAT_VECTOR, plus(k));
